@@ -1,0 +1,110 @@
+"""The decision-point lifecycle: which status may follow which, and what each step must record.
+
+draft → in review → submitted → adopted / adopted as amended / deferred (to session N) / withdrawn;
+a deferred decision can be submitted again at the later session. Adopted and withdrawn are final:
+the record of what the Governing Body decided is never reopened, only superseded by a new decision.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import ValidationError
+from .labels import label
+
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "draft": ("in_review", "withdrawn"),
+    "in_review": ("draft", "submitted", "withdrawn"),
+    "submitted": ("adopted", "adopted_as_amended", "deferred", "withdrawn"),
+    "deferred": ("submitted", "withdrawn"),
+    "adopted": (),
+    "adopted_as_amended": (),
+    "withdrawn": (),
+}
+
+STATUS_NAMES = {
+    "draft": "Draft", "in_review": "In review", "submitted": "Submitted", "adopted": "Adopted",
+    "adopted_as_amended": "Adopted as amended", "deferred": "Deferred", "withdrawn": "Withdrawn",
+}
+
+ADOPTED = ("adopted", "adopted_as_amended")
+FINAL = tuple(s for s, following in TRANSITIONS.items() if not following)
+
+
+def allowed_next(status: str) -> tuple[str, ...]:
+    return TRANSITIONS.get(status, ())
+
+
+def check_transition(old_status: str, new_status: str) -> None:
+    """Refuse a status change the lifecycle does not allow, saying which ones it does."""
+    if old_status == new_status:
+        return
+    allowed = allowed_next(old_status)
+    if new_status not in allowed:
+        options = ", ".join(STATUS_NAMES[s] for s in allowed) or "none: it is final"
+        raise ValidationError(
+            f"a decision that is {STATUS_NAMES.get(old_status, old_status).lower()} cannot become "
+            f"{STATUS_NAMES.get(new_status, new_status).lower()}; allowed next: {options}", field="status")
+
+
+def check_text_frozen(old: dict, new: dict) -> None:
+    """Once submitted, the text voted on is fixed; an amendment is recorded, not typed over."""
+    if old.get("status") in ("submitted", *ADOPTED, "withdrawn") and (
+            old.get("text") != new.get("text") or old.get("parts") != new.get("parts")):
+        raise ValidationError(
+            "the text of a submitted decision cannot be edited; record the change as an amendment "
+            "when it is adopted as amended, or move it back to draft first if it is still in review",
+            field="text")
+
+
+def decision_paragraphs(text: str, parts: list[str], language: str) -> list[str]:
+    """The decision as printed: the text, then parts (a), (b) … ending ';', 'and' before the last."""
+    if not parts:
+        return [text]
+    lines = [text]
+    last = len(parts) - 1
+    for i, part in enumerate(parts):
+        body = part.rstrip().rstrip(";；.。,，")
+        letter = chr(ord("a") + i) if i < 26 else f"a{i}"
+        if language == "zh":
+            ending = "。" if i == last else "；" + ("以及" if i == last - 1 else "")
+        else:
+            ending = "." if i == last else ";" + (" and" if i == last - 1 else "")
+        lines.append(f"({letter}) {body}{ending}")
+    return lines
+
+
+_PAST_TENSE_EN = {
+    "approves": "approved", "adopts": "adopted", "decides": "decided", "requests": "requested",
+    "endorses": "endorsed", "invites": "invited", "takes note": "took note", "notes": "noted",
+    "authorizes": "authorized", "authorises": "authorised", "urges": "urged", "calls": "called",
+    "welcomes": "welcomed", "confirms": "confirmed", "elects": "elected", "appoints": "appointed",
+    "recommends": "recommended", "agrees": "agreed", "defers": "deferred", "reaffirms": "reaffirmed",
+    "expresses": "expressed", "encourages": "encouraged", "supports": "supported",
+}
+
+
+def to_past_tense(text: str, language: str) -> str:
+    """A first draft of the record of decision: the Governing Body's verbs in the past tense.
+
+    Only the verbs of a decision's operative clauses are turned; the drafter can correct the
+    result before saving, as the secretariat does with the minutes.
+    """
+    if language == "zh":
+        # Chinese marks completion with 了 after the operative verb (理事会批准了…).
+        return re.sub(r"^(理事会)(批准|通过|决定|要求|注意到|核可|授权|邀请|赞同)(?!了)", r"\1\2了", text)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(v) for v in _PAST_TENSE_EN) + r")\b")
+    return pattern.sub(lambda m: _PAST_TENSE_EN[m.group(1)], text)
+
+
+def citation(symbol: str, paragraph: int, language: str) -> str:
+    """'GB.316/POL/5, paragraph 4' — full symbol, as cross-references are written."""
+    separator = "，" if language == "zh" else ", "
+    return f"{symbol}{separator}{label('paragraph', language, n=paragraph)}"
+
+
+def record_of_decision(text: str, parts: list[str], language: str, cite: str) -> str:
+    """The record of decision: the adopted text in the past tense, ending with its citation."""
+    body = " ".join(to_past_tense(p, language) for p in decision_paragraphs(text, parts, language))
+    body = body.rstrip()
+    return f"{body}（{cite}）" if language == "zh" else f"{body} ({cite})"

@@ -1,0 +1,73 @@
+"""Governing Body document symbols: ``GB.<session>/<section>/<item>[/<sub-item>][(Rev.|Rev.N|Add.N)]``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import ValidationError
+
+SECTIONS: dict[str, dict[str, str]] = {
+    "INS": {"en": "Institutional Section", "zh": "制度部分"},
+    "POL": {"en": "Policy Development Section", "zh": "政策制定部分"},
+    "LILS": {"en": "Legal Issues and International Labour Standards Section",
+             "zh": "法律问题和国际劳工标准部分"},
+    "PFA": {"en": "Programme, Financial and Administrative Section", "zh": "计划、财务和行政部分"},
+}
+
+_SYMBOL = re.compile(
+    r"^GB\.(?P<session>\d{1,4})/(?P<section>[A-Za-z]+)/(?P<item>\d{1,3})(?:/(?P<sub_item>\d{1,3}))?"
+    r"(?:\((?P<suffix>Rev\.|Rev\.\d{1,2}|Add\.\d{1,2})\))?$"
+)
+
+
+@dataclass(frozen=True)
+class Symbol:
+    session: int
+    section: str
+    item: int
+    sub_item: int | None = None
+    suffix: str = ""  # "", "Rev.", "Rev.2", "Add.1"
+
+    def __str__(self) -> str:
+        text = f"GB.{self.session}/{self.section}/{self.item}"
+        if self.sub_item is not None:
+            text += f"/{self.sub_item}"
+        return text + (f"({self.suffix})" if self.suffix else "")
+
+    @property
+    def base(self) -> str:
+        """The symbol without its (Rev.)/(Add.) suffix: the item the paper belongs to."""
+        return str(Symbol(self.session, self.section, self.item, self.sub_item))
+
+    def revised(self) -> "Symbol":
+        """The next revision's symbol: (Rev.) after the original, then (Rev.2), (Rev.3) …"""
+        if not self.suffix:
+            suffix = "Rev."
+        elif self.suffix == "Rev.":
+            suffix = "Rev.2"
+        elif self.suffix.startswith("Rev."):
+            suffix = f"Rev.{int(self.suffix[4:]) + 1}"
+        else:
+            suffix = self.suffix
+        return Symbol(self.session, self.section, self.item, self.sub_item, suffix)
+
+
+def parse_symbol(text: str) -> Symbol:
+    """Parse a symbol or raise a ValidationError that says what a good one looks like."""
+    raw = (text or "").strip().replace(" ", "")
+    match = _SYMBOL.match(raw)
+    if not match:
+        raise ValidationError(
+            f"'{text}' is not a Governing Body document symbol; write it like GB.316/POL/5, "
+            "GB.316/INS/3/1 or GB.316/POL/5(Rev.)", field="symbol")
+    section = match["section"].upper()
+    if section not in SECTIONS:
+        raise ValidationError(
+            f"unknown section '{match['section']}' in {text}; use one of {', '.join(SECTIONS)}",
+            field="symbol")
+    session = int(match["session"])
+    if session < 1:
+        raise ValidationError("the session number must be 1 or more", field="symbol")
+    return Symbol(session, section, int(match["item"]),
+                  int(match["sub_item"]) if match["sub_item"] else None, match["suffix"] or "")
