@@ -1,0 +1,115 @@
+"""Splitting text into the units a diff compares.
+
+Papers are written in English, in Chinese, or in both at once ("2012 年 3 月份 GB.313/POL/7"),
+so one tokeniser serves every script:
+
+* a run of whitespace is one token;
+* a word of a script written with spaces (Latin, Cyrillic, Arabic, …, digits included) is one
+  token, and so is a word joined by ``. , / : - – ' ’ & @`` between letters or digits, so that
+  a symbol such as ``GB.313/POL/7``, a biennium ``2012-13`` or a figure ``1,000`` stays whole;
+* each character of a script written without spaces (Chinese, Japanese, Korean, Thai, Lao,
+  Khmer, Myanmar, Tibetan) is its own token, so those texts are compared character by character;
+* a footnote marker ``[^key]`` is one token, so editing around it never splits it;
+* any other character (punctuation, symbols) is a token by itself, with the combining marks
+  that follow it.
+
+Joining the tokens always gives back the text exactly.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from ..domain.records import FOOTNOTE_MARKER
+
+SPACE, WORD, SPACELESS, OTHER = "space", "word", "spaceless", "other"
+
+# Characters that keep a word together when they sit between two word characters.
+JOINERS = frozenset(".,/:-–'’&@")
+
+# Unicode blocks of scripts written without spaces between words (compared by characters).
+_SPACELESS_RANGES = (
+    (0x0E00, 0x0EFF),    # Thai, Lao
+    (0x0F00, 0x0FFF),    # Tibetan
+    (0x1000, 0x109F),    # Myanmar
+    (0x1100, 0x11FF),    # Hangul Jamo
+    (0x1780, 0x17FF),    # Khmer
+    (0x2E80, 0x2FDF),    # CJK radicals, Kangxi radicals
+    (0x3005, 0x3007),    # 々 〆 〇
+    (0x3021, 0x3029),    # Hangzhou numerals
+    (0x3031, 0x3035),    # kana repeat marks
+    (0x3040, 0x30FF),    # Hiragana, Katakana
+    (0x3100, 0x31FF),    # Bopomofo, Hangul compatibility Jamo, Kanbun, Katakana extension
+    (0x3400, 0x4DBF),    # CJK extension A
+    (0x4E00, 0x9FFF),    # CJK unified ideographs
+    (0xA960, 0xA97F),    # Hangul Jamo extended A
+    (0xAC00, 0xD7FF),    # Hangul syllables, Jamo extended B
+    (0xF900, 0xFAFF),    # CJK compatibility ideographs
+    (0xFF66, 0xFFDC),    # half-width Katakana and Hangul
+    (0x1B000, 0x1B16F),  # Kana supplement / extended
+    (0x20000, 0x3FFFF),  # CJK extensions B and later
+)
+
+
+def is_spaceless(ch: str) -> bool:
+    """True for a character of a script written without spaces between words."""
+    code = ord(ch)
+    if code < 0x0E00:
+        return False
+    return any(lo <= code <= hi for lo, hi in _SPACELESS_RANGES)
+
+
+def char_class(ch: str) -> str:
+    """SPACE, SPACELESS, WORD or OTHER for one character."""
+    if ch.isspace():
+        return SPACE
+    if is_spaceless(ch):
+        return SPACELESS
+    category = unicodedata.category(ch)
+    if category[0] in "LNM" or ch == "_":
+        return WORD
+    return OTHER
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch)[0] == "M"
+
+
+def tokenize(text: str | None) -> list[str]:
+    """The tokens of ``text``; ``"".join(tokenize(text)) == text`` always holds."""
+    text = text or ""
+    tokens: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "[":
+            marker = FOOTNOTE_MARKER.match(text, i)
+            if marker:
+                tokens.append(marker.group())
+                i = marker.end()
+                continue
+        kind = char_class(ch)
+        j = i + 1
+        if kind == SPACE:
+            while j < n and text[j].isspace():
+                j += 1
+        elif kind == WORD:
+            while j < n:
+                nxt = char_class(text[j])
+                if nxt == WORD:
+                    j += 1
+                elif text[j] in JOINERS and j + 1 < n and char_class(text[j + 1]) == WORD:
+                    j += 2
+                else:
+                    break
+        else:  # one spaceless-script character or one symbol, with its combining marks
+            while j < n and _is_mark(text[j]):
+                j += 1
+        tokens.append(text[i:j])
+        i = j
+    return tokens
+
+
+def token_kind(token: str) -> str:
+    """SPACE, WORD, SPACELESS or OTHER for a token made by :func:`tokenize` (markers: OTHER)."""
+    return char_class(token[0]) if token else OTHER
