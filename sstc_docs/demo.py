@@ -184,10 +184,10 @@ def demo_steps() -> list[tuple[str, dict, str, str]]:
     A record with two steps gets two versions, so the demo carries the history the paper implies.
     """
     return [
-        ("paper", PAPER, WHY_SEED, SESSION_OPENS),
         ("strategy", STRATEGY_V1, WHY_STRATEGY_V1, STRATEGY_APPROVED),
         ("indicator", INDICATOR_MEETINGS, WHY_STRATEGY_V1, STRATEGY_APPROVED),
         ("indicator", INDICATOR_PARTNERSHIPS_V1, WHY_STRATEGY_V1, STRATEGY_APPROVED),
+        ("paper", PAPER, WHY_SEED, SESSION_OPENS),
         ("decision", DECISION, WHY_SEED, SESSION_OPENS),
         ("indicator", INDICATOR_PROGRAMMES, WHY_STRATEGY_V2, SESSION_OPENS),
         ("indicator", INDICATOR_COUNTRIES, WHY_STRATEGY_V2, SESSION_OPENS),

@@ -1,0 +1,60 @@
+"""``python -m sstc_docs [--db PATH] COMMAND …``: a stable interface for scripts and checks.
+
+Exit codes: 0 done; 2 the input or arguments were refused (nothing written); 3 a conflict with a
+newer version (nothing written); 4 the database cannot be used. Messages go to stderr, results to
+stdout, never a traceback. Each command group lives in its own module with ``register(commands)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable
+
+from ..errors import ConflictError, NotFound, SstcError, StoreError, ValidationError
+from . import documents, evidence, records
+
+EXIT_OK, EXIT_INVALID, EXIT_CONFLICT, EXIT_STORE = 0, 2, 3, 4
+COMMAND_GROUPS = (records, documents, evidence)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own exit code for bad arguments is 2, as ours
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INVALID, f"error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m sstc_docs", description="sstc-docs: Governing Body papers, decisions, "
+                     "strategies and evidence, every version kept.")
+    parser.add_argument("--db", metavar="PATH", help="database folder (default: $SSTC_DB or db/ in the project)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    for group in COMMAND_GROUPS:
+        group.register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Callable = args.handler
+    try:
+        return handler(args) or EXIT_OK
+    except ConflictError as error:
+        print(f"conflict: {error}", file=sys.stderr)
+        return EXIT_CONFLICT
+    except ValidationError as error:
+        print("refused, nothing was written:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return EXIT_INVALID
+    except NotFound as error:
+        print(f"not found: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except StoreError as error:
+        print(f"database error: {error}", file=sys.stderr)
+        return EXIT_STORE
+    except SstcError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,150 @@
+"""Record commands: demo, list, get, put, history, backup, restore."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..domain.records import KINDS, parse_date
+from ..errors import ValidationError
+from .common import kind_argument, print_json, read_json, services_for
+
+
+def register(commands) -> None:
+    demo = commands.add_parser("demo", help="load the seed paper GB.316/POL/5 and its strategy (idempotent)")
+    demo.add_argument("--if-empty", action="store_true", help="only if the database holds no records yet")
+    demo.set_defaults(handler=run_demo)
+
+    listing = commands.add_parser("list", help="list records (papers by default)")
+    kind_argument(listing, optional=True)
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(handler=run_list)
+
+    get = commands.add_parser("get", help="print one record as JSON, with its id and version")
+    kind_argument(get)
+    get.add_argument("id", help="record id; a paper's id is its symbol")
+    get.add_argument("--version", type=int, help="a past version number")
+    get.add_argument("--as-of", metavar="YYYY-MM-DD", help="as it stood on that date")
+    get.set_defaults(handler=run_get)
+
+    put = commands.add_parser("put", help="save JSON (as `get` prints it) as a new version")
+    put.add_argument("file", help="JSON file, or - for standard input")
+    put.add_argument("--why", required=True, help="the reason for the change (kept in the history)")
+    put.add_argument("--author", required=True, help="who is making the change")
+    put.add_argument("--effective-from", metavar="YYYY-MM-DD", help="when this content is in force (default today)")
+    put.set_defaults(handler=run_put)
+
+    history = commands.add_parser("history", help="every version of a record, oldest first")
+    kind_argument(history)
+    history.add_argument("id")
+    history.add_argument("--json", action="store_true")
+    history.set_defaults(handler=run_history)
+
+    backup = commands.add_parser("backup", help="write the whole database, every version, to a JSON file")
+    backup.add_argument("file")
+    backup.set_defaults(handler=run_backup)
+
+    restore = commands.add_parser("restore", help="restore a backup into an empty database")
+    restore.add_argument("file")
+    restore.set_defaults(handler=run_restore)
+
+
+def run_demo(args) -> int:
+    with services_for(args) as services:
+        if args.if_empty and any(services.store.heads(kind, include_deleted=True) for kind in KINDS):
+            print("the database already holds records; demo not loaded")
+            return 0
+        saved = services.load_demo()
+    print(f"demo data: {saved} version(s) saved" if saved else "demo data already loaded; nothing changed")
+    return 0
+
+
+def run_list(args) -> int:
+    with services_for(args) as services:
+        heads = services.papers.list() if args.kind == "paper" else sorted(services.records.heads(args.kind),
+                                                                            key=lambda h: h["id"])
+    if args.json:
+        print_json(heads)
+        return 0
+    if not heads:
+        print(f"no {args.kind} records yet" + (" (load the demo with: python -m sstc_docs demo)"
+                                               if args.kind == "paper" else ""))
+        return 0
+    for head in heads:
+        if args.kind == "paper":
+            columns = (head["symbol"], head.get("status", ""), f"v{head['version']}/{head['versions']}",
+                       head.get("title", "").replace("\n", " "))
+        else:
+            columns = (head["id"], f"v{head['version']}/{head['versions']}",
+                       (head.get("label", "") + " " + head.get("title", "")).strip().replace("\n", " "))
+        print("\t".join(str(c) for c in columns))
+    return 0
+
+
+def record_json(version, extra: dict | None = None) -> dict:
+    """The shape `get` prints and `put` reads: the record, its kind and version, and the version's facts."""
+    return {"kind": version.kind, **version.data, "id": version.id, "version": version.version,
+            "_meta": {k: v for k, v in version.meta().items() if k not in ("kind", "id", "version")},
+            **(extra or {})}
+
+
+def run_get(args) -> int:
+    with services_for(args) as services:
+        version = services.records.get(args.kind, args.id, args.version, as_of=args.as_of)
+        extra = None
+        if args.kind == "strategy" and args.as_of:
+            extra = {"framework": services.frameworks.framework(version.id, as_of=args.as_of)}
+    print_json(record_json(version, extra))
+    return 0
+
+
+def run_put(args) -> int:
+    document = read_json(args.file)
+    if not isinstance(document, dict):
+        raise ValidationError("the JSON must be one object, as `get` prints it", field="file")
+    kind = document.pop("kind", None)
+    if not kind:
+        raise ValidationError('say which kind of record this is: add "kind": "paper" (or strategy, indicator, '
+                              'decision, evidence)', field="kind")
+    base = document.pop("version", None)
+    document.pop("_meta", None)
+    document.pop("framework", None)
+    if base is not None and (isinstance(base, bool) or not isinstance(base, int)):
+        raise ValidationError(f"version must be the whole number of the version you edited, not {base!r}",
+                              field="version")
+    if args.effective_from:
+        parse_date(args.effective_from)
+    with services_for(args) as services:
+        saved = services.records.save(kind, document, author=args.author, why=args.why, base_version=base,
+                                      effective_from=args.effective_from)
+    print(saved.version)
+    return 0
+
+
+def run_history(args) -> int:
+    with services_for(args) as services:
+        versions = services.records.history(args.kind, args.id)
+    if args.json:
+        print_json([v.meta() for v in versions])
+        return 0
+    for v in versions:
+        based = f" (based on v{v.based_on})" if v.based_on else ""
+        deleted = " [deleted]" if v.deleted else ""
+        print(f"v{v.version}{based}{deleted}\t{v.recorded_at}\tin force from {v.effective_from}\t{v.author}\t{v.why}")
+    return 0
+
+
+def run_backup(args) -> int:
+    with services_for(args) as services:
+        count = services.store.backup(args.file)
+    print(f"backed up {count} version(s) to {args.file}", file=sys.stderr)
+    return 0
+
+
+def run_restore(args) -> int:
+    if not Path(args.file).is_file():
+        raise ValidationError(f"cannot read {args.file}: there is no such backup file", field="file")
+    with services_for(args) as services:
+        count = services.store.restore(args.file)
+    print(f"restored {count} version(s) from {args.file}", file=sys.stderr)
+    return 0

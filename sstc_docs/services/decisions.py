@@ -1,0 +1,111 @@
+"""Decision points through their lifecycle, and what adoption sets in motion.
+
+Adopting a decision brings into force every indicator revision it authorises, from the date of
+adoption; withdrawing it lets them lapse. Each of those is a version of the indicator of its own,
+whose reason names the decision, so the trail reads in order: decision adopted → revision in force.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING
+
+from ..domain import lifecycle
+from ..domain.records import parse_date
+from ..errors import ValidationError
+
+if TYPE_CHECKING:
+    from ..store import Version
+    from .frameworks import FrameworkService
+    from .papers import PaperService
+    from .records import RecordService
+
+
+class DecisionService:
+    def __init__(self, records: "RecordService", papers: "PaperService", frameworks: "FrameworkService"):
+        self.records = records
+        self.papers = papers
+        self.frameworks = frameworks
+
+    def list(self, *, status: str = "") -> list[dict]:
+        heads = self.records.heads("decision", status=status) if status else self.records.heads("decision")
+        return sorted(heads, key=lambda h: h["id"])
+
+    def awaiting_action(self) -> list[dict]:
+        return [h for h in self.list() if h.get("status") not in lifecycle.FINAL and h.get("status") not in lifecycle.ADOPTED]
+
+    def citation(self, decision: dict) -> str:
+        paper = self.records.get("paper", decision["paper_id"]).data
+        paragraph = self.papers.decision_paragraph(paper, decision["id"])
+        return lifecycle.citation(paper["symbol"], paragraph, decision.get("language", "en"))
+
+    def save_text(self, decision_id: str, *, text: str, parts: list[str], author: str, why: str,
+                  base_version: int) -> "Version":
+        current = self.records.get("decision", decision_id, base_version)
+        data = dict(copy.deepcopy(current.data), text=text, parts=parts)
+        return self.records.save("decision", data, author=author, why=why, base_version=base_version)
+
+    def create(self, paper_id: str, *, text: str, parts: list[str] | None = None, author: str, why: str) -> "Version":
+        """A new draft decision point attached to the end of its paper."""
+        paper = self.records.get("paper", paper_id)
+        number = len(paper.data["decision_ids"]) + 1
+        decision_id = f"{paper.id}:D{number}"
+        while self.records.exists("decision", decision_id):
+            number += 1
+            decision_id = f"{paper.id}:D{number}"
+        saved = self.records.save("decision", {"id": decision_id, "paper_id": paper.id, "text": text,
+                                               "parts": parts or [], "language": paper.data["language"],
+                                               "session": paper.data["session"], "status": "draft"},
+                                  author=author, why=why, base_version=None)
+        updated = dict(copy.deepcopy(paper.data), decision_ids=[*paper.data["decision_ids"], decision_id])
+        self.records.save("paper", updated, author=author, why=why, base_version=paper.version)
+        return saved
+
+    def move(self, decision_id: str, to: str, *, author: str, why: str, base_version: int,
+             adopted_on: str = "", amendment: str = "", adopted_text: dict | None = None,
+             deferred_to: int | None = None, record: str = "") -> "Version":
+        """Move a decision to ``to``; on adoption write the record of decision and bring revisions into force."""
+        current = self.records.get("decision", decision_id, base_version)
+        data = copy.deepcopy(current.data)
+        lifecycle.check_transition(data["status"], to)
+        data["status"] = to
+        if to in lifecycle.ADOPTED:
+            if not adopted_on:
+                raise ValidationError("give the date the Governing Body adopted it", field="adopted_on")
+            data["adopted_on"] = parse_date(adopted_on).isoformat()
+            data["adopted_version"] = current.version
+            if to == "adopted_as_amended":
+                if not (amendment or "").strip():
+                    raise ValidationError("say what the amendment was", field="amendment")
+                if not adopted_text or not (adopted_text.get("text") or "").strip():
+                    raise ValidationError("give the text as amended and adopted", field="adopted_text")
+                data["amendment"] = amendment.strip()
+                data["adopted_text"] = {"text": adopted_text["text"].strip(), "parts": adopted_text.get("parts") or []}
+            else:
+                data["adopted_text"] = {"text": data["text"], "parts": data["parts"]}
+            voted = data["adopted_text"]
+            data["record"] = record.strip() or lifecycle.record_of_decision(
+                voted["text"], voted["parts"], data["language"], self.citation(data))
+        elif to == "deferred":
+            data["deferred_to"] = deferred_to
+        saved = self.records.save("decision", data, author=author, why=why, base_version=base_version)
+        if to in lifecycle.ADOPTED:
+            self._settle_revisions(decision_id, "in_force", data["adopted_on"], author,
+                                   f"In force: decision {decision_id} adopted on {data['adopted_on']}.")
+        elif to == "withdrawn":
+            self._settle_revisions(decision_id, "lapsed", "", author, f"Lapsed: decision {decision_id} withdrawn.")
+        return saved
+
+    def _settle_revisions(self, decision_id: str, status: str, effective_date: str, author: str, why: str) -> None:
+        for indicator, _ in self.frameworks.revisions_by_decision(decision_id):
+            latest = self.records.get("indicator", indicator["id"])
+            data = copy.deepcopy(latest.data)
+            changed = False
+            for revision in data["revisions"]:
+                if revision.get("decision_id") == decision_id and revision["status"] == "proposed":
+                    revision["status"] = status
+                    revision["effective_date"] = effective_date
+                    changed = True
+            if changed:
+                self.records.save("indicator", data, author=author, why=why, base_version=latest.version,
+                                  effective_from=effective_date or None)

@@ -1,0 +1,81 @@
+"""Word files from stored versions: the paper, the redlined paper, the indicator report.
+
+The app's download buttons and the CLI call these same functions, so both give the same file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import ValidationError
+
+if TYPE_CHECKING:
+    from .decisions import DecisionService
+    from .papers import PaperService
+    from .records import RecordService
+
+
+def docx_name(symbol: str, suffix: str = "") -> str:
+    """GB.316/POL/5 → GB.316-POL-5.docx: a file name that is safe on every system."""
+    stem = re.sub(r"[^A-Za-z0-9.()_-]+", "-", symbol).strip("-") or "paper"
+    return f"{stem}{suffix}.docx"
+
+
+def check_template(template: str | Path | None) -> Path | None:
+    if not template:
+        return None
+    path = Path(template)
+    if not path.is_file():
+        raise ValidationError(f"template {template} does not exist; give the path of a .docx file", field="template")
+    if path.read_bytes()[:2] != b"PK":
+        raise ValidationError(f"template {template} is not a .docx file", field="template")
+    return path
+
+
+class ExportService:
+    def __init__(self, records: "RecordService", papers: "PaperService", decisions: "DecisionService"):
+        self.records = records
+        self.papers = papers
+        self.decisions = decisions
+
+    def paper_docx(self, paper_id: str, version: int | None = None, *, as_of: str | None = None,
+                   template: str | Path | None = None) -> tuple[bytes, str]:
+        from ..word import export_docx
+        template = check_template(template)
+        bundle = self.papers.bundle(paper_id, version, as_of=as_of)
+        return export_docx(bundle, template=template), docx_name(bundle.paper["symbol"])
+
+    def redline_docx(self, paper_id: str, from_version: int, to_version: int, *,
+                     template: str | Path | None = None) -> tuple[bytes, str]:
+        from ..word import redline_docx
+        template = check_template(template)
+        if from_version == to_version:
+            raise ValidationError("choose two different versions to compare", field="to")
+        old = self.papers.bundle(paper_id, from_version)
+        new = self.papers.bundle(paper_id, to_version)
+        made_by = self.records.get("paper", paper_id, to_version)
+        data = redline_docx(old, new, template=template, author=made_by.author, date=made_by.recorded_at)
+        return data, docx_name(new.paper["symbol"], f"-redline-v{from_version}-v{to_version}")
+
+    def indicator_report_docx(self, strategy_id: str, *, template: str | Path | None = None) -> tuple[bytes, str]:
+        from ..word import indicator_report_docx
+        template = check_template(template)
+        return indicator_report_docx(self.indicator_report(strategy_id), template=template), \
+            docx_name(strategy_id, "-indicator-history")
+
+    def indicator_report(self, strategy_id: str):
+        """The revision history of every indicator of a strategy, with each authorising decision."""
+        from ..domain.report import build_indicator_report
+        strategy = self.records.get("strategy", strategy_id).data
+        ids = [i for outcome in strategy["outcomes"] for i in outcome["indicator_ids"]]
+        indicators = [self.records.get("indicator", i).data for i in ids if self.records.exists("indicator", i)]
+        decisions = {}
+        for decision_id in sorted({r["decision_id"] for ind in indicators for r in ind["revisions"] if r["decision_id"]}):
+            decision = self.records.get("decision", decision_id).data
+            paper = self.records.get("paper", decision["paper_id"]).data
+            decisions[decision_id] = (decision, self.papers.decision_paragraph(paper, decision_id))
+        generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        return build_indicator_report(strategy, indicators, decisions, generated)

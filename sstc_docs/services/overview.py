@@ -1,0 +1,45 @@
+"""What the Overview and History pages show: the state of play, and every change."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from ..domain.records import parse_date
+
+if TYPE_CHECKING:
+    from .decisions import DecisionService
+    from .frameworks import FrameworkService
+    from .papers import PaperService
+    from .records import RecordService
+
+
+class OverviewService:
+    def __init__(self, records: "RecordService", papers: "PaperService", frameworks: "FrameworkService",
+                 decisions: "DecisionService"):
+        self.records = records
+        self.papers = papers
+        self.frameworks = frameworks
+        self.decisions = decisions
+
+    def papers_by_session(self) -> list[dict]:
+        """One row per (session, status) with the number of papers, newest session first."""
+        counts = Counter((h.get("session"), h.get("status")) for h in self.papers.list())
+        return [{"session": s, "status": st, "papers": n}
+                for (s, st), n in sorted(counts.items(), key=lambda item: (-(item[0][0] or 0), item[0][1] or ""))]
+
+    def pending_revisions(self) -> list[dict]:
+        return [{"indicator": ind["id"], "label": ind.get("label", ""), "type": rev["type"],
+                 "decision": rev.get("decision_id", ""), "reason": rev["reason"], "proposed_on": rev.get("proposed_on", "")}
+                for ind, rev in self.frameworks.pending_revisions()]
+
+    def changes(self, *, kind: str = "", author: str = "", since: str = "", until: str = "",
+                record_id: str = "", limit: int = 200) -> list[dict]:
+        """The audit trail newest first; dates are whole days (``until`` includes its day)."""
+        since_at = parse_date(since).isoformat() if since else None
+        until_at = parse_date(until).isoformat() + "T23:59:59.999999Z" if until else None
+        return self.records.store.changes(kind=kind or None, author=author or None, since=since_at,
+                                          until=until_at, record_id=record_id or None, limit=limit)
+
+    def authors(self) -> list[str]:
+        return sorted({c["author"] for c in self.records.store.changes(limit=10_000)})

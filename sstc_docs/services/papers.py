@@ -1,0 +1,107 @@
+"""Papers: drafting, numbering, and the exact versions an export is built from."""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING
+
+from ..domain.bundle import PaperBundle, assemble
+from ..domain.records import parse_date
+from ..domain.symbols import parse_symbol
+from ..errors import NotFound
+
+if TYPE_CHECKING:
+    from ..store import Version
+    from .records import RecordService
+
+
+def blank_paper(symbol: str, title: str, language: str = "en") -> dict:
+    """A new paper with every front-matter entry present and empty (printed as None)."""
+    parsed = parse_symbol(symbol)
+    return {"symbol": str(parsed), "title": title, "language": language, "original_language": language,
+            "agenda_item": parsed.item, "action": "decision", "status": "draft", "body": [],
+            "decision_ids": [], "front_matter": {}}
+
+
+class PaperService:
+    def __init__(self, records: "RecordService"):
+        self.records = records
+
+    def list(self, *, session: int | None = None, section: str = "", status: str = "", language: str = "",
+             text: str = "") -> list[dict]:
+        """Papers newest session first, filtered; ``text`` matches symbol or title, any case."""
+        needle = text.strip().lower()
+        rows = [h for h in self.records.heads("paper")
+                if (session is None or h.get("session") == session)
+                and (not section or h.get("section") == section)
+                and (not status or h.get("status") == status)
+                and (not language or h.get("language") == language)
+                and (not needle or needle in h.get("symbol", "").lower() or needle in h.get("title", "").lower())]
+        return sorted(rows, key=lambda h: (-(h.get("session") or 0), h.get("symbol", "")))
+
+    def create(self, data: dict, *, author: str, why: str) -> "Version":
+        return self.records.save("paper", data, author=author, why=why, base_version=None)
+
+    def update(self, paper_id: str, data: dict, *, author: str, why: str, base_version: int) -> "Version":
+        data = dict(data, id=self.records.resolve_id("paper", paper_id))
+        return self.records.save("paper", data, author=author, why=why, base_version=base_version)
+
+    def decision_paragraph(self, paper: dict, decision_id: str) -> int:
+        """The paragraph number a decision prints under: the next after the numbered paragraphs."""
+        numbered = sum(1 for b in paper.get("body", []) if b["type"] == "paragraph" and b.get("numbered", True))
+        ids = paper.get("decision_ids", [])
+        if decision_id not in ids:
+            raise NotFound(f"decision {decision_id} is not part of paper {paper.get('symbol')}")
+        return numbered + ids.index(decision_id) + 1
+
+    def _related(self, kind: str, record_id: str, as_of: str | None, recorded_by: str | None) -> "Version | None":
+        """One referenced record, as at a date (valid time) or as it was when the paper version was saved."""
+        try:
+            if as_of:
+                return self.records.get(kind, record_id, as_of=as_of)
+            if recorded_by is None:
+                return self.records.get(kind, record_id)
+            versions = [v for v in self.records.history(kind, record_id)
+                        if v.recorded_at <= recorded_by and not v.deleted]
+            return versions[-1] if versions else None
+        except NotFound:
+            return None
+
+    def bundle(self, paper_id: str, version: int | None = None, *, as_of: str | None = None) -> PaperBundle:
+        """Everything one paper version prints, with the exact version of each record it used.
+
+        The latest paper is printed with the latest of everything it refers to; an older version
+        with what was on record when it was saved; ``as_of`` with everything as it stood that day.
+        """
+        if as_of:
+            as_of = parse_date(as_of).isoformat()
+        paper_version = self.records.get("paper", paper_id, version, as_of=as_of)
+        if paper_version.deleted:
+            raise NotFound(f"paper {paper_id} was deleted in version {paper_version.version}")
+        latest = self.records.get("paper", paper_id).version if version is not None else paper_version.version
+        recorded_by = None if (as_of or paper_version.version == latest) else paper_version.recorded_at
+        paper = copy.deepcopy(paper_version.data)
+        sources = {f"paper:{paper['id']}": paper_version.version}
+        strategies, indicators, decisions = {}, {}, []
+        for block in paper["body"]:
+            if block["type"] != "framework" or block["strategy_id"] in strategies:
+                continue
+            strategy = self._related("strategy", block["strategy_id"], as_of, recorded_by)
+            if strategy is None:
+                continue
+            strategies[strategy.id] = strategy.data
+            sources[f"strategy:{strategy.id}"] = strategy.version
+            for outcome in strategy.data["outcomes"]:
+                for indicator_id in outcome["indicator_ids"]:
+                    indicator = self._related("indicator", indicator_id, as_of, recorded_by)
+                    if indicator is not None:
+                        indicators[indicator_id] = indicator.data
+                        sources[f"indicator:{indicator_id}"] = indicator.version
+        for decision_id in paper["decision_ids"]:
+            decision = self._related("decision", decision_id, as_of, recorded_by)
+            if decision is not None:
+                decisions.append((decision.data, decision.version))
+                sources[f"decision:{decision_id}"] = decision.version
+        return assemble(paper, paper_version.version, strategies=strategies, indicators=indicators,
+                        decisions=decisions, sources=sources, on=as_of, author=paper_version.author,
+                        recorded_at=paper_version.recorded_at)

@@ -1,0 +1,120 @@
+"""The command line from outside, as a script would use it: exit codes, messages, nothing written on error."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sstc_docs", "--db", str(db), *args], cwd=ROOT, input=stdin,
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "db"
+    assert cli(path, "demo").returncode == 0
+    return path
+
+
+def _count_versions(db: Path) -> int:
+    result = cli(db, "list", "paper", "--json")
+    return sum(row["versions"] for row in json.loads(result.stdout))
+
+
+def test_demo_twice_changes_nothing(db):
+    result = cli(db, "demo")
+    assert result.returncode == 0 and "nothing changed" in result.stdout
+    assert "already holds records" in cli(db, "demo", "--if-empty").stdout
+
+
+def test_list_papers_and_other_kinds(db):
+    rows = json.loads(cli(db, "list", "--json").stdout)
+    assert [(r["symbol"], r["status"]) for r in rows] == [("GB.316/POL/5", "issued")]
+    text = cli(db, "list", "indicator").stdout
+    assert "SSTC-2012/O1/A" in text and "(A)" in text
+
+
+def test_get_prints_record_with_id_and_version(db):
+    record = json.loads(cli(db, "get", "paper", "GB.316/POL/5").stdout)
+    assert record["id"] == "GB.316/POL/5" and record["version"] >= 1 and record["kind"] == "paper"
+    assert record["front_matter"]["author_unit"] == "伙伴关系和发展合作司(PARDEV)。"
+    old = json.loads(cli(db, "get", "strategy", "SSTC-2012", "--as-of", "2012-06-01").stdout)
+    assert old["version"] == 1
+    assert [i["id"] for i in old["framework"]["outcomes"][0]["indicators"]] == ["SSTC-2012/O1/I1"]
+
+
+def test_put_round_trip_conflict_and_invalid(db, tmp_path):
+    record = json.loads(cli(db, "get", "paper", "GB.316/POL/5").stdout)
+    base = record["version"]
+    record["body"][2]["text"] += " CLI-EDIT"
+    path = tmp_path / "paper.json"
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    saved = cli(db, "put", str(path), "--why", "test edit", "--author", "cli")
+    assert saved.returncode == 0 and saved.stdout.strip() == str(base + 1)
+    again = cli(db, "put", str(path), "--why", "stale", "--author", "cli")
+    assert again.returncode == 3 and "was changed by cli" in again.stderr
+    versions = _count_versions(db)
+    record["version"] = base + 1
+    record["symbol"] = "GB.316/XYZ/5"
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    bad = cli(db, "put", str(path), "--why", "x", "--author", "cli")
+    assert bad.returncode == 2 and "unknown section 'XYZ'" in bad.stderr and "nothing was written" in bad.stderr
+    assert _count_versions(db) == versions
+    history = cli(db, "history", "paper", "GB.316/POL/5", "--json")
+    assert [v["why"] for v in json.loads(history.stdout)][-1] == "test edit"
+
+
+@pytest.mark.parametrize("args, stdin, message", [
+    (("put", "-", "--why", "w", "--author", "a"), "{not json", "is not valid JSON"),
+    (("put", "-", "--why", "w", "--author", "a"), '{"title": "x"}', 'add "kind"'),
+    (("put", "-", "--why", " ", "--author", "a"), '{"kind": "strategy", "id": "S2", "title": "T"}', "give the reason"),
+    (("put", "-", "--why", "w", "--author", "a"), '{"kind": "indicator", "id": "I", "strategy_id": "SSTC-2012", '
+     '"outcome": 1, "text": "t", "baseline": [1], "target": 2}', "not a number-with-unit or text"),
+    (("put", "/nonexistent/file.json", "--why", "w", "--author", "a"), None, "cannot read"),
+    (("get", "paper", "GB.999/POL/1"), None, "not found"),
+    (("get", "paper", "GB.316/POL/5", "--version", "99"), None, "not found"),
+    (("get", "paper", "GB.316/POL/5", "--as-of", "31/12/2012"), None, "is not a date"),
+    (("get", "memo", "X"), None, "invalid choice"),
+    (("export", "GB.316/POL/5", "--out", "paper.pdf"), None, "should end in .docx"),
+    (("export", "GB.316/POL/5", "--out", "/nonexistent/dir/p.docx"), None, "does not exist"),
+    (("export", "GB.316/POL/5", "--out", "x.docx", "--template", "/nonexistent.docx"), None, "does not exist"),
+    (("export", "GB.999/POL/1", "--out", "x.docx"), None, "not found"),
+    (("restore", "/nonexistent/backup.json"), None, "cannot"),
+])
+def test_every_error_path_exits_2_with_a_message_and_writes_nothing(db, args, stdin, message):
+    before = cli(db, "history", "paper", "GB.316/POL/5", "--json").stdout
+    result = cli(db, *args, stdin=stdin)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert cli(db, "history", "paper", "GB.316/POL/5", "--json").stdout == before
+
+
+def test_backup_restore_round_trip_is_identical(db, tmp_path):
+    backup = tmp_path / "backup.json"
+    assert cli(db, "backup", str(backup)).returncode == 0
+    fresh = tmp_path / "fresh"
+    assert cli(fresh, "restore", str(backup)).returncode == 0
+    for kind, record_id in [("paper", "GB.316/POL/5"), ("strategy", "SSTC-2012"), ("indicator", "SSTC-2012/O2/I1"),
+                            ("evidence", "EV-SSC-17-3")]:
+        assert cli(fresh, "history", kind, record_id, "--json").stdout == cli(db, "history", kind, record_id, "--json").stdout
+    refused = cli(fresh, "restore", str(backup))
+    assert refused.returncode != 0 and "empty" in refused.stderr
+
+
+def test_corrupt_database_names_the_file(tmp_path):
+    db = tmp_path / "db"
+    assert cli(db, "demo").returncode == 0
+    shard = next(p for p in sorted(db.rglob("*.json")) if "paper" in str(p) and p.stat().st_size > 100)
+    shard.write_text("{ torn", encoding="utf-8")
+    result = cli(db, "get", "paper", "GB.316/POL/5")
+    assert result.returncode == 4 and shard.name in result.stderr and "Traceback" not in result.stderr
