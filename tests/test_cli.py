@@ -118,3 +118,25 @@ def test_corrupt_database_names_the_file(tmp_path):
     shard.write_text("{ torn", encoding="utf-8")
     result = cli(db, "get", "paper", "GB.316/POL/5")
     assert result.returncode == 4 and shard.name in result.stderr and "Traceback" not in result.stderr
+
+
+def test_diff_shows_the_edit_between_two_versions(tmp_path):
+    db = tmp_path / "db"
+    assert cli(db, "demo").returncode == 0
+    record = json.loads(cli(db, "get", "paper", "GB.316/POL/5").stdout)
+    record["body"][2]["text"] = record["body"][2]["text"].replace("重新编写", "全面重写")
+    record["front_matter"]["follow_up"] = "Report back in March 2013."
+    assert cli(db, "put", "-", "--why", "wording", "--author", "Ana",
+               stdin=json.dumps(record, ensure_ascii=False)).returncode == 0
+    text = cli(db, "diff", "paper", "GB.316/POL/5", "1", "2")
+    assert text.returncode == 0
+    assert "进行了{+全面+}重[-新编-]写。" in text.stdout  # character level: the minimal edit
+    assert "front_matter.follow_up" in text.stdout
+    result = json.loads(cli(db, "diff", "paper", "GB.316/POL/5", "1", "2", "--json").stdout)
+    assert result["from"]["version"] == 1 and result["to"]["version"] == 2
+    assert [b["status"] for b in result["diff"]["blocks"]].count("edited") == 1
+    indicator = cli(db, "diff", "indicator", "SSTC-2012/O2/I1", "1", "2", "--json")
+    paths = [c["path"] for c in json.loads(indicator.stdout)["diff"]["changes"]]
+    assert any(p.startswith("revisions") for p in paths)
+    missing = cli(db, "diff", "paper", "GB.316/POL/5", "1", "9")
+    assert missing.returncode == 2 and "not found" in missing.stderr
