@@ -10,7 +10,9 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..domain.report import build_indicator_report
 from ..errors import ValidationError
+from ..word import export_docx, indicator_report_docx, redline_docx
 
 if TYPE_CHECKING:
     from .decisions import DecisionService
@@ -43,14 +45,12 @@ class ExportService:
 
     def paper_docx(self, paper_id: str, version: int | None = None, *, as_of: str | None = None,
                    template: str | Path | None = None) -> tuple[bytes, str]:
-        from ..word import export_docx
         template = check_template(template)
         bundle = self.papers.bundle(paper_id, version, as_of=as_of)
         return export_docx(bundle, template=template), docx_name(bundle.paper["symbol"])
 
     def redline_docx(self, paper_id: str, from_version: int, to_version: int, *,
                      template: str | Path | None = None) -> tuple[bytes, str]:
-        from ..word import redline_docx
         template = check_template(template)
         if from_version == to_version:
             raise ValidationError("choose two different versions to compare", field="to")
@@ -61,14 +61,12 @@ class ExportService:
         return data, docx_name(new.paper["symbol"], f"-redline-v{from_version}-v{to_version}")
 
     def indicator_report_docx(self, strategy_id: str, *, template: str | Path | None = None) -> tuple[bytes, str]:
-        from ..word import indicator_report_docx
         template = check_template(template)
         return indicator_report_docx(self.indicator_report(strategy_id), template=template), \
             docx_name(strategy_id, "-indicator-history")
 
     def indicator_report(self, strategy_id: str):
         """The revision history of every indicator of a strategy, with each authorising decision."""
-        from ..domain.report import build_indicator_report
         strategy = self.records.get("strategy", strategy_id).data
         ids = [i for outcome in strategy["outcomes"] for i in outcome["indicator_ids"]]
         indicators = [self.records.get("indicator", i).data for i in ids if self.records.exists("indicator", i)]

@@ -1,0 +1,96 @@
+"""Run properties for text that may be Chinese: the East Asian font slot and language.
+
+Word picks a run's font per script: w:ascii/w:hAnsi for Latin, w:eastAsia for CJK. A run that
+leaves w:eastAsia unset falls back to whatever the machine's defaults say, which is how Chinese
+ends up in a Latin font's fallback. So every run the writer makes names the East Asian font, and
+in a Chinese paper also says its language is zh-CN (w:lang w:eastAsia) and hints eastAsia so
+ambiguous characters (quotes, dashes) take the Chinese font.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from . import qn, w
+
+DEFAULT_EAST_ASIA = "Noto Serif CJK SC"
+FALLBACK_EAST_ASIA = "SimSun"
+_R_STYLE, _R_FONTS, _LANG, _VAL = w("rStyle"), w("rFonts"), w("lang"), w("val")
+_EAST_ASIA, _HINT, _B = w("eastAsia"), w("hint"), w("b")
+
+
+class RunFonts:
+    """Builds w:rPr for runs: optional character style, East Asian font, language."""
+
+    __slots__ = ("font", "lang", "hint")
+
+    def __init__(self, font: str, lang: str | None = None, hint: bool = False):
+        self.font = font
+        self.lang = lang
+        self.hint = hint
+
+    def rpr(self, run, style_id: str | None = None, bold: bool = False):
+        """Append a w:rPr to ``run`` (children in schema order) and return it."""
+        rpr = etree.SubElement(run, w("rPr"))
+        if style_id:
+            etree.SubElement(rpr, _R_STYLE).set(_VAL, style_id)
+        fonts = etree.SubElement(rpr, _R_FONTS)
+        fonts.set(_EAST_ASIA, self.font)
+        if self.hint:
+            fonts.set(_HINT, "eastAsia")
+        if bold:
+            etree.SubElement(rpr, _B)
+        if self.lang:
+            etree.SubElement(rpr, _LANG).set(_EAST_ASIA, self.lang)
+        return rpr
+
+
+def east_asia_lang(language: str) -> str | None:
+    return {"zh": "zh-CN"}.get(language)
+
+
+def set_doc_defaults(styles_root, latin: str, east_asia: str, size_half_points: int = 22,
+                     lang: str = "en-GB", east_asia_lang_tag: str = "zh-CN") -> None:
+    """Write the document-wide default fonts (w:docDefaults), East Asian slot included."""
+    defaults = styles_root.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = etree.Element(qn("w:docDefaults"))
+        styles_root.insert(0, defaults)
+    for child in list(defaults):
+        defaults.remove(child)
+    rpr_default = etree.SubElement(defaults, qn("w:rPrDefault"))
+    rpr = etree.SubElement(rpr_default, qn("w:rPr"))
+    fonts = etree.SubElement(rpr, qn("w:rFonts"))
+    for slot in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(slot), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    etree.SubElement(rpr, qn("w:sz")).set(qn("w:val"), str(size_half_points))
+    etree.SubElement(rpr, qn("w:szCs")).set(qn("w:val"), str(size_half_points))
+    language = etree.SubElement(rpr, qn("w:lang"))
+    language.set(qn("w:val"), lang)
+    language.set(qn("w:eastAsia"), east_asia_lang_tag)
+    language.set(qn("w:bidi"), "ar-SA")
+    ppr_default = etree.SubElement(defaults, qn("w:pPrDefault"))
+    ppr = etree.SubElement(ppr_default, qn("w:pPr"))
+    spacing = etree.SubElement(ppr, qn("w:spacing"))
+    spacing.set(qn("w:after"), "120")
+    spacing.set(qn("w:line"), "240")
+    spacing.set(qn("w:lineRule"), "auto")
+
+
+def doc_default_east_asia(styles_root) -> str | None:
+    """The East Asian font the template's docDefaults name, if any."""
+    fonts = styles_root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
+    if fonts is None:
+        return None
+    return fonts.get(qn("w:eastAsia"))
+
+
+FONT_TABLE_ENTRIES = """
+<w:font w:name="Times New Roman"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/>
+  <w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>
+<w:font w:name="Noto Serif CJK SC"><w:altName w:val="SimSun"/><w:charset w:val="86"/>
+  <w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>
+<w:font w:name="SimSun"><w:altName w:val="宋体"/><w:panose1 w:val="02010600030101010101"/>
+  <w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>
+"""
