@@ -1,0 +1,51 @@
+"""Who may touch the database when: one thread at a time in a process, one writer across processes.
+
+Why two locks: TinyDB is not thread-safe (Streamlit serves each browser session from its own
+thread), so every read and write in a process goes through one re-entrant thread lock. TinyDB is
+not process-safe either, and two ``streamlit run`` processes or the app plus the CLI may share a
+database, so every write also holds an exclusive lock on ``<db>/.lock``. Reads do not take the
+file lock: files are only ever replaced atomically, so a reader always sees a whole file.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from filelock import FileLock, Timeout
+
+from ..errors import StoreError
+
+
+class StoreLock:
+    """``reading()`` for anything that only reads; ``writing()`` for anything that changes a file."""
+
+    def __init__(self, folder: Path, timeout: float = 60.0):
+        self.path = Path(folder) / ".lock"
+        self.timeout = timeout
+        self._thread_lock = threading.RLock()
+        # thread_local=False: the thread lock already serialises threads, and a shared counter lets
+        # a nested writing() (restore calling the save path) re-enter without a second flock.
+        self._file_lock = FileLock(str(self.path), timeout=timeout, thread_local=False,
+                                   poll_interval=0.002, preserve_lock_file=True)
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._thread_lock:
+            yield
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._thread_lock:
+            try:
+                self._file_lock.acquire()
+            except Timeout:
+                raise StoreError(f"The database is busy: another program has held {self.path} for more than "
+                                 f"{self.timeout:.0f} seconds. Try again; if it persists, check that no "
+                                 "stuck sstc-docs process is running.") from None
+            try:
+                yield
+            finally:
+                self._file_lock.release()

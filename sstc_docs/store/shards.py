@@ -1,0 +1,170 @@
+"""Where each record's versions live: one small TinyDB file per (kind, hash of record id).
+
+Why shards: TinyDB reads and rewrites its whole file on every change, so one file holding the
+design point (50,000 paper versions, 100,000 evidence records) would make each save cost seconds.
+Split by a stable hash of the id into enough files that each stays around 100 KB, a save rewrites
+one small file and a read parses one small file, whatever the size of the archive.
+
+Layout: ``<db>/shards/<kind>.<count>/<nnnn>.json``. The shard count is part of the folder name so
+that a database describes itself: changing ``SHARD_COUNTS`` later never strands existing records
+(the folder already on disk wins).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections import OrderedDict
+from pathlib import Path
+
+from tinydb import TinyDB, where
+from tinydb.table import Document
+
+from ..errors import StoreError
+from .atomic import Signature
+from .storage import ShardStorage
+
+#: Sized for the design point so a shard holds roughly 100 KB: 100,000 evidence records and
+#: 50,000 paper versions over 1,024 files each; the small kinds need far fewer.
+SHARD_COUNTS = {"evidence": 1024, "paper": 1024, "decision": 256, "indicator": 64, "strategy": 16}
+DEFAULT_SHARD_COUNT = 64
+SHARD_FILE = re.compile(r"^(\d{4})\.json$")
+
+
+def shard_number(record_id: str, count: int) -> int:
+    """Stable across processes and Python versions (unlike ``hash()``, which is salted per run)."""
+    digest = hashlib.blake2b(record_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % count
+
+
+class ShardLayout:
+    """Maps a kind and record id to a shard file, and lists a kind's shard files with signatures."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._counts: dict[str, int] = {}
+
+    def count(self, kind: str) -> int:
+        if kind not in self._counts:
+            found = [int(p.name.split(".", 1)[1]) for p in self._kind_folders() if p.name.split(".", 1)[0] == kind]
+            if len(found) > 1:
+                raise StoreError(f"{self.root} holds several shard folders for '{kind}' "
+                                 f"({', '.join(f'{kind}.{n}' for n in found)}); keep only one.")
+            self._counts[kind] = found[0] if found else SHARD_COUNTS.get(kind, DEFAULT_SHARD_COUNT)
+        return self._counts[kind]
+
+    def kinds(self) -> list[str]:
+        """Every kind that has a shard folder on disk."""
+        return sorted(p.name.split(".", 1)[0] for p in self._kind_folders())
+
+    def folder(self, kind: str) -> Path:
+        return self.root / f"{kind}.{self.count(kind)}"
+
+    def path(self, kind: str, number: int) -> Path:
+        return self.folder(kind) / f"{number:04d}.json"
+
+    def number(self, kind: str, record_id: str) -> int:
+        return shard_number(record_id, self.count(kind))
+
+    def signatures(self, kind: str) -> dict[int, Signature]:
+        """The signature of every shard file of ``kind`` now on disk: a few µs per file, no reads."""
+        result: dict[int, Signature] = {}
+        try:
+            entries = os.scandir(self.folder(kind))
+        except FileNotFoundError:
+            return result
+        with entries:
+            for entry in entries:
+                match = SHARD_FILE.match(entry.name)
+                if match:
+                    try:
+                        result[int(match.group(1))] = Signature.of(entry.stat())
+                    except FileNotFoundError:
+                        continue
+        return result
+
+    def has_shards(self) -> bool:
+        return any(self.signatures(kind) for kind in self.kinds())
+
+    def _kind_folders(self) -> list[Path]:
+        try:
+            return [p for p in self.root.iterdir() if p.is_dir() and re.fullmatch(r"[a-z][a-z0-9_]*\.\d+", p.name)]
+        except FileNotFoundError:
+            return []
+
+
+class Shard:
+    """One TinyDB file of version documents. ``append`` is the only way a shard ever changes."""
+
+    TABLE = "versions"
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._db = TinyDB(str(self.path), storage=ShardStorage)
+        # No query cache: another process may change the file, and TinyDB's cache would not know.
+        self._table = self._db.table(self.TABLE, cache_size=0)
+
+    @property
+    def signature(self) -> Signature | None:
+        """Signature of the content last read or written (None while the file does not exist)."""
+        return self._db.storage.signature
+
+    def documents(self) -> list[dict]:
+        """Every version document in the shard, as stored (read-only by convention: callers copy)."""
+        return list(self._table.all())
+
+    def versions_of(self, record_id: str) -> list[dict]:
+        """One record's version documents, oldest first."""
+        return sorted(self._table.search(where("id") == record_id), key=lambda d: d["version"])
+
+    def append(self, documents: list[dict]) -> Signature:
+        """Add new version documents in one atomic rewrite of the file; returns its new signature.
+
+        Refuses (and writes nothing) if any (id, version) is already present, so even a bug
+        higher up cannot overwrite a stored version. Document ids are explicit because TinyDB
+        caches its next id, which another process's insert would make stale.
+        """
+        existing = self._table.all()
+        taken = {(d["id"], d["version"]) for d in existing}
+        for document in documents:
+            key = (document["id"], document["version"])
+            if key in taken:
+                raise StoreError(f"{self.path} already holds version {key[1]} of {key[0]}; versions are "
+                                 "never overwritten.")
+            taken.add(key)
+        first = max((d.doc_id for d in existing), default=0) + 1
+        self._table.insert_multiple(Document(doc, doc_id=first + i) for i, doc in enumerate(documents))
+        assert self.signature is not None
+        return self.signature
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class ShardCache:
+    """The most recently used shards, kept open with their parsed content.
+
+    Bounded because the whole archive parsed into Python objects would take gigabytes; the
+    index of heads, not this cache, is what keeps listings fast.
+    """
+
+    def __init__(self, layout: ShardLayout, capacity: int = 64):
+        self.layout = layout
+        self.capacity = capacity
+        self._open: OrderedDict[tuple[str, int], Shard] = OrderedDict()
+
+    def get(self, kind: str, number: int) -> Shard:
+        key = (kind, number)
+        shard = self._open.get(key)
+        if shard is None:
+            shard = self._open[key] = Shard(self.layout.path(kind, number))
+            while len(self._open) > self.capacity:
+                self._open.popitem(last=False)[1].close()
+        else:
+            self._open.move_to_end(key)
+        return shard
+
+    def clear(self) -> None:
+        while self._open:
+            self._open.popitem()[1].close()

@@ -1,0 +1,115 @@
+"""JSON files that are re-read only when they change on disk and replaced atomically.
+
+``JSONFile`` is the small base: ``load()`` returns the parsed content, cached against the file's
+stat signature so that a second process's write is noticed with one ``stat`` and an unchanged
+file is never parsed twice; ``save()`` goes through ``atomic_write_bytes``. What to do when the
+file is missing or unreadable is left to hooks, because a shard and a cache differ exactly there:
+an unreadable shard is data at risk and must stop everything (``ShardStorage``), an unreadable
+cache is simply rebuilt (``catalog.CatalogFile``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from ..errors import StoreError
+from .atomic import Signature, atomic_write_bytes, signature_of
+
+RESTORE_ADVICE = ("restore this file from a backup copy of it, or restore the whole database with "
+                  "`python -m sstc_docs restore BACKUP.json` into an empty folder")
+
+
+def encode_json(value: Any) -> bytes:
+    """Compact UTF-8 JSON; compact because shards are rewritten whole on every save."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+class JSONFile:
+    """One JSON document in one file, cached in memory until the file's signature changes."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.signature: Signature | None = None  # of the content in ``_content``
+        self._content: Any = None
+
+    # -- hooks -------------------------------------------------------------------------------
+    def missing(self) -> Any:
+        """Content to use when the file does not exist (yet)."""
+        return None
+
+    def unreadable(self, reason: str) -> Any:
+        """The file exists but is not what it should be; the base refuses to go on."""
+        raise StoreError(f"The database file {self.path} cannot be read ({reason}). It has been left "
+                         f"untouched. To recover, {RESTORE_ADVICE}.")
+
+    def problem_with(self, content: Any) -> str | None:
+        """Why parsed content is not acceptable (wrong shape), or None when it is fine."""
+        return None
+
+    # -- reading and writing -----------------------------------------------------------------
+    def load(self) -> Any:
+        """The file's content, parsed; re-read only if the file changed since it was last seen."""
+        current = signature_of(self.path)
+        if current is not None and current == self.signature:
+            return self._content
+        try:
+            with open(self.path, "rb") as handle:
+                # fstat of the open handle: the signature of exactly the bytes read, even if
+                # another process replaces the file between the stat above and this open.
+                current = Signature.of(os.fstat(handle.fileno()))
+                raw = handle.read()
+        except FileNotFoundError:
+            self.signature, self._content = None, None
+            return self.missing()
+        except OSError as error:
+            return self.unreadable(error.strerror or str(error))
+        if not raw:
+            return self.unreadable("the file is empty")
+        try:
+            content = json.loads(raw)
+        except UnicodeDecodeError:
+            return self.unreadable("it is not UTF-8 text")
+        except ValueError as error:
+            return self.unreadable(f"invalid or truncated JSON: {error}")
+        problem = self.problem_with(content)
+        if problem:
+            return self.unreadable(problem)
+        self.signature, self._content = current, content
+        return content
+
+    def forget(self) -> None:
+        """Drop the cached content (for large files read once, such as a catalog)."""
+        self.signature, self._content = None, None
+
+    def save(self, content: Any) -> Signature:
+        """Replace the file with ``content`` (all or nothing) and remember it as the cached copy."""
+        self.signature = atomic_write_bytes(self.path, encode_json(content))
+        self._content = content
+        return self.signature
+
+
+class ShardStorage(JSONFile, Storage):
+    """TinyDB storage for one shard: TinyDB stays the query and insert engine, this decides how
+    bytes reach the disk (atomically, never in place) and refuses to treat a damaged file as empty.
+    """
+
+    def problem_with(self, content: Any) -> str | None:
+        if not isinstance(content, dict) or not all(isinstance(t, dict) for t in content.values()):
+            return "it is not a TinyDB file: expected an object of tables"
+        return None
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        content = self.load()
+        if content is None:
+            return None
+        # TinyDB assigns into the dict it gets back before writing it; hand it fresh outer dicts
+        # so a failed write cannot leave the cached copy claiming something that is not on disk.
+        return {name: dict(table) for name, table in content.items()}
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self.save(data)

@@ -1,0 +1,523 @@
+"""The store's promises, each checked against concrete values: versions are immutable and exact,
+stale saves are refused, damaged files are reported (never replaced), caches rebuild themselves,
+and backups restore exactly."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sstc_docs.errors import ConflictError, NotFound, StoreError, ValidationError
+from sstc_docs.store import Store, Version, default_db_path, open_store
+from sstc_docs.store.shards import shard_number
+
+
+def summarize(kind: str, data: dict) -> dict:
+    return {"title": data.get("title", ""), "status": data.get("status", ""), "session": data.get("session")}
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "db", summarize=summarize)
+    yield s
+    s.close()
+
+
+def paper(title: str, status: str = "draft", session: int = 340, **extra) -> dict:
+    return {"title": title, "status": status, "session": session, "body": [{"type": "paragraph", "text": title}],
+            **extra}
+
+
+def shard_file(db: Path, kind: str, record_id: str) -> Path:
+    folder = next((db / "shards").glob(f"{kind}.*"))
+    count = int(folder.name.split(".")[1])
+    return folder / f"{shard_number(record_id, count):04d}.json"
+
+
+# -- versions are immutable and exact ------------------------------------------------------------
+def test_each_save_appends_a_version_and_past_versions_read_back_exactly(store):
+    first = paper("Programme and Budget", footnotes={"a": [1, 2.5, None, "é"]})
+    v1 = store.save("paper", "GB.340/PFA/1", first, author="ana", why="first draft", base_version=None)
+    v2 = store.save("paper", "GB.340/PFA/1", paper("Programme and Budget 2026"), author="bo", why="retitled",
+                    base_version=1)
+    v3 = store.save("paper", "GB.340/PFA/1", paper("P&B", status="issued"), author="ana", why="issued",
+                    base_version=2, effective_from="2024-03-01")
+    assert (v1.version, v2.version, v3.version) == (1, 2, 3)
+    assert (v1.based_on, v2.based_on, v3.based_on) == (None, 1, 2)
+    assert store.get("paper", "GB.340/PFA/1", 1).data == first
+    assert store.get("paper", "GB.340/PFA/1", 1).to_json() == v1.to_json()
+    assert store.get("paper", "GB.340/PFA/1").data["status"] == "issued"
+    assert v3.effective_from == "2024-03-01"
+    assert v1.effective_from == v1.recorded_at[:10]
+    assert len(v1.recorded_at) == 27 and v1.recorded_at.endswith("Z") and v1.recorded_at[10] == "T"
+    assert v1.recorded_at < v2.recorded_at < v3.recorded_at
+    assert [v.version for v in store.history("paper", "GB.340/PFA/1")] == [1, 2, 3]
+    assert [v.author for v in store.history("paper", "GB.340/PFA/1")] == ["ana", "bo", "ana"]
+
+
+def test_changing_returned_or_saved_dicts_never_changes_stored_data(store):
+    data = paper("Original", tags=["a"])
+    saved = store.save("paper", "P1", data, author="ana", why="create", base_version=None)
+    data["title"] = "changed by caller after save"
+    data["tags"].append("b")
+    saved.data["title"] = "changed on the returned version"
+    read = store.get("paper", "P1")
+    read.data["body"][0]["text"] = "changed on a read version"
+    store.history("paper", "P1")[0].data["tags"].append("c")
+    store.heads("paper")[0]["title"] = "changed on a head row"
+    again = store.get("paper", "P1")
+    assert again.data == paper("Original", tags=["a"])
+    assert store.heads("paper")[0]["title"] == "Original"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        again.version = 7  # type: ignore[misc]
+
+
+def test_meta_and_to_json_are_json_ready(store):
+    v = store.save("decision", "D1", {"text": "The GB decides"}, author="ana", why="adopted", base_version=None)
+    assert v.meta() == {"kind": "decision", "id": "D1", "version": 1, "based_on": None, "author": "ana",
+                        "recorded_at": v.recorded_at, "why": "adopted", "effective_from": v.recorded_at[:10],
+                        "deleted": False}
+    assert json.loads(json.dumps(v.to_json())) == {**v.meta(), "data": {"text": "The GB decides"}}
+
+
+# -- conflicts ---------------------------------------------------------------------------------
+def test_stale_base_is_refused_with_both_versions_and_nothing_written(store):
+    store.save("paper", "P1", paper("v1"), author="ana", why="create", base_version=None)
+    store.save("paper", "P1", paper("v2 by bo"), author="bo", why="edit", base_version=1)
+    with pytest.raises(ConflictError) as caught:
+        store.save("paper", "P1", paper("v2 by ana"), author="ana", why="my edit", base_version=1)
+    error = caught.value
+    assert (error.kind, error.record_id, error.base_version) == ("paper", "P1", 1)
+    assert isinstance(error.current, Version) and error.current.version == 2 and error.current.author == "bo"
+    assert error.current.data["title"] == "v2 by bo"
+    assert error.attempted["title"] == "v2 by ana"
+    assert "changed by bo (now version 2)" in str(error)
+    assert len(store.history("paper", "P1")) == 2
+    assert store.get("paper", "P1").data["title"] == "v2 by bo"
+    assert [c["version"] for c in store.changes()] == [2, 1]
+
+
+def test_create_on_existing_record_is_a_conflict(store):
+    store.save("paper", "P1", paper("mine"), author="ana", why="create", base_version=None)
+    with pytest.raises(ConflictError) as caught:
+        store.save("paper", "P1", paper("theirs"), author="bo", why="create too", base_version=None)
+    assert caught.value.base_version is None
+    assert caught.value.current.version == 1 and caught.value.current.data["title"] == "mine"
+    assert caught.value.attempted["title"] == "theirs"
+    assert "already exists" in str(caught.value)
+    assert len(store.history("paper", "P1")) == 1
+
+
+def test_base_version_on_missing_record_and_bad_inputs(store):
+    with pytest.raises(NotFound):
+        store.save("paper", "nope", paper("x"), author="ana", why="edit", base_version=3)
+    for field, kwargs in [("why", {"why": "  "}), ("author", {"author": ""}),
+                          ("effective_from", {"effective_from": "1/2/2024"}),
+                          ("base_version", {"base_version": 0}), ("data", {"data": ["not", "a", "dict"]}),
+                          ("data", {"data": {"when": object()}}), ("kind", {"kind": "Paper/../x"})]:
+        args = {"kind": "paper", "record_id": "P9", "data": paper("x"), "author": "ana", "why": "w",
+                "base_version": None, **kwargs}
+        with pytest.raises(ValidationError) as caught:
+            store.save(args.pop("kind"), args.pop("record_id"), args.pop("data"), **args)
+        assert caught.value.problems[0].field == field
+    assert not store.exists("paper", "P9")
+    assert store.changes() == []
+
+
+# -- tombstones and valid time ------------------------------------------------------------------
+def test_delete_appends_a_tombstone_and_keeps_history(store):
+    store.save("paper", "P1", paper("to go"), author="ana", why="create", base_version=None)
+    with pytest.raises(ConflictError):
+        store.delete("paper", "P1", author="bo", why="obsolete", base_version=5)
+    tomb = store.delete("paper", "P1", author="bo", why="obsolete", base_version=1)
+    assert (tomb.version, tomb.deleted, tomb.data["title"]) == (2, True, "to go")
+    assert not store.exists("paper", "P1")
+    with pytest.raises(NotFound, match="deleted in version 2"):
+        store.get("paper", "P1")
+    assert store.get("paper", "P1", 2).deleted is True
+    assert [v.deleted for v in store.history("paper", "P1")] == [False, True]
+    assert store.heads("paper") == []
+    assert [h["id"] for h in store.heads("paper", include_deleted=True)] == ["P1"]
+    with pytest.raises(NotFound, match="already deleted"):
+        store.delete("paper", "P1", author="bo", why="again", base_version=2)
+    revived = store.save("paper", "P1", paper("back"), author="ana", why="revived", base_version=2)
+    assert (revived.version, revived.based_on) == (3, 2)
+    assert store.get("paper", "P1").data["title"] == "back"
+    assert store.exists("paper", "P1")
+
+
+def test_as_of_picks_highest_version_in_effect(store):
+    store.save("indicator", "I1", {"target": 10}, author="a", why="set", base_version=None, effective_from="2022-01-01")
+    store.save("indicator", "I1", {"target": 20}, author="a", why="raise", base_version=1, effective_from="2024-01-01")
+    store.save("indicator", "I1", {"target": 15}, author="a", why="correct 2023 value", base_version=2,
+               effective_from="2023-06-01")
+    with pytest.raises(NotFound, match="earliest version takes effect on 2022-01-01"):
+        store.get("indicator", "I1", as_of="2021-12-31")
+    assert store.get("indicator", "I1", as_of="2022-01-01").data == {"target": 10}
+    assert store.get("indicator", "I1", as_of="2023-12-31").version == 3
+    assert store.get("indicator", "I1", as_of="2024-02-01").version == 3  # highest number wins, not latest date
+    assert store.get("indicator", "I1", as_of="2023-05-31").data == {"target": 10}
+    with pytest.raises(ValidationError):
+        store.get("indicator", "I1", as_of="yesterday")
+    with pytest.raises(NotFound, match="no version 4"):
+        store.get("indicator", "I1", 4)
+    with pytest.raises(NotFound, match="no indicator with id 'I2'"):
+        store.get("indicator", "I2")
+    assert store.history("indicator", "I2") == [] and not store.exists("indicator", "I2")
+    assert store.history("indicator", "") == [] and not store.exists("indicator", "")
+    with pytest.raises(NotFound):
+        store.get("indicator", "")
+
+
+# -- listing and the audit trail ----------------------------------------------------------------
+def test_heads_and_find_use_summaries(store):
+    store.save("paper", "A", paper("Alpha", session=340), author="ana", why="c", base_version=None)
+    store.save("paper", "B", paper("Beta", session=341), author="bo", why="c", base_version=None)
+    store.save("paper", "C", paper("Gamma", session=340, status="issued"), author="bo", why="c", base_version=None)
+    store.save("paper", "B", paper("Beta 2", session=340), author="ana", why="moved", base_version=1)
+    rows = store.heads("paper")
+    assert [r["id"] for r in rows] == ["A", "B", "C"]
+    assert rows[1] == {"id": "B", "version": 2, "versions": 2, "deleted": False, "author": "ana",
+                       "recorded_at": rows[1]["recorded_at"], "why": "moved",
+                       "effective_from": rows[1]["recorded_at"][:10], "title": "Beta 2", "status": "draft",
+                       "session": 340}
+    assert [r["id"] for r in store.find("paper", session=340)] == ["A", "B", "C"]
+    assert [r["id"] for r in store.find("paper", session=340, status="draft")] == ["A", "B"]
+    assert [r["id"] for r in store.find("paper", author="bo")] == ["C"]
+    assert store.find("paper", session=999) == []
+    assert store.heads("strategy") == []
+
+
+def test_changes_filters_newest_first(store):
+    store.save("paper", "A", paper("a"), author="ana", why="one", base_version=None)
+    store.save("decision", "D", {"text": "d"}, author="bo", why="two", base_version=None)
+    store.save("paper", "A", paper("a2"), author="bo", why="three", base_version=1)
+    store.delete("decision", "D", author="ana", why="four", base_version=1)
+    everything = store.changes()
+    assert [c["why"] for c in everything] == ["four", "three", "two", "one"]
+    assert everything[0] == {"kind": "decision", "id": "D", "version": 2, "based_on": 1, "author": "ana",
+                             "recorded_at": everything[0]["recorded_at"], "why": "four",
+                             "effective_from": everything[0]["effective_from"], "deleted": True}
+    assert [c["why"] for c in store.changes(kind="paper")] == ["three", "one"]
+    assert [c["why"] for c in store.changes(author="bo")] == ["three", "two"]
+    assert [c["why"] for c in store.changes(record_id="D")] == ["four", "two"]
+    assert [c["why"] for c in store.changes(limit=2)] == ["four", "three"]
+    second = everything[2]["recorded_at"]
+    assert [c["why"] for c in store.changes(since=second)] == ["four", "three", "two"]
+    assert [c["why"] for c in store.changes(until=second)] == ["two", "one"]
+    today = everything[0]["recorded_at"][:10]
+    assert len(store.changes(until=today)) == 4  # a bare date includes the whole day
+    assert store.changes(until="2000-01-01") == []
+
+
+def test_changes_skip_phantom_and_torn_journal_lines(store):
+    store.save("paper", "A", paper("a"), author="ana", why="real", base_version=None)
+    journal = store.path / "changes.jsonl"
+    phantom = {"kind": "paper", "id": "A", "version": 2, "based_on": 1, "author": "ghost",
+               "recorded_at": "2099-01-01T00:00:00.000000Z", "why": "never stored",
+               "effective_from": "2099-01-01", "deleted": False}
+    with open(journal, "ab") as handle:
+        handle.write(json.dumps(phantom).encode() + b"\n" + b'{"kind": "paper", "id": "A", "vers')
+    assert [c["why"] for c in store.changes()] == ["real"]
+    store.save("paper", "A", paper("a2"), author="bo", why="real two", base_version=1)
+    assert [(c["version"], c["author"]) for c in store.changes()] == [(2, "bo"), (1, "ana")]
+    assert b'"vers\n{' in journal.read_bytes()  # the torn line was closed off, not glued to the next one
+
+
+# -- several Store objects on one folder (as two processes would) --------------------------------
+def test_a_second_store_sees_the_first_ones_writes(tmp_path):
+    one = Store(tmp_path / "db", summarize=summarize)
+    two = Store(tmp_path / "db", summarize=summarize)
+    one.save("paper", "A", paper("from one"), author="ana", why="c", base_version=None)
+    assert [h["title"] for h in two.heads("paper")] == ["from one"]
+    two.save("paper", "A", paper("from two"), author="bo", why="e", base_version=1)
+    assert one.get("paper", "A").data["title"] == "from two"
+    assert [h["title"] for h in one.heads("paper")] == ["from two"]
+    assert one.find("paper", title="from two")[0]["version"] == 2
+    with pytest.raises(ConflictError) as caught:
+        one.save("paper", "A", paper("stale"), author="ana", why="e", base_version=1)
+    assert caught.value.current.author == "bo"
+    for n in range(30):
+        two.save("evidence", f"E{n}", {"title": f"e{n}"}, author="bo", why="c", base_version=None)
+    assert len(one.heads("evidence")) == 30
+    assert [c["id"] for c in one.changes(kind="evidence", limit=3)] == ["E29", "E28", "E27"]
+    one.close()
+    two.close()
+
+
+def test_threads_share_one_store_without_losing_versions(store):
+    store.save("paper", "shared", {"n": 0}, author="t", why="c", base_version=None)
+    errors: list[Exception] = []
+
+    def worker(name: str) -> None:
+        try:
+            for i in range(25):
+                store.save("evidence", f"{name}-{i}", {"i": i}, author=name, why="c", base_version=None)
+                while True:
+                    latest = store.get("paper", "shared")
+                    try:
+                        store.save("paper", "shared", {"n": latest.data["n"] + 1}, author=name, why="inc",
+                                   base_version=latest.version)
+                        break
+                    except ConflictError:
+                        continue
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(f"t{k}",)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert store.get("paper", "shared").data == {"n": 100}
+    assert [v.version for v in store.history("paper", "shared")] == list(range(1, 102))
+    assert len(store.heads("evidence")) == 100
+
+
+# -- damaged files are reported, caches are rebuilt ----------------------------------------------
+def test_corrupt_shard_raises_store_error_naming_the_file_and_is_left_alone(tmp_path):
+    db = tmp_path / "db"
+    with Store(db) as s:
+        s.save("paper", "A", paper("a"), author="ana", why="c", base_version=None)
+    target = shard_file(db, "paper", "A")
+    damaged = target.read_bytes()[: target.stat().st_size // 2]
+    target.write_bytes(damaged)
+    fresh = Store(db)
+    for attempt in (lambda: fresh.get("paper", "A"), lambda: fresh.heads("paper"),
+                    lambda: fresh.save("paper", "A", paper("b"), author="ana", why="e", base_version=1)):
+        with pytest.raises(StoreError) as caught:
+            attempt()
+        assert str(target) in str(caught.value)
+        assert "python -m sstc_docs restore" in str(caught.value)
+    assert target.read_bytes() == damaged  # never replaced or reinitialised
+    target.write_bytes(b"")
+    with pytest.raises(StoreError, match="empty"):
+        Store(db).get("paper", "A")
+    target.write_bytes(b"[1, 2]")
+    with pytest.raises(StoreError, match="not a TinyDB file"):
+        Store(db).get("paper", "A")
+
+
+def test_missing_or_corrupt_catalog_is_rebuilt_silently(tmp_path):
+    db = tmp_path / "db"
+    with Store(db, summarize=summarize) as s:
+        for n in range(40):
+            s.save("paper", f"P{n}", paper(f"t{n}", session=300 + n % 3), author="ana", why="c", base_version=None)
+        s.save("paper", "P7", paper("seven", session=302), author="bo", why="e", base_version=1)
+        expected = s.heads("paper")
+    catalog = db / "catalog" / "paper.json"
+    assert catalog.exists()
+    for damage in (lambda: catalog.write_bytes(b'{"format": 1, "shards": {"0": {"sig'), lambda: catalog.unlink(),
+                   lambda: catalog.write_bytes(b"\x00\xff garbage")):
+        damage()
+        with Store(db, summarize=summarize) as s:
+            assert s.heads("paper") == expected
+            in_302 = sorted(f"P{n}" for n in range(40) if n % 3 == 2 or n == 7)
+            assert [h["id"] for h in s.find("paper", session=302)] == in_302
+        written = json.loads(catalog.read_bytes())  # written back, with every record
+        assert sum(len(entry["heads"]) for entry in written["shards"].values()) == 40
+
+
+def test_catalog_from_before_later_writes_is_brought_up_to_date(tmp_path):
+    db = tmp_path / "db"
+    with Store(db, summarize=summarize) as s:
+        for n in range(20):
+            s.save("paper", f"P{n}", paper(f"t{n}"), author="ana", why="c", base_version=None)
+        assert len(s.heads("paper")) == 20  # loads the index, so close() writes the catalog
+    old_catalog = (db / "catalog" / "paper.json").read_bytes()
+    with Store(db, summarize=summarize) as s:
+        s.save("paper", "P3", paper("three again"), author="bo", why="e", base_version=1)
+        s.save("paper", "NEW", paper("new"), author="bo", why="c", base_version=None)
+    (db / "catalog" / "paper.json").write_bytes(old_catalog)  # as if the process had been killed
+    with Store(db, summarize=summarize) as s:
+        rows = {h["id"]: h for h in s.heads("paper")}
+        assert len(rows) == 21 and rows["P3"]["title"] == "three again" and rows["P3"]["version"] == 2
+        assert rows["NEW"]["author"] == "bo"
+    with Store(db, summarize=lambda kind, data: {"upper": data["title"].upper()}) as s:
+        assert {h["id"]: h["upper"] for h in s.heads("paper")}["P3"] == "THREE AGAIN"  # other hook: no stale summaries
+
+
+def test_a_shard_file_that_disappeared_is_reported_not_ignored(tmp_path):
+    db = tmp_path / "db"
+    with Store(db, summarize=summarize) as s:
+        for n in range(10):
+            s.save("paper", f"P{n}", paper(f"t{n}"), author="ana", why="c", base_version=None)
+        assert len(s.heads("paper")) == 10
+    lost = shard_file(db, "paper", "P4")
+    lost.unlink()
+    with Store(db, summarize=summarize) as s:
+        with pytest.raises(StoreError) as caught:
+            s.heads("paper")
+        assert f"{lost} is missing" in str(caught.value) and "restore" in str(caught.value)
+
+
+def test_shard_put_back_from_an_older_copy_is_followed_by_the_index(tmp_path):
+    db = tmp_path / "db"
+    s = Store(db, summarize=summarize)
+    s.save("paper", "A", paper("a1"), author="ana", why="c", base_version=None)
+    target = shard_file(db, "paper", "A")
+    older = target.read_bytes()
+    s.save("paper", "A", paper("a2"), author="ana", why="e", base_version=1)
+    assert s.heads("paper")[0]["version"] == 2
+    target.write_bytes(older)  # an administrator restores the file from last night's copy
+    assert s.heads("paper")[0]["version"] == 1
+    assert s.get("paper", "A").data["title"] == "a1"
+    s.close()
+
+
+# -- backup and restore ------------------------------------------------------------------------
+def _fill(s: Store) -> list[str]:
+    s.save("paper", "GB.1/1", paper("un", footnote="« é »"), author="ana", why="c", base_version=None,
+           effective_from="2020-02-02")
+    s.save("paper", "GB.1/1", paper("deux"), author="bo", why="e", base_version=1)
+    s.save("evidence", "E1", {"title": "report"}, author="bo", why="c", base_version=None)
+    s.delete("evidence", "E1", author="ana", why="duplicate", base_version=1)
+    s.save("strategy", "S", {"title": "SSTC 2022-25"}, author="ana", why="c", base_version=None)
+    return [s.put_blob(b"%PDF-1.4 attachment"), s.put_blob(bytes(range(256)) * 10)]
+
+
+def _every_version(s: Store) -> list[dict]:
+    return [v.to_json() for kind in ("paper", "evidence", "strategy")
+            for row in s.heads(kind, include_deleted=True) for v in s.history(kind, row["id"])]
+
+
+def test_backup_restore_round_trip_is_identical(tmp_path):
+    source = Store(tmp_path / "one", summarize=summarize)
+    shas = _fill(source)
+    assert source.backup(tmp_path / "backup.json") == 5
+    buffer = io.BytesIO()
+    assert source.backup(buffer) == 5
+    assert json.loads(buffer.getvalue())["format"] == "sstc-docs backup"
+    target = Store(tmp_path / "two", summarize=summarize)
+    assert target.restore(tmp_path / "backup.json") == 5
+    assert _every_version(target) == _every_version(source)
+    assert len(_every_version(target)) == 5
+    assert [target.read_blob(sha) for sha in shas] == [source.read_blob(sha) for sha in shas]
+    assert target.changes() == source.changes()
+    assert target.heads("paper") == source.heads("paper")
+    third = Store(tmp_path / "three")
+    assert third.restore(io.BytesIO(buffer.getvalue())) == 5
+    assert _every_version(third) == _every_version(source)
+    for s in (source, target, third):
+        s.close()
+
+
+def test_restore_refuses_a_non_empty_database_and_damaged_backups(tmp_path):
+    source = Store(tmp_path / "one")
+    _fill(source)
+    source.backup(tmp_path / "backup.json")
+    with pytest.raises(StoreError, match="not empty"):
+        source.restore(tmp_path / "backup.json")
+    assert len(source.history("paper", "GB.1/1")) == 2
+    only_blob = Store(tmp_path / "blob-only")
+    only_blob.put_blob(b"x")
+    with pytest.raises(StoreError, match="not empty"):
+        only_blob.restore(tmp_path / "backup.json")
+    text = (tmp_path / "backup.json").read_text()
+    broken = {"truncated.json": text[: len(text) // 2],
+              "gap.json": text.replace('"version":2,', '"version":3,', 1),
+              "blob.json": text.replace(':"JVBER', ':"AAAAA', 1),
+              "other.json": json.dumps({"format": "something else"})}
+    for name, content in broken.items():
+        (tmp_path / name).write_text(content)
+        empty = Store(tmp_path / f"empty-{name}")
+        with pytest.raises(StoreError):
+            empty.restore(tmp_path / name)
+        assert not (empty.path / "shards").exists() and empty.heads("paper") == []
+
+
+# -- attachments -------------------------------------------------------------------------------
+def test_blobs_are_stored_once_and_read_back_exactly(store):
+    payload = b"\x00binary\xffcontent" * 1000
+    sha = store.put_blob(payload)
+    assert sha == hashlib.sha256(payload).hexdigest()
+    path = store.blob_path(sha)
+    assert path == store.path / "blobs" / sha[:2] / sha[2:]
+    mtime = path.stat().st_mtime_ns
+    assert store.put_blob(payload) == sha and path.stat().st_mtime_ns == mtime  # not rewritten
+    assert store.read_blob(sha) == payload and store.has_blob(sha)
+    missing = "0" * 64
+    assert not store.has_blob(missing)
+    with pytest.raises(NotFound):
+        store.read_blob(missing)
+    with pytest.raises(ValidationError):
+        store.blob_path("../../etc/passwd")
+    path.write_bytes(b"tampered")
+    with pytest.raises(StoreError, match="damaged"):
+        store.read_blob(sha)
+
+
+# -- opening -----------------------------------------------------------------------------------
+def test_default_db_path_and_open_store(tmp_path, monkeypatch):
+    monkeypatch.delenv("SSTC_DB", raising=False)
+    assert default_db_path() == Path(__file__).resolve().parents[1] / "db"
+    monkeypatch.setenv("SSTC_DB", str(tmp_path / "elsewhere"))
+    assert default_db_path() == tmp_path / "elsewhere"
+    s = open_store()
+    assert s.path == tmp_path / "elsewhere" and s.path.is_dir()
+    s.close()
+    with pytest.raises(StoreError, match="closed"):
+        s.get("paper", "A")
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(StoreError, match="is a file"):
+        Store(tmp_path / "afile")
+
+
+def test_many_records_spread_over_shards_and_no_temp_files_remain(store):
+    for n in range(300):
+        store.save("evidence", f"E{n:03d}", {"title": f"e{n}", "n": n}, author="a", why="c", base_version=None)
+    folder = next((store.path / "shards").glob("evidence.*"))
+    files = os.listdir(folder)
+    assert len(files) > 150 and all(f.endswith(".json") and not f.startswith(".") for f in files)
+    assert store.get("evidence", "E123").data == {"title": "e123", "n": 123}
+    assert len(store.heads("evidence")) == 300
+
+
+# -- a model check: any sequence of saves, stale saves and deletes --------------------------------
+STEPS = st.lists(st.tuples(st.sampled_from(["a", "b", "c"]),
+                           st.sampled_from(["save", "stale", "delete", "reopen"]),
+                           st.dictionaries(st.sampled_from(["x", "y"]), st.integers() | st.text(max_size=3),
+                                           max_size=2)),
+                 max_size=25)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=STEPS)
+def test_store_matches_a_simple_model(tmp_path_factory, steps):
+    db = tmp_path_factory.mktemp("model")
+    model: dict[str, list[tuple[dict, bool]]] = {}
+    s = Store(db, summarize=summarize)
+    for record_id, action, data in steps:
+        chain = model.get(record_id, [])
+        latest = len(chain) or None
+        if action == "reopen":
+            s.close()
+            s = Store(db, summarize=summarize)
+        elif action == "stale" and latest:
+            with pytest.raises(ConflictError):
+                s.save("paper", record_id, data, author="m", why="stale", base_version=latest - 1 or None)
+        elif action == "delete" and latest and not chain[-1][1]:
+            s.delete("paper", record_id, author="m", why="del", base_version=latest)
+            chain.append((chain[-1][0], True))
+        elif action == "save":
+            s.save("paper", record_id, data, author="m", why="save", base_version=latest)
+            chain.append((data, False))
+        model[record_id] = chain
+    for record_id in ("a", "b", "c"):
+        chain = model.get(record_id, [])
+        assert [(v.data, v.deleted) for v in s.history("paper", record_id)] == chain
+        assert s.exists("paper", record_id) == bool(chain and not chain[-1][1])
+    assert {h["id"]: h["version"] for h in s.heads("paper", include_deleted=True)} == {
+        r: len(c) for r, c in model.items() if c}
+    assert len(s.changes(limit=1000)) == sum(len(c) for c in model.values())
+    s.close()
