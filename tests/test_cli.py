@@ -140,3 +140,39 @@ def test_diff_shows_the_edit_between_two_versions(tmp_path):
     assert any(p.startswith("revisions") for p in paths)
     missing = cli(db, "diff", "paper", "GB.316/POL/5", "1", "9")
     assert missing.returncode == 2 and "not found" in missing.stderr
+
+
+def _docx_xml(path: Path, part: str = "word/document.xml") -> str:
+    import zipfile
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(part).decode("utf-8")
+
+
+def test_redline_and_indicator_report_and_export_as_of(tmp_path):
+    db = tmp_path / "db"
+    assert cli(db, "demo").returncode == 0
+    record = json.loads(cli(db, "get", "paper", "GB.316/POL/5").stdout)
+    record["body"][2]["text"] = record["body"][2]["text"].replace("重新编写", "全面重写")
+    assert cli(db, "put", "-", "--why", "wording", "--author", "Ana Reviewer",
+               stdin=json.dumps(record, ensure_ascii=False)).returncode == 0
+    redline = tmp_path / "redline.docx"
+    assert cli(db, "redline", "GB.316/POL/5", "--from", "1", "--to", "2", "--out", str(redline)).returncode == 0
+    xml = _docx_xml(redline)
+    assert 'w:author="Ana Reviewer"' in xml and "<w:ins " in xml and "<w:del " in xml
+    assert "GB.316/POL/5(Rev.)" in xml
+    same = cli(db, "redline", "GB.316/POL/5", "--from", "2", "--to", "2", "--out", str(redline))
+    assert same.returncode == 2 and "two different versions" in same.stderr
+
+    report = tmp_path / "report.docx"
+    assert cli(db, "indicator-report", "SSTC-2012", "--out", str(report)).returncode == 0
+    text = _docx_xml(report)
+    assert "每年签署并实施五个新的伙伴关系。" in text and "GB.316/POL/5" in text
+
+    early = tmp_path / "early.docx"
+    assert cli(db, "export", "GB.316/POL/5", "--as-of", "2012-11-02", "--out", str(early)).returncode == 0
+    assert "重新编写" in _docx_xml(early)  # the edit was recorded today, so 2012 still shows the issued text
+    latest = tmp_path / "latest.docx"
+    assert cli(db, "export", "GB.316/POL/5", "--out", str(latest)).returncode == 0
+    assert "全面重写" in _docx_xml(latest)
+    too_early = cli(db, "export", "GB.316/POL/5", "--as-of", "2011-01-01", "--out", str(early))
+    assert too_early.returncode == 2 and "not found" in too_early.stderr
