@@ -1,0 +1,42 @@
+"""The services the app and the CLI call: one facade over the store, built once per process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..domain.records import summarize
+from ..store import Store, open_store
+from .decisions import DecisionService
+from .demo import load_demo
+from .diffs import DiffService
+from .evidence import EvidenceService
+from .exports import ExportService
+from .frameworks import FrameworkService
+from .overview import OverviewService
+from .papers import PaperService
+from .records import RecordService
+
+
+class Services:
+    """Everything a page or a command needs, sharing one store (and so one set of locks)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.records = RecordService(store)
+        self.papers = PaperService(self.records)
+        self.frameworks = FrameworkService(self.records)
+        self.decisions = DecisionService(self.records, self.papers, self.frameworks)
+        self.diffs = DiffService(self.records)
+        self.exports = ExportService(self.records, self.papers, self.decisions)
+        self.evidence = EvidenceService(self.records)
+        self.overview = OverviewService(self.records, self.papers, self.frameworks, self.decisions)
+
+    def load_demo(self) -> int:
+        return load_demo(self.records)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_services(path: str | Path | None = None) -> Services:
+    return Services(open_store(path, summarize=summarize))
