@@ -1,0 +1,1 @@
+"""Streamlit pages: thin, they call the services and show what they return. Only here is streamlit imported."""

@@ -1,0 +1,176 @@
+"""Decisions: decision points by status; move one through its lifecycle (only the steps the domain
+allows), record adoption, amendment, deferral or withdrawal; the record of decision; the revisions
+each decision authorises and whether they are in force."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from sstc_docs.domain.lifecycle import ADOPTED, STATUS_NAMES, allowed_next, decision_paragraphs
+from sstc_docs.errors import ConflictError, SstcError, ValidationError
+from sstc_docs.ui import widgets as w
+
+ALL = "All"
+REVISION_STATUS = {"proposed": "Proposed", "in_force": "In force", "lapsed": "Lapsed"}
+TYPE_NAMES = {"new": "New indicator", "revised": "Revised", "retired": "Retired"}
+STEP_HELP = {
+    "in_review": "Send the draft for review.", "draft": "Send it back to draft for more work.",
+    "submitted": "Submit it to the Governing Body: its text is then fixed.",
+    "adopted": "The Governing Body adopted it as submitted. Revisions it authorises come into force.",
+    "adopted_as_amended": "The Governing Body adopted it with an amendment. Revisions it authorises come into force.",
+    "deferred": "The Governing Body deferred it to a later session.",
+    "withdrawn": "Withdrawn: revisions it authorises lapse.",
+}
+
+
+def render() -> None:
+    st.title("Decisions")
+    services = w.services()
+    w.show_flash()
+    decisions = w.load(services.decisions.list, [])
+    if not decisions:
+        w.empty_state("No decision points yet — write a paper's draft decision on the Papers page (tab “Draft "
+                      "decision”), or load the demo with `python -m sstc_docs demo`.")
+        return
+    counts = {s: sum(d.get("status") == s for d in decisions) for s in STATUS_NAMES}
+    st.caption(" · ".join(f"{STATUS_NAMES[s]}: {n}" for s, n in counts.items() if n))
+    c1, c2 = st.columns([1, 3])
+    status = w.kept(c1.selectbox, "Status", "dec:f:status", ALL, options=[ALL, *STATUS_NAMES],
+                    format_func=lambda s: s if s == ALL else STATUS_NAMES[s])
+    rows = [d for d in decisions if status == ALL or d.get("status") == status]
+    if not rows:
+        w.empty_state("No decision point has this status — choose “All”.")
+        return
+    st.dataframe([{"Decision": d["id"], "Status": STATUS_NAMES.get(d.get("status"), d.get("status")),
+                   "Paper": d.get("paper_id", ""), "Text": d.get("title", "")} for d in rows],
+                 hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 250))
+    decision_id = w.kept(c2.selectbox, "Open decision point", "dec:pick", rows[0]["id"], options=[d["id"] for d in rows])
+    st.divider()
+    show_decision(services, decision_id)
+
+
+def show_decision(services, decision_id: str) -> None:
+    ok, decision = w.guarded(lambda: services.records.get("decision", decision_id))
+    if not ok:
+        return
+    data = decision.data
+    status = data.get("status", "draft")
+    language = data.get("language", "en")
+    st.header(f"{decision_id} · {STATUS_NAMES.get(status, status)}")
+    st.caption(f"Version {decision.version}, saved by {decision.author} at {w.when(decision.recorded_at)}: “{decision.why}”")
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Text")
+        citation = w.load(lambda: services.decisions.citation(data), "")
+        if citation:
+            st.caption(f"Prints as {citation}")
+        for line in decision_paragraphs(data["text"], data.get("parts", []), language):
+            st.markdown(f"> {line}")
+        if status in ADOPTED:
+            st.subheader("Record of decision")
+            if status == "adopted_as_amended":
+                st.markdown(f"**Amendment:** {data.get('amendment', '')}")
+                adopted = data.get("adopted_text") or {}
+                st.markdown("**Text as adopted:**")
+                for line in decision_paragraphs(adopted.get("text", ""), adopted.get("parts", []), language):
+                    st.markdown(f"> {line}")
+            st.success(data.get("record") or "—")
+            st.caption(f"Adopted on {data.get('adopted_on', '')}, on version {data.get('adopted_version')} of the text.")
+        elif status == "deferred":
+            st.info(f"Deferred to the {data.get('deferred_to')}th Session.")
+        elif status == "withdrawn":
+            st.info("Withdrawn: the revisions it proposed have lapsed.")
+    with right:
+        authorised_revisions(services, decision_id)
+    st.subheader("Move through the lifecycle")
+    move_form(services, decision)
+    with st.expander(f"Versions of {decision_id}"):
+        ok, versions = w.guarded(lambda: services.records.history("decision", decision_id))
+        if ok:
+            st.dataframe(w.version_table(versions), hide_index=True, width="stretch")
+
+
+def authorised_revisions(services, decision_id: str) -> None:
+    st.subheader("Revisions it authorises")
+    pairs = w.load(lambda: services.frameworks.revisions_by_decision(decision_id), [])
+    if not pairs:
+        w.empty_state("This decision authorises no indicator revision. Propose one on the Frameworks page and "
+                      "choose this decision as its authority.")
+        return
+    st.dataframe([{"Indicator": ind["id"], "Label": ind.get("label", ""), "Change": TYPE_NAMES.get(rev["type"], rev["type"]),
+                   "Status": REVISION_STATUS.get(rev["status"], rev["status"]),
+                   "In force from": rev.get("effective_date", "")} for ind, rev in pairs],
+                 hide_index=True, width="stretch")
+    st.caption("Proposed revisions come into force on the date the decision is adopted, and lapse if it is withdrawn.")
+
+
+def move_form(services, decision) -> None:
+    data = decision.data
+    status = data.get("status", "draft")
+    steps = list(allowed_next(status))
+    if not steps:
+        st.info(f"{STATUS_NAMES.get(status, status)} is final: the record of what was decided is never reopened. "
+                "A later decision can supersede it.")
+        return
+    key = f"dec:move:{decision.id}"
+    problems = st.session_state.get(key + ":problems")
+    to = w.kept(st.radio, "Move to", f"{key}:to", steps[0], options=steps, horizontal=True,
+                format_func=lambda s: STATUS_NAMES.get(s, s))
+    st.caption(STEP_HELP.get(to, ""))
+    extra: dict = {}
+    if to in ADOPTED:
+        adopted_on = w.kept(st.date_input, "Adopted on", f"{key}:adopted_on", dt.date.today(), format="YYYY-MM-DD",
+                            min_value=dt.date(1919, 1, 1), max_value=dt.date(2100, 12, 31))
+        w.field_problems(problems, "adopted_on")
+        extra["adopted_on"] = adopted_on.isoformat() if adopted_on else ""
+    if to == "adopted_as_amended":
+        extra["amendment"] = w.kept(st.text_area, "The amendment", f"{key}:amendment", "", height=68,
+                                    placeholder="e.g. Insert “and requests the Office to report in 2014”.")
+        w.field_problems(problems, "amendment")
+        text = w.kept(st.text_area, "Text as amended and adopted", f"{key}:amended_text", data["text"], height=90)
+        parts = w.kept(st.text_area, "Parts as adopted — one per line", f"{key}:amended_parts",
+                       "\n".join(data.get("parts", [])), height=68)
+        w.field_problems(problems, "adopted_text")
+        extra["adopted_text"] = {"text": text, "parts": [p.strip() for p in parts.splitlines() if p.strip()]}
+    if to == "deferred":
+        session = data.get("session") or 1
+        extra["deferred_to"] = w.kept(st.number_input, "Deferred to session", f"{key}:deferred_to", session + 1,
+                                      min_value=1, step=1)
+        w.field_problems(problems, "deferred_to")
+    why = w.reason_box(f"{key}:why")
+    w.problems_summary(problems, shown={"adopted_on", "amendment", "adopted_text", "deferred_to"})
+    conflict = st.session_state.get(key + ":conflict")
+    if conflict:
+        st.warning(f"{conflict['author']} saved version {conflict['version']} of this decision at "
+                   f"{w.when(conflict['recorded_at'])} (“{conflict['why']}”); it is now "
+                   f"{STATUS_NAMES.get(conflict['theirs'].get('status'), '')}. Nothing was saved; check it above.")
+    if st.button(f"Move to {STATUS_NAMES.get(to, to)}", key=f"{key}:save", type="primary"):
+        author = w.require_user()
+        if not author or not w.require_reason(why):
+            return
+        try:
+            with st.spinner("Saving, and bringing authorised revisions into force…" if to in ADOPTED else "Saving…"):
+                saved = services.decisions.move(decision.id, to, author=author, why=why, base_version=decision.version,
+                                                **extra)
+        except ConflictError as error:
+            w.remember_conflict(key + ":conflict", error, mine={}, base=None, why=why)
+            st.rerun()
+        except ValidationError as error:
+            st.session_state[key + ":problems"] = error.problems
+            st.rerun()
+        except SstcError as error:
+            st.error(str(error))
+            return
+        w.forget_keys(key + ":")
+        for suffix in (":problems", ":conflict"):
+            st.session_state.pop(key + suffix, None)
+        message = f"{decision.id} is now {STATUS_NAMES.get(to, to).lower()} (version {saved.version})."
+        if to in ADOPTED:
+            message += " The revisions it authorises are in force from " + extra["adopted_on"] + "."
+        w.flash(message)
+        st.rerun()
+
+
+render()

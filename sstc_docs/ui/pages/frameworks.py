@@ -1,0 +1,283 @@
+"""Frameworks: strategies → outcomes → indicators as one table (today or as at a date); add an
+indicator; propose a revision authorised by a decision; each indicator's revision history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from sstc_docs.domain.lifecycle import FINAL, STATUS_NAMES
+from sstc_docs.errors import ConflictError, SstcError, ValidationError
+from sstc_docs.ui import widgets as w
+
+TYPE_NAMES = {"new": "New indicator", "revised": "Revised", "retired": "Retired"}
+REVISION_STATUS = {"proposed": "Proposed", "in_force": "In force", "lapsed": "Lapsed"}
+
+
+def render() -> None:
+    st.title("Frameworks")
+    services = w.services()
+    w.show_flash()
+    strategies = w.load(services.frameworks.strategies, [])
+    if not strategies:
+        w.empty_state("No strategy yet — load the demo with `python -m sstc_docs demo`, or add a strategy with "
+                      "`python -m sstc_docs put strategy FILE.json`; then its indicators appear here.")
+        return
+    titles = {s["id"]: f"{s['id']} — {s.get('title', '')} ({s.get('period', '')})" for s in strategies}
+    c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
+    strategy_id = w.kept(c1.selectbox, "Strategy", "fw:strategy", strategies[0]["id"], options=list(titles),
+                         format_func=lambda s: titles.get(s, s))
+    use_date = w.kept(c2.toggle, "As at a date", "fw:use_date", False)
+    as_of = None
+    if use_date:
+        as_of = w.kept(c3.date_input, "As at", "fw:as_of", dt.date.today(), format="YYYY-MM-DD",
+                       min_value=dt.date(1919, 1, 1), max_value=dt.date(2100, 12, 31))
+    with st.spinner("Loading the framework…"):
+        ok, framework = w.guarded(lambda: services.frameworks.framework(
+            strategy_id, as_of=as_of.isoformat() if as_of else None))
+    if not ok:
+        return
+    show_framework(framework)
+    indicators = {row["id"]: (outcome["number"], row) for outcome in framework["outcomes"] for row in outcome["indicators"]}
+    tabs = st.tabs(["Revise an indicator", "Revision history", "Add an indicator"])
+    with tabs[0]:
+        revise_indicator(services, indicators)
+    with tabs[1]:
+        revision_history(services, indicators)
+    with tabs[2]:
+        add_indicator(services, framework)
+
+
+def indicator_name(outcome: int, row: dict) -> str:
+    """A select-box label that stays the same when the indicator is revised (its text is shown beside)."""
+    label = f" {row['label']}" if row.get("label") else ""
+    return f"Outcome {outcome}{label} · {row['id']}"
+
+
+def show_framework(framework: dict) -> None:
+    st.subheader(f"{framework['title']} · {framework['period']}")
+    st.caption(f"As at {framework['as_of']} (strategy version {framework['version']}). Values are those in force "
+               "on that date; proposals not yet in force are in the last columns.")
+    config = {"Label": st.column_config.TextColumn(width=50),
+              "Indicator": st.column_config.TextColumn(width=230),
+              "Baseline": st.column_config.TextColumn(width=135),
+              "Target": st.column_config.TextColumn(width=135),
+              "Status": st.column_config.TextColumn(width=105),
+              "Proposed changes": st.column_config.TextColumn(width=150, help="Revisions proposed, not yet in force")}
+    for outcome in framework["outcomes"]:
+        st.markdown(f"**Outcome {outcome['number']}.** {outcome['statement']}")
+        if not outcome["indicators"]:
+            st.caption("No indicators yet — add one in the “Add an indicator” tab below.")
+            continue
+        rows = []
+        for row in outcome["indicators"]:
+            status = "Retired" if row["retired"] else ("In force" if row["in_force"] else "Proposed (new)")
+            rows.append({"Label": row["label"], "Indicator": row["text"], "Baseline": row["baseline"],
+                         "Target": row["target"], "Status": status,
+                         "Proposed changes": "; ".join(f"{TYPE_NAMES.get(p['type'], p['type'])} · {p['decision_id']}"
+                                                       for p in row["pending"])})
+        st.dataframe(rows, hide_index=True, width="stretch", row_height=72, column_config=config)
+
+
+def decision_options(services) -> tuple[list[str], dict[str, str]]:
+    decisions = w.load(services.decisions.list, [])
+    open_first = sorted(decisions, key=lambda d: (d.get("status") in FINAL, d["id"]))
+    names = {d["id"]: f"{d['id']} ({STATUS_NAMES.get(d.get('status'), d.get('status'))}) — {d.get('title', '')}"
+             for d in open_first}
+    return list(names), names
+
+
+def decision_picker(label: str, key: str, decision_ids: list[str], names: dict[str, str], *,
+                    optional: bool = False, help: str | None = None) -> str:
+    """Decisions by id (a stable label); the chosen one's status and text are shown under it."""
+    options = ["", *decision_ids] if optional else decision_ids
+    chosen = w.kept(st.selectbox, label, key, options[0], options=options, help=help,
+                    format_func=lambda d: d or "None — in force at once")
+    if chosen:
+        st.caption(names.get(chosen, chosen))
+    return chosen
+
+
+def revise_indicator(services, indicators: dict) -> None:
+    if not indicators:
+        w.empty_state("This strategy has no indicators yet — add one in the “Add an indicator” tab.")
+        return
+    decision_ids, names = decision_options(services)
+    if not decision_ids:
+        w.empty_state("A revision must be authorised by a decision point, and there is none yet — write the draft "
+                      "decision of the paper that proposes it (Papers page, tab “Draft decision”).")
+        return
+    ids = list(indicators)
+    indicator_id = w.kept(st.selectbox, "Indicator to revise", "fw:rev:indicator", ids[0], options=ids,
+                          format_func=lambda i: indicator_name(*indicators[i]))
+    _, row = indicators[indicator_id]
+    key = f"fw:rev:{indicator_id}"
+    kind = w.kept(st.radio, "Change", f"{key}:type", "revised", options=["revised", "retired"], horizontal=True,
+                  format_func=lambda t: {"revised": "Revise text, baseline or target", "retired": "Retire it"}[t])
+    problems = st.session_state.get(key + ":problems")
+    kept_values = st.session_state.setdefault("_kept", {})
+    typed = any(str(st.session_state.get(f"{key}:{f}", kept_values.get(f"{key}:{f}")) or "").strip()
+                for f in ("text", "baseline", "target", "reason"))
+    if not typed or key + ":base" not in kept_values:
+        # the version the user started typing on, so that someone else's save in between is noticed
+        kept_values[key + ":base"] = w.load(lambda: services.records.get("indicator", indicator_id).version)
+    new: dict = {}
+    if kind == "revised":
+        st.caption("Leave a field empty to keep what is in force.")
+        for field, label in (("text", "New indicator text"), ("baseline", "New baseline"), ("target", "New target")):
+            c1, c2 = st.columns(2)
+            c1.markdown(f"**In force now — {field}**  \n{row[field] or '—'}")
+            with c2:
+                new[field] = w.kept(st.text_area, label, f"{key}:{field}", "", height=68)
+                w.field_problems(problems, f"new.{field}")
+        w.field_problems(problems, "new", exact=True)
+    reason = w.kept(st.text_area, "Reason for the revision", f"{key}:reason", "", height=68,
+                    placeholder="e.g. A results-based wording with an annual baseline, as GB.313 asked.")
+    w.field_problems(problems, "reason", "why")
+    decision_id = decision_picker("Authorised by decision", f"{key}:decision", decision_ids, names,
+                                  help="The revision comes into force when this decision is adopted.")
+    w.field_problems(problems, "decision_id", "revisions")
+    w.problems_summary(problems, shown={"new", "reason", "why", "decision_id", "revisions"})
+    conflict = st.session_state.get(key + ":conflict")
+    if conflict:
+        st.warning(f"{conflict['author']} changed this indicator (version {conflict['version']}, "
+                   f"{w.when(conflict['recorded_at'])}: “{conflict['why']}”) while you were filling this in. "
+                   "Your revision was not saved; what you typed is kept. Check the table above and propose again "
+                   "to add it on top of their version.")
+    if st.button("Propose revision", key=f"{key}:save", type="primary"):
+        author = w.require_user()
+        if not author:
+            return
+        if not reason.strip():
+            st.session_state[key + ":problems"] = [ValidationError("give the reason for the revision; it is kept in "
+                                                                   "the history", field="reason").problems[0]]
+            st.rerun()
+        try:
+            base = conflict["version"] if conflict else kept_values[key + ":base"]
+            saved = services.frameworks.propose_revision(
+                indicator_id, kind=kind, new={k: v for k, v in new.items() if v.strip()} if kind == "revised" else None,
+                reason=reason, decision_id=decision_id, author=author, why=reason, base_version=base)
+        except ConflictError as error:
+            st.session_state.pop(key + ":problems", None)
+            w.remember_conflict(key + ":conflict", error, mine={}, base=None, why=reason)
+            st.rerun()
+        except ValidationError as error:
+            st.session_state[key + ":problems"] = error.problems
+            st.rerun()
+        except SstcError as error:
+            st.error(str(error))
+            return
+        w.forget_keys(key + ":")
+        kept_values.pop(key + ":base", None)
+        for suffix in (":problems", ":conflict"):
+            st.session_state.pop(key + suffix, None)
+        st.session_state.setdefault("_kept", {})["fw:hist:indicator"] = indicator_id
+        st.session_state.pop("fw:hist:indicator", None)
+        w.flash(f"Revision proposed for {indicator_id} (version {saved.version}); it comes into force when "
+                f"{decision_id} is adopted. See it in “Revision history”.")
+        st.rerun()
+
+
+def revision_history(services, indicators: dict) -> None:
+    if not indicators:
+        w.empty_state("No indicators yet — add one in the “Add an indicator” tab.")
+        return
+    ids = list(indicators)
+    indicator_id = w.kept(st.selectbox, "Indicator", "fw:hist:indicator", ids[0], options=ids,
+                          format_func=lambda i: indicator_name(*indicators[i]))
+    with st.spinner("Loading the history…"):
+        ok, rows = w.guarded(lambda: services.frameworks.revision_history(indicator_id))
+    if not ok:
+        return
+    if not rows:
+        w.empty_state("This indicator has never been revised: it reads as first approved. Propose a revision in the "
+                      "“Revise an indicator” tab.")
+    else:
+        st.dataframe([{"Revision": r["id"], "Change": TYPE_NAMES.get(r["type"], r["type"]),
+                       "Status": REVISION_STATUS.get(r["status"], r["status"]), "Decision": r["decision_id"],
+                       "Proposed on": r["proposed_on"], "In force from": r["effective_date"],
+                       "Old text": r["old_text"], "New text": r["new_text"],
+                       "Old baseline": r["old_baseline"], "New baseline": r["new_baseline"],
+                       "Old target": r["old_target"], "New target": r["new_target"],
+                       "Reason": r["reason"], "Recorded in version": r["recorded_in_version"]} for r in rows],
+                     hide_index=True, width="stretch")
+        for r in rows:
+            with st.expander(f"{r['id']} · {TYPE_NAMES.get(r['type'], r['type'])} · "
+                             f"{REVISION_STATUS.get(r['status'], r['status'])} · {r['decision_id'] or 'no decision'}"):
+                for field in ("text", "baseline", "target"):
+                    old, new = r[f"old_{field}"], r[f"new_{field}"]
+                    if old or new:
+                        c1, c2 = st.columns(2)
+                        c1.markdown(f"**Old {field}**  \n{old or '—'}")
+                        c2.markdown(f"**New {field}**  \n{new or '—'}")
+                st.caption(f"Reason: {r['reason']}")
+    ok, versions = w.guarded(lambda: services.records.history("indicator", indicator_id))
+    if ok:
+        with st.expander(f"Versions of {indicator_id}"):
+            st.dataframe(w.version_table(versions), hide_index=True, width="stretch")
+
+
+def add_indicator(services, framework: dict) -> None:
+    outcomes = {o["number"]: o["statement"] for o in framework["outcomes"]}
+    if not outcomes:
+        w.empty_state("This strategy has no outcomes; add them to the strategy record first.")
+        return
+    key = f"fw:add:{framework['id']}"
+    c1, c2 = st.columns([3, 1])
+    outcome = w.kept(c1.selectbox, "Outcome", f"{key}:outcome", next(iter(outcomes)), options=list(outcomes),
+                     format_func=lambda n: f"Outcome {n}: {outcomes[n][:80]}")
+    label = w.kept(c2.text_input, "Label", f"{key}:label", "", placeholder="(C)")
+    problems = st.session_state.get(key + ":problems")
+    w.field_problems(problems, "label")
+    text = w.kept(st.text_area, "Indicator text", f"{key}:text", "", height=68)
+    w.field_problems(problems, "text")
+    c1, c2, c3 = st.columns(3)
+    baseline = w.kept(c1.text_input, "Baseline", f"{key}:baseline", "", placeholder="e.g. five meetings, or 5")
+    with c1:
+        w.field_problems(problems, "baseline")
+    target = w.kept(c2.text_input, "Target", f"{key}:target", "", placeholder="e.g. ten meetings, or 10")
+    with c2:
+        w.field_problems(problems, "target")
+    unit = w.kept(c3.text_input, "Unit", f"{key}:unit", "", placeholder="meetings")
+    decision_ids, names = decision_options(services)
+    decision_id = decision_picker("Proposed by decision (optional)", f"{key}:decision", decision_ids, names,
+                                  optional=True, help="With a decision, the indicator is proposed as new and comes "
+                                                      "into force when it is adopted.")
+    why = w.reason_box(f"{key}:why", "Reason for adding the indicator")
+    w.problems_summary(problems, shown={"label", "text", "baseline", "target", "why", "author"})
+    if st.button("Add indicator", key=f"{key}:save", type="primary"):
+        author = w.require_user()
+        if not author or not w.require_reason(why):
+            return
+        data = {"label": label.strip(), "text": text, "baseline": _quantity(baseline), "target": _quantity(target),
+                "unit": unit.strip()}
+        try:
+            saved = services.frameworks.add_indicator(framework["id"], outcome, data, author=author, why=why,
+                                                      decision_id=decision_id, reason=why)
+        except ValidationError as error:
+            st.session_state[key + ":problems"] = error.problems
+            st.rerun()
+        except SstcError as error:
+            st.error(str(error))
+            return
+        w.forget_keys(key + ":")
+        st.session_state.pop(key + ":problems", None)
+        w.flash(f"Indicator {saved.id} added to outcome {outcome}" +
+                (f", proposed by {decision_id}." if decision_id else "."))
+        st.rerun()
+
+
+def _quantity(text: str):
+    """'5' → 5 (a number), anything else → its wording; empty → None (refused with how to write it)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        number = float(text.replace(",", ""))
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() else number
+
+
+render()

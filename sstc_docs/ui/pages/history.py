@@ -1,0 +1,131 @@
+"""History: every change (who, what, why, when), filterable by who, what kind and a date range;
+open any version to see exactly what was saved.
+
+``compare_with_previous`` is the place where a version-to-version diff view plugs in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from sstc_docs.domain.records import KINDS
+from sstc_docs.ui import widgets as w
+
+ANYONE = "Anyone"
+ALL = "All kinds"
+PAGE_SIZE = 25
+OPEN_KEY = "hist:open"
+
+
+def render() -> None:
+    st.title("History")
+    services = w.services()
+    w.show_flash()
+    st.caption("Every version of every record, newest first. History is never rewritten: a change is a new version.")
+    authors = w.load(services.overview.authors, [])
+    c1, c2, c3, c4 = st.columns([2, 1, 2, 2], vertical_alignment="bottom")
+    author = w.kept(c1.selectbox, "Who", "hist:f:author", ANYONE, options=[ANYONE, *authors])
+    kind = w.kept(c2.selectbox, "What kind", "hist:f:kind", ALL, options=[ALL, *KINDS])
+    record_id = w.kept(c3.text_input, "Record id (exact)", "hist:f:record", "", placeholder="e.g. GB.316/POL/5")
+    today = dt.date.today()
+    dates = w.kept(c4.date_input, "When (from – to)", "hist:f:dates", (), format="YYYY-MM-DD", min_value=dt.date(1990, 1, 1),
+                   max_value=today + dt.timedelta(days=1),
+                   help="Pick a start and an end date; leave empty for all dates.")
+    since, until = date_range(dates)
+    with st.spinner("Loading the changes…"):
+        changes = w.load(lambda: services.overview.changes(
+            kind="" if kind == ALL else kind, author="" if author == ANYONE else author,
+            since=since, until=until, record_id=record_id.strip(), limit=500), [])
+
+    opened = st.session_state.get(OPEN_KEY)
+    if opened:
+        show_version(services, *opened)
+
+    if not changes:
+        if author != ANYONE or kind != ALL or record_id or since:
+            w.empty_state("No change matches these filters — set “Who” to Anyone, “What kind” to All kinds, "
+                          "clear the record id and the dates.")
+        else:
+            w.empty_state("Nothing has been recorded yet. Create a paper on the Papers page, or load the demo with "
+                          "`python -m sstc_docs demo`; every save will be listed here.")
+        return
+    st.markdown(f"**{len(changes)} change(s)**" + (" (the latest 500)" if len(changes) >= 500 else ""))
+    pages = (len(changes) - 1) // PAGE_SIZE + 1
+    page = 1
+    if pages > 1:
+        page = w.kept(st.number_input, f"Page (of {pages})", "hist:page", 1, min_value=1, max_value=pages, step=1)
+    show_changes(changes[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
+
+
+def date_range(dates) -> tuple[str, str]:
+    """The date input gives (), (start,) while picking, or (start, end)."""
+    if isinstance(dates, dt.date):
+        return dates.isoformat(), dates.isoformat()
+    dates = tuple(d for d in (dates or ()) if d)
+    if not dates:
+        return "", ""
+    if len(dates) == 1:
+        return dates[0].isoformat(), ""
+    return dates[0].isoformat(), dates[1].isoformat()
+
+
+def show_changes(changes: list[dict]) -> None:
+    widths = [2, 3, 5, 1.2]
+    header = st.columns(widths)
+    for column, title in zip(header, ["When (UTC) · who", "What (version)", "Why", ""]):
+        column.markdown(f"**{title}**")
+    for change in changes:
+        with st.container(border=False):
+            row = st.columns(widths, vertical_alignment="center")
+            row[0].markdown(f"{w.when(change.get('recorded_at'))}  \n_{change.get('author', '')}_")
+            row[1].markdown(f"{change.get('kind', '')} **{change.get('id', '')}** · v{change.get('version')}"
+                            + (" (deleted)" if change.get("deleted") else ""))
+            row[2].write(change.get("why", ""))
+            target = (change.get("kind"), change.get("id"), change.get("version"))
+            if row[3].button("Open", key=f"hist:open:{target[0]}:{target[1]}:{target[2]}",
+                             help=f"Show version {target[2]} of {target[0]} {target[1]}", width="stretch"):
+                st.session_state[OPEN_KEY] = target
+                st.rerun()
+
+
+def show_version(services, kind: str, record_id: str, number: int) -> None:
+    ok, version = w.guarded(lambda: services.records.get(kind, record_id, number))
+    if not ok:
+        return
+    with st.container(border=True):
+        top, close = st.columns([6, 1])
+        top.subheader(f"{kind} {record_id} · version {version.version}")
+        if close.button("Close", key="hist:close"):
+            st.session_state.pop(OPEN_KEY, None)
+            st.rerun()
+        a, b, c, d = st.columns(4)
+        a.markdown(f"**Who**  \n{version.author}")
+        b.markdown(f"**Recorded (UTC)**  \n{w.when(version.recorded_at)}")
+        c.markdown(f"**In force from**  \n{version.effective_from or '—'}")
+        d.markdown(f"**Based on**  \n{('version ' + str(version.based_on)) if version.based_on else 'new record'}")
+        st.markdown(f"**Why:** {version.why}")
+        if version.deleted:
+            st.warning("This version records the deletion of the record.")
+        fields, raw = st.tabs(["Fields", "JSON"])
+        with fields:
+            st.dataframe([{"Field": path, "Value": w.show_value(value)} for path, value in w.flatten(version.data).items()],
+                         hide_index=True, width="stretch", column_config={
+                             "Value": st.column_config.TextColumn(width="large")})
+        with raw:
+            st.json(version.data, expanded=True)
+        compare_with_previous(services, version)
+
+
+def compare_with_previous(services, version) -> None:
+    """Extension point: a diff of ``version`` against the version it was based on goes here.
+
+    Called for every opened version; it currently shows nothing but a pointer, so whoever adds the
+    comparison view replaces this body (the Version has kind, id, version, based_on and data).
+    """
+    if version.based_on:
+        st.caption(f"Based on version {version.based_on}; open it from the list to see what it said.")
+
+
+render()

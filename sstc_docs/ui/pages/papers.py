@@ -1,0 +1,643 @@
+"""Papers: find, create and edit a paper (cover, front matter, paragraphs with footnotes, framework
+blocks, the draft decision), see its versions and download any of them as .docx.
+
+Everything typed goes into a draft kept in session state under ``paper:<id>:v<version>``, so it
+survives switching pages; a save asks for the reason and becomes the next version.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import streamlit as st
+
+from sstc_docs.domain.labels import LANGUAGES
+from sstc_docs.domain.lifecycle import STATUS_NAMES, decision_paragraphs
+from sstc_docs.domain.records import ACTIONS, FRONT_MATTER_KEYS, PAPER_STATUSES
+from sstc_docs.domain.symbols import SECTIONS, parse_symbol
+from sstc_docs.errors import ConflictError, SstcError, ValidationError
+from sstc_docs.services.exports import docx_name
+from sstc_docs.services.papers import blank_paper
+from sstc_docs.ui import widgets as w
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ALL = "All"
+PAPER_STATUS_NAMES = {"draft": "Draft", "in_review": "In review", "issued": "Issued"}
+ACTION_NAMES = {"decision": "For decision", "debate": "For debate and guidance", "information": "For information"}
+FRONT_MATTER_LABELS = {
+    "purpose": "Purpose of the document", "strategic_objective": "Relevant strategic objective",
+    "policy_implications": "Policy implications", "legal_implications": "Legal implications",
+    "financial_implications": "Financial implications", "follow_up": "Follow-up action required",
+    "author_unit": "Author unit", "related_documents": "Related documents",
+}
+OPEN_KEY = "papers:open"
+
+
+# -- drafts -------------------------------------------------------------------------------------
+def _with_uids(data: dict) -> tuple[dict, int]:
+    data = copy.deepcopy(data)
+    for i, block in enumerate(data.get("body", [])):
+        block["_uid"] = f"b{i}"
+    return data, len(data.get("body", []))
+
+
+def clean(data: dict) -> dict:
+    """The draft without the editor's own bookkeeping (keys starting with '_')."""
+    out = {k: copy.deepcopy(v) for k, v in data.items() if not k.startswith("_")}
+    out["body"] = [{k: copy.deepcopy(v) for k, v in b.items() if not k.startswith("_")} for b in data.get("body", [])]
+    return out
+
+
+def new_draft(paper_id: str, version: int, data: dict, base_data: dict | None = None) -> dict:
+    body_data, count = _with_uids(data)
+    draft = {"key": f"paper:{paper_id}:v{version}", "paper_id": paper_id, "base": version,
+             "base_data": copy.deepcopy(base_data if base_data is not None else data), "data": body_data,
+             "next_uid": count}
+    w.drafts()[draft["key"]] = draft
+    return draft
+
+
+def find_draft(paper_id: str) -> dict | None:
+    prefix = f"paper:{paper_id}:v"
+    found = [d for k, d in w.drafts().items() if k.startswith(prefix)]
+    return max(found, key=lambda d: d["base"]) if found else None
+
+
+def drop_draft(draft: dict) -> None:
+    w.drafts().pop(draft["key"], None)
+    w.forget_keys(draft["key"] + ":")
+    for suffix in (":problems", ":conflict"):
+        st.session_state.pop(draft["key"] + suffix, None)
+
+
+def has_changes(draft: dict) -> bool:
+    return clean(draft["data"]) != clean(draft["base_data"])
+
+
+def rebase_after_outside_save(services, paper_id: str) -> None:
+    """Another save on this paper from this page (a new decision point): carry the draft across."""
+    draft = find_draft(paper_id)
+    if draft is None:
+        return
+    latest = services.records.get("paper", paper_id)
+    if latest.version == draft["base"]:
+        return
+    mine = clean(draft["data"])
+    changed = has_changes(draft)
+    drop_draft(draft)
+    if changed:
+        new_draft(paper_id, latest.version, w.merge_onto(clean(draft["base_data"]), mine, latest.data), latest.data)
+
+
+# -- callbacks for the paragraph list -----------------------------------------------------------
+def _move(draft_key: str, uid: str, step: int) -> None:
+    body = w.drafts()[draft_key]["data"]["body"]
+    i = next(i for i, b in enumerate(body) if b["_uid"] == uid)
+    j = i + step
+    if 0 <= j < len(body):
+        body[i], body[j] = body[j], body[i]
+
+
+def _delete(draft_key: str, uid: str) -> None:
+    draft = w.drafts()[draft_key]
+    draft["data"]["body"] = [b for b in draft["data"]["body"] if b["_uid"] != uid]
+
+
+def _add(draft_key: str, kind: str, strategy_id: str = "") -> None:
+    draft = w.drafts()[draft_key]
+    uid = f"n{draft['next_uid']}"
+    draft["next_uid"] += 1
+    if kind == "heading":
+        block = {"type": "heading", "text": ""}
+    elif kind == "framework":
+        block = {"type": "framework", "strategy_id": strategy_id, "outcome": 1, "text": "", "footnotes": []}
+    else:
+        block = {"type": "paragraph", "numbered": True, "text": "", "footnotes": []}
+    block["_uid"] = uid
+    draft["data"]["body"].append(block)
+
+
+def footnotes_text(notes: list[dict]) -> str:
+    return "\n".join(f"{n.get('key', '')}: {n.get('text', '')}" for n in notes or [])
+
+
+def parse_footnotes(text: str) -> list[dict]:
+    """'key: text' per line → [{key, text}]; the record's validation says what is wrong, if anything."""
+    notes = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        key, sep, rest = line.partition(":")
+        if not sep:
+            key, sep, rest = line.partition("：")
+        notes.append({"key": key.strip(), "text": rest.strip()} if sep else {"key": "", "text": line.strip()})
+    return notes
+
+
+# -- the page -----------------------------------------------------------------------------------
+def render() -> None:
+    st.title("Papers")
+    services = w.services()
+    w.show_flash()
+    all_papers = w.load(services.papers.list, [])
+    paper_id = find_and_pick(services, all_papers)
+    create_paper(services, expanded=not all_papers)
+    if paper_id:
+        st.divider()
+        edit_paper(services, paper_id)
+
+
+def find_and_pick(services, all_papers: list[dict]) -> str | None:
+    if not all_papers:
+        w.empty_state("No papers yet — create one below (“Create a paper”), or load the demo with "
+                      "`python -m sstc_docs demo`.")
+        return None
+    sessions = sorted({p.get("session") for p in all_papers if p.get("session")}, reverse=True)
+    c1, c2, c3, c4, c5 = st.columns([1, 1, 1, 1, 2])
+    session = w.kept(c1.selectbox, "Session", "papers:f:session", ALL, options=[ALL, *sessions])
+    section = w.kept(c2.selectbox, "Section", "papers:f:section", ALL, options=[ALL, *SECTIONS],
+                     format_func=lambda s: s if s == ALL else f"{s} — {SECTIONS[s]['en']}")
+    status = w.kept(c3.selectbox, "Status", "papers:f:status", ALL, options=[ALL, *PAPER_STATUSES],
+                    format_func=lambda s: PAPER_STATUS_NAMES.get(s, s))
+    language = w.kept(c4.selectbox, "Language", "papers:f:language", ALL, options=[ALL, *LANGUAGES],
+                      format_func=lambda s: LANGUAGES.get(s, s))
+    text = w.kept(c5.text_input, "Search by symbol or title", "papers:f:text", "", placeholder="e.g. GB.316 or 南南合作")
+    rows = w.load(lambda: services.papers.list(
+        session=None if session == ALL else session, section="" if section == ALL else section,
+        status="" if status == ALL else status, language="" if language == ALL else language, text=text), [])
+    if not rows:
+        w.empty_state("No paper matches these filters — set them back to “All” or change the search.")
+        return None
+    st.dataframe([{"Symbol": p.get("symbol"), "Title": (p.get("title") or "").replace("\n", " "),
+                   "Session": p.get("session"), "Section": p.get("section"),
+                   "Status": PAPER_STATUS_NAMES.get(p.get("status"), p.get("status")),
+                   "Language": LANGUAGES.get(p.get("language"), p.get("language"))} for p in rows],
+                 hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 250),
+                 column_config={"Symbol": st.column_config.TextColumn(width=150),
+                                "Title": st.column_config.TextColumn(width=380),
+                                "Session": st.column_config.NumberColumn(width=70),
+                                "Section": st.column_config.TextColumn(width=70),
+                                "Status": st.column_config.TextColumn(width=80),
+                                "Language": st.column_config.TextColumn(width=80)})
+    # Option labels must not change when a paper is edited (a select box keeps showing the old label),
+    # so they are the paper's id, which never changes; the symbol and title are shown below.
+    titles = {p["id"]: p["id"] for p in rows}
+    wanted = st.session_state.pop(OPEN_KEY, None)
+    if wanted in titles:
+        st.session_state.setdefault("_kept", {})["papers:pick"] = wanted
+        st.session_state.pop("papers:pick", None)
+    return w.kept(st.selectbox, "Open paper", "papers:pick", rows[0]["id"], options=list(titles),
+                  format_func=lambda i: titles.get(i, i))
+
+
+def create_paper(services, *, expanded: bool) -> None:
+    with st.expander("Create a paper", expanded=expanded, icon=":material/add:"):
+        c1, c2, c3 = st.columns([3, 4, 1])
+        symbol = w.kept(c1.text_input, "Symbol of the new paper", "papers:new:symbol", "", placeholder="GB.316/POL/5")
+        title = w.kept(c2.text_input, "Title of the new paper", "papers:new:title", "")
+        language = w.kept(c3.selectbox, "Its language", "papers:new:language", "en", options=list(LANGUAGES),
+                          format_func=lambda s: LANGUAGES[s])
+        symbol_problem = ""
+        if symbol.strip():   # checked on every change of the field, before anything is saved
+            try:
+                parse_symbol(symbol)
+            except ValidationError as error:
+                symbol_problem = error.problems[0].message
+                st.error(f"Symbol: {symbol_problem}", icon=":material/error:")
+        else:
+            c1.caption("Like GB.316/POL/5, GB.316/INS/3/1 or GB.316/POL/5(Rev.)")
+        why = w.reason_box("papers:new:why", "Reason for creating it", help="Required, e.g. 'New paper for the 316th Session'.")
+        if st.button("Create paper", type="primary", key="papers:new:create"):
+            if symbol_problem or not symbol.strip():
+                st.error("Correct the symbol above first. Nothing was saved." if symbol_problem else
+                         "Give the paper's symbol, e.g. GB.316/POL/5. Nothing was saved.")
+                return
+            author = w.require_user()
+            if not author or not w.require_reason(why):
+                return
+            try:
+                saved = services.papers.create(blank_paper(symbol, title, language), author=author, why=why)
+            except ValidationError as error:
+                for problem in error.problems:
+                    st.error(f"{w.field_name(problem.field)}: {problem.message}" if problem.field else problem.message)
+                return
+            except SstcError as error:
+                st.error(str(error))
+                return
+            w.forget_keys("papers:new:")
+            st.session_state[OPEN_KEY] = saved.id
+            for key in ("papers:f:session", "papers:f:section", "papers:f:status", "papers:f:language", "papers:f:text"):
+                w.forget_keys(key)
+            w.flash(f"Paper {saved.data['symbol']} created (version {saved.version}). Add its paragraphs below.")
+            st.rerun()
+
+
+def edit_paper(services, paper_id: str) -> None:
+    ok, latest = w.guarded(lambda: services.records.get("paper", paper_id))
+    if not ok:
+        return
+    draft = find_draft(paper_id)
+    if draft is not None and draft["base"] < latest.version and not has_changes(draft) \
+            and not st.session_state.get(draft["key"] + ":conflict"):
+        drop_draft(draft)   # nothing typed: simply show the newer version
+        draft = None
+    if draft is None:
+        draft = new_draft(paper_id, latest.version, latest.data)
+    key = draft["key"]
+    data = draft["data"]
+    problems = st.session_state.get(key + ":problems")
+
+    st.header(f"{latest.data['symbol']} · version {latest.version}")
+    st.caption((latest.data.get("title") or "").replace("\n", " ") + f" — last saved by {latest.author}, "
+               f"{w.when(latest.recorded_at)}: “{latest.why}”")
+    if draft["base"] < latest.version and not st.session_state.get(key + ":conflict"):
+        st.info(f"Your unsaved edits are based on version {draft['base']}; the paper is now at version "
+                f"{latest.version}. When you save you will see their changes beside yours.")
+
+    resolve_conflict(services, draft)
+    w.problems_summary(problems, shown={"symbol", "title", "symbol_note", "session_dates", "agenda_item", "action",
+                                        "date", "original_language", "language", "status", "front_matter", "body"})
+
+    tabs = st.tabs(["Cover and front matter", "Paragraphs and framework", "Draft decision", "Versions and download"])
+    with tabs[0]:
+        edit_cover(key, data, problems)
+    with tabs[1]:
+        edit_body(services, key, draft, problems)
+    with tabs[2]:
+        edit_decisions(services, latest)
+    with tabs[3]:
+        versions_and_download(services, paper_id)
+
+    with st.container(border=True):
+        changed = has_changes(draft)
+        st.markdown("**Save the paper** (cover, front matter, paragraphs and framework blocks)" +
+                    (" — _you have unsaved changes_" if changed else " — no unsaved changes"))
+        c1, c2, c3 = st.columns([6, 1, 2], vertical_alignment="bottom")
+        with c1:
+            why = w.reason_box(key + ":why")
+        save = c2.button("Save", type="primary", key=key + ":save", width="stretch")
+        if c3.button("Discard changes", key=key + ":discard", disabled=not changed and draft["base"] == latest.version,
+                     width="stretch"):
+            drop_draft(draft)
+            w.flash("Your unsaved changes were discarded.", "info")
+            st.rerun()
+        if save:
+            save_paper(services, draft, why)
+
+
+def save_paper(services, draft: dict, why: str, *, base: int | None = None) -> None:
+    author = w.require_user()
+    if not author or not w.require_reason(why):
+        return
+    key = draft["key"]
+    data = clean(draft["data"])
+    try:
+        with st.spinner("Saving…"):
+            saved = services.papers.update(draft["paper_id"], data, author=author, why=why,
+                                           base_version=base or draft["base"])
+    except ConflictError as error:
+        st.session_state.pop(key + ":problems", None)
+        w.remember_conflict(key + ":conflict", error, mine=data, base=clean(draft["base_data"]), why=why)
+        st.rerun()
+    except ValidationError as error:
+        st.session_state[key + ":problems"] = error.problems
+        st.rerun()
+    except SstcError as error:
+        st.error(str(error))
+        return
+    drop_draft(draft)
+    w.flash(f"Saved version {saved.version} of {saved.data['symbol']}.")
+    st.rerun()
+
+
+def resolve_conflict(services, draft: dict) -> None:
+    key = draft["key"]
+    conflict = st.session_state.get(key + ":conflict")
+    body = (conflict or {}).get("mine", {}).get("body", [])
+    action = w.conflict_panel(key + ":conflict", labels=lambda path: field_label(path, body))
+    if not action:
+        return
+    conflict = st.session_state[key + ":conflict"]
+    merged = w.merge_onto(conflict["base"], conflict["mine"], conflict["theirs"])
+    if action == "discard":
+        drop_draft(draft)
+        w.flash(f"Your changes were discarded; you are now editing version {conflict['version']}.", "info")
+        st.rerun()
+    elif action == "rebase":
+        drop_draft(draft)
+        new_draft(draft["paper_id"], conflict["version"], merged, conflict["theirs"])
+        w.flash(f"Your changes are now on top of version {conflict['version']}; review them and save.", "info")
+        st.rerun()
+    else:
+        author = w.require_user()
+        if not author:
+            return
+        try:
+            saved = services.papers.update(draft["paper_id"], merged, author=author, why=conflict["my_why"],
+                                           base_version=conflict["version"])
+        except ConflictError as error:
+            w.remember_conflict(key + ":conflict", error, mine=merged, base=conflict["theirs"], why=conflict["my_why"])
+            st.rerun()
+        except ValidationError as error:
+            drop_draft(draft)
+            rebased = new_draft(draft["paper_id"], conflict["version"], merged, conflict["theirs"])
+            st.session_state[rebased["key"] + ":problems"] = error.problems
+            st.rerun()
+        except SstcError as error:
+            st.error(str(error))
+            return
+        drop_draft(draft)
+        w.flash(f"Your changes were saved on top of {conflict['author']}'s: version {saved.version}.")
+        st.rerun()
+
+
+def block_names(body: list[dict]) -> list[str]:
+    """What each body block is called on screen: 'Paragraph 2', 'Heading (block 4)' …"""
+    names, number = [], 0
+    for i, block in enumerate(body):
+        kind = block.get("type", "paragraph")
+        if kind == "paragraph" and block.get("numbered", True):
+            number += 1
+            names.append(f"Paragraph {number}")
+        elif kind == "paragraph":
+            names.append(f"Unnumbered paragraph (block {i + 1})")
+        elif kind == "heading":
+            names.append(f"Heading (block {i + 1})")
+        else:
+            names.append(f"Framework block {i + 1}")
+    return names
+
+
+def field_label(path: str, body: list[dict] | None = None) -> str:
+    """body[1].text → 'Paragraph 2 text'; front_matter.purpose → 'Purpose of the document'."""
+    if path.startswith("front_matter."):
+        return FRONT_MATTER_LABELS.get(path.split(".", 1)[1], path)
+    if path.startswith("body["):
+        index, _, rest = path[5:].partition("]")
+        names = block_names(body or [])
+        i = int(index)
+        name = names[i] if i < len(names) else f"Block {i + 1}"
+        rest = rest.lstrip(".").replace("_", " ")
+        return f"{name} {rest}".strip() if rest else name
+    return w.field_name(path)
+
+
+# -- tabs ---------------------------------------------------------------------------------------
+def edit_cover(key: str, data: dict, problems) -> None:
+    c1, c2 = st.columns(2)
+    with c1:
+        symbol = w.bound(st.text_input, "Symbol", f"{key}:symbol", data, "symbol",
+                         help="A revision keeps its item: GB.316/POL/5 can become GB.316/POL/5(Rev.).")
+        try:
+            parse_symbol(symbol)
+        except ValidationError as error:
+            st.error(error.problems[0].message, icon=":material/error:")
+        else:
+            w.field_problems(problems, "symbol")
+        w.bound(st.text_input, "Note on the symbol", f"{key}:symbol_note", data, "symbol_note")
+        w.bound(st.text_area, "Title", f"{key}:title", data, "title", height=90)
+        w.field_problems(problems, "title")
+        w.bound(st.text_input, "Session dates (as printed)", f"{key}:session_dates", data, "session_dates",
+                placeholder="e.g. 1–16 November 2012")
+        w.field_problems(problems, "session_dates")
+    with c2:
+        a, b = st.columns(2)
+        w.bound(a.number_input, "Agenda item", f"{key}:agenda_item", data, "agenda_item", 1, min_value=1, step=1)
+        w.bound(b.selectbox, "Action", f"{key}:action", data, "action", "decision", options=list(ACTIONS),
+                format_func=lambda s: ACTION_NAMES.get(s, s))
+        w.field_problems(problems, "agenda_item", "action")
+        w.bound(st.text_input, "Date (YYYY-MM-DD)", f"{key}:date", data, "date", placeholder="2012-10-05")
+        w.field_problems(problems, "date")
+        a, b = st.columns(2)
+        w.bound(a.selectbox, "Original language", f"{key}:original_language", data, "original_language", "en",
+                options=list(LANGUAGES), format_func=lambda s: LANGUAGES[s])
+        w.bound(b.selectbox, "Language of this version", f"{key}:language", data, "language", "en",
+                options=list(LANGUAGES), format_func=lambda s: LANGUAGES[s])
+        w.bound(st.selectbox, "Paper status", f"{key}:status", data, "status", "draft", options=list(PAPER_STATUSES),
+                format_func=lambda s: PAPER_STATUS_NAMES.get(s, s))
+    st.subheader("Front matter")
+    st.caption("An empty entry prints “None”.")
+    front = data.setdefault("front_matter", {})
+    columns = st.columns(2)
+    for i, field in enumerate(FRONT_MATTER_KEYS):
+        with columns[i % 2]:
+            w.bound(st.text_area, FRONT_MATTER_LABELS[field], f"{key}:fm:{field}", front, field, height=80)
+            w.field_problems(problems, f"front_matter.{field}")
+
+
+def edit_body(services, key: str, draft: dict, problems) -> None:
+    data = draft["data"]
+    body = data.setdefault("body", [])
+    strategies = {s["id"]: s for s in w.load(services.frameworks.strategies, [])}
+    st.caption("Anchor a footnote in the text with a marker such as [^1], then give it in the footnotes box "
+               "below the text as `1: the note`, one per line. Use the arrows to reorder blocks.")
+    if not body:
+        w.empty_state("This paper has no paragraphs yet — add the first one with “Add paragraph” below.")
+    number = 0
+    names = block_names(body)
+    for i, block in enumerate(body):
+        uid = block["_uid"]
+        prefix = f"{key}:b:{uid}"
+        kind = block.get("type", "paragraph")
+        name = names[i]
+        if kind == "paragraph" and block.get("numbered", True):
+            number += 1
+        with st.container(border=True):
+            head, up, down, remove = st.columns([10, 1, 1, 1], vertical_alignment="center")
+            head.markdown(f"**{name}**")
+            up.button("↑", key=f"{prefix}:up", help=f"Move {name.lower()} up", disabled=i == 0,
+                      on_click=_move, args=(key, uid, -1))
+            down.button("↓", key=f"{prefix}:down", help=f"Move {name.lower()} down", disabled=i == len(body) - 1,
+                        on_click=_move, args=(key, uid, 1))
+            remove.button("✕", key=f"{prefix}:delete", help=f"Delete {name.lower()}", on_click=_delete, args=(key, uid))
+            if kind == "heading":
+                w.bound(st.text_input, f"{name} text", f"{prefix}:text", block, "text")
+                w.field_problems(problems, f"body[{i}]")
+                continue
+            if kind == "framework":
+                edit_framework_block(services, prefix, name, block, strategies, problems, i)
+            else:
+                w.bound(st.text_area, f"{name} text", f"{prefix}:text", block, "text", height=120)
+                w.field_problems(problems, f"body[{i}].text", f"body[{i}].type", f"body[{i}].numbered")
+                w.bound(st.checkbox, "Numbered", f"{prefix}:numbered", block, "numbered", True)
+            if "_fn_raw" not in block:
+                block["_fn_raw"] = footnotes_text(block.get("footnotes"))
+            raw = w.bound(st.text_area, f"{name} footnotes", f"{prefix}:footnotes", block, "_fn_raw", height=68,
+                          placeholder="1: GB.313/PV, paragraph 401.")
+            block["footnotes"] = parse_footnotes(raw)
+            w.field_problems(problems, f"body[{i}].footnotes")
+    st.caption(f"The draft decision prints as paragraph {number + 1}.")
+    adders = st.container(horizontal=True)
+    a = b = c = adders
+    a.button("Add paragraph", key=f"{key}:add:paragraph", on_click=_add, args=(key, "paragraph"), icon=":material/add:")
+    b.button("Add heading", key=f"{key}:add:heading", on_click=_add, args=(key, "heading"), icon=":material/add:")
+    c.button("Add framework block", key=f"{key}:add:framework", on_click=_add, icon=":material/add:", disabled=not strategies,
+             args=(key, "framework", next(iter(strategies), "")),
+             help="Shows a strategy outcome and its indicators" if strategies else "Create a strategy first")
+
+
+def edit_framework_block(services, prefix: str, name: str, block: dict, strategies: dict, problems, i: int) -> None:
+    ids = list(strategies) or [block.get("strategy_id", "")]
+    c1, c2 = st.columns([3, 1])
+    strategy_id = w.bound(c1.selectbox, "Strategy", f"{prefix}:strategy", block, "strategy_id", ids[0], options=ids,
+                          format_func=lambda s: f"{s} — {strategies.get(s, {}).get('title', '')}")
+    outcomes = w.load(lambda: services.records.get("strategy", strategy_id).data["outcomes"], []) if strategy_id else []
+    numbers = [o["number"] for o in outcomes] or [block.get("outcome") or 1]
+    statements = {o["number"]: o["statement"] for o in outcomes}
+    w.bound(c2.selectbox, "Outcome", f"{prefix}:outcome", block, "outcome", numbers[0], options=numbers,
+            format_func=lambda n: f"Outcome {n}")
+    if block.get("outcome") in statements:
+        st.caption(f"Outcome {block['outcome']}: {statements[block['outcome']]}")
+    w.field_problems(problems, f"body[{i}].strategy_id", f"body[{i}].outcome", f"body[{i}].type")
+    w.bound(st.text_area, f"{name} narrative", f"{prefix}:text", block, "text", height=120)
+    w.field_problems(problems, f"body[{i}].text")
+    with st.expander("Indicator rows as the paper prints them (today)"):
+        framework = w.load(lambda: services.frameworks.framework(strategy_id), None) if strategy_id else None
+        rows = []
+        for outcome in (framework or {}).get("outcomes", []):
+            if outcome["number"] == block.get("outcome"):
+                rows = [{"Label": r["label"], "Indicator": r["text"], "Baseline": r["baseline"], "Target": r["target"],
+                         "In force": "yes" if r["in_force"] else "proposed",
+                         "Pending revisions": ", ".join(f"{p['type']} ({p['decision_id']})" for p in r["pending"])}
+                        for r in outcome["indicators"]]
+        if rows:
+            st.dataframe(rows, hide_index=True, width="stretch")
+        else:
+            st.caption("No indicators for this outcome yet; add them on the Frameworks page.")
+
+
+def edit_decisions(services, paper) -> None:
+    decision_ids = paper.data.get("decision_ids", [])
+    if not decision_ids:
+        w.empty_state("This paper has no draft decision yet — write one below. It prints after the last "
+                      "numbered paragraph, under “Draft decision”.")
+    for decision_id in decision_ids:
+        ok, decision = w.guarded(lambda: services.records.get("decision", decision_id))
+        if not ok:
+            continue
+        with st.container(border=True):
+            edit_decision(services, decision, paper.data.get("language", "en"))
+    with st.expander("Add a decision point" if decision_ids else "Write the draft decision", expanded=not decision_ids):
+        text = w.kept(st.text_area, "Decision text (present tense)", f"papers:newdec:{paper.id}:text", "",
+                      placeholder="The Governing Body approves …", height=90)
+        parts_raw = w.kept(st.text_area, "Parts (a), (b) … — one per line, optional", f"papers:newdec:{paper.id}:parts",
+                           "", height=80)
+        why = w.reason_box(f"papers:newdec:{paper.id}:why", "Reason for adding the decision point")
+        if st.button("Add decision point", key=f"papers:newdec:{paper.id}:save", type="primary"):
+            author = w.require_user()
+            if not author or not w.require_reason(why):
+                return
+            if not text.strip():
+                st.error("Write the decision text first. Nothing was saved.")
+                return
+            ok, saved = w.guarded(lambda: services.decisions.create(
+                paper.id, text=text, parts=[p for p in parts_raw.splitlines() if p.strip()], author=author, why=why))
+            if ok:
+                w.forget_keys(f"papers:newdec:{paper.id}:")
+                rebase_after_outside_save(services, paper.id)
+                w.flash(f"Decision point {saved.id} added as a draft.")
+                st.rerun()
+
+
+def edit_decision(services, decision, language: str) -> None:
+    data = decision.data
+    status = data.get("status", "draft")
+    st.markdown(f"**{decision.id}** · {STATUS_NAMES.get(status, status)} · version {decision.version}")
+    if status not in ("draft", "in_review"):
+        for line in decision_paragraphs(data["text"], data.get("parts", []), language):
+            st.markdown(f"> {line}")
+        st.caption(f"The text is fixed once submitted (status: {STATUS_NAMES.get(status, status)}). Record its "
+                   "adoption, amendment, deferral or withdrawal on the Decisions page.")
+        st.page_link("sstc_docs/ui/pages/decisions.py", label="Go to Decisions", icon=":material/gavel:")
+        return
+    key = f"decision:{decision.id}:v{decision.version}"
+    drafts = w.drafts()
+    stale = [k for k in drafts if k.startswith(f"decision:{decision.id}:v") and k != key]
+    draft = drafts.get(key) or (drafts[stale[0]] if stale else None)
+    if draft is None:
+        draft = drafts[key] = {"key": key, "base": decision.version, "base_data": copy.deepcopy(data),
+                               "data": {"text": data["text"], "parts_raw": "\n".join(data.get("parts", []))}}
+    key = draft["key"]
+    conflict_key = key + ":conflict"
+    action = w.conflict_panel(conflict_key, actions=("reapply", "discard"))
+    if action:
+        conflict = st.session_state[conflict_key]
+        if action == "discard":
+            _drop_decision_draft(draft)
+            st.rerun()
+        author = w.require_user()
+        if author:
+            _save_decision(services, decision.id, draft, conflict["mine"]["text"], conflict["mine"]["parts"],
+                           author, conflict["my_why"], conflict["version"])
+    text = w.bound(st.text_area, "Draft decision text", f"{key}:text", draft["data"], "text", height=90)
+    parts_raw = w.bound(st.text_area, "Draft decision parts — one per line", f"{key}:parts", draft["data"],
+                        "parts_raw", height=80)
+    parts = [p.strip() for p in parts_raw.splitlines() if p.strip()]
+    problems = st.session_state.get(key + ":problems")
+    w.field_problems(problems, "text", "parts")
+    w.problems_summary(problems, shown={"text", "parts"})
+    with st.expander("As printed"):
+        for line in decision_paragraphs(text, parts, language):
+            st.markdown(line)
+    why = w.reason_box(f"{key}:why", "Reason for changing the decision text")
+    if st.button("Save decision text", key=f"{key}:save", type="primary"):
+        author = w.require_user()
+        if author and w.require_reason(why):
+            _save_decision(services, decision.id, draft, text, parts, author, why, draft["base"])
+
+
+def _drop_decision_draft(draft: dict) -> None:
+    w.drafts().pop(draft["key"], None)
+    w.forget_keys(draft["key"] + ":")
+    for suffix in (":problems", ":conflict"):
+        st.session_state.pop(draft["key"] + suffix, None)
+
+
+def _save_decision(services, decision_id: str, draft: dict, text: str, parts: list[str], author: str, why: str,
+                   base: int) -> None:
+    try:
+        saved = services.decisions.save_text(decision_id, text=text, parts=parts, author=author, why=why,
+                                             base_version=base)
+    except ConflictError as error:
+        base_data = {"text": draft["base_data"]["text"], "parts": draft["base_data"].get("parts", [])}
+        theirs = error.current.data if error.current else {}
+        w.remember_conflict(draft["key"] + ":conflict", error, mine={"text": text, "parts": parts}, base=base_data,
+                            why=why)
+        st.session_state[draft["key"] + ":conflict"]["theirs"] = {"text": theirs.get("text", ""),
+                                                                 "parts": theirs.get("parts", [])}
+        st.rerun()
+    except ValidationError as error:
+        st.session_state[draft["key"] + ":problems"] = error.problems
+        st.rerun()
+    except SstcError as error:
+        st.error(str(error))
+        return
+    _drop_decision_draft(draft)
+    w.flash(f"Saved version {saved.version} of decision {decision_id}.")
+    st.rerun()
+
+
+def versions_and_download(services, paper_id: str) -> None:
+    with st.spinner("Loading the versions…"):
+        ok, versions = w.guarded(lambda: services.records.history("paper", paper_id))
+    if not ok:
+        return
+    st.dataframe(w.version_table(versions), hide_index=True, width="stretch")
+    chosen = w.version_picker("Version to download", versions, f"papers:dlv:{paper_id}")
+    if chosen is None:
+        return
+    if chosen.deleted:
+        st.info("This version records a deletion; choose another version to download.")
+        return
+    name = docx_name(chosen.data.get("symbol", paper_id))
+
+    def make_docx(paper_id=paper_id, version=chosen.version) -> bytes:
+        return services.exports.paper_docx(paper_id, version)[0]
+
+    st.download_button(f"Download .docx of version {chosen.version}", data=make_docx, file_name=name, mime=DOCX_MIME,
+                       on_click="ignore", key=f"papers:download:{paper_id}", type="primary", icon=":material/download:")
+    st.caption(f"The Word file is built when you click ({name}), from version {chosen.version} of the paper and "
+               "the versions of its strategy and decisions on record when it was saved.")
+
+
+render()

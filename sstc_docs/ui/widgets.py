@@ -1,0 +1,340 @@
+"""Small pieces every page shares: the services, who is working, drafts that survive a page switch,
+problems shown beside their fields, the reason box, and the conflict panel.
+
+Widget state in Streamlit is deleted when a page no longer renders the widget, so every editable
+value is bound to a plain dict the page keeps in ``st.session_state`` (a *draft*); widgets are
+re-created from it when the user comes back (see ``bound``).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import logging
+from typing import Any, Callable
+
+import streamlit as st
+
+from ..errors import ConflictError, Problem, SstcError, StoreError, ValidationError
+from .state import current_user, get_services
+
+NAME_KEY = "user_name"
+_LOG = logging.getLogger("sstc_docs.ui")
+
+
+# -- services and the person at the keyboard ----------------------------------------------------
+def services():
+    """The shared services, or a clear message (never a traceback) when the database cannot be opened."""
+    try:
+        return get_services()
+    except StoreError as error:
+        st.error(f"The database cannot be opened: {error}")
+        st.stop()
+    except SstcError as error:
+        st.error(str(error))
+        st.stop()
+
+
+def sidebar_user() -> str:
+    """The "Your name" box in the sidebar; its key keeps the value across pages."""
+    with st.sidebar:
+        st.text_input("Your name", key=NAME_KEY, placeholder="e.g. Ana Lopez",
+                      help="Kept with every change you save, in the history.")
+        if not current_user():
+            st.caption("Enter your name before saving any change.")
+    return current_user()
+
+
+def run_page(navigation) -> None:
+    """Run the chosen page; whatever goes wrong, the user reads a sentence, never a traceback."""
+    try:
+        navigation.run()
+    except SstcError as error:
+        st.error(str(error))
+    except Exception:  # noqa: BLE001 - the details go to the server log, not to the user
+        _LOG.exception("page %s failed", getattr(navigation, "title", "?"))
+        st.error("Something went wrong on this page and it stopped. What you typed is kept; reload the page "
+                 "to continue. If you were saving, check the History page to see whether the change was "
+                 "recorded. The details are in the server log.")
+
+
+def require_user() -> str | None:
+    """The current user's name, or an error telling them where to enter it."""
+    name = current_user()
+    if not name:
+        st.error("Enter your name in the sidebar (Your name) first: every change is saved with who made it. "
+                 "Nothing was saved.")
+        return None
+    return name
+
+
+def require_reason(why: str) -> str | None:
+    why = (why or "").strip()
+    if not why:
+        st.error("Give the reason for this change (it is kept in the history). Nothing was saved.")
+        return None
+    return why
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """A message shown once, on the next run (after ``st.rerun``)."""
+    st.session_state.setdefault("_flash", []).append((kind, message))
+
+
+def show_flash() -> None:
+    for kind, message in st.session_state.pop("_flash", []):
+        getattr(st, kind)(message)
+
+
+def guarded(action: Callable[[], Any], *, what: str = "") -> tuple[bool, Any]:
+    """Run a service call; an SstcError becomes an st.error with its message, never a traceback."""
+    try:
+        return True, action()
+    except SstcError as error:
+        st.error(f"{what}{error}" if what else str(error))
+        return False, None
+
+
+def load(action: Callable[[], Any], default: Any = None) -> Any:
+    """A read that should not fail; if it does, say so and carry on with ``default``."""
+    ok, result = guarded(action)
+    return result if ok else default
+
+
+# -- drafts: typed values that outlive the widget -----------------------------------------------
+def drafts() -> dict:
+    return st.session_state.setdefault("_drafts", {})
+
+
+def bound(widget: Callable, label: str, key: str, holder: dict, field: str, default: Any = "",
+          *, options: list | None = None, **kwargs) -> Any:
+    """Render ``widget`` with a stable key, initialised from ``holder[field]`` and written back to it.
+
+    ``holder`` lives in session state, so the value survives a page switch even though Streamlit
+    drops the widget's own state when the page is not rendered.
+    """
+    value = holder.get(field, default)
+    if value is None:
+        value = default
+    if options is not None:
+        if value not in options:
+            value = options[0] if options else None
+        if key in st.session_state and st.session_state[key] not in options:
+            del st.session_state[key]
+        kwargs["options"] = options
+    if key not in st.session_state:
+        st.session_state[key] = value
+    holder[field] = widget(label, key=key, **kwargs)
+    return holder[field]
+
+
+def kept(widget: Callable, label: str, key: str, default: Any = "", **kwargs) -> Any:
+    """A widget whose value is kept in a page-independent store under its own key."""
+    return bound(widget, label, key, st.session_state.setdefault("_kept", {}), key, default, **kwargs)
+
+
+def forget_keys(prefix: str) -> None:
+    """Drop widget and kept values whose keys start with ``prefix`` (after a successful save)."""
+    store = st.session_state.setdefault("_kept", {})
+    for key in [k for k in store if k.startswith(prefix)]:
+        del store[key]
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        del st.session_state[key]
+
+
+def reason_box(key: str, label: str = "Reason for this change", *, help: str | None = None) -> str:
+    return kept(st.text_input, label, key, "",
+                placeholder="Why? e.g. 'Clarify paragraph 2 after the PARDEV review'",
+                help=help or "Required. It is kept in the history with your name and the time.")
+
+
+# -- validation problems beside their fields ----------------------------------------------------
+def problems_for(problems: list[Problem] | None, *fields: str, exact: bool = False) -> list[str]:
+    found = []
+    for problem in problems or []:
+        for name in fields:
+            if problem.field == name or (not exact and (problem.field.startswith(name + ".")
+                                                        or problem.field.startswith(name + "["))):
+                found.append(problem.message)
+                break
+    return found
+
+
+def field_problems(problems: list[Problem] | None, *fields: str, exact: bool = False) -> None:
+    """Show, right under a field, the problems that concern it, in plain words."""
+    for message in problems_for(problems, *fields, exact=exact):
+        st.error(message[:1].upper() + message[1:], icon=":material/error:")
+
+
+def problems_summary(problems: list[Problem] | None, shown: set[str] | None = None) -> None:
+    """A banner saying nothing was saved; problems with no field on screen are listed in it."""
+    if not problems:
+        return
+    leftovers = [p for p in problems if shown is None or not any(
+        p.field == s or p.field.startswith(s + ".") or p.field.startswith(s + "[") for s in shown)]
+    text = f"Not saved: {len(problems)} problem(s) to fix" + (", shown next to the fields." if
+                                                               len(leftovers) < len(problems) else ".")
+    if leftovers:
+        text += "\n" + "\n".join(f"- {field_name(p.field)}: {p.message}" if p.field else f"- {p.message}"
+                                 for p in leftovers)
+    st.error(text)
+
+
+def field_name(path: str) -> str:
+    return path.replace("_", " ").replace(".", " › ")
+
+
+# -- time and values ----------------------------------------------------------------------------
+def when(stamp: str | None) -> str:
+    """'2024-05-01T12:03:04.000000Z' → '2024-05-01 12:03 UTC'."""
+    if not stamp:
+        return ""
+    try:
+        moment = dt.datetime.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S")
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return str(stamp)
+
+
+def show_value(value: Any) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, indent=1)
+    return str(value)
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """{"body[1].text": …, "front_matter.purpose": …}: every leaf with its field path."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            out.update(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+        return out or {prefix: {}}
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        out = {}
+        for i, item in enumerate(value):
+            out.update(flatten(item, f"{prefix}[{i}]"))
+        return out
+    return {prefix: value}
+
+
+def changed_fields(old: dict | None, new: dict | None) -> list[tuple[str, Any, Any]]:
+    """(field, old, new) for every leaf that differs, in the new record's order."""
+    a, b = flatten(old or {}), flatten(new or {})
+    keys = list(b) + [k for k in a if k not in b]
+    return [(k, a.get(k), b.get(k)) for k in keys if a.get(k) != b.get(k)]
+
+
+def merge_onto(base: Any, mine: Any, theirs: Any) -> Any:
+    """Re-apply my changes (base → mine) on top of theirs; where both changed the same thing, mine wins."""
+    if mine == base:
+        return copy.deepcopy(theirs)
+    if theirs == base:
+        return copy.deepcopy(mine)
+    if isinstance(base, dict) and isinstance(mine, dict) and isinstance(theirs, dict):
+        result = {}
+        for key in list(theirs) + [k for k in mine if k not in theirs]:
+            if key in mine and key in theirs:
+                result[key] = merge_onto(base.get(key), mine[key], theirs[key])
+            elif key in theirs and key not in mine and key in base:
+                continue  # I removed it
+            else:
+                result[key] = copy.deepcopy(mine.get(key, theirs.get(key)))
+        return result
+    if (isinstance(base, list) and isinstance(mine, list) and isinstance(theirs, list)
+            and len(base) == len(mine) == len(theirs)):
+        return [merge_onto(b, m, t) for b, m, t in zip(base, mine, theirs)]
+    return copy.deepcopy(mine)
+
+
+# -- the conflict panel -------------------------------------------------------------------------
+def remember_conflict(key: str, error: ConflictError, *, mine: dict, base: dict | None, why: str,
+                      **extra: Any) -> None:
+    current = error.current
+    st.session_state[key] = {
+        "version": getattr(current, "version", None), "author": getattr(current, "author", ""),
+        "why": getattr(current, "why", ""), "recorded_at": getattr(current, "recorded_at", ""),
+        "theirs": copy.deepcopy(getattr(current, "data", {}) or {}), "mine": copy.deepcopy(mine),
+        "base": copy.deepcopy(base), "my_why": why, **extra}
+
+
+def conflict_panel(key: str, *, labels: Callable[[str], str] | None = None,
+                   actions: tuple[str, ...] = ("reapply", "rebase", "discard")) -> str | None:
+    """Show someone else's newer version beside mine; return the action the user chose, if any.
+
+    Actions: "reapply" (save my changes on top of theirs), "rebase" (keep editing on top of theirs),
+    "discard" (drop mine, load theirs). Nothing typed is lost until the user picks "discard".
+    """
+    conflict = st.session_state.get(key)
+    if not conflict:
+        return None
+    labels = labels or field_name
+    with st.container(border=True):
+        st.warning(f"**Not saved — someone else saved first.** {conflict['author']} saved version "
+                   f"{conflict['version']} at {when(conflict['recorded_at'])} while you were editing. "
+                   f"Their reason: “{conflict['why']}”. Your text is kept below; nothing you typed is lost.")
+        rows = changed_fields(conflict["theirs"], conflict["mine"])
+        base = flatten(conflict.get("base") or {})
+        theirs, mine = flatten(conflict["theirs"]), flatten(conflict["mine"])
+        if not rows:
+            st.info("Their version and yours are the same; you can simply reload theirs.")
+        for path, their_value, my_value in rows:
+            who = []
+            if base and theirs.get(path) != base.get(path):
+                who.append("changed by them")
+            if base and mine.get(path) != base.get(path):
+                who.append("changed by you")
+            st.markdown(f"**{labels(path)}**" + (f" · _{' and '.join(who)}_" if who else ""))
+            left, right = st.columns(2)
+            left.caption(f"Their version (v{conflict['version']}, {conflict['author']})")
+            left.text(show_value(their_value))
+            right.caption("Your version (not saved)")
+            right.text(show_value(my_value))
+        chosen = None
+        buttons = st.container(horizontal=True)
+        names = {"reapply": f"Re-apply my changes on top of version {conflict['version']}",
+                 "rebase": f"Keep editing on top of version {conflict['version']}",
+                 "discard": "Discard my changes, load their version"}
+        for action in actions:
+            if buttons.button(names[action], key=f"{key}:{action}", type="primary" if action == "reapply" else "secondary"):
+                chosen = action
+        st.caption("Re-applying keeps their changes where you did not touch the same text; where you both "
+                   "changed the same field, yours is saved (theirs stays in the history).")
+    return chosen
+
+
+# -- versions -----------------------------------------------------------------------------------
+def version_label(version: Any) -> str:
+    return (f"v{version.version} · {when(version.recorded_at)} · {version.author} — {version.why}"
+            + (" (deleted)" if getattr(version, "deleted", False) else ""))
+
+
+def version_picker(label: str, versions: list, key: str) -> Any:
+    """A select box over a record's versions, newest first; returns the chosen Version.
+
+    The key carries the latest version number, so a new version is preselected once it exists.
+    """
+    if not versions:
+        st.info("No versions yet.")
+        return None
+    by_number = {v.version: v for v in versions}
+    numbers = sorted(by_number, reverse=True)
+    chosen = kept(st.selectbox, label, f"{key}:{numbers[0]}", numbers[0], options=numbers,
+                  format_func=lambda n: version_label(by_number[n]))
+    return by_number.get(chosen)
+
+
+def version_table(versions: list) -> list[dict]:
+    return [{"Version": v.version, "Recorded (UTC)": when(v.recorded_at), "In force from": v.effective_from or "",
+             "Author": v.author, "Reason": v.why, "Based on": v.based_on,
+             "Deleted": "yes" if v.deleted else ""} for v in sorted(versions, key=lambda v: -v.version)]
+
+
+def empty_state(message: str) -> None:
+    st.info(message, icon=":material/info:")
+
+
+def validation_problems(error: ValidationError) -> list[Problem]:
+    return list(error.problems)

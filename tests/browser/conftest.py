@@ -1,0 +1,216 @@
+"""Browser journeys: `streamlit run` on a free port over a temp database with the demo loaded,
+driven by Debian's Chromium through Playwright.
+
+The server is started once per test session (so once per xdist worker, each with its own port and
+database); every test gets fresh browser contexts, i.e. fresh Streamlit sessions. Readiness follows
+Streamlit's own e2e tests: poll /_stcore/health until 200, then wait until the app is connected and
+no script is running. After an action, tests wait for its visible outcome with ``expect`` — never
+for a fixed time.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from sstc_docs.services import open_services
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "build" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1280, "height": 900}
+PAGE_PATHS = {"Overview": "", "Papers": "papers", "Frameworks": "frameworks", "Decisions": "decisions",
+              "Evidence": "evidence", "History": "history"}
+
+expect.set_options(timeout=20_000)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def db_path(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("browser") / "db"
+    services = open_services(path)
+    services.load_demo()
+    services.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def server(db_path, tmp_path_factory) -> str:
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
+    env = dict(os.environ, SSTC_DB=str(db_path), PYTHONPATH=str(ROOT))
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not _healthy(f"{base}/_stcore/health"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start:\n{log_path.read_text(errors='replace')}")
+            time.sleep(0.2)  # polling interval for the health endpoint, not a wait for the app
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class App:
+    """Opening pages, waiting for Streamlit, reading the database the server writes to."""
+
+    def __init__(self, browser, base: str, db: Path):
+        self.browser, self.base, self.db = browser, base, db
+        self.contexts = []
+
+    def new_page(self, user: str, page: str = "Overview") -> Page:
+        """A fresh browser session, with the sidebar name entered, on ``page``."""
+        context = self.browser.new_context(viewport=VIEWPORT, locale="en-GB", accept_downloads=True)
+        self.contexts.append(context)
+        tab = context.new_page()
+        tab.goto(f"{self.base}/{PAGE_PATHS[page]}")
+        self.wait(tab)
+        expect(tab.get_by_role("heading", name=page, exact=True)).to_be_visible()
+        if user:
+            name = tab.get_by_label("Your name", exact=True)
+            name.fill(user)
+            name.press("Enter")
+            expect(tab.get_by_text("Enter your name before saving any change.")).to_have_count(0)
+            self.wait(tab)
+        return tab
+
+    @staticmethod
+    def wait(tab: Page) -> None:
+        """Connected, and no script running (as Streamlit's own e2e tests wait)."""
+        expect(tab.get_by_test_id("stApp")).to_have_attribute("data-test-connection-state", "CONNECTED")
+        expect(tab.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_have_count(1)
+        expect(tab.get_by_test_id("stMain")).to_be_visible()
+
+    def go(self, tab: Page, page: str) -> None:
+        """Switch page through the sidebar, keeping the session (and so the name and drafts)."""
+        tab.get_by_test_id("stSidebarNav").get_by_role("link", name=page).click()
+        expect(tab.get_by_role("heading", name=page, exact=True)).to_be_visible()
+        self.wait(tab)
+
+    def open_tab(self, tab: Page, name: str) -> None:
+        """Select a tab once no script is running (a rerun in flight can re-render the tab bar)."""
+        self.wait(tab)
+        header = tab.get_by_role("tab", name=name, exact=True)
+        header.click()
+        expect(header).to_have_attribute("aria-selected", "true")
+
+    def fill(self, tab: Page, label: str, text: str) -> None:
+        """Type into a text input or area and commit it (Streamlit sends the value on blur).
+
+        While a value is typed but not sent, Streamlit shows "Press Enter to apply" under the field;
+        it is gone once the value is committed, and then the rerun it causes is waited for.
+        """
+        field = tab.get_by_label(label, exact=True)
+        field.fill(text)
+        field.blur()
+        expect(field).to_have_value(text)
+        expect(tab.get_by_test_id("InputInstructions")).to_have_count(0)
+        self.wait(tab)
+
+    def choose(self, tab: Page, label: str, option: str) -> None:
+        """Pick the option of a select box whose text contains ``option``."""
+        self.wait(tab)
+        combo = tab.get_by_label(label, exact=True)
+        combo.scroll_into_view_if_needed()  # a select box's menu closes when the page scrolls under it
+        combo.click()
+        choice = tab.get_by_role("option", name=option).first
+        expect(choice).to_be_visible()
+        choice.click()
+        expect(combo).to_have_value(re.compile(re.escape(option)))
+        self.wait(tab)
+
+    def shot(self, tab: Page, name: str) -> Path:
+        """A full-page screenshot: Streamlit scrolls inside its main element, so grow the viewport to it."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.wait(tab)
+        height = tab.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+        tab.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], min(height, 10_000))})
+        path = SCREENSHOTS / f"{name}.png"
+        tab.screenshot(path=str(path), full_page=True)
+        tab.set_viewport_size(VIEWPORT)
+        return path
+
+    @contextmanager
+    def services(self):
+        opened = open_services(self.db)
+        try:
+            yield opened
+        finally:
+            opened.close()
+
+    def versions(self, kind: str, record_id: str) -> int:
+        with self.services() as services:
+            return len(services.records.history(kind, record_id))
+
+    def latest(self, kind: str, record_id: str):
+        with self.services() as services:
+            return services.records.get(kind, record_id)
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture
+def app(request, browser, server, db_path):
+    opened = App(browser, server, db_path)
+    yield opened
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:   # what each browser showed when the test failed
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for i, context in enumerate(opened.contexts):
+            for tab in context.pages:
+                tab.screenshot(path=str(SCREENSHOTS / f"failed-{request.node.name}-{i}.png"), full_page=True)
+    opened.close()

@@ -1,0 +1,159 @@
+"""The Streamlit app through AppTest, on the demo data: every page renders; overview and history.
+
+Each test gets its own database folder with the demo loaded (SSTC_DB), and the cached services are
+dropped before and after so no test sees another's store. Helpers here are shared by the other
+test_app_* modules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from sstc_docs import demo as seed
+from sstc_docs.services import open_services
+from sstc_docs.ui.state import get_services
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+PAGES = ("overview", "papers", "frameworks", "decisions", "history")
+
+
+def _drop_cached_services() -> None:
+    try:
+        get_services().close()
+    except Exception:  # noqa: BLE001 - nothing open, or already closed
+        pass
+    get_services.clear()
+
+
+def make_db(tmp_path: Path, monkeypatch, *, with_demo: bool = True) -> Path:
+    path = tmp_path / "db"
+    opened = open_services(path)
+    if with_demo:
+        opened.load_demo()
+    opened.close()
+    monkeypatch.setenv("SSTC_DB", str(path))
+    get_services.clear()
+    return path
+
+
+@pytest.fixture
+def demo_db(tmp_path, monkeypatch):
+    yield make_db(tmp_path, monkeypatch)
+    _drop_cached_services()
+
+
+@pytest.fixture
+def empty_db(tmp_path, monkeypatch):
+    yield make_db(tmp_path, monkeypatch, with_demo=False)
+    _drop_cached_services()
+
+
+def services():
+    """The app's own services (the cached instance), to check what a page saved."""
+    return get_services()
+
+
+def open_app(page: str = "overview", *, user: str = "Ana Tester") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if user:
+        at.session_state["user_name"] = user
+    at.run()
+    if page != "overview":
+        at.switch_page(f"sstc_docs/ui/pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def versions(kind: str, record_id: str) -> int:
+    return len(services().records.history(kind, record_id))
+
+
+# -- every page renders ---------------------------------------------------------------------------
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_demo_without_error(demo_db, page):
+    at = open_app(page)
+    assert at.title[0].value == page.capitalize()
+    assert not at.error, texts(at.error)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_says_what_to_do_on_an_empty_database(empty_db, page):
+    at = open_app(page)
+    assert not at.error, texts(at.error)
+    assert "demo" in texts(at.info) or "Papers page" in texts(at.info)
+
+
+def test_sidebar_name_persists_across_pages(demo_db):
+    at = open_app("overview", user="")
+    at.sidebar.text_input(key="user_name").input("Bo Li").run()
+    at.switch_page("sstc_docs/ui/pages/history.py").run()
+    assert at.sidebar.text_input(key="user_name").value == "Bo Li"
+
+
+# -- overview -------------------------------------------------------------------------------------
+def test_overview_shows_state_of_play(demo_db):
+    at = open_app()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Papers"] == "1"
+    assert metrics["Decision points awaiting action"] == "1"
+    assert metrics["Revisions not yet in force"] == "3"
+    frames = [df.value for df in at.dataframe]
+    decisions = next(f for f in frames if "Decision" in f.columns)
+    assert list(decisions["Decision"]) == [seed.DECISION_ID]
+    changes = next(f for f in frames if "Why" in f.columns)
+    assert len(changes) >= 10 and set(changes["Who"]) == {seed.AUTHOR}
+
+
+def test_overview_empty_states(empty_db):
+    at = open_app()
+    info = texts(at.info)
+    assert "No papers yet — create one on the Papers page" in info
+    assert "python -m sstc_docs demo" in info
+
+
+# -- history --------------------------------------------------------------------------------------
+def _history_rows(at) -> list[str]:
+    return [b.key for b in at.button if b.key and b.key.startswith("hist:open:")]
+
+
+def test_history_lists_every_change_and_filters(demo_db):
+    at = open_app("history")
+    assert len(_history_rows(at)) == 12
+    at.selectbox(key="hist:f:kind").set_value("paper").run()
+    assert _history_rows(at) == [f"hist:open:paper:{seed.PAPER_ID}:1"]
+    at.selectbox(key="hist:f:kind").set_value("All kinds").run()
+    at.text_input(key="hist:f:record").input(seed.IND_PARTNERSHIPS).run()
+    assert len(_history_rows(at)) == 2
+
+
+def test_history_filters_by_who_and_date(demo_db):
+    paper = services().records.get("paper", seed.PAPER_ID)
+    services().papers.update(seed.PAPER_ID, paper.data, author="Zoe", why="Re-save", base_version=1)
+    at = open_app("history")
+    at.selectbox(key="hist:f:author").set_value("Zoe").run()
+    assert _history_rows(at) == [f"hist:open:paper:{seed.PAPER_ID}:2"]
+    at.selectbox(key="hist:f:author").set_value("Anyone").run()
+    today = dt.datetime.now(dt.timezone.utc).date()
+    at.date_input(key="hist:f:dates").set_value((today, today)).run()
+    assert len(_history_rows(at)) == 13
+    at.date_input(key="hist:f:dates").set_value((dt.date(2001, 1, 1), dt.date(2001, 12, 31))).run()
+    assert _history_rows(at) == []
+    assert "No change matches these filters" in texts(at.info)
+
+
+def test_history_opens_a_version(demo_db):
+    at = open_app("history")
+    at.button(key=f"hist:open:indicator:{seed.IND_PARTNERSHIPS}:2").click().run()
+    assert not at.exception
+    assert f"indicator {seed.IND_PARTNERSHIPS} · version 2" in texts(at.subheader)
+    assert any(seed.IND_PARTNERSHIPS in str(j.value) for j in at.json)
+    at.button(key="hist:close").click().run()
+    assert f"version 2" not in texts(at.subheader)

@@ -1,0 +1,204 @@
+"""The Papers page through AppTest: create, edit with a reason, refusals, drafts, conflicts."""
+
+from __future__ import annotations
+
+from sstc_docs import demo as seed
+from sstc_docs.ui.widgets import changed_fields, merge_onto
+
+from test_app_pages import demo_db, open_app, services, texts, versions  # noqa: F401 - fixture
+
+DRAFT = f"paper:{seed.PAPER_ID}:v1"
+
+
+def _para2(at, draft=DRAFT):
+    return at.text_area(key=f"{draft}:b:b1:text")
+
+
+def test_papers_lists_and_filters(demo_db):
+    at = open_app("papers")
+    assert list(at.dataframe[0].value["Symbol"]) == [seed.PAPER_ID]
+    at.text_input(key="papers:f:text").input("南南合作").run()
+    assert list(at.dataframe[0].value["Symbol"]) == [seed.PAPER_ID]
+    at.text_input(key="papers:f:text").input("nothing like this").run()
+    assert "No paper matches these filters" in texts(at.info)
+    at.text_input(key="papers:f:text").input("").run()
+    at.selectbox(key="papers:f:section").set_value("INS").run()
+    assert "No paper matches these filters" in texts(at.info)
+
+
+def test_create_a_paper(demo_db):
+    at = open_app("papers")
+    at.text_input(key="papers:new:symbol").input("GB.316/INS/3").run()
+    assert not at.error
+    at.text_input(key="papers:new:title").input("Programme and budget follow-up")
+    at.text_input(key="papers:new:why").input("New paper for the 316th Session")
+    at.button(key="papers:new:create").click().run()
+    assert not at.exception and not at.error, texts(at.error)
+    assert "Paper GB.316/INS/3 created" in texts(at.success)
+    assert versions("paper", "GB.316/INS/3") == 1
+    assert at.header[0].value.startswith("GB.316/INS/3 · version 1")
+
+
+def test_bad_symbol_is_refused_under_the_field_and_nothing_saved(demo_db):
+    at = open_app("papers")
+    at.text_input(key="papers:new:symbol").input("GB316-POL-5").run()
+    assert "is not a Governing Body document symbol" in texts(at.error)
+    at.text_input(key="papers:new:title").input("A title")
+    at.text_input(key="papers:new:why").input("Trying")
+    at.button(key="papers:new:create").click().run()
+    assert "Correct the symbol above first. Nothing was saved." in texts(at.error)
+    assert [p["id"] for p in services().papers.list()] == [seed.PAPER_ID]
+
+
+def test_edit_paragraph_with_reason_makes_a_new_version(demo_db):
+    at = open_app("papers")
+    assert _para2(at).value.startswith("用于南南合作")
+    _para2(at).input("第二段的新文字。[^2]").run()
+    at.text_input(key=f"{DRAFT}:why").input("Shorter paragraph 2")
+    at.button(key=f"{DRAFT}:save").click().run()
+    assert not at.exception and not at.error, texts(at.error)
+    assert "Saved version 2" in texts(at.success)
+    latest = services().records.get("paper", seed.PAPER_ID)
+    assert latest.version == 2 and latest.author == "Ana Tester" and latest.why == "Shorter paragraph 2"
+    assert latest.data["body"][1]["text"] == "第二段的新文字。[^2]"
+    table = next(df.value for df in at.dataframe if "Version" in df.value.columns)
+    assert list(table["Version"]) == [2, 1]
+    assert _para2(at, f"paper:{seed.PAPER_ID}:v2").value == "第二段的新文字。[^2]"
+
+
+def test_empty_reason_is_refused_and_the_text_kept(demo_db):
+    at = open_app("papers")
+    _para2(at).input("Edited but not explained.").run()
+    at.button(key=f"{DRAFT}:save").click().run()
+    assert "Give the reason for this change" in texts(at.error)
+    assert versions("paper", seed.PAPER_ID) == 1
+    assert _para2(at).value == "Edited but not explained."
+
+
+def test_saving_needs_a_name(demo_db):
+    at = open_app("papers", user="")
+    _para2(at).input("Anonymous edit.").run()
+    at.text_input(key=f"{DRAFT}:why").input("why not")
+    at.button(key=f"{DRAFT}:save").click().run()
+    assert "Enter your name in the sidebar" in texts(at.error)
+    assert versions("paper", seed.PAPER_ID) == 1
+
+
+def test_unsaved_edits_survive_a_page_switch(demo_db):
+    at = open_app("papers")
+    _para2(at).input("Kept while I look elsewhere.").run()
+    at.text_input(key=f"{DRAFT}:why").input("half-typed reason").run()
+    at.switch_page("sstc_docs/ui/pages/overview.py").run()
+    at.switch_page("sstc_docs/ui/pages/papers.py").run()
+    assert _para2(at).value == "Kept while I look elsewhere."
+    assert at.text_input(key=f"{DRAFT}:why").value == "half-typed reason"
+
+
+def test_validation_problem_shown_next_to_its_paragraph(demo_db):
+    at = open_app("papers")
+    _para2(at).input("A marker with no footnote [^9].").run()
+    at.text_input(key=f"{DRAFT}:why").input("break it").run()
+    at.button(key=f"{DRAFT}:save").click().run()
+    errors = texts(at.error).lower()
+    assert "not saved" in errors and "marker [^9] has no footnote" in errors
+    assert versions("paper", seed.PAPER_ID) == 1
+
+
+def test_reorder_add_and_delete_paragraphs_then_footnotes(demo_db):
+    at = open_app("papers")
+    at.button(key=f"{DRAFT}:b:b2:up").click().run()          # paragraph 3 above paragraph 2
+    at.button(key=f"{DRAFT}:add:paragraph").click().run()
+    at.text_area(key=f"{DRAFT}:b:n6:text").input("A new closing paragraph.[^x]").run()
+    at.text_area(key=f"{DRAFT}:b:n6:footnotes").input("x: A new note.").run()
+    at.button(key=f"{DRAFT}:b:b3:delete").click().run()      # the heading
+    at.text_input(key=f"{DRAFT}:why").input("Restructure").run()
+    at.button(key=f"{DRAFT}:save").click().run()
+    assert not at.error, texts(at.error)
+    body = services().records.get("paper", seed.PAPER_ID).data["body"]
+    assert body[1]["text"].startswith("成果 1 和成果 2") and body[2]["text"].startswith("用于南南合作")
+    assert [b["type"] for b in body] == ["paragraph"] * 3 + ["framework"] * 2 + ["paragraph"]
+    assert body[-1]["footnotes"] == [{"key": "x", "text": "A new note."}]
+
+
+def test_conflict_shows_both_texts_and_reapplies_on_top(demo_db):
+    at = open_app("papers")
+    _para2(at).input("My wording of paragraph 2.[^2]").run()
+    at.text_input(key=f"{DRAFT}:why").input("My reason").run()
+    theirs = services().records.get("paper", seed.PAPER_ID).data
+    theirs["body"][1]["text"] = "Their wording of paragraph 2.[^2]"
+    theirs["front_matter"]["author_unit"] = "PARDEV (their edit)"
+    services().papers.update(seed.PAPER_ID, theirs, author="Other Person", why="Their reason", base_version=1)
+    at.button(key=f"{DRAFT}:save").click().run()
+    assert not at.exception
+    warning = texts(at.warning)
+    assert "someone else saved first" in warning and "Other Person" in warning and "Their reason" in warning
+    shown = texts(at.text)
+    assert "Their wording of paragraph 2.[^2]" in shown and "My wording of paragraph 2.[^2]" in shown
+    assert _para2(at).value == "My wording of paragraph 2.[^2]"
+    assert versions("paper", seed.PAPER_ID) == 2
+    at.button(key=f"{DRAFT}:conflict:reapply").click().run()
+    assert not at.error, texts(at.error)
+    latest = services().records.get("paper", seed.PAPER_ID)
+    assert latest.version == 3 and latest.why == "My reason" and latest.author == "Ana Tester"
+    assert latest.data["body"][1]["text"] == "My wording of paragraph 2.[^2]"
+    assert latest.data["front_matter"]["author_unit"] == "PARDEV (their edit)"   # their change kept
+
+
+def test_conflict_keep_editing_on_top(demo_db):
+    at = open_app("papers")
+    _para2(at).input("Mine.[^2]").run()
+    at.text_input(key=f"{DRAFT}:why").input("mine").run()
+    theirs = services().records.get("paper", seed.PAPER_ID).data
+    theirs["title"] = "Their title"
+    services().papers.update(seed.PAPER_ID, theirs, author="Other", why="title", base_version=1)
+    at.button(key=f"{DRAFT}:save").click().run()
+    at.button(key=f"{DRAFT}:conflict:rebase").click().run()
+    draft2 = f"paper:{seed.PAPER_ID}:v2"
+    assert _para2(at, draft2).value == "Mine.[^2]"
+    assert at.text_area(key=f"{draft2}:title").value == "Their title"
+
+
+def test_versions_tab_offers_the_docx_of_a_version(demo_db):
+    at = open_app("papers")
+    assert at.selectbox(key=f"papers:dlv:{seed.PAPER_ID}:1").value == 1
+    assert not at.exception
+
+
+def test_draft_decision_can_be_added_to_a_new_paper(demo_db):
+    at = open_app("papers")
+    at.text_input(key="papers:new:symbol").input("GB.316/POL/6").run()
+    at.text_input(key="papers:new:title").input("Another item")
+    at.text_input(key="papers:new:why").input("new")
+    at.button(key="papers:new:create").click().run()
+    at.text_area(key="papers:newdec:GB.316/POL/6:text").input("The Governing Body requests the Office to report.")
+    at.text_input(key="papers:newdec:GB.316/POL/6:why").input("Draft decision")
+    at.button(key="papers:newdec:GB.316/POL/6:save").click().run()
+    assert not at.error, texts(at.error)
+    assert services().records.get("decision", "GB.316/POL/6:D1").data["status"] == "draft"
+    key = "decision:GB.316/POL/6:D1:v1"
+    at.text_area(key=f"{key}:text").input("The Governing Body requests the Office to report in 2013.")
+    at.text_input(key=f"{key}:why").input("Add the year")
+    at.button(key=f"{key}:save").click().run()
+    assert not at.error, texts(at.error)
+    assert services().records.get("decision", "GB.316/POL/6:D1").data["text"].endswith("in 2013.")
+
+
+def test_a_viewer_with_nothing_typed_sees_the_newer_version(demo_db):
+    at = open_app("papers")
+    theirs = services().records.get("paper", seed.PAPER_ID).data
+    theirs["body"][1]["text"] = "Saved by someone else meanwhile.[^2]"
+    services().papers.update(seed.PAPER_ID, theirs, author="Other", why="meanwhile", base_version=1)
+    at.run()
+    assert _para2(at, f"paper:{seed.PAPER_ID}:v2").value == "Saved by someone else meanwhile.[^2]"
+    assert not at.warning
+
+
+def test_merge_reapplies_only_my_changes_on_top_of_theirs():
+    base = {"title": "T", "body": [{"text": "a"}, {"text": "b"}], "front_matter": {"purpose": "p"}}
+    mine = {"title": "T", "body": [{"text": "a"}, {"text": "mine"}], "front_matter": {"purpose": "p"}}
+    theirs = {"title": "Their T", "body": [{"text": "theirs"}, {"text": "b"}], "front_matter": {"purpose": "p2"}}
+    assert merge_onto(base, mine, theirs) == {"title": "Their T", "body": [{"text": "theirs"}, {"text": "mine"}],
+                                              "front_matter": {"purpose": "p2"}}
+    both = {"title": "T", "body": [{"text": "a"}, {"text": "their b"}], "front_matter": {"purpose": "p"}}
+    assert merge_onto(base, mine, both)["body"][1]["text"] == "mine"          # same field: mine wins
+    assert changed_fields(both, mine) == [("body[1].text", "their b", "mine")]
