@@ -101,6 +101,11 @@ def test_propose_revision_records_old_values_from_what_is_in_force(demo):
     history = demo.frameworks.revision_history(seed.IND_MEETINGS)
     assert (history[-1]["old_target"], history[-1]["new_target"]) == ("在当前的两年期举行十次会议。", "十二次会议。")
     with pytest.raises(ValidationError, match="nothing would change"):
+        demo.frameworks.propose_revision(seed.IND_PARTNERSHIPS, kind="revised",
+                                         new={"baseline": seed.PARTNERSHIPS_ORIGINAL["baseline"]["text"]},
+                                         reason="same wording", decision_id=seed.DECISION_ID, author="Ana", why="x",
+                                         base_version=2)
+    with pytest.raises(ValidationError, match="nothing would change"):
         demo.frameworks.propose_revision(seed.IND_MEETINGS, kind="revised", new={"target": seed.INDICATOR_MEETINGS["target"]},
                                          reason="same", decision_id=seed.DECISION_ID, author="Ana", why="x",
                                          base_version=saved.version)

@@ -98,7 +98,9 @@ class FrameworkService:
                 if value in (None, "", {}):
                     continue
                 value = parse_quantity(value, f"new.{key}")
-                if value == values.get(key):
+                in_force = values.get(key) or {}
+                # Wording alone that reads as it does now is no change, even if a number is stored beside it.
+                if value == in_force or (set(value) == {"text"} and value["text"] == quantity_text(in_force)):
                     continue
             elif key == "text":
                 value = (value or "").strip()
