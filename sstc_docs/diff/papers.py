@@ -170,7 +170,7 @@ class PaperDiff:
         return self.changed
 
     def to_json(self) -> dict:
-        from .render import summary
+        from .render import summary  # render imports this module: import at call time to avoid a cycle
         return {"kind": "paper", "id": self.id, "summary": summary(self), "counts": self.counts,
                 "fields": [c.to_json() for c in self.fields.changes],
                 "blocks": [b.to_json() for b in self.blocks]}

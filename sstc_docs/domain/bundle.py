@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import demo
 from .framework import indicator_as_of
 from .lifecycle import decision_paragraphs
 from .records import FOOTNOTE_MARKER, quantity_text
@@ -141,8 +142,6 @@ def assemble(paper: dict, paper_version: int, *, strategies: dict[str, dict], in
 
 def demo_bundle() -> PaperBundle:
     """The seed paper as a bundle straight from the demo records (no store): for tests and benches."""
-    from .. import demo
-
     indicators = {i["id"]: i for i in (demo.INDICATOR_MEETINGS, demo.INDICATOR_PROGRAMMES,
                                        demo.INDICATOR_COUNTRIES, demo.INDICATOR_PARTNERSHIPS_V2)}
     return assemble(demo.PAPER, 1, strategies={demo.STRATEGY_ID: demo.STRATEGY_V2}, indicators=indicators,

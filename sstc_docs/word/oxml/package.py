@@ -27,7 +27,9 @@ from . import (CT, CT_CORE, CT_CUSTOM, CT_DOCUMENT, CT_FOOTER, CT_FOOTNOTES, CT_
 from . import fonts as _fonts
 from . import numbering as _numbering
 from . import styles as _styles
+from ..text import clean
 from .hyperlinks import Relationships
+from .tracked import w3c_datetime
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[3] / "templates" / "house.docx"
 PLACEHOLDER = "{symbol}"
@@ -256,8 +258,6 @@ CORE_NS = {"cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-p
 
 
 def core_properties(title: str, subject: str, creator: str, created: str, language: str = "") -> bytes:
-    from ..text import clean
-    from .tracked import w3c_datetime
     fields = [("dc:title", clean(title)), ("dc:subject", clean(subject)), ("dc:creator", clean(creator)),
               ("cp:lastModifiedBy", clean(creator))]
     if language:
@@ -279,7 +279,6 @@ FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 def custom_properties(values: dict) -> bytes:
     """docProps/custom.xml: name → text (vt:lpwstr) or whole number (vt:i4)."""
-    from ..text import clean
     items = []
     for pid, (name, value) in enumerate(values.items(), start=2):
         if isinstance(value, bool) or not isinstance(value, int) or not -2**31 <= value < 2**31:
