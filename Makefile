@@ -48,6 +48,7 @@ bench: $(VENV)/.dev
 	@command -v pandoc >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends pandoc; }
 	$(PY) bench/bench_store.py --scale 0.1
 	$(PY) bench/bench_export.py
+	$(PY) bench/bench_pages.py --papers 2000
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
