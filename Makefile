@@ -25,7 +25,7 @@ demo: $(VENV)/.runtime
 	$(PY) -m sstc_docs demo --if-empty
 
 run: demo
-	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --browser.gatherUsageStats false --server.showEmailPrompt false
+	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT)
 
 # Debian packages the tests use: Chromium for the browser tests, LibreOffice and poppler to
 # convert and read exported papers, Noto CJK so Chinese renders. Installed only when missing.
