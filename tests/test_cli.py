@@ -176,3 +176,17 @@ def test_redline_and_indicator_report_and_export_as_of(tmp_path):
     assert "全面重写" in _docx_xml(latest)
     too_early = cli(db, "export", "GB.316/POL/5", "--as-of", "2011-01-01", "--out", str(early))
     assert too_early.returncode == 2 and "not found" in too_early.stderr
+
+
+def test_an_unexpected_error_is_reported_without_a_traceback(monkeypatch, capsys, tmp_path):
+    from sstc_docs import cli as cli_module
+    from sstc_docs.cli import records
+
+    def broken(args):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(records, "run_list", broken)
+    monkeypatch.delenv("SSTC_DEBUG", raising=False)
+    assert cli_module.main(["--db", str(tmp_path / "db"), "list"]) == 1
+    message = capsys.readouterr().err
+    assert "internal error (RuntimeError: simulated bug)" in message and "SSTC_DEBUG=1" in message

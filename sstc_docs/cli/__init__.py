@@ -1,20 +1,22 @@
 """``python -m sstc_docs [--db PATH] COMMAND …``: a stable interface for scripts and checks.
 
-Exit codes: 0 done; 2 the input or arguments were refused (nothing written); 3 a conflict with a
-newer version (nothing written); 4 the database cannot be used. Messages go to stderr, results to
+Exit codes: 0 done; 1 an unexpected internal error (a bug: set SSTC_DEBUG=1 for the traceback);
+2 the input or arguments were refused (nothing written); 3 a conflict with a newer version
+(nothing written); 4 the database cannot be used. Messages go to stderr, results to
 stdout, never a traceback. Each command group lives in its own module with ``register(commands)``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Callable
 
 from ..errors import ConflictError, NotFound, SstcError, StoreError, ValidationError
 from . import documents, evidence, records
 
-EXIT_OK, EXIT_INVALID, EXIT_CONFLICT, EXIT_STORE = 0, 2, 3, 4
+EXIT_OK, EXIT_BUG, EXIT_INVALID, EXIT_CONFLICT, EXIT_STORE = 0, 1, 2, 3, 4
 COMMAND_GROUPS = (records, documents, evidence)
 
 
@@ -58,3 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INVALID
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # noqa: BLE001 - a bug: say so plainly; the traceback is for developers
+        if os.environ.get("SSTC_DEBUG"):
+            raise
+        print(f"internal error ({type(error).__name__}: {error}). Nothing is lost: every save is atomic. "
+              "Run again with SSTC_DEBUG=1 for the details, and report them.", file=sys.stderr)
+        return EXIT_BUG
