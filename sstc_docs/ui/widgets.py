@@ -20,10 +20,19 @@ from ..errors import ConflictError, Problem, SstcError, StoreError, ValidationEr
 from .state import current_user, get_services
 
 NAME_KEY = "user_name"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _LOG = logging.getLogger("sstc_docs.ui")
 
 
 # -- services and the person at the keyboard ----------------------------------------------------
+def page(title: str):
+    """The start of every page: its title, the services, and any message left by the last save."""
+    st.title(title)
+    opened = services()
+    show_flash()
+    return opened
+
+
 def services():
     """The shared services, or a clear message (never a traceback) when the database cannot be opened."""
     try:
@@ -134,6 +143,12 @@ def kept(widget: Callable, label: str, key: str, default: Any = "", **kwargs) ->
     return bound(widget, label, key, st.session_state.setdefault("_kept", {}), key, default, **kwargs)
 
 
+def preset(key: str, value: Any) -> None:
+    """Set what a ``kept`` widget shows on the next run (e.g. a link from another part of the page)."""
+    st.session_state.setdefault("_kept", {})[key] = value
+    st.session_state.pop(key, None)
+
+
 def forget_keys(prefix: str) -> None:
     """Drop widget and kept values whose keys start with ``prefix`` (after a successful save)."""
     store = st.session_state.setdefault("_kept", {})
@@ -141,6 +156,44 @@ def forget_keys(prefix: str) -> None:
         del store[key]
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
         del st.session_state[key]
+
+
+def forget_form(key: str) -> None:
+    """After a successful save: drop the form's values (``key:…``), its problems and its conflict."""
+    forget_keys(key + ":")
+    for suffix in (":problems", ":conflict"):
+        st.session_state.pop(key + suffix, None)
+
+
+def drop_draft(key: str) -> None:
+    """Forget a draft kept under ``key`` and everything its form holds."""
+    drafts().pop(key, None)
+    forget_form(key)
+
+
+def save_or_explain(action: Callable[[], Any], key: str, *,
+                    on_conflict: Callable[[ConflictError], None] | None = None) -> Any:
+    """Run a save for the form ``key``; on success return what it saved.
+
+    Validation problems are kept under ``key:problems`` (shown beside the fields) and the page reruns;
+    a conflict (someone saved first) goes to ``on_conflict`` and the page reruns; any other refusal
+    is shown in plain words and ``None`` is returned. Without ``on_conflict`` a conflict is such a refusal.
+    """
+    try:
+        return action()
+    except ConflictError as error:
+        if on_conflict is None:
+            st.error(str(error))
+            return None
+        st.session_state.pop(key + ":problems", None)
+        on_conflict(error)
+        st.rerun()
+    except ValidationError as error:
+        st.session_state[key + ":problems"] = error.problems
+        st.rerun()
+    except SstcError as error:
+        st.error(str(error))
+        return None
 
 
 def reason_box(key: str, label: str = "Reason for this change", *, help: str | None = None) -> str:
@@ -330,6 +383,38 @@ def version_table(versions: list) -> list[dict]:
     return [{"Version": v.version, "Recorded (UTC)": when(v.recorded_at), "In force from": v.effective_from or "",
              "Author": v.author, "Reason": v.why, "Based on": v.based_on,
              "Deleted": "yes" if v.deleted else ""} for v in sorted(versions, key=lambda v: -v.version)]
+
+
+DATE_LIMITS = {"format": "YYYY-MM-DD", "min_value": dt.date(1919, 1, 1), "max_value": dt.date(2100, 12, 31)}
+
+
+def date_box(container, label: str, key: str, default: dt.date | None = None, **kwargs) -> dt.date | None:
+    """A kept date input (YYYY-MM-DD, 1919–2100), today unless told otherwise."""
+    return kept(container.date_input, label, key, default or dt.date.today(), **DATE_LIMITS, **kwargs)
+
+
+def as_at_picker(label: str, key: str, note: str, what: str) -> dt.date | None:
+    """“As it stood on” a date: the date box (empty at first, so nothing is built until a date is
+    picked) with a note beside it; None, saying what to do, while it is empty."""
+    left, right = st.columns([1, 3], vertical_alignment="bottom")
+    day = kept(left.date_input, label, key, None, **DATE_LIMITS)
+    right.caption(note)
+    if not day:
+        empty_state(f"Pick a date to see {what} as it stood then.")
+        return None
+    return day
+
+
+def docx_button(label: str, make: Callable[[], bytes], *, file_name: str, key: str, container=st) -> None:
+    """A .docx download built only when clicked (``make`` runs then; the page does not rerun)."""
+    container.download_button(label, data=make, file_name=file_name, mime=DOCX_MIME, on_click="ignore", key=key,
+                              type="primary", icon=":material/download:")
+
+
+def lazy_expander(label: str, key: str, **kwargs):
+    """An expander whose body is only built while it is open (check ``.open``): nothing hidden is
+    computed or sent to the browser."""
+    return st.expander(label, key=key, on_change="rerun", **kwargs)
 
 
 def empty_state(message: str) -> None:

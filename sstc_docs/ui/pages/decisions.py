@@ -1,15 +1,15 @@
 """Decisions: decision points by status; move one through its lifecycle (only the steps the domain
 allows), record adoption, amendment, deferral or withdrawal; the record of decision; the revisions
-each decision authorises and whether they are in force."""
+each decision authorises and whether they are in force; the decision as it stood on a date; its
+versions compared."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import streamlit as st
 
 from sstc_docs.domain.lifecycle import ADOPTED, STATUS_NAMES, allowed_next, decision_paragraphs
-from sstc_docs.errors import ConflictError, SstcError, ValidationError
+from sstc_docs.errors import SstcError
+from sstc_docs.ui import diffview as dv
 from sstc_docs.ui import widgets as w
 
 ALL = "All"
@@ -26,9 +26,7 @@ STEP_HELP = {
 
 
 def render() -> None:
-    st.title("Decisions")
-    services = w.services()
-    w.show_flash()
+    services = w.page("Decisions")
     decisions = w.load(services.decisions.list, [])
     if not decisions:
         w.empty_state("No decision points yet — write a paper's draft decision on the Papers page (tab “Draft "
@@ -57,39 +55,64 @@ def show_decision(services, decision_id: str) -> None:
         return
     data = decision.data
     status = data.get("status", "draft")
-    language = data.get("language", "en")
     st.header(f"{decision_id} · {STATUS_NAMES.get(status, status)}")
     st.caption(f"Version {decision.version}, saved by {decision.author} at {w.when(decision.recorded_at)}: “{decision.why}”")
     left, right = st.columns(2)
     with left:
         st.subheader("Text")
-        citation = w.load(lambda: services.decisions.citation(data), "")
-        if citation:
-            st.caption(f"Prints as {citation}")
-        for line in decision_paragraphs(data["text"], data.get("parts", []), language):
-            st.markdown(f"> {line}")
-        if status in ADOPTED:
-            st.subheader("Record of decision")
-            if status == "adopted_as_amended":
-                st.markdown(f"**Amendment:** {data.get('amendment', '')}")
-                adopted = data.get("adopted_text") or {}
-                st.markdown("**Text as adopted:**")
-                for line in decision_paragraphs(adopted.get("text", ""), adopted.get("parts", []), language):
-                    st.markdown(f"> {line}")
-            st.success(data.get("record") or "—")
-            st.caption(f"Adopted on {data.get('adopted_on', '')}, on version {data.get('adopted_version')} of the text.")
-        elif status == "deferred":
-            st.info(f"Deferred to the {data.get('deferred_to')}th Session.")
-        elif status == "withdrawn":
-            st.info("Withdrawn: the revisions it proposed have lapsed.")
+        show_text(services, data)
     with right:
         authorised_revisions(services, decision_id)
     st.subheader("Move through the lifecycle")
     move_form(services, decision)
-    with st.expander(f"Versions of {decision_id}"):
-        ok, versions = w.guarded(lambda: services.records.history("decision", decision_id))
-        if ok:
-            st.dataframe(w.version_table(versions), hide_index=True, width="stretch")
+    decision_as_at(services, decision_id)
+    dv.versions_expander(services, "decision", decision_id)
+
+
+def show_text(services, data: dict, *, heading=st.subheader) -> None:
+    """The decision's text, and what became of it: the record of decision, a deferral, a withdrawal."""
+    status = data.get("status", "draft")
+    language = data.get("language", "en")
+    citation = w.load(lambda: services.decisions.citation(data), "")
+    if citation:
+        st.caption(f"Prints as {citation}")
+    for line in decision_paragraphs(data["text"], data.get("parts", []), language):
+        st.markdown(f"> {line}")
+    if status in ADOPTED:
+        heading("Record of decision")
+        if status == "adopted_as_amended":
+            st.markdown(f"**Amendment:** {data.get('amendment', '')}")
+            adopted = data.get("adopted_text") or {}
+            st.markdown("**Text as adopted:**")
+            for line in decision_paragraphs(adopted.get("text", ""), adopted.get("parts", []), language):
+                st.markdown(f"> {line}")
+        st.success(data.get("record") or "—")
+        st.caption(f"Adopted on {data.get('adopted_on', '')}, on version {data.get('adopted_version')} of the text.")
+    elif status == "deferred":
+        st.info(f"Deferred to the {data.get('deferred_to')}th Session.")
+    elif status == "withdrawn":
+        st.info("Withdrawn: the revisions it proposed have lapsed.")
+
+
+def decision_as_at(services, decision_id: str) -> None:
+    section = w.lazy_expander("As it stood on a date", f"dec:asof:{decision_id}:open", icon=":material/event:")
+    if not section.open:
+        return
+    with section:
+        day = w.as_at_picker("Show the decision as it stood on", f"dec:asof:{decision_id}",
+                             "Each version counts from the date it is in force from (shown below), not from when "
+                             "it was typed in.", "the decision")
+        if not day:
+            return
+        try:
+            then = services.records.get("decision", decision_id, as_of=day.isoformat())
+        except SstcError:
+            w.empty_state(f"{decision_id} did not exist yet on {day.isoformat()} — choose a later date.")
+            return
+        status = then.data.get("status", "draft")
+        st.markdown(f"On {day.isoformat()}: **{STATUS_NAMES.get(status, status)}** — version {then.version}, "
+                    f"in force from {then.effective_from or '—'}.")
+        show_text(services, then.data, heading=lambda text: st.markdown(f"**{text}**"))
 
 
 def authorised_revisions(services, decision_id: str) -> None:
@@ -121,8 +144,7 @@ def move_form(services, decision) -> None:
     st.caption(STEP_HELP.get(to, ""))
     extra: dict = {}
     if to in ADOPTED:
-        adopted_on = w.kept(st.date_input, "Adopted on", f"{key}:adopted_on", dt.date.today(), format="YYYY-MM-DD",
-                            min_value=dt.date(1919, 1, 1), max_value=dt.date(2100, 12, 31))
+        adopted_on = w.date_box(st, "Adopted on", f"{key}:adopted_on")
         w.field_problems(problems, "adopted_on")
         extra["adopted_on"] = adopted_on.isoformat() if adopted_on else ""
     if to == "adopted_as_amended":
@@ -150,22 +172,14 @@ def move_form(services, decision) -> None:
         author = w.require_user()
         if not author or not w.require_reason(why):
             return
-        try:
-            with st.spinner("Saving, and bringing authorised revisions into force…" if to in ADOPTED else "Saving…"):
-                saved = services.decisions.move(decision.id, to, author=author, why=why, base_version=decision.version,
-                                                **extra)
-        except ConflictError as error:
-            w.remember_conflict(key + ":conflict", error, mine={}, base=None, why=why)
-            st.rerun()
-        except ValidationError as error:
-            st.session_state[key + ":problems"] = error.problems
-            st.rerun()
-        except SstcError as error:
-            st.error(str(error))
+        with st.spinner("Saving, and bringing authorised revisions into force…" if to in ADOPTED else "Saving…"):
+            saved = w.save_or_explain(
+                lambda: services.decisions.move(decision.id, to, author=author, why=why,
+                                                base_version=decision.version, **extra), key,
+                on_conflict=lambda error: w.remember_conflict(key + ":conflict", error, mine={}, base=None, why=why))
+        if saved is None:
             return
-        w.forget_keys(key + ":")
-        for suffix in (":problems", ":conflict"):
-            st.session_state.pop(key + suffix, None)
+        w.forget_form(key)
         message = f"{decision.id} is now {STATUS_NAMES.get(to, to).lower()} (version {saved.version})."
         if to in ADOPTED:
             message += " The revisions it authorises are in force from " + extra["adopted_on"] + "."

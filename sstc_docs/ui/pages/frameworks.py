@@ -1,14 +1,18 @@
 """Frameworks: strategies → outcomes → indicators as one table (today or as at a date); add an
-indicator; propose a revision authorised by a decision; each indicator's revision history."""
+indicator; propose a revision authorised by a decision; each indicator's revision history (and its
+versions compared); the strategy's indicator revision report, in the app and as .docx."""
 
 from __future__ import annotations
 
-import datetime as dt
+import html
 
 import streamlit as st
 
 from sstc_docs.domain.lifecycle import FINAL, STATUS_NAMES
-from sstc_docs.errors import ConflictError, SstcError, ValidationError
+from sstc_docs.domain.report import outcome_heading
+from sstc_docs.errors import ValidationError
+from sstc_docs.services.exports import docx_name
+from sstc_docs.ui import diffview as dv
 from sstc_docs.ui import widgets as w
 
 TYPE_NAMES = {"new": "New indicator", "revised": "Revised", "retired": "Retired"}
@@ -16,9 +20,7 @@ REVISION_STATUS = {"proposed": "Proposed", "in_force": "In force", "lapsed": "La
 
 
 def render() -> None:
-    st.title("Frameworks")
-    services = w.services()
-    w.show_flash()
+    services = w.page("Frameworks")
     strategies = w.load(services.frameworks.strategies, [])
     if not strategies:
         w.empty_state("No strategy yet — load the demo with `python -m sstc_docs demo`, or add a strategy with "
@@ -31,8 +33,7 @@ def render() -> None:
     use_date = w.kept(c2.toggle, "As at a date", "fw:use_date", False)
     as_of = None
     if use_date:
-        as_of = w.kept(c3.date_input, "As at", "fw:as_of", dt.date.today(), format="YYYY-MM-DD",
-                       min_value=dt.date(1919, 1, 1), max_value=dt.date(2100, 12, 31))
+        as_of = w.date_box(c3, "As at", "fw:as_of")
     with st.spinner("Loading the framework…"):
         ok, framework = w.guarded(lambda: services.frameworks.framework(
             strategy_id, as_of=as_of.isoformat() if as_of else None))
@@ -40,12 +41,14 @@ def render() -> None:
         return
     show_framework(framework)
     indicators = {row["id"]: (outcome["number"], row) for outcome in framework["outcomes"] for row in outcome["indicators"]}
-    tabs = st.tabs(["Revise an indicator", "Revision history", "Add an indicator"])
+    tabs = st.tabs(["Revise an indicator", "Revision history", "Revision report", "Add an indicator"])
     with tabs[0]:
         revise_indicator(services, indicators)
     with tabs[1]:
         revision_history(services, indicators)
     with tabs[2]:
+        revision_report(services, strategy_id)
+    with tabs[3]:
         add_indicator(services, framework)
 
 
@@ -153,25 +156,16 @@ def revise_indicator(services, indicators: dict) -> None:
             st.session_state[key + ":problems"] = [ValidationError("give the reason for the revision; it is kept in "
                                                                    "the history", field="reason").problems[0]]
             st.rerun()
-        try:
-            base = conflict["version"] if conflict else kept_values[key + ":base"]
-            saved = services.frameworks.propose_revision(
+        base = conflict["version"] if conflict else kept_values[key + ":base"]
+        saved = w.save_or_explain(
+            lambda: services.frameworks.propose_revision(
                 indicator_id, kind=kind, new={k: v for k, v in new.items() if v.strip()} if kind == "revised" else None,
-                reason=reason, decision_id=decision_id, author=author, why=reason, base_version=base)
-        except ConflictError as error:
-            st.session_state.pop(key + ":problems", None)
-            w.remember_conflict(key + ":conflict", error, mine={}, base=None, why=reason)
-            st.rerun()
-        except ValidationError as error:
-            st.session_state[key + ":problems"] = error.problems
-            st.rerun()
-        except SstcError as error:
-            st.error(str(error))
+                reason=reason, decision_id=decision_id, author=author, why=reason, base_version=base), key,
+            on_conflict=lambda error: w.remember_conflict(key + ":conflict", error, mine={}, base=None, why=reason))
+        if saved is None:
             return
-        w.forget_keys(key + ":")
+        w.forget_form(key)
         kept_values.pop(key + ":base", None)
-        for suffix in (":problems", ":conflict"):
-            st.session_state.pop(key + suffix, None)
         st.session_state.setdefault("_kept", {})["fw:hist:indicator"] = indicator_id
         st.session_state.pop("fw:hist:indicator", None)
         w.flash(f"Revision proposed for {indicator_id} (version {saved.version}); it comes into force when "
@@ -212,10 +206,71 @@ def revision_history(services, indicators: dict) -> None:
                         c1.markdown(f"**Old {field}**  \n{old or '—'}")
                         c2.markdown(f"**New {field}**  \n{new or '—'}")
                 st.caption(f"Reason: {r['reason']}")
-    ok, versions = w.guarded(lambda: services.records.history("indicator", indicator_id))
-    if ok:
-        with st.expander(f"Versions of {indicator_id}"):
-            st.dataframe(w.version_table(versions), hide_index=True, width="stretch")
+    dv.versions_expander(services, "indicator", indicator_id)
+
+
+def _revision_markup(number: int, revision) -> str:
+    """One revision of the report: what changed, why, on whose authority, and whether it is in force."""
+    status = REVISION_STATUS.get(revision.status, revision.status)
+    if revision.status == "in_force" and revision.effective_date:
+        status += f" since {revision.effective_date}"
+    elif revision.status == "proposed":
+        status += f" on {revision.proposed_on}, not yet in force" if revision.proposed_on else ", not yet in force"
+    decision = revision.decision
+    if decision:
+        authority = (f"{html.escape(decision.id)} — {html.escape(decision.citation)}, "
+                     f"{html.escape(STATUS_NAMES.get(decision.status, decision.status))}")
+    else:
+        authority = "no decision"
+    rows = [f"<b>Revision {number}</b> ({html.escape(revision.id)}) · {html.escape(TYPE_NAMES.get(revision.type, revision.type))}"
+            f" · {html.escape(status)}<br>Authorised by {authority}"]
+    for field in ("text", "baseline", "target"):
+        old, new = getattr(revision, f"old_{field}"), getattr(revision, f"new_{field}")
+        if old or new:
+            rows.append(f"<b>{field.capitalize()}:</b> {dv.old_to_new(old, new)}")
+    if revision.reason:
+        rows.append(f"<b>Reason:</b> {dv.plain(revision.reason)}")
+    return '<div style="margin:0.2em 0 0.8em 0">' + "<br>".join(rows) + "</div>"
+
+
+def revision_report(services, strategy_id: str) -> None:
+    """Every outcome and indicator with each of its revisions in order — the report a reviewer reads."""
+    name = docx_name(strategy_id, "-indicator-history")
+
+    def make_docx(strategy_id=strategy_id) -> bytes:
+        return services.exports.indicator_report_docx(strategy_id)[0]
+
+    c1, c2 = st.columns([2, 3], vertical_alignment="center")
+    w.docx_button("Download the report (.docx)", make_docx, file_name=name, key=f"fw:report:{strategy_id}",
+                  container=c1)
+    c2.caption(f"For each outcome and indicator, every revision in order, with its reason and the decision that "
+               f"authorises it. The Word file ({name}) is built when you click.")
+    section = w.lazy_expander("Read the report here", f"fw:report:{strategy_id}:open", icon=":material/history_edu:")
+    if not section.open:
+        return
+    with section, st.spinner("Building the report…"):
+        ok, report = w.guarded(lambda: services.exports.indicator_report(strategy_id))
+        if ok:
+            show_report(report)
+
+
+def show_report(report) -> None:
+    st.caption(f"{len(report.revisions())} revision(s) across {sum(len(o.indicators) for o in report.outcomes)} "
+               f"indicator(s), as recorded at {report.generated_at}.")
+    for outcome in report.outcomes:
+        st.markdown(f"**{outcome_heading(outcome.number, outcome.statement, report.language)}**")
+        if not outcome.indicators:
+            st.caption("No indicators for this outcome.")
+        for indicator in outcome.indicators:
+            state = "Retired" if indicator.retired else ("In force" if indicator.in_force else "Proposed (new)")
+            with st.container(border=True):
+                st.markdown(f"**{indicator.label + ' ' if indicator.label else ''}{indicator.text}**  \n"
+                            f"{indicator.id} · {state} · Baseline: {indicator.baseline or '—'} · "
+                            f"Target: {indicator.target or '—'}")
+                if not indicator.revisions:
+                    st.caption("Never revised: it reads as first approved.")
+                    continue
+                dv.html_block("".join(_revision_markup(i, r) for i, r in enumerate(indicator.revisions, 1)))
 
 
 def add_indicator(services, framework: dict) -> None:
@@ -252,17 +307,11 @@ def add_indicator(services, framework: dict) -> None:
             return
         data = {"label": label.strip(), "text": text, "baseline": _quantity(baseline), "target": _quantity(target),
                 "unit": unit.strip()}
-        try:
-            saved = services.frameworks.add_indicator(framework["id"], outcome, data, author=author, why=why,
-                                                      decision_id=decision_id, reason=why)
-        except ValidationError as error:
-            st.session_state[key + ":problems"] = error.problems
-            st.rerun()
-        except SstcError as error:
-            st.error(str(error))
+        saved = w.save_or_explain(lambda: services.frameworks.add_indicator(
+            framework["id"], outcome, data, author=author, why=why, decision_id=decision_id, reason=why), key)
+        if saved is None:
             return
-        w.forget_keys(key + ":")
-        st.session_state.pop(key + ":problems", None)
+        w.forget_form(key)
         w.flash(f"Indicator {saved.id} added to outcome {outcome}" +
                 (f", proposed by {decision_id}." if decision_id else "."))
         st.rerun()

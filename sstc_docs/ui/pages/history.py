@@ -1,7 +1,6 @@
 """History: every change (who, what, why, when), filterable by who, what kind and a date range;
-open any version to see exactly what was saved.
-
-``compare_with_previous`` is the place where a version-to-version diff view plugs in.
+open any version to see exactly what was saved and what changed since the version before it;
+compare any two versions of any record (insertions and deletions marked).
 """
 
 from __future__ import annotations
@@ -11,18 +10,29 @@ import datetime as dt
 import streamlit as st
 
 from sstc_docs.domain.records import KINDS
+from sstc_docs.ui import diffview as dv
 from sstc_docs.ui import widgets as w
 
 ANYONE = "Anyone"
 ALL = "All kinds"
 PAGE_SIZE = 25
 OPEN_KEY = "hist:open"
+CMP = "hist:cmp"
+
+
+def open_compare(services, kind: str, record_id: str, number: int) -> None:
+    """Fill the “Compare two versions” panel with version ``number`` against the one before it."""
+    latest = services.records.get(kind, record_id).version
+    w.preset(f"{CMP}:on", True)
+    w.preset(f"{CMP}:kind", kind)
+    w.preset(f"{CMP}:record:{kind}", record_id)
+    key = f"{CMP}:{kind}:{record_id}"
+    w.preset(dv.pair_key(key, latest, "from"), max(number - 1, 1))
+    w.preset(dv.pair_key(key, latest, "to"), number)
 
 
 def render() -> None:
-    st.title("History")
-    services = w.services()
-    w.show_flash()
+    services = w.page("History")
     st.caption("Every version of every record, newest first. History is never rewritten: a change is a new version.")
     authors = w.load(services.overview.authors, [])
     c1, c2, c3, c4 = st.columns([2, 1, 2, 2], vertical_alignment="bottom")
@@ -42,6 +52,7 @@ def render() -> None:
     opened = st.session_state.get(OPEN_KEY)
     if opened:
         show_version(services, *opened)
+    compare_panel(services)
 
     if not changes:
         if author != ANYONE or kind != ALL or record_id or since:
@@ -56,7 +67,7 @@ def render() -> None:
     page = 1
     if pages > 1:
         page = w.kept(st.number_input, f"Page (of {pages})", "hist:page", 1, min_value=1, max_value=pages, step=1)
-    show_changes(changes[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
+    show_changes(services, changes[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
 
 
 def date_range(dates) -> tuple[str, str]:
@@ -71,8 +82,8 @@ def date_range(dates) -> tuple[str, str]:
     return dates[0].isoformat(), dates[1].isoformat()
 
 
-def show_changes(changes: list[dict]) -> None:
-    widths = [2, 3, 5, 1.2]
+def show_changes(services, changes: list[dict]) -> None:
+    widths = [2, 3, 4.6, 2.4]
     header = st.columns(widths)
     for column, title in zip(header, ["When (UTC) · who", "What (version)", "Why", ""]):
         column.markdown(f"**{title}**")
@@ -84,10 +95,37 @@ def show_changes(changes: list[dict]) -> None:
                             + (" (deleted)" if change.get("deleted") else ""))
             row[2].write(change.get("why", ""))
             target = (change.get("kind"), change.get("id"), change.get("version"))
-            if row[3].button("Open", key=f"hist:open:{target[0]}:{target[1]}:{target[2]}",
-                             help=f"Show version {target[2]} of {target[0]} {target[1]}", width="stretch"):
+            buttons = row[3].columns(2)
+            if buttons[0].button("Open", key=f"hist:open:{target[0]}:{target[1]}:{target[2]}",
+                                 help=f"Show version {target[2]} of {target[0]} {target[1]}", width="stretch"):
                 st.session_state[OPEN_KEY] = target
                 st.rerun()
+            first = (target[2] or 1) <= 1
+            if buttons[1].button("Diff", key=f"hist:diff:{target[0]}:{target[1]}:{target[2]}", width="stretch",
+                                 disabled=first,
+                                 help="The first version: there is nothing before it to compare with" if first else
+                                 f"Compare with previous version: {target[0]} {target[1]} "
+                                 f"v{(target[2] or 1) - 1} → v{target[2]}"):
+                ok, _ = w.guarded(lambda: open_compare(services, *target))
+                if ok:
+                    st.rerun()
+
+
+def compare_panel(services) -> None:
+    """Pick a kind, a record and two versions, and see what changed between them."""
+    if not w.kept(st.toggle, "Compare two versions of a record", f"{CMP}:on", False,
+                  help="Pick a paper, indicator, decision or strategy and two of its versions; or use “Diff” on a "
+                       "change below to compare it with the version before."):
+        return
+    with st.container(border=True):
+        c1, c2 = st.columns([1, 3])
+        kind = w.kept(c1.selectbox, "Kind of record", f"{CMP}:kind", "paper", options=list(KINDS))
+        ids = [h["id"] for h in w.load(lambda: services.records.heads(kind), [])]
+        if not ids:
+            w.empty_state(f"There is no {kind} yet, so nothing to compare — choose another kind.")
+            return
+        record_id = w.kept(c2.selectbox, "Record", f"{CMP}:record:{kind}", ids[0], options=sorted(ids))
+        dv.compare_section(services, kind, record_id, f"{CMP}:{kind}:{record_id}")
 
 
 def show_version(services, kind: str, record_id: str, number: int) -> None:
@@ -108,24 +146,28 @@ def show_version(services, kind: str, record_id: str, number: int) -> None:
         st.markdown(f"**Why:** {version.why}")
         if version.deleted:
             st.warning("This version records the deletion of the record.")
-        fields, raw = st.tabs(["Fields", "JSON"])
+        changes, fields, raw = st.tabs(["What changed", "Fields", "JSON"])
+        with changes:
+            compare_with_previous(services, version)
         with fields:
             st.dataframe([{"Field": path, "Value": w.show_value(value)} for path, value in w.flatten(version.data).items()],
                          hide_index=True, width="stretch", column_config={
                              "Value": st.column_config.TextColumn(width="large")})
         with raw:
             st.json(version.data, expanded=True)
-        compare_with_previous(services, version)
 
 
 def compare_with_previous(services, version) -> None:
-    """Extension point: a diff of ``version`` against the version it was based on goes here.
-
-    Called for every opened version; it currently shows nothing but a pointer, so whoever adds the
-    comparison view replaces this body (the Version has kind, id, version, based_on and data).
-    """
-    if version.based_on:
-        st.caption(f"Based on version {version.based_on}; open it from the list to see what it said.")
+    """What changed in ``version`` since the version it was based on (the one before it otherwise)."""
+    previous = version.based_on or (version.version - 1)
+    if previous < 1:
+        w.empty_state("This is the first version of the record: everything in it was new. The “Fields” tab shows "
+                      "what was saved.")
+        return
+    key = f"hist:prev:{version.kind}:{version.id}:{version.version}"
+    ok, comparison = w.guarded(lambda: services.diffs.compare(version.kind, version.id, previous, version.version))
+    if ok:
+        dv.show_comparison(comparison, key)
 
 
 render()

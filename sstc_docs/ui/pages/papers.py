@@ -1,5 +1,6 @@
 """Papers: find, create and edit a paper (cover, front matter, paragraphs with footnotes, framework
-blocks, the draft decision), see its versions and download any of them as .docx.
+blocks, the draft decision), see its versions and download any of them as .docx; compare two versions
+(marked diff, redlined .docx with tracked changes); read and download the paper as it stood on a date.
 
 Everything typed goes into a draft kept in session state under ``paper:<id>:v<version>``, so it
 survives switching pages; a save asks for the reason and becomes the next version.
@@ -8,28 +9,26 @@ survives switching pages; a save asks for the reason and becomes the next versio
 from __future__ import annotations
 
 import copy
+import html
 
 import streamlit as st
 
-from sstc_docs.domain.labels import LANGUAGES
+from sstc_docs.domain.bundle import OutcomeBlock
+from sstc_docs.domain.labels import LANGUAGES, label
 from sstc_docs.domain.lifecycle import STATUS_NAMES, decision_paragraphs
 from sstc_docs.domain.records import ACTIONS, FRONT_MATTER_KEYS, PAPER_STATUSES
 from sstc_docs.domain.symbols import SECTIONS, parse_symbol
 from sstc_docs.errors import ConflictError, SstcError, ValidationError
 from sstc_docs.services.exports import docx_name
 from sstc_docs.services.papers import blank_paper
+from sstc_docs.ui import diffview as dv
 from sstc_docs.ui import widgets as w
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCX_MIME = w.DOCX_MIME
 ALL = "All"
 PAPER_STATUS_NAMES = {"draft": "Draft", "in_review": "In review", "issued": "Issued"}
 ACTION_NAMES = {"decision": "For decision", "debate": "For debate and guidance", "information": "For information"}
-FRONT_MATTER_LABELS = {
-    "purpose": "Purpose of the document", "strategic_objective": "Relevant strategic objective",
-    "policy_implications": "Policy implications", "legal_implications": "Legal implications",
-    "financial_implications": "Financial implications", "follow_up": "Follow-up action required",
-    "author_unit": "Author unit", "related_documents": "Related documents",
-}
+FRONT_MATTER_LABELS = dv.FRONT_MATTER_LABELS
 OPEN_KEY = "papers:open"
 
 
@@ -64,10 +63,7 @@ def find_draft(paper_id: str) -> dict | None:
 
 
 def drop_draft(draft: dict) -> None:
-    w.drafts().pop(draft["key"], None)
-    w.forget_keys(draft["key"] + ":")
-    for suffix in (":problems", ":conflict"):
-        st.session_state.pop(draft["key"] + suffix, None)
+    w.drop_draft(draft["key"])
 
 
 def has_changes(draft: dict) -> bool:
@@ -136,9 +132,7 @@ def parse_footnotes(text: str) -> list[dict]:
 
 # -- the page -----------------------------------------------------------------------------------
 def render() -> None:
-    st.title("Papers")
-    services = w.services()
-    w.show_flash()
+    services = w.page("Papers")
     all_papers = w.load(services.papers.list, [])
     paper_id = find_and_pick(services, all_papers)
     create_paper(services, expanded=not all_papers)
@@ -258,7 +252,8 @@ def edit_paper(services, paper_id: str) -> None:
     w.problems_summary(problems, shown={"symbol", "title", "symbol_note", "session_dates", "agenda_item", "action",
                                         "date", "original_language", "language", "status", "front_matter", "body"})
 
-    tabs = st.tabs(["Cover and front matter", "Paragraphs and framework", "Draft decision", "Versions and download"])
+    tabs = st.tabs(["Cover and front matter", "Paragraphs and framework", "Draft decision", "Versions and download",
+                    "Compare versions", "As at a date"])
     with tabs[0]:
         edit_cover(key, data, problems)
     with tabs[1]:
@@ -267,6 +262,10 @@ def edit_paper(services, paper_id: str) -> None:
         edit_decisions(services, latest)
     with tabs[3]:
         versions_and_download(services, paper_id)
+    with tabs[4]:
+        compare_versions(services, paper_id)
+    with tabs[5]:
+        paper_as_at(services, paper_id)
 
     with st.container(border=True):
         changed = has_changes(draft)
@@ -291,19 +290,13 @@ def save_paper(services, draft: dict, why: str, *, base: int | None = None) -> N
         return
     key = draft["key"]
     data = clean(draft["data"])
-    try:
-        with st.spinner("Saving…"):
-            saved = services.papers.update(draft["paper_id"], data, author=author, why=why,
-                                           base_version=base or draft["base"])
-    except ConflictError as error:
-        st.session_state.pop(key + ":problems", None)
-        w.remember_conflict(key + ":conflict", error, mine=data, base=clean(draft["base_data"]), why=why)
-        st.rerun()
-    except ValidationError as error:
-        st.session_state[key + ":problems"] = error.problems
-        st.rerun()
-    except SstcError as error:
-        st.error(str(error))
+    with st.spinner("Saving…"):
+        saved = w.save_or_explain(
+            lambda: services.papers.update(draft["paper_id"], data, author=author, why=why,
+                                           base_version=base or draft["base"]), key,
+            on_conflict=lambda error: w.remember_conflict(key + ":conflict", error, mine=data,
+                                                          base=clean(draft["base_data"]), why=why))
+    if saved is None:
         return
     drop_draft(draft)
     w.flash(f"Saved version {saved.version} of {saved.data['symbol']}.")
@@ -563,7 +556,7 @@ def edit_decision(services, decision, language: str) -> None:
     if action:
         conflict = st.session_state[conflict_key]
         if action == "discard":
-            _drop_decision_draft(draft)
+            drop_draft(draft)
             st.rerun()
         author = w.require_user()
         if author:
@@ -586,33 +579,22 @@ def edit_decision(services, decision, language: str) -> None:
             _save_decision(services, decision.id, draft, text, parts, author, why, draft["base"])
 
 
-def _drop_decision_draft(draft: dict) -> None:
-    w.drafts().pop(draft["key"], None)
-    w.forget_keys(draft["key"] + ":")
-    for suffix in (":problems", ":conflict"):
-        st.session_state.pop(draft["key"] + suffix, None)
-
-
 def _save_decision(services, decision_id: str, draft: dict, text: str, parts: list[str], author: str, why: str,
                    base: int) -> None:
-    try:
-        saved = services.decisions.save_text(decision_id, text=text, parts=parts, author=author, why=why,
-                                             base_version=base)
-    except ConflictError as error:
+    def conflict(error: ConflictError) -> None:
         base_data = {"text": draft["base_data"]["text"], "parts": draft["base_data"].get("parts", [])}
         theirs = error.current.data if error.current else {}
         w.remember_conflict(draft["key"] + ":conflict", error, mine={"text": text, "parts": parts}, base=base_data,
                             why=why)
         st.session_state[draft["key"] + ":conflict"]["theirs"] = {"text": theirs.get("text", ""),
                                                                  "parts": theirs.get("parts", [])}
-        st.rerun()
-    except ValidationError as error:
-        st.session_state[draft["key"] + ":problems"] = error.problems
-        st.rerun()
-    except SstcError as error:
-        st.error(str(error))
+
+    saved = w.save_or_explain(lambda: services.decisions.save_text(decision_id, text=text, parts=parts, author=author,
+                                                                   why=why, base_version=base),
+                              draft["key"], on_conflict=conflict)
+    if saved is None:
         return
-    _drop_decision_draft(draft)
+    drop_draft(draft)
     w.flash(f"Saved version {saved.version} of decision {decision_id}.")
     st.rerun()
 
@@ -634,10 +616,101 @@ def versions_and_download(services, paper_id: str) -> None:
     def make_docx(paper_id=paper_id, version=chosen.version) -> bytes:
         return services.exports.paper_docx(paper_id, version)[0]
 
-    st.download_button(f"Download .docx of version {chosen.version}", data=make_docx, file_name=name, mime=DOCX_MIME,
-                       on_click="ignore", key=f"papers:download:{paper_id}", type="primary", icon=":material/download:")
+    w.docx_button(f"Download .docx of version {chosen.version}", make_docx, file_name=name,
+                key=f"papers:download:{paper_id}")
     st.caption(f"The Word file is built when you click ({name}), from version {chosen.version} of the paper and "
                "the versions of its strategy and decisions on record when it was saved.")
+
+
+def compare_versions(services, paper_id: str) -> None:
+    st.caption("Choose two versions: the paper is shown paragraph by paragraph with insertions and deletions marked, "
+               "and the redline .docx shows the same changes as Word tracked changes.")
+    ok, versions = w.guarded(lambda: services.records.history("paper", paper_id))
+    if not ok:
+        return
+    versions = [v for v in versions if not v.deleted]
+    pair = dv.pick_two(versions, f"papers:cmp:{paper_id}")
+    if pair is None:
+        return
+    start, end = pair
+    symbol = next((v.data.get("symbol") for v in versions if v.version == end), paper_id)
+    name = docx_name(symbol, f"-redline-v{start}-v{end}")
+
+    def make_redline(paper_id=paper_id, start=start, end=end) -> bytes:
+        return services.exports.redline_docx(paper_id, start, end)[0]
+
+    w.docx_button(f"Download redline .docx (v{start} → v{end})", make_redline, file_name=name,
+                key=f"papers:redline:{paper_id}")
+    st.caption(f"Built when you click ({name}): version {end} with the changes since version {start} as tracked "
+               "changes, attributed to the author of the later version.")
+    ok, comparison = w.guarded(lambda: services.diffs.compare("paper", paper_id, start, end))
+    if ok:
+        dv.show_comparison(comparison, f"papers:cmp:{paper_id}:{start}:{end}")
+
+
+def paper_as_at(services, paper_id: str) -> None:
+    day = w.as_at_picker("Show the paper as it stood on", f"papers:asof:{paper_id}",
+                         "The paper, its framework tables and its draft decision as they stood that day (by the "
+                         "dates they are in force from, not the day they were typed in).", "the paper")
+    if not day:
+        return
+    try:
+        bundle = services.papers.bundle(paper_id, as_of=day.isoformat())
+    except SstcError:
+        w.empty_state(f"{paper_id} did not exist yet on {day.isoformat()} — choose a later date.")
+        return
+    name = docx_name(bundle.paper.get("symbol", paper_id), f"-as-at-{day.isoformat()}")
+
+    def make_docx(paper_id=paper_id, as_of=day.isoformat()) -> bytes:
+        return services.exports.paper_docx(paper_id, as_of=as_of)[0]
+
+    w.docx_button(f"Download .docx as at {day.isoformat()}", make_docx, file_name=name, key=f"papers:asof-dl:{paper_id}")
+    used = ", ".join(f"{k.split(':', 1)[0]} v{v}" for k, v in bundle.sources.items())
+    st.caption(f"Version {bundle.paper_version} of the paper ({used}).")
+    with st.container(border=True):
+        show_bundle(bundle)
+
+
+def show_bundle(bundle) -> None:
+    """The paper read-only, as it prints: cover line, front matter, numbered paragraphs with their
+    footnotes, framework tables and the draft decision."""
+    paper, language = bundle.paper, bundle.language
+    st.markdown(f"**{html.escape(paper.get('symbol', ''))}** · {ACTION_NAMES.get(paper.get('action'), '')}")
+    st.markdown(f"#### {(paper.get('title') or '').replace(chr(10), ' ')}")
+    front = paper.get("front_matter", {})
+    st.markdown("  \n".join(f"**{FRONT_MATTER_LABELS[k]}:** {front.get(k) or label('none', language)}"
+                             for k in FRONT_MATTER_KEYS))
+    number = 0
+    for block in bundle.blocks:
+        if isinstance(block, OutcomeBlock):
+            st.markdown(f"**{label('outcome', language, n=block.number)}** {block.statement}")
+            if block.text:
+                dv.html_block(dv.plain(block.text))
+            cells = "".join(f'<tr><td style="width:10em;vertical-align:top">{html.escape(label(r.kind, language, label=r.label))}'
+                            f"</td><td>{dv.plain(r.text)}</td></tr>" for r in block.rows)
+            dv.html_block(f'<table style="width:100%;font-size:0.95em">{cells}</table>' if cells else
+                          "<i>No indicator in force for this outcome on that date.</i>")
+            notes = block.footnotes
+        elif block.get("type") == "heading":
+            st.markdown(f"##### {block.get('text', '')}")
+            continue
+        else:
+            prefix = ""
+            if block.get("numbered", True):
+                number += 1
+                prefix = f"<b>{number}.</b> "
+            dv.html_block(prefix + dv.plain(block.get("text", "")))
+            notes = block.get("footnotes") or []
+        if notes:
+            dv.html_block('<div style="font-size:0.85em;opacity:0.85">' + "<br>".join(
+                f"<sup>{html.escape(str(n.get('key', '')))}</sup> {dv.plain(n.get('text', ''))}" for n in notes)
+                + "</div>")
+    if bundle.decisions:
+        st.markdown(f"**{label('draft_decision', language)}**")
+        for decision in bundle.decisions:
+            number += 1
+            lines = list(decision.paragraphs)
+            st.markdown("\n".join(f"> {f'**{number}.** ' if i == 0 else ''}{line}  " for i, line in enumerate(lines)))
 
 
 render()
