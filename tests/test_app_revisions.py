@@ -166,8 +166,6 @@ def test_decision_as_at_a_date(demo_db):
     assert not at.exception
 
 
-@pytest.mark.xfail(reason="DecisionService.move saves the adopted version in force from the day it is recorded, "
-                          "not from adopted_on, so the decision reads as submitted between those dates", strict=False)
 def test_decision_as_at_a_date_after_its_adoption_day(demo_db):
     _adopt("2012-11-16")
     at = _opened("decisions", **{f"dec:asof:{seed.DECISION_ID}:open": True})

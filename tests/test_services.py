@@ -74,6 +74,9 @@ def test_adoption_brings_the_authorised_revisions_into_force(demo):
     assert adopted.data["record"].endswith("（GB.316/POL/5，第 4 段）")
     assert adopted.data["record"].startswith("理事会批准了")
     assert adopted.data["adopted_version"] == 1
+    assert adopted.effective_from == "2012-11-16"
+    assert demo.records.get("decision", seed.DECISION_ID, as_of="2012-12-01").data["status"] == "adopted"
+    assert demo.records.get("decision", seed.DECISION_ID, as_of="2012-11-15").data["status"] == "submitted"
     statuses = {ind["id"]: rev["status"] for ind, rev in demo.frameworks.revisions_by_decision(seed.DECISION_ID)}
     assert statuses == {seed.IND_PROGRAMMES: "in_force", seed.IND_COUNTRIES: "in_force",
                         seed.IND_PARTNERSHIPS: "in_force"}

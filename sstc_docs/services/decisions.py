@@ -88,7 +88,9 @@ class DecisionService:
                 voted["text"], voted["parts"], data["language"], self.citation(data))
         elif to == "deferred":
             data["deferred_to"] = deferred_to
-        saved = self.records.save("decision", data, author=author, why=why, base_version=base_version)
+        # What the Governing Body decided holds from the day it decided, whenever the clerk records it.
+        saved = self.records.save("decision", data, author=author, why=why, base_version=base_version,
+                                  effective_from=data["adopted_on"] if to in lifecycle.ADOPTED else None)
         if to in lifecycle.ADOPTED:
             self._settle_revisions(decision_id, "in_force", data["adopted_on"], author,
                                    f"In force: decision {decision_id} adopted on {data['adopted_on']}.")
