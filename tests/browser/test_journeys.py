@@ -63,7 +63,10 @@ def test_journey_2_revise_a_target_then_adopt_the_decision(app):
     app.shot(tab, "frameworks")
     target = f"每年签署并实施六个新的伙伴关系 {marker('J2')}。"
     app.choose(tab, "Indicator to revise", seed.IND_PARTNERSHIPS)
-    expect(tab.get_by_text("In force now — target")).to_be_visible()
+    # Wait for the chosen indicator's own form: the rerun that swaps the form in may not have started
+    # yet when the choice shows, and typing into the previous indicator's form would be lost.
+    in_force_target = tab.get_by_test_id("stMarkdownContainer").filter(has_text="In force now — target")
+    expect(in_force_target.filter(has_text=seed.PARTNERSHIPS_ORIGINAL["target"]["text"])).to_be_visible()
     app.fill(tab, "New target", target)
     app.fill(tab, "Reason for the revision", "Journey 2: a higher target after the review")
     expect(tab.get_by_label("Authorised by decision", exact=True)).to_have_value(re.compile("^" + re.escape(seed.DECISION_ID)))
