@@ -24,7 +24,8 @@ def render() -> None:
     strategies = w.load(services.frameworks.strategies, [])
     if not strategies:
         w.empty_state("No strategy yet — load the demo with `python -m sstc_docs demo`, or add a strategy with "
-                      "`python -m sstc_docs put strategy FILE.json`; then its indicators appear here.")
+                      "`python -m sstc_docs put FILE.json --why … --author …` (a JSON object with \"kind\": "
+                      "\"strategy\", as `get strategy SSTC-2012` prints one); then its indicators appear here.")
         return
     titles = {s["id"]: f"{s['id']} — {s.get('title', '')} ({s.get('period', '')})" for s in strategies}
     c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
