@@ -36,10 +36,6 @@ class ValidationError(SstcError):
         self.problems: list[Problem] = list(problems)
         super().__init__("; ".join(str(p) for p in self.problems))
 
-    def for_field(self, name: str) -> list[str]:
-        """Messages for one field (and its sub-fields), for showing beside that input."""
-        return [p.message for p in self.problems if p.field == name or p.field.startswith(name + ".")]
-
 
 class NotFound(SstcError):
     """The record or version asked for does not exist."""

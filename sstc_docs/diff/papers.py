@@ -457,7 +457,7 @@ def _match_footnotes(old_notes: list[tuple[str, str]], new_notes: list[tuple[str
 
 def _footnote_diffs(old_notes, new_notes) -> tuple[dict[str, str], tuple[FootnoteDiff, ...]]:
     pairs = _match_footnotes(old_notes, new_notes)
-    old_text, new_text = dict(old_notes), dict(new_notes)
+    old_text = dict(old_notes)
     by_new = {nk: ok for ok, nk in pairs}
     paired_old = {ok for ok, _ in pairs}
     out = []

@@ -109,7 +109,3 @@ def tokenize(text: str | None) -> list[str]:
         i = j
     return tokens
 
-
-def token_kind(token: str) -> str:
-    """SPACE, WORD, SPACELESS or OTHER for a token made by :func:`tokenize` (markers: OTHER)."""
-    return char_class(token[0]) if token else OTHER

@@ -59,10 +59,6 @@ class PaperBundle:
     def language(self) -> str:
         return self.paper.get("language", "en")
 
-    def numbered_count(self) -> int:
-        return sum(1 for b in self.blocks if isinstance(b, dict) and b.get("type") == "paragraph"
-                   and b.get("numbered", True))
-
 
 def outcome_rows(indicators: list[dict], decision_ids: set[str], on: str | None = None) -> list[FrameworkRow]:
     """The rows a paper prints for an outcome's indicators, as the house format lays them out.

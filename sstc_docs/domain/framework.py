@@ -54,10 +54,3 @@ def indicator_as_of(indicator: dict, on: str | None = None) -> IndicatorView:
     return IndicatorView(indicator["id"], indicator.get("label", ""), values, original,
                          in_force, retired, applied, pending)
 
-
-def proposed_values(indicator: dict, revision: dict) -> dict:
-    """The values an indicator would have if ``revision`` came into force on top of what is in force."""
-    values = indicator_as_of(indicator).values
-    if revision["type"] == "revised":
-        values.update(copy.deepcopy(revision.get("new") or {}))
-    return values

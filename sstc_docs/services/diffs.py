@@ -58,7 +58,3 @@ class DiffService:
         if kind == "paper":
             return VersionComparison(old, new, diff_papers(old.data, new.data))
         return VersionComparison(old, new, diff_records(kind, old.data, new.data))
-
-    def with_previous(self, kind: str, record_id: str, version: int) -> VersionComparison:
-        """A version against the one before it (the first against nothing: everything added)."""
-        return self.compare(kind, record_id, max(version - 1, 1), version)

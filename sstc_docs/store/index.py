@@ -122,12 +122,6 @@ class KindIndex:
         self.members[number] = {head.id for head in heads}
         self.signatures[number] = signature
 
-    def forget_shard(self, number: int) -> None:
-        for record_id in self.members.pop(number, set()):
-            self.heads.pop(record_id, None)
-        self.signatures.pop(number, None)
-        self.unsaved.add(number)
-
     def heads_of_shard(self, number: int) -> list[Head]:
         return [self.heads[record_id] for record_id in sorted(self.members.get(number, ()))]
 

@@ -421,5 +421,3 @@ def empty_state(message: str) -> None:
     st.info(message, icon=":material/info:")
 
 
-def validation_problems(error: ValidationError) -> list[Problem]:
-    return list(error.problems)

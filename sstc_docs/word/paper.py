@@ -188,14 +188,14 @@ class PaperWriter:
             run = etree.SubElement(parent, _R)
             self.fonts.rpr(run, run_style)
             for kind, value in _text.pieces(chunk):
-                if kind == "t":
+                if kind == _text.TEXT:
                     node = etree.SubElement(run, _T)
                     node.text = value
                     if value[0] in " \u00a0\t" or value[-1] in " \u00a0\t":
                         node.set(_SPACE, "preserve")
-                elif kind == "br":
+                elif kind == _text.LINE_BREAK:
                     etree.SubElement(run, _BR)
-                elif kind == "page":
+                elif kind == _text.PAGE_BREAK:
                     etree.SubElement(run, _BR).set(_TYPE, "page")
                 else:
                     etree.SubElement(run, _TAB)

@@ -14,10 +14,11 @@ from typing import Iterator
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ILLEGAL_KEEP_LAYOUT = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LAYOUT = re.compile("(\r\n|[\n\r\v\f\t])")
-_PIECE = {"\r\n": "br", "\n": "br", "\r": "br", "\v": "br", "\f": "page", "\t": "tab"}
+TEXT, LINE_BREAK, PAGE_BREAK, TAB = "t", "br", "page", "tab"
+_PIECE = {"\r\n": LINE_BREAK, "\n": LINE_BREAK, "\r": LINE_BREAK, "\v": LINE_BREAK, "\f": PAGE_BREAK,
+          "\t": TAB}
 _NEEDS_WORK = re.compile("[\x00-\x1f\ud800-\udfff\ufffe\uffff]")
 
-TEXT, LINE_BREAK, PAGE_BREAK, TAB = "t", "br", "page", "tab"
 
 
 def clean(text: object) -> str:

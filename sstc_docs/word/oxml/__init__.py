@@ -30,9 +30,6 @@ RT_EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/relationshi
 RT_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 
 CT_DOCUMENT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-CT_TEMPLATE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
-CT_DOCUMENT_MACRO = "application/vnd.ms-word.document.macroEnabled.main+xml"
-CT_TEMPLATE_MACRO = "application/vnd.ms-word.template.macroEnabledTemplate.main+xml"
 CT_STYLES = "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"
 CT_NUMBERING = "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"
 CT_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -55,19 +52,6 @@ def qn(tag: str) -> str:
 def w(local: str) -> str:
     return "{%s}%s" % (W, local)
 
-
-W_VAL = w("val")
-
-
-def el(tag: str, attrs: dict[str, str] | None = None, *children) -> etree._Element:
-    """A detached element; ``attrs`` keys in prefixed form ('w:val')."""
-    node = etree.Element(qn(tag), nsmap=NSMAP)
-    if attrs:
-        for key, value in attrs.items():
-            node.set(qn(key), value)
-    for child in children:
-        node.append(child)
-    return node
 
 
 def sub(parent, tag: str, attrs: dict[str, str] | None = None) -> etree._Element:

@@ -14,8 +14,6 @@ from lxml import etree
 
 from . import NSMAP, qn
 
-FOOTNOTES_PART = "word/footnotes.xml"
-
 # (key, name, type, inner XML) — merged into oxml.styles.STYLES
 FOOTNOTE_STYLES = [
     ("footnote_text", "footnote text", "paragraph",
@@ -70,7 +68,3 @@ def number_run(parent, rpr_factory):
     etree.SubElement(run, qn("w:footnoteRef"))
     return run
 
-
-def is_real(note) -> bool:
-    """A note the author wrote (not the separator or continuation separator)."""
-    return note.get(qn("w:type")) in (None, "normal") and int(note.get(qn("w:id"), "0")) > 0

@@ -91,9 +91,6 @@ class Relationships:
             self._external[(rtype, target)] = rid
         return rid
 
-    def remove_type(self, rtype: str) -> None:
-        self.items = [item for item in self.items if item[1] != rtype]
-
     def hyperlink(self, url: str) -> str:
         return self.add(RT_HYPERLINK, url, external=True)
 

@@ -11,7 +11,6 @@ from lxml import etree
 
 from . import NSMAP, fragment, qn
 
-NUMBERING_PART = "word/numbering.xml"
 
 ABSTRACT_NUM = (
     '<w:abstractNum w:abstractNumId="{abstract_id}"><w:multiLevelType w:val="singleLevel"/>'
