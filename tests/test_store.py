@@ -521,3 +521,33 @@ def test_store_matches_a_simple_model(tmp_path_factory, steps):
         r: len(c) for r, c in model.items() if c}
     assert len(s.changes(limit=1000)) == sum(len(c) for c in model.values())
     s.close()
+
+
+def test_authors_are_everyone_who_saved_however_long_ago(tmp_path):
+    first = Store(tmp_path / "db", summarize=summarize)
+    assert first.authors() == []
+    first.save("paper", "GB.1/INS/1", paper("early"), author="Zoe Early", why="first", base_version=None)
+    for n in range(30):
+        first.save("paper", f"GB.2/POL/{n + 1}", paper(f"p{n}"), author="Bo Busy", why="bulk", base_version=None)
+    assert first.authors() == ["Bo Busy", "Zoe Early"]
+    second = Store(tmp_path / "db", summarize=summarize)  # another process, as the app and the CLI are
+    second.save("strategy", "S", {"title": "t"}, author="Ann Later", why="w", base_version=None)
+    assert first.authors() == ["Ann Later", "Bo Busy", "Zoe Early"]
+    with (tmp_path / "db" / "changes.jsonl").open("ab") as journal:
+        journal.write(b'{"author": "Half Writ')  # a line still being written is not read yet
+    assert "Half Writ" not in " ".join(first.authors())
+    first.close()
+    second.close()
+
+
+def test_authors_include_the_history_a_restore_brings(tmp_path):
+    source = Store(tmp_path / "a", summarize=summarize)
+    source.save("paper", "GB.1/INS/1", paper("x"), author="Restored Author", why="w", base_version=None)
+    backup = tmp_path / "backup.json"
+    source.backup(backup)
+    target = Store(tmp_path / "b", summarize=summarize)
+    assert target.authors() == []
+    target.restore(backup)
+    assert target.authors() == ["Restored Author"]
+    source.close()
+    target.close()

@@ -42,4 +42,4 @@ class OverviewService:
                                           until=until_at, record_id=record_id or None, limit=limit)
 
     def authors(self) -> list[str]:
-        return sorted({c["author"] for c in self.records.store.changes(limit=10_000)})
+        return self.records.store.authors()

@@ -29,6 +29,10 @@ BLOCK = 1 << 16
 class ChangeJournal:
     def __init__(self, path: Path):
         self.path = Path(path)
+        # Who has written, read forward once and then only from where the last read stopped: the
+        # file is append-only, so what was read stays true (a restore replaces the file: new inode).
+        self._authors: set[str] = set()
+        self._authors_read: tuple[int, int] = (0, 0)  # (inode, bytes read)
 
     def append(self, entries: Iterable[dict]) -> None:
         """Append entries durably (one write, one fsync). Call with the database's write lock held."""
@@ -75,6 +79,28 @@ class ChangeJournal:
             entry = _parse(carry)
             if entry is not None:
                 yield entry
+
+
+    def authors(self) -> set[str]:
+        """Everyone with a line in the journal (a phantom line's author too: only a crash makes one)."""
+        try:
+            handle = open(self.path, "rb")
+        except FileNotFoundError:
+            return set()
+        with handle:
+            inode = os.fstat(handle.fileno()).st_ino
+            known_inode, offset = self._authors_read
+            if inode != known_inode or offset > os.fstat(handle.fileno()).st_size:
+                self._authors, offset = set(), 0
+            handle.seek(offset)
+            data = handle.read()
+        complete = data.rfind(b"\n") + 1  # a last line without its newline may still be being written
+        for line in data[:complete].split(b"\n"):
+            entry = _parse(line)
+            if entry is not None and isinstance(entry.get("author"), str):
+                self._authors.add(entry["author"])
+        self._authors_read = (inode, offset + complete)
+        return set(self._authors)
 
 
 def _parse(line: bytes) -> dict | None:

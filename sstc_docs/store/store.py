@@ -236,6 +236,12 @@ class Store:
                            and all(head.value(name) == wanted for name, wanted in equals.items())]
                 return [head.as_dict() for head in sorted(matches, key=lambda head: head.id)]
 
+    def authors(self) -> list[str]:
+        """Everyone who has saved a version, in alphabetical order; cheap to ask on every page run."""
+        with self._lock.reading():
+            self._check_open()
+            return sorted(self._journal.authors())
+
     def changes(self, *, kind: str | None = None, author: str | None = None, since: str | None = None,
                 until: str | None = None, record_id: str | None = None, limit: int = 200) -> list[dict]:
         """The audit trail, newest first: one metadata dict per stored version.
