@@ -1,4 +1,8 @@
-"""Shared fixtures: a fresh database folder per test, with or without the demo loaded."""
+"""Shared fixtures: a fresh database folder per test, with or without the demo loaded.
+
+``demo_db``/``empty_db`` point the app (SSTC_DB) at such a folder for Streamlit AppTests and drop the
+app's cached services before and after, so no test sees another's store.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/seed_text.py
 
 from sstc_docs.services import Services, open_services  # noqa: E402
+from sstc_docs.ui.state import get_services  # noqa: E402
 
 
 @pytest.fixture
@@ -23,3 +28,34 @@ def services(tmp_path) -> Services:
 def demo(services) -> Services:
     services.load_demo()
     return services
+
+
+def _drop_cached_services() -> None:
+    try:
+        get_services().close()
+    except Exception:  # noqa: BLE001 - nothing open, or already closed
+        pass
+    get_services.clear()
+
+
+def make_db(tmp_path: Path, monkeypatch, *, with_demo: bool = True) -> Path:
+    path = tmp_path / "db"
+    opened = open_services(path)
+    if with_demo:
+        opened.load_demo()
+    opened.close()
+    monkeypatch.setenv("SSTC_DB", str(path))
+    get_services.clear()
+    return path
+
+
+@pytest.fixture
+def demo_db(tmp_path, monkeypatch):
+    yield make_db(tmp_path, monkeypatch)
+    _drop_cached_services()
+
+
+@pytest.fixture
+def empty_db(tmp_path, monkeypatch):
+    yield make_db(tmp_path, monkeypatch, with_demo=False)
+    _drop_cached_services()

@@ -7,7 +7,7 @@ import datetime as dt
 from sstc_docs import demo as seed
 from sstc_docs.domain.lifecycle import allowed_next
 
-from test_app_pages import demo_db, open_app, services, texts, versions  # noqa: F401 - fixture
+from test_app_pages import open_app, services, texts, versions
 
 REV = f"fw:rev:{seed.IND_PARTNERSHIPS}"
 MOVE = f"dec:move:{seed.DECISION_ID}"

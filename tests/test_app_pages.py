@@ -14,42 +14,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sstc_docs import demo as seed
-from sstc_docs.services import open_services
 from sstc_docs.ui.state import get_services
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 PAGES = ("overview", "papers", "frameworks", "decisions", "history")
-
-
-def _drop_cached_services() -> None:
-    try:
-        get_services().close()
-    except Exception:  # noqa: BLE001 - nothing open, or already closed
-        pass
-    get_services.clear()
-
-
-def make_db(tmp_path: Path, monkeypatch, *, with_demo: bool = True) -> Path:
-    path = tmp_path / "db"
-    opened = open_services(path)
-    if with_demo:
-        opened.load_demo()
-    opened.close()
-    monkeypatch.setenv("SSTC_DB", str(path))
-    get_services.clear()
-    return path
-
-
-@pytest.fixture
-def demo_db(tmp_path, monkeypatch):
-    yield make_db(tmp_path, monkeypatch)
-    _drop_cached_services()
-
-
-@pytest.fixture
-def empty_db(tmp_path, monkeypatch):
-    yield make_db(tmp_path, monkeypatch, with_demo=False)
-    _drop_cached_services()
 
 
 def services():
@@ -156,4 +124,4 @@ def test_history_opens_a_version(demo_db):
     assert f"indicator {seed.IND_PARTNERSHIPS} · version 2" in texts(at.subheader)
     assert any(seed.IND_PARTNERSHIPS in str(j.value) for j in at.json)
     at.button(key="hist:close").click().run()
-    assert f"version 2" not in texts(at.subheader)
+    assert "version 2" not in texts(at.subheader)

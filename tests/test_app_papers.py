@@ -5,7 +5,7 @@ from __future__ import annotations
 from sstc_docs import demo as seed
 from sstc_docs.ui.widgets import changed_fields, merge_onto
 
-from test_app_pages import demo_db, open_app, services, texts, versions  # noqa: F401 - fixture
+from test_app_pages import open_app, services, texts, versions
 
 DRAFT = f"paper:{seed.PAPER_ID}:v1"
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
-import pytest
 
 from sstc_docs import demo as seed
 from sstc_docs.ui import diffview as dv
 
-from test_app_pages import demo_db, open_app, services, texts  # noqa: F401 - fixture
+from test_app_pages import open_app, services, texts
 
 PAPER = seed.PAPER_ID
 MARKER = "REVMARK-7"
