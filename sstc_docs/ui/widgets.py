@@ -116,6 +116,9 @@ def drafts() -> dict:
     return st.session_state.setdefault("_drafts", {})
 
 
+_VALUE_WIDGETS = {"text_input", "text_area", "number_input"}
+
+
 def bound(widget: Callable, label: str, key: str, holder: dict, field: str, default: Any = "",
           *, options: list | None = None, **kwargs) -> Any:
     """Render ``widget`` with a stable key, initialised from ``holder[field]`` and written back to it.
@@ -134,6 +137,11 @@ def bound(widget: Callable, label: str, key: str, holder: dict, field: str, defa
         kwargs["options"] = options
     if key not in st.session_state:
         st.session_state[key] = value
+    if getattr(widget, "__name__", "") in _VALUE_WIDGETS:
+        # Session state decides the value; the default is for the browser. When tabs above change,
+        # the browser remounts these inputs and falls back to their default: make that the draft's
+        # value, not "" or the minimum, or a save would carry emptied fields.
+        kwargs["value"] = value
     holder[field] = widget(label, key=key, **kwargs)
     return holder[field]
 
