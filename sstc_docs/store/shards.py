@@ -16,14 +16,15 @@ import hashlib
 import os
 import re
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 
 from tinydb import TinyDB, where
-from tinydb.table import Document
 
 from ..errors import StoreError
 from .atomic import Signature
-from .storage import ShardStorage
+from .commit import stage_file
+from .storage import ShardStorage, encode_json
 
 #: Sized for the design point so a shard holds roughly 100 KB: 100,000 evidence records and
 #: 50,000 paper versions over 1,024 files each; the small kinds need far fewer.
@@ -95,7 +96,8 @@ class ShardLayout:
 
 
 class Shard:
-    """One TinyDB file of version documents. ``append`` is the only way a shard ever changes."""
+    """One TinyDB file of version documents. ``stage`` (then a commit) is the only way a shard
+    ever changes; TinyDB reads and queries it."""
 
     TABLE = "versions"
 
@@ -118,28 +120,45 @@ class Shard:
         """One record's version documents, oldest first."""
         return sorted(self._table.search(where("id") == record_id), key=lambda d: d["version"])
 
-    def append(self, documents: list[dict]) -> Signature:
-        """Add new version documents in one atomic rewrite of the file; returns its new signature.
-
-        Refuses (and writes nothing) if any (id, version) is already present, so even a bug
-        higher up cannot overwrite a stored version. Document ids are explicit because TinyDB
-        caches its next id, which another process's insert would make stale.
-        """
-        existing = self._table.all()
-        taken = {(d["id"], d["version"]) for d in existing}
+    def stage(self, documents: list[dict]) -> "StagedShard":
+        """The shard's next content, with ``documents`` added, written beside the file (commit.py
+        puts it in place). Refuses (and writes nothing) if any (id, version) is already present,
+        so even a bug higher up cannot overwrite a stored version."""
+        current = self._db.storage.read() or {}
+        table = dict(current.get(self.TABLE, {}))
+        taken = {(d["id"], d["version"]) for d in table.values()}
         for document in documents:
             key = (document["id"], document["version"])
             if key in taken:
                 raise StoreError(f"{self.path} already holds version {key[1]} of {key[0]}; versions are "
                                  "never overwritten.")
             taken.add(key)
-        first = max((d.doc_id for d in existing), default=0) + 1
-        self._table.insert_multiple(Document(doc, doc_id=first + i) for i, doc in enumerate(documents))
-        assert self.signature is not None
-        return self.signature
+        first = max((int(k) for k in table), default=0) + 1
+        for offset, document in enumerate(documents):
+            table[str(first + offset)] = document
+        content = {**current, self.TABLE: table}
+        temp, signature = stage_file(self.path, encode_json(content))
+        return StagedShard(self, temp, signature, content)
 
     def close(self) -> None:
         self._db.close()
+
+
+@dataclass
+class StagedShard:
+    shard: Shard
+    temp: Path
+    signature: Signature
+    content: dict
+
+    def published(self) -> None:
+        """The staged file is now the shard: serve reads from what was written, unread."""
+        self.shard._db.storage.adopt(self.signature, self.content)
+
+
+def shard_content(documents: list[dict]) -> bytes:
+    """A whole shard file holding ``documents`` (for a restore, which writes shards afresh)."""
+    return encode_json({Shard.TABLE: {str(i + 1): d for i, d in enumerate(documents)}})
 
 
 class ShardCache:
