@@ -85,6 +85,16 @@ class StoreBase(ABC):
                 until: str | None = None, record_id: str | None = None, limit: int = 200) -> list[dict]:
         """The audit trail, newest first: one metadata dict per version."""
 
+    @abstractmethod
+    def last_seq(self) -> int:
+        """The ``seq`` of the newest version recorded (0 for an empty database): one number that
+        says whether anything changed, for caches that follow the store (search, heads)."""
+
+    @abstractmethod
+    def versions_since(self, seq: int, *, limit: int = 1000) -> list[Version]:
+        """Versions with ``seq`` above the one given, oldest first, at most ``limit``: how an index
+        kept beside the store catches up after a crash or another process's saves."""
+
     # -- attachments -------------------------------------------------------------------------
     @abstractmethod
     def put_blob(self, data: bytes) -> str:

@@ -288,6 +288,28 @@ class Store(StoreBase):
         with self._reading():
             return self._layout.kinds()
 
+    def last_seq(self) -> int:
+        with self._reading():
+            return int((self._journal.last() or {}).get("seq") or 0)
+
+    def versions_since(self, seq: int, *, limit: int = 1000) -> list[Version]:
+        with self._reading():
+            wanted = []
+            for entry in self._journal.newest_first():
+                if not isinstance(entry.get("seq"), int) or entry["seq"] <= seq:
+                    break
+                wanted.append(entry)
+            wanted = sorted(wanted, key=lambda e: e["seq"])[:limit]
+            found = []
+            for entry in wanted:
+                documents = self._fresh_versions(entry["kind"], entry["id"], staged=False)[2]
+                match = next((d for d in documents if d["version"] == entry["version"]), None)
+                if match is None:
+                    raise StoreError(f"The journal names {entry['kind']} {entry['id']} version {entry['version']}, "
+                                     "which no data file holds; run `python -m sstc_docs verify`.")
+                found.append(Version.from_document(match))
+            return found
+
     # -- attachments -------------------------------------------------------------------------
     def put_blob(self, data: bytes) -> str:
         """Store an attachment once; returns its SHA-256 hex digest (the same for the same bytes)."""
