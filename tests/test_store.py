@@ -473,10 +473,12 @@ def test_default_db_path_and_open_store(tmp_path, monkeypatch):
         Store(tmp_path / "afile")
 
 
-def test_many_records_spread_over_shards_and_no_temp_files_remain(store):
+def test_many_records_spread_over_shards_and_no_temp_files_remain(tmp_path):
+    store = Store(tmp_path / "db", shard_counts={"evidence": 1024})
     for n in range(300):
         store.save("evidence", f"E{n:03d}", {"title": f"e{n}", "n": n}, author="a", why="c", base_version=None)
     folder = next((store.path / "shards").glob("evidence.*"))
+    assert folder.name == "evidence.1024"  # the count the kind declares
     files = os.listdir(folder)
     assert len(files) > 150 and all(f.endswith(".json") and not f.startswith(".") for f in files)
     assert store.get("evidence", "E123").data == {"title": "e123", "n": 123}

@@ -28,6 +28,11 @@ STATUS_NAMES = {
 }
 
 ADOPTED = ("adopted", "adopted_as_amended")
+#: Moves that set something else in motion (revisions in force or lapsed, a later session):
+#: commands of their own, never a plain save (rules.py).
+WITH_CONSEQUENCES = (*ADOPTED, "deferred", "withdrawn")
+#: Statuses in which the text voted on (or to be voted on) is fixed.
+TEXT_FROZEN = ("submitted", *ADOPTED, "withdrawn")
 FINAL = tuple(s for s, following in TRANSITIONS.items() if not following)
 
 
@@ -49,12 +54,18 @@ def check_transition(old_status: str, new_status: str) -> None:
 
 def check_text_frozen(old: dict, new: dict) -> None:
     """Once submitted, the text voted on is fixed; an amendment is recorded, not typed over."""
-    if old.get("status") in ("submitted", *ADOPTED, "withdrawn") and (
+    if old.get("status") in TEXT_FROZEN and (
             old.get("text") != new.get("text") or old.get("parts") != new.get("parts")):
-        raise ValidationError(
-            "the text of a submitted decision cannot be edited; record the change as an amendment "
-            "when it is adopted as amended, or move it back to draft first if it is still in review",
-            field="text")
+        status = STATUS_NAMES.get(old.get("status"), old.get("status")).lower()
+        way_out = ("record the change as an amendment when the Governing Body adopts it as amended, or "
+                   "withdraw it and draft a new decision point" if old.get("status") == "submitted" else
+                   "only a new decision point (or a revised paper) can change what it says")
+        raise ValidationError(f"the text of a decision that is {status} cannot be edited; {way_out}", field="text")
+
+
+def text_editable(status: str) -> bool:
+    """Whether a decision's text may still be edited (drafting, review, or deferred to a later session)."""
+    return status not in TEXT_FROZEN
 
 
 def decision_paragraphs(text: str, parts: list[str], language: str) -> list[str]:

@@ -215,8 +215,6 @@ class EvidenceService:
 
     def _precheck(self, data: dict, *, author: str, why: str, base_version: int | None) -> None:
         """Everything ``RecordService.save`` would refuse, checked before a file is stored."""
-        from .records import RULES
-
         problems: list[Problem] = []
         if not (author or "").strip():
             problems.append(Problem("author", "say who is making this change"))
@@ -235,7 +233,7 @@ class EvidenceService:
             raise ConflictError("evidence", record["id"], base_version, latest, record)
         if base_version is not None:
             old = self.records.get("evidence", record["id"], base_version).data
-        problems += RULES["evidence"].check(self.records, old, record)
+        problems += self.records.check("evidence", old, record)
         if problems:
             raise ValidationError(problems)
 

@@ -55,7 +55,8 @@ class PaperService:
         return numbered + ids.index(decision_id) + 1
 
     def _related(self, kind: str, record_id: str, as_of: str | None, recorded_by: str | None) -> "Version | None":
-        """One referenced record, as at a date (valid time) or as it was when the paper version was saved."""
+        """For a paper version recorded before papers pinned their parts: one referenced record, as
+        at a date (valid time) or as it was when the paper version was saved."""
         try:
             if as_of:
                 return self.records.get(kind, record_id, as_of=as_of)
@@ -67,11 +68,20 @@ class PaperService:
         except NotFound:
             return None
 
+    def _part(self, paper: dict, kind: str, record_id: str, as_of: str | None, recorded_by: str | None,
+              ) -> "Version | None":
+        """The exact version of a part the paper version pins (or, unpinned, the best match)."""
+        pinned = paper.get("pinned")
+        if not pinned:
+            return self._related(kind, record_id, as_of, recorded_by)
+        number = pinned.get(f"{kind}:{record_id}")
+        return self.records.get(kind, record_id, number) if number else None
+
     def bundle(self, paper_id: str, version: int | None = None, *, as_of: str | None = None) -> PaperBundle:
         """Everything one paper version prints, with the exact version of each record it used.
 
-        The latest paper is printed with the latest of everything it refers to; an older version
-        with what was on record when it was saved; ``as_of`` with everything as it stood that day.
+        A paper version pins its parts, so version N prints the same forever. ``as_of`` chooses
+        the paper version in force that day (and which indicator revisions count on it).
         """
         if as_of:
             as_of = parse_date(as_of).isoformat()
@@ -86,19 +96,19 @@ class PaperService:
         for block in paper["body"]:
             if block["type"] != "framework" or block["strategy_id"] in strategies:
                 continue
-            strategy = self._related("strategy", block["strategy_id"], as_of, recorded_by)
+            strategy = self._part(paper, "strategy", block["strategy_id"], as_of, recorded_by)
             if strategy is None:
                 continue
             strategies[strategy.id] = strategy.data
             sources[f"strategy:{strategy.id}"] = strategy.version
             for outcome in strategy.data["outcomes"]:
                 for indicator_id in outcome["indicator_ids"]:
-                    indicator = self._related("indicator", indicator_id, as_of, recorded_by)
+                    indicator = self._part(paper, "indicator", indicator_id, as_of, recorded_by)
                     if indicator is not None:
                         indicators[indicator_id] = indicator.data
                         sources[f"indicator:{indicator_id}"] = indicator.version
         for decision_id in paper["decision_ids"]:
-            decision = self._related("decision", decision_id, as_of, recorded_by)
+            decision = self._part(paper, "decision", decision_id, as_of, recorded_by)
             if decision is not None:
                 decisions.append((decision.data, decision.version))
                 sources[f"decision:{decision_id}"] = decision.version

@@ -63,7 +63,10 @@ class Store(StoreBase):
     the files involved are checked with ``stat`` and re-read only if another process changed them).
     """
 
-    def __init__(self, path: str | Path, *, summarize: Summarize | None = None, validate: Validate | None = None):
+    def __init__(self, path: str | Path, *, summarize: Summarize | None = None, validate: Validate | None = None,
+                 shard_counts: dict[str, int] | None = None):
+        """``summarize`` and ``validate`` are the kinds' hooks (base.py); ``shard_counts`` how many
+        files each kind is spread over in a new database."""
         self.path = Path(path).expanduser()
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"{self.path} is a file, not a database folder; point SSTC_DB at a folder.")
@@ -75,7 +78,8 @@ class Store(StoreBase):
         self._summarize: Summarize = summarize or _no_summary
         self._validate = validate
         self._lock = StoreLock(self.path)
-        self._layout = ShardLayout(self.path / "shards")
+        self._shard_counts = dict(shard_counts or {})
+        self._layout = ShardLayout(self.path / "shards", self._shard_counts)
         self._shards = ShardCache(self._layout)
         self._journal = ChangeJournal(self.path / "changes.jsonl")
         self._blobs = BlobStore(self.path / "blobs")
@@ -370,7 +374,7 @@ class Store(StoreBase):
 
     def _build(self, folder: Path, versions: list[dict], blobs: dict[str, bytes]) -> None:
         """A whole database in ``folder``: shards, attachments and the journal with its chain."""
-        layout = ShardLayout(folder / "shards")
+        layout = ShardLayout(folder / "shards", self._shard_counts)
         grouped: dict[tuple[str, int], list[dict]] = defaultdict(list)
         for document in sorted(versions, key=lambda d: (d["kind"], d["id"], d["version"])):
             grouped[(document["kind"], layout.number(document["kind"], document["id"]))].append(document)
@@ -515,8 +519,9 @@ def default_db_path() -> Path:
 
 
 def open_store(path: str | Path | None = None, *, summarize: Summarize | None = None,
-               validate: Validate | None = None) -> Store:
-    return Store(path if path is not None else default_db_path(), summarize=summarize, validate=validate)
+               validate: Validate | None = None, shard_counts: dict[str, int] | None = None) -> Store:
+    return Store(path if path is not None else default_db_path(), summarize=summarize, validate=validate,
+                 shard_counts=shard_counts)
 
 
 @atexit.register
