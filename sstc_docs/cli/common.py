@@ -9,6 +9,7 @@ from typing import Iterator
 
 from ..domain.records import KINDS
 from ..errors import ValidationError
+from ..limits import max_input_bytes, parse_json_bytes
 from ..services import Services, open_services
 
 
@@ -27,18 +28,21 @@ def print_json(value) -> None:
 
 
 def read_json(source: str) -> object:
-    """JSON from a file or '-' (stdin), refused with the line and column of the mistake."""
+    """JSON from a file or '-' (stdin), within the limits of sstc_docs.limits, refused with the
+    line and column of the mistake. Reads bytes, at most one more than any acceptable input, so a
+    huge or endless input is refused without being held in memory and the encoding is checked
+    strictly (not by the locale's rules, which may let broken bytes through as surrogates)."""
+    limit = max_input_bytes()
+    name = "standard input" if source == "-" else source
     try:
-        text = sys.stdin.read() if source == "-" else open(source, encoding="utf-8").read()
+        if source == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with open(source, "rb") as file:
+                data = file.read(limit + 1)
     except OSError as error:
-        raise ValidationError(f"cannot read {source}: {error.strerror}", field="file") from None
-    except UnicodeDecodeError:
-        raise ValidationError(f"{source} is not UTF-8 text", field="file") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValidationError(f"{source} is not valid JSON: {error.msg} at line {error.lineno}, "
-                              f"column {error.colno}", field="file") from None
+        raise ValidationError(f"cannot read {name}: {error.strerror or error}", field="file") from None
+    return parse_json_bytes(data, name)
 
 
 def kind_argument(parser, *, optional: bool = False) -> None:
