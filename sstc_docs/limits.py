@@ -126,7 +126,7 @@ def check_json_limits(value: object, field: str = "") -> None:
             else:
                 stack.extend((child, f"{path}[{i}]", depth + 1) for i, child in enumerate(node))
         else:
-            _refuse(path, f"a {type(node).__name__} is not a JSON value")
+            _refuse(path, f"a value of type {type(node).__name__} cannot be kept as JSON")
         if size > max_bytes:
             _refuse(field, VERSION_KB.refusal(f"the record is more than {max_bytes // 1024:,} KB as JSON"))
 
