@@ -233,3 +233,24 @@ def test_get_piped_into_head_ends_quietly(db):
     result = subprocess.run(["bash", "-c", command], cwd=ROOT, capture_output=True, timeout=10, env=ENV)
     assert result.stderr == b"" and result.returncode in (0, 141)
     assert len(result.stdout) == 10
+
+
+def test_closed_stdin_is_refused(db):
+    before = files(db)
+    command = [sys.executable, "-m", "sstc_docs", "--db", str(db), "put", "-", "--why", "test", "--author", "t"]
+    result = subprocess.run(["bash", "-c", '"$@" <&-', "bash", *command], cwd=ROOT, capture_output=True,
+                            timeout=10, env=ENV)
+    assert_refused(result, 2, "standard input is closed")
+    assert files(db) == before
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full to simulate a full disk")
+@pytest.mark.parametrize("command", [["download", EVIDENCE], ["export", "GB.316/POL/5"]])
+def test_an_output_that_cannot_be_written_is_refused(db, tmp_path, command):
+    source = tmp_path / "report.pdf"
+    source.write_bytes(b"%PDF-1.4 evidence")
+    assert cli(db, "attach", str(source), "--evidence", EVIDENCE, "--why", "file", "--author", "t").returncode == 0
+    before = files(db)
+    out = "/dev/full" if command[0] == "download" else str(tmp_path / "missing" / "x.docx")
+    assert_refused(cli(db, *command, "--out", out), 2, "out:")
+    assert files(db) == before

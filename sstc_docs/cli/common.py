@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 from ..domain.records import KINDS
@@ -34,6 +35,8 @@ def read_json(source: str) -> object:
     strictly (not by the locale's rules, which may let broken bytes through as surrogates)."""
     limit = max_input_bytes()
     name = "standard input" if source == "-" else source
+    if source == "-" and sys.stdin is None:
+        raise ValidationError("standard input is closed; pipe the JSON in, or give the file's path", field="file")
     try:
         if source == "-":
             data = sys.stdin.buffer.read(limit + 1)
@@ -43,6 +46,21 @@ def read_json(source: str) -> object:
     except OSError as error:
         raise ValidationError(f"cannot read {name}: {error.strerror or error}", field="file") from None
     return parse_json_bytes(data, name)
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write a file the user asked for. A failure (full disk, no permission) refuses the command
+    (exit 2) rather than passing for a bug or a database problem: the database is untouched. A
+    file this call created is removed again, so no half-written document is left to be mistaken
+    for a whole one."""
+    existed = path.exists()
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        if not existed and path.is_file():
+            path.unlink(missing_ok=True)
+        raise ValidationError(f"cannot write {path}: {error.strerror or error}; the database is unchanged",
+                              field="out") from None
 
 
 def kind_argument(parser, *, optional: bool = False) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..domain.records import parse_date
 from ..errors import ValidationError
-from .common import print_json, services_for
+from .common import print_json, services_for, write_output
 
 
 def register(commands) -> None:
@@ -103,6 +103,6 @@ def run_download(args) -> int:
         raise ValidationError(f"{out} is a folder; give the file to write, e.g. {out / 'evidence.pdf'}", field="out")
     if not out.parent.exists():
         raise ValidationError(f"{out.parent} does not exist; create the folder or choose another", field="out")
-    out.write_bytes(data)
+    write_output(out, data)
     print(f"wrote {out} ({len(data):,} bytes; original name {name!r})", file=sys.stderr)
     return 0
