@@ -30,6 +30,7 @@ _LAYOUT_ALLOWANCE = 4
 _STRING = re.compile(rb'"(?:[^"\\]++|\\.|\\\Z)*+(?:"|\Z)', re.DOTALL)
 _BRACKETS = re.compile(rb"[\[\]{}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED = re.compile(r'["\\\x00-\x1f]')  # what json.dumps writes as an escape (ensure_ascii=False)
 _LOG10_2 = math.log10(2)
 
 
@@ -74,7 +75,7 @@ def max_input_bytes() -> int:
 
 
 def check_json_limits(value: object, field: str = "") -> None:
-    """Refuse ``value`` (with every limit it breaks named) unless it is JSON within the limits.
+    """Refuse ``value``, naming the first limit it breaks and where, unless it is JSON within the limits.
 
     JSON here means None, bool, int, finite float, str without lone surrogates, list and dict
     with str keys. The size counted is that of the compact UTF-8 JSON
@@ -97,7 +98,7 @@ def check_json_limits(value: object, field: str = "") -> None:
             if _SURROGATE.search(node):
                 _refuse(path, "the text contains a lone surrogate (a broken character, e.g. from text that "
                               "was not UTF-8); type or paste it again")
-            size += len(json.dumps(node, ensure_ascii=False).encode("utf-8"))
+            size += _string_size(node)
         elif node is None or isinstance(node, bool):
             size += 4 if node in (None, True) else 5
         elif isinstance(node, int):
@@ -114,6 +115,8 @@ def check_json_limits(value: object, field: str = "") -> None:
         elif isinstance(node, (list, tuple, dict)):
             if depth > max_depth:
                 _refuse(path, JSON_DEPTH.refusal(f"it is nested more than {max_depth} levels deep"))
+            if items + len(stack) + len(node) > max_items:  # before queueing a huge container's items
+                _refuse(field, JSON_ITEMS.refusal(f"it holds more than {max_items:,} values"))
             size += 2 + max(len(node) - 1, 0)
             if isinstance(node, dict):
                 for key, child in node.items():
@@ -194,6 +197,13 @@ def _parse_float(text: str) -> float:
 
 def _parse_constant(name: str) -> NoReturn:
     _refuse("file", f"{name} is not a number JSON can keep; give a number such as 5 or 2.5")
+
+
+def _string_size(text: str) -> int:
+    """Bytes of ``text`` as a compact JSON string: quotes, escapes and UTF-8 (fast when nothing is escaped)."""
+    if _ESCAPED.search(text):
+        return len(json.dumps(text, ensure_ascii=False).encode("utf-8"))
+    return len(text) + 2 if text.isascii() else len(text.encode("utf-8")) + 2
 
 
 def _join(path: str, key: str) -> str:
