@@ -8,7 +8,9 @@ cannot do:
   name) and only then stored, by content: ``store.put_blob`` names the file by its SHA-256, so
   the same file uploaded twice is kept once. The original name is metadata only; it is never
   used as a path. The whole evidence record is validated *before* the file is stored, so a
-  refused save leaves neither a version nor a stray file behind.
+  refused save leaves neither a version nor a stray file behind. A file may be given by its
+  path (the CLI does): it is then measured with ``stat`` and hashed and stored in chunks, never
+  held in memory whole.
 - **Links from both ends.** The store's summary of each evidence record carries the ids of the
   indicators, decisions and papers it links to, so "the evidence for this decision" is answered
   from the in-memory index without opening every record.
@@ -32,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from ..domain.framework import indicator_as_of
 from ..domain.records import EVIDENCE_KINDS, RELIABILITY, parse_date, quantity_text, validate
-from ..errors import ConflictError, NotFound, Problem, StoreError, ValidationError
+from ..errors import ConflictError, NotFound, Problem, ValidationError
 from ..store.blobs import file_digest
 
 if TYPE_CHECKING:
@@ -261,8 +263,8 @@ class EvidenceService:
              file: tuple[str, bytes, str | None] | None = None, effective_from: str | None = None) -> "Version":
         """Validate and save one version of an evidence record, storing ``file`` first if given.
 
-        ``file`` is (original name, bytes or the file's Path, media type or None). Without an id, a new record gets
-        the next free ``EV-nnnn``. A refused save writes nothing: no version and no file.
+        ``file`` is (original name, bytes or the file's Path, media type or None). Without an id, a
+        new record gets the next free ``EV-nnnn``. A refused save writes nothing: no version and no file.
         """
         if not isinstance(data, dict):
             raise ValidationError("evidence must be an object with a title, kind, date …")
@@ -293,8 +295,9 @@ class EvidenceService:
         if attachment is not None:
             content = file[1] if isinstance(file[1], Path) else bytes(file[1])
             sha = self.records.store.put_blob(content)
-            if sha != attachment["sha256"]:  # pragma: no cover - the store hashes the same bytes
-                raise StoreError("the stored file does not match the upload; try again")
+            if sha != attachment["sha256"]:  # a file given by its path changed after it was checked
+                raise ValidationError("the file changed while it was being attached; attach it again once "
+                                      "nothing is changing it", field="file")
         for attempt in range(5):
             try:
                 return self.records.save("evidence", data, author=author, why=why, base_version=base_version,

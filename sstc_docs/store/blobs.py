@@ -98,8 +98,8 @@ class BlobStore:
         except FileNotFoundError:
             raise NotFound(f"There is no attachment {sha} in the database.") from None
         if hashlib.sha256(data).hexdigest() != sha:
-            raise StoreError(f"The attachment file {path} is damaged (its content no longer matches its "
-                             "name). Attach the original file again (that replaces the damaged copy) or restore a backup.")
+            raise StoreError(f"The attachment file {path} is damaged (its content no longer matches its name). "
+                             "Attach the original file again (that replaces the damaged copy) or restore a backup.")
         return data
 
     def all(self) -> Iterator[str]:
