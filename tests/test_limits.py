@@ -11,7 +11,7 @@ import pytest
 
 from sstc_docs.errors import ValidationError
 from sstc_docs.limits import check_json_limits, parse_json_bytes
-from sstc_docs.store.blobs import BlobStore
+from sstc_docs.store.blobs import BlobStore, file_digest
 
 
 def compact_size(value) -> int:
@@ -122,3 +122,13 @@ def test_a_file_is_stored_by_path_and_a_damaged_copy_is_repaired(tmp_path):
     stored.write_bytes(b"X" + stored.read_bytes()[1:])
     assert blobs.put(source) == sha and blobs.read(sha) == source.read_bytes()
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_hashing_a_file_stops_once_it_is_over_the_limit(tmp_path):
+    """What guards attach when stat under-reports (a file growing while it is read)."""
+    sparse = tmp_path / "big.bin"
+    with open(sparse, "wb") as file:
+        file.truncate(1024**3)
+    started = time.perf_counter()
+    _, read = file_digest(sparse, max_bytes=1024 * 1024)
+    assert 1024 * 1024 < read <= 2 * 1024 * 1024 and time.perf_counter() - started < 1
