@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from ..errors import NotFound, StoreError, ValidationError
-from .atomic import atomic_write_bytes, ensure_folder
+from .atomic import atomic_write_bytes, ensure_folder, remove_stale_temporaries
 from .backup import read_backup, write_backup
 from .base import StoreBase, Summarize, Validate
 from .blobs import BlobStore
@@ -86,6 +86,7 @@ class Store(StoreBase):
         self._indexes: dict[str, KindIndex] = {}
         self._commit_record = CommitRecord(self.path, self._journal)
         self._active: UnitOfWork | None = None  # only its own thread gets past the lock while set
+        self._swept = False
         self._closed = False
         _OPEN_STORES.add(self)
 
@@ -107,6 +108,9 @@ class Store(StoreBase):
                 yield self._active  # joins the unit already open: one commit for both
                 return
             self._finish_pending()
+            if not self._swept:  # what killed writers left, once per process, after any redo above
+                remove_stale_temporaries(self.path)
+                self._swept = True
             last = self._journal.last() or {}
             unit = UnitOfWork(self._stored_versions, int(last.get("seq") or 0) + 1)
             self._active = unit
@@ -315,8 +319,9 @@ class Store(StoreBase):
             return found
 
     # -- attachments -------------------------------------------------------------------------
-    def put_blob(self, data: bytes) -> str:
-        """Store an attachment once; returns its SHA-256 hex digest (the same for the same bytes)."""
+    def put_blob(self, data: bytes | Path) -> str:
+        """Store an attachment once (bytes, or a file read in chunks); returns its SHA-256 hex digest
+        (the same for the same bytes). Storing a damaged attachment's bytes again repairs it."""
         with self._lock.writing():
             self._check_open()
             return self._blobs.put(data)
