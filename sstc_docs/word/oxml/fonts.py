@@ -5,6 +5,11 @@ leaves w:eastAsia unset falls back to whatever the machine's defaults say, which
 ends up in a Latin font's fallback. So every run the writer makes names the East Asian font, and
 in a Chinese paper also says its language is zh-CN (w:lang w:eastAsia) and hints eastAsia so
 ambiguous characters (quotes, dashes) take the Chinese font.
+
+The font named is SimSun (宋体), which every Chinese-capable Windows and Mac Word has. The font
+table gives it Noto Serif CJK SC as its alternative name, and describes it (panose, charset
+GB2312, roman family) so that a machine without SimSun — LibreOffice on a Linux server — picks a
+Chinese serif it has rather than a Latin font.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from lxml import etree
 
 from . import qn, w
 
-DEFAULT_EAST_ASIA = "Noto Serif CJK SC"
-FALLBACK_EAST_ASIA = "SimSun"
+DEFAULT_EAST_ASIA = "SimSun"          # what the house template names in docDefaults and on every run
+FALLBACK_EAST_ASIA = "SimSun"         # what runs name when a user template's defaults name no East Asian font
+ALTERNATIVE_EAST_ASIA = "Noto Serif CJK SC"   # the free font that stands in where SimSun is missing
 _R_STYLE, _R_FONTS, _LANG, _VAL = w("rStyle"), w("rFonts"), w("lang"), w("val")
 _EAST_ASIA, _HINT, _B = w("eastAsia"), w("hint"), w("b")
 
@@ -86,11 +92,10 @@ def doc_default_east_asia(styles_root) -> str | None:
     return fonts.get(qn("w:eastAsia"))
 
 
-FONT_TABLE_ENTRIES = """
+FONT_TABLE_ENTRIES = f"""
 <w:font w:name="Times New Roman"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/>
   <w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>
-<w:font w:name="Noto Serif CJK SC"><w:altName w:val="SimSun"/><w:charset w:val="86"/>
-  <w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>
-<w:font w:name="SimSun"><w:altName w:val="宋体"/><w:panose1 w:val="02010600030101010101"/>
-  <w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>
+<w:font w:name="{DEFAULT_EAST_ASIA}"><w:altName w:val="{ALTERNATIVE_EAST_ASIA}"/>
+  <w:panose1 w:val="02010600030101010101"/><w:charset w:val="86"/><w:family w:val="roman"/>
+  <w:pitch w:val="variable"/></w:font>
 """
