@@ -11,6 +11,8 @@ from __future__ import annotations
 LANGUAGES = {"en": "English", "zh": "中文", "fr": "Français", "es": "Español"}
 
 _LABELS: dict[str, dict[str, str]] = {
+    # the language tag Word files carry (core properties, proofing language of the runs)
+    "locale": {"en": "en-GB", "zh": "zh-CN", "fr": "fr-FR", "es": "es-ES"},
     # cover
     "office": {"en": "International Labour Office", "zh": "国际劳工局",
                "fr": "Bureau international du Travail", "es": "Oficina Internacional del Trabajo"},

@@ -26,14 +26,18 @@ _EAST_ASIA, _HINT, _B = w("eastAsia"), w("hint"), w("b")
 
 
 class RunFonts:
-    """Builds w:rPr for runs: optional character style, East Asian font, language."""
+    """Builds w:rPr for runs: optional character style, East Asian font, language.
 
-    __slots__ = ("font", "lang", "hint")
+    ``locale`` (zh-CN, fr-FR …) tags the text for proofing; for an East Asian paper it goes in the
+    w:eastAsia slot and the run hints eastAsia, otherwise it is the run's w:val language.
+    """
 
-    def __init__(self, font: str, lang: str | None = None, hint: bool = False):
+    __slots__ = ("font", "locale", "east_asian")
+
+    def __init__(self, font: str, locale: str | None = None, east_asian: bool = False):
         self.font = font
-        self.lang = lang
-        self.hint = hint
+        self.locale = locale
+        self.east_asian = east_asian
 
     def rpr(self, run, style_id: str | None = None, bold: bool = False):
         """Append a w:rPr to ``run`` (children in schema order) and return it."""
@@ -42,17 +46,13 @@ class RunFonts:
             etree.SubElement(rpr, _R_STYLE).set(_VAL, style_id)
         fonts = etree.SubElement(rpr, _R_FONTS)
         fonts.set(_EAST_ASIA, self.font)
-        if self.hint:
+        if self.east_asian:
             fonts.set(_HINT, "eastAsia")
         if bold:
             etree.SubElement(rpr, _B)
-        if self.lang:
-            etree.SubElement(rpr, _LANG).set(_EAST_ASIA, self.lang)
+        if self.locale:
+            etree.SubElement(rpr, _LANG).set(_EAST_ASIA if self.east_asian else _VAL, self.locale)
         return rpr
-
-
-def east_asia_lang(language: str) -> str | None:
-    return {"zh": "zh-CN"}.get(language)
 
 
 def set_doc_defaults(styles_root, latin: str, east_asia: str, size_half_points: int = 22,
