@@ -99,13 +99,13 @@ def test_revision_note_names_the_revised_paragraphs():
 
 def test_front_matter_prints_none_for_empty_entries(english):
     texts = body_texts(english.document)
-    assert texts[10:21] == [
+    assert texts[10:22] == [
         "Purpose of the document",
         "The Governing Body is invited to approve the plan (see the draft decision in paragraph 4).",
         "Relevant strategic objective: Rights at work.", "Main relevant outcome: Outcome 14: Freedom of association.",
         "Policy implications: None.", "Legal implications: None.",
         "Financial implications: None.", "Follow-up action required: None.", "Author unit: NORMES",
-        "Related documents: GB.313/INS/3",
+        "Related documents: GB.313/INS/3", "",
         "At its 313th Session the Governing Body asked for a plan. This paper sets it out."]
 
 

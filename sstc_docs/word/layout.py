@@ -167,7 +167,7 @@ def with_decision_pointer(purpose: str, numbers: list[int], language: str) -> st
     return f"{body}{label('sentence_gap', language)}{pointer}{stop}"
 
 
-def front_matter(paper: dict, language: str, decision_numbers: list[int]) -> list[Table]:
+def front_matter(paper: dict, language: str, decision_numbers: list[int]) -> list:
     """The front matter in its fixed order, all in one frame; an empty entry prints "None"."""
     front = paper.get("front_matter") or {}
     none = none_text(language)
@@ -183,7 +183,8 @@ def front_matter(paper: dict, language: str, decision_numbers: list[int]) -> lis
             paras += [Para("front", [Seg(name, "label")]), Para("front", [Seg(value or none)])]
         else:
             paras.append(Para("front", [Seg(labelled(name), "label"), Seg(value or none)]))
-    return [Table("front_box", "front_matter", BOX_WIDTHS, [Row([paras])])]
+    # Word gives a table no space after it: an empty paragraph keeps the body off the frame's border
+    return [Table("front_box", "front_matter", BOX_WIDTHS, [Row([paras])]), Para("normal", [])]
 
 
 def outcome_items(block: OutcomeBlock, language: str) -> list:
