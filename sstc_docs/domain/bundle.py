@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .. import demo
 from .framework import indicator_as_of
-from .lifecycle import decision_parts
+from .lifecycle import decision_parts, part_line
 from .records import FOOTNOTE_MARKER, quantity_text
 
 ROW_KINDS = ("indicator", "baseline", "target", "new_indicator", "revised_indicator",
@@ -53,7 +53,7 @@ class DecisionBlock:
     @property
     def paragraphs(self) -> tuple[str, ...]:
         """One line a paragraph, the label before its part: for previews and plain text."""
-        return (self.text, *(f"{name} {body}" for name, body in self.parts))
+        return (self.text, *(part_line(name, body) for name, body in self.parts))
 
 
 @dataclass

@@ -59,7 +59,7 @@ _TYPED_PART_LABEL = re.compile(r"^\s*(?:[(（]\s*[a-z]{1,4}\s*[)）]|[a-z]{1,2}[
 
 
 def decision_parts(text: str, parts: list[str], language: str) -> list[tuple[str, str]]:
-    """The decision as printed, as (label, text): ("", text), then ("(a)", "part;") … "and" before the last.
+    """The decision as printed, as (label, text): ("", text), then ("(a)", "part;") …, "and" before the last.
 
     The label is the house format's, so one a drafter typed into a part is dropped rather than
     printed twice ("(a) (a) takes note…").
@@ -69,14 +69,20 @@ def decision_parts(text: str, parts: list[str], language: str) -> list[tuple[str
     for i, part in enumerate(parts):
         body = _TYPED_PART_LABEL.sub("", part, count=1).rstrip().rstrip(";；.。,，")
         letter = chr(ord("a") + i) if i < 26 else f"a{i}"
-        ending = label("part_last" if i == last else "part_penultimate" if i == last - 1 else "part_next", language)
+        place = "part_last" if i == last else "part_penultimate" if i == last - 1 else "part_next"
+        ending = label(place, language)
         lines.append((label("decision_part", language, letter=letter), body + ending))
     return lines
 
 
+def part_line(name: str, body: str) -> str:
+    """A printed part as one line of plain text: "(a) approves …;" (the text alone when unlabelled)."""
+    return f"{name} {body}" if name else body
+
+
 def decision_paragraphs(text: str, parts: list[str], language: str) -> list[str]:
     """The decision as printed, one string a paragraph: the text, then "(a) part;" …"""
-    return [f"{name} {body}" if name else body for name, body in decision_parts(text, parts, language)]
+    return [part_line(name, body) for name, body in decision_parts(text, parts, language)]
 
 
 _PAST_TENSE_EN = {
