@@ -43,7 +43,7 @@ from .symbols import parse_symbol
 
 PAPER_STATUSES = ("draft", "in_review", "issued")
 ACTIONS = ("decision", "debate", "information")
-FRONT_MATTER_KEYS = ("purpose", "strategic_objective", "policy_implications", "legal_implications",
+FRONT_MATTER_KEYS = ("purpose", "strategic_objective", "main_outcome", "policy_implications", "legal_implications",
                      "financial_implications", "follow_up", "author_unit", "related_documents")
 BLOCK_TYPES = ("heading", "paragraph", "framework")
 REVISION_TYPES = ("new", "revised", "retired")
