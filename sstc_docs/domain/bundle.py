@@ -104,6 +104,17 @@ def outcome_rows(indicators: list[dict], decision_ids: set[str], on: str | None 
     return rows
 
 
+def is_numbered(block) -> bool:
+    """A body paragraph that takes a number (headings and framework blocks do not)."""
+    return isinstance(block, dict) and block.get("type") == "paragraph" and bool(block.get("numbered", True))
+
+
+def decision_paragraph_numbers(blocks: list, decision_count: int) -> list[int]:
+    """The paragraph numbers the decisions take: the next ones after the body's numbered paragraphs."""
+    last = sum(is_numbered(block) for block in blocks)
+    return [last + i for i in range(1, decision_count + 1)]
+
+
 def decision_block(decision: dict, version: int, language: str) -> DecisionBlock:
     (_, text), *parts = decision_parts(decision["text"], decision.get("parts", []), language)
     return DecisionBlock(decision["id"], version, text, tuple(parts))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING
 
-from ..domain.bundle import PaperBundle, assemble
+from ..diff import diff_papers
+from ..domain.bundle import PaperBundle, assemble, decision_paragraph_numbers
 from ..domain.records import parse_date
 from ..domain.symbols import parse_symbol
 from ..errors import NotFound
@@ -48,11 +49,10 @@ class PaperService:
 
     def decision_paragraph(self, paper: dict, decision_id: str) -> int:
         """The paragraph number a decision prints under: the next after the numbered paragraphs."""
-        numbered = sum(1 for b in paper.get("body", []) if b["type"] == "paragraph" and b.get("numbered", True))
         ids = paper.get("decision_ids", [])
         if decision_id not in ids:
             raise NotFound(f"decision {decision_id} is not part of paper {paper.get('symbol')}")
-        return numbered + ids.index(decision_id) + 1
+        return decision_paragraph_numbers(paper.get("body", []), len(ids))[ids.index(decision_id)]
 
     def _related(self, kind: str, record_id: str, as_of: str | None, recorded_by: str | None) -> "Version | None":
         """For a paper version recorded before papers pinned their parts: one referenced record, as
@@ -114,4 +114,20 @@ class PaperService:
                 sources[f"decision:{decision_id}"] = decision.version
         return assemble(paper, paper_version.version, strategies=strategies, indicators=indicators,
                         decisions=decisions, sources=sources, on=as_of, author=paper_version.author,
-                        recorded_at=paper_version.recorded_at)
+                        recorded_at=paper_version.recorded_at,
+                        revised_paragraphs=self.revised_paragraphs(paper_id, paper_version))
+
+    def revised_paragraphs(self, paper_id: str, version: "Version") -> tuple[int, ...]:
+        """For a revised paper (its symbol has (Rev.)), the numbers of the paragraphs that differ
+        from the version it replaces: the latest earlier version printed under another symbol."""
+        symbol = parse_symbol(version.data["symbol"])
+        if not symbol.suffix.startswith("Rev"):
+            return ()
+        replaced = next((v for v in reversed(self.records.history("paper", paper_id)[:version.version - 1])
+                         if not v.deleted and v.data.get("symbol") != version.data["symbol"]), None)
+        if replaced is None:
+            return ()
+        changed = diff_papers(replaced.data, version.data).blocks
+        return tuple(sorted({block.new_number for block in changed if block.new_number is not None
+                             and block.status in ("edited", "inserted", "moved")
+                             and (block.status != "moved" or block.text_changed)}))

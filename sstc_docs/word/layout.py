@@ -10,7 +10,8 @@ import dataclasses
 import datetime as _dt
 import re
 
-from ..domain.bundle import DecisionBlock, OutcomeBlock, PaperBundle, split_footnote_markers
+from ..domain.bundle import (DecisionBlock, OutcomeBlock, PaperBundle, decision_paragraph_numbers, is_numbered,
+                             split_footnote_markers)
 from ..domain.labels import (agenda_line, in_every_language, label, language_name, none_text, number_list,
                              paragraph_refs, section_name, session_line)
 from ..domain.records import FRONT_MATTER_KEYS
@@ -211,14 +212,8 @@ def decision_items(decisions: list[DecisionBlock], language: str) -> list:
     return items
 
 
-def _numbered(block) -> bool:
-    return isinstance(block, dict) and block.get("type") != "heading" and bool(block.get("numbered", True))
-
-
 def decision_numbers(bundle: PaperBundle) -> list[int]:
-    """The paragraph numbers the decisions take: the next ones after the body's numbered paragraphs."""
-    last = sum(_numbered(block) for block in bundle.blocks)
-    return [last + i for i in range(1, len(bundle.decisions) + 1)]
+    return decision_paragraph_numbers(bundle.blocks, len(bundle.decisions))
 
 
 def body(bundle: PaperBundle) -> list:
@@ -230,7 +225,7 @@ def body(bundle: PaperBundle) -> list:
         elif isinstance(block, dict) and block.get("type") == "heading":
             items.append(Para("heading1", [Seg(str(block.get("text") or ""))]))
         elif isinstance(block, dict):
-            numbered = _numbered(block)
+            numbered = is_numbered(block)
             items.append(Para("numbered" if numbered else "body",
                               text_segs(str(block.get("text") or ""), block.get("footnotes") or ()), numbered))
     return items
