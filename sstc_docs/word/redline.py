@@ -16,7 +16,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..domain.bundle import PaperBundle
+from ..domain.bundle import OutcomeBlock, PaperBundle
 from .alignment import Match, body_matches, slot_matches
 from .flow import DEL, INS, Change, Flow
 from .layout import block_items, cover, decision_items, front_matter, paper_flow
@@ -26,22 +26,29 @@ from .oxml.tracked import ChangeTracker
 from .paper import PaperWriter
 
 
+def _record_block(block) -> dict:
+    """A printed block as the paper record holds it (an outcome block is the framework block it
+    came from), so the body is aligned exactly as the compare view aligns the record's body."""
+    if isinstance(block, OutcomeBlock):
+        return {"type": "framework", "strategy_id": block.strategy_id, "outcome": block.number,
+                "text": block.text, "footnotes": list(block.footnotes)}
+    return block
+
+
 @dataclass
 class _Page:
     """One version laid out in the parts the redline compares each in its own way."""
 
     front: list                 # cover and front matter
-    body: list[dict]            # the paper record's body blocks: what the compare view aligns
+    body: list[dict]            # the body blocks as the paper record holds them
     blocks: list[list]          # the items each body block prints as
     decisions: list
 
     @classmethod
     def of(cls, bundle: PaperBundle, symbol: str) -> "_Page":
         language = bundle.language
-        if len(bundle.blocks) != len(bundle.paper.get("body") or []):
-            raise ValueError("a paper bundle must hold one printed block per body block of its paper")
         return cls(cover(bundle.paper, symbol, language) + front_matter(bundle.paper, language),
-                   list(bundle.paper.get("body") or []),
+                   [_record_block(block) for block in bundle.blocks],
                    [block_items(block, language) for block in bundle.blocks],
                    decision_items(bundle.decisions, language))
 
