@@ -40,8 +40,9 @@ class Alphabet:
     def encode(self, tokens: Sequence[str]) -> str | list[int]:
         """The tokens as one string; as a list of ints past the last code point (rapidfuzz
         compares a list of ints and a string consistently: a character is its ordinal)."""
-        codes = [self.code(t) for t in tokens]
-        if codes and max(codes) > _LAST_CODE:
+        known = self._codes
+        codes = [known[t] if t in known else self.code(t) for t in tokens]
+        if len(known) > _LAST_CODE - (_SURROGATES[1] - _SURROGATES[0]):
             return codes
         return "".join(map(chr, codes))
 

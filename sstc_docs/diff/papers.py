@@ -28,6 +28,7 @@ import bisect
 import json
 from dataclasses import dataclass, field
 
+import numpy
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
@@ -43,6 +44,7 @@ UNCHANGED, EDITED, INSERTED, DELETED, MOVED = "unchanged", "edited", "inserted",
 STATUSES = (UNCHANGED, EDITED, INSERTED, DELETED, MOVED)
 _MARKER_STAND_IN = "\ufffc"
 _LCS_CELL_LIMIT = 4_000_000
+_ROWS_AT_ONCE = 256
 
 
 @dataclass(frozen=True)
@@ -231,10 +233,10 @@ def _prepare(body: list, alphabet: Alphabet) -> list[_Block]:
 class _Similarity:
     """Block similarity (engine.ratio over content tokens); 0 across block types; cached.
 
-    :meth:`near` finds the pairs at or above a floor among many blocks at once: rapidfuzz scans
-    each old block against the candidates in C++ and gives up on a pair as soon as it cannot
-    reach the floor, so a rewritten 1,000-paragraph paper costs milliseconds, and memory in
-    proportion to the pairs found, not to the pairs possible.
+    :meth:`near` finds the pairs at or above a floor among many blocks at once: rapidfuzz scores
+    a slice of old blocks against all candidates in C++ and gives up on a pair as soon as it
+    cannot reach the floor, so a rewritten 1,000-paragraph paper costs milliseconds, and memory
+    grows with the pairs found (and one slice of scores), not with the pairs possible.
     """
 
     def __init__(self, olds: list[_Block], news: list[_Block]):
@@ -258,27 +260,30 @@ class _Similarity:
 
     def near(self, old_ids: list[int], new_ids: list[int], floor: float) -> dict[int, dict[int, float]]:
         """{old i: {new j: similarity}} for the pairs of old_ids × new_ids at or above ``floor``."""
-        groups: dict[tuple[str, bool], list[int]] = {}
+        def group(block: _Block) -> tuple[str, bool]:
+            return block.type, bool(block.code)
+        news_by: dict[tuple[str, bool], list[int]] = {}
         for j in new_ids:
-            groups.setdefault((self.news[j].type, bool(self.news[j].code)), []).append(j)
-        choices = {group: [self.news[j].code for j in ids] for group, ids in groups.items() if group[1]}
+            news_by.setdefault(group(self.news[j]), []).append(j)
         found: dict[int, dict[int, float]] = {}
-        for i in old_ids:
-            block = self.olds[i]
-            group = (block.type, bool(block.code))
-            ids = groups.get(group)
-            if not ids:
+        for key, columns in news_by.items():
+            rows = [i for i in old_ids if group(self.olds[i]) == key]
+            if not key[1]:  # no content tokens on either side: empty paragraphs, bare framework blocks
+                for i in rows:
+                    for j in columns:
+                        if (score := self._measure(self.olds[i], self.news[j])) >= floor:
+                            found.setdefault(i, {})[j] = score
                 continue
-            if block.code:
-                hits = {ids[k]: score for _, score, k in process.extract(
-                    block.code, choices[group], scorer=Indel.normalized_similarity, score_cutoff=floor,
-                    limit=None)}
-            else:  # no content tokens on either side: empty paragraphs, bare framework blocks
-                hits = {j: r for j in ids if (r := self._measure(block, self.news[j])) >= floor}
+            choices = [self.news[j].code for j in columns]
+            for start in range(0, len(rows), _ROWS_AT_ONCE):  # memory: a slice of rows at a time
+                chunk = rows[start:start + _ROWS_AT_ONCE]
+                scores = process.cdist([self.olds[i].code for i in chunk], choices, scorer=Indel.normalized_similarity,
+                                       score_cutoff=floor, dtype=numpy.float64, workers=1)
+                for r, c in zip(*numpy.nonzero(scores)):
+                    found.setdefault(chunk[r], {})[columns[c]] = float(scores[r, c])
+        for i, hits in found.items():
             for j, score in hits.items():
                 self.cache[(i, j)] = score
-            if hits:
-                found[i] = hits
         return found
 
 
