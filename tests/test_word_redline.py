@@ -222,6 +222,14 @@ def test_a_deleted_paragraph_is_credited_to_the_version_that_deleted_it():
     assert {c.get(q("w:author")) for c in changes_in(red.document)} == {"Bo"}
 
 
+def test_numbering_a_paragraph_differently_is_formatting_not_a_rewrite():
+    paper = copy.deepcopy(demo.PAPER)
+    paper["body"][2]["numbered"] = False
+    red = Docx(redline_docx([demo_bundle(), demo_version(paper, 2, AUTHOR, DATE)]))
+    assert changes_in(red.document) == []
+    assert [n for n, _, _ in numbered_paragraphs(red)] == [1, 2, 3]          # 2 body + the decision
+
+
 VOCABULARY = ["The", "Office", "will", "consult", "partners", "GB.313/POL/7", "Сотрудничество", "南南合作",
               "2012-13", "in", "March", "report", "(a)", "targets", "new"]
 sentence = st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=8).map(" ".join)

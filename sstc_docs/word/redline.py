@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..domain.bundle import OutcomeBlock, PaperBundle
 from .alignment import Match, body_matches, slot_matches
-from .flow import DEL, INS, Change, Flow
+from .flow import DEL, INS, Change, Flow, Table
 from .layout import block_items, cover, decision_items, front_matter, paper_flow
 from .lineage import Lineage
 from .merge import Merger
@@ -58,6 +58,14 @@ def _renames(match: Match) -> dict[str, str]:
     return {note.old_key: note.key for note in match.block.footnotes if note.renumbered}
 
 
+def _within_block(before: list, after: list) -> list[Match]:
+    """A paragraph is one item whatever its style (numbered or not: formatting, not tracked);
+    a framework block's items (statement, narrative, table) pair by slot."""
+    if len(before) == len(after) == 1 and not isinstance(before[0], Table) and not isinstance(after[0], Table):
+        return [Match(0, 0)]
+    return slot_matches(before, after)
+
+
 def merge_pages(old: _Page, new: _Page, merger: Merger) -> list:
     items = merger.items(old.front, new.front, slot_matches(old.front, new.front))
     for match in body_matches(old.body, new.body):
@@ -67,7 +75,7 @@ def merge_pages(old: _Page, new: _Page, merger: Merger) -> list:
             items += [merger.mark_item(item, DEL) for item in old.blocks[match.old]]
         else:
             before, after = old.blocks[match.old], new.blocks[match.new]
-            items += merger.items(before, after, slot_matches(before, after), _renames(match))
+            items += merger.items(before, after, _within_block(before, after), _renames(match))
     return items + merger.items(old.decisions, new.decisions, slot_matches(old.decisions, new.decisions))
 
 
