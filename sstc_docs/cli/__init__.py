@@ -2,7 +2,8 @@
 
 Exit codes: 0 done; 1 an unexpected internal error (a bug: set SSTC_DEBUG=1 for the traceback);
 2 the input or arguments were refused (nothing written); 3 a conflict with a newer version
-(nothing written); 4 the database cannot be used. Messages go to stderr, results to
+(nothing written); 4 the database cannot be used; 5 a check (verify, verify-docx) ran and found
+something wrong. Messages go to stderr, results to
 stdout, never a traceback. Each command group lives in its own module with ``register(commands)``.
 When the reader of stdout goes away (``get … | head``) the command ends quietly with 141, the
 shell's code for a broken pipe: the output was cut short, but nothing is wrong with the data.
