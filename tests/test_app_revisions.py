@@ -11,7 +11,7 @@ import datetime as dt
 from sstc_docs import demo as seed
 from sstc_docs.ui import diffview as dv
 
-from test_app_pages import open_app, services, texts
+from test_app_pages import open_app, services, shown, texts
 
 PAPER = seed.PAPER_ID
 MARKER = "REVMARK-7"
@@ -30,7 +30,7 @@ def _edit_paper() -> int:
 
 
 def _markdown(at) -> str:
-    return "\n".join(str(m.value) for m in at.markdown)
+    return "\n".join(shown(str(m.value)) for m in at.markdown)
 
 
 def _downloads(at) -> list:
