@@ -1,7 +1,8 @@
 """Browser journeys: `streamlit run` on a free port over a temp database with the demo loaded,
 driven by Debian's Chromium through Playwright.
 
-The server is started once per test session (so once per xdist worker, each with its own port and
+The server runs with the app's own settings (.streamlit/config.toml: loopback only, so it is
+reached at 127.0.0.1). It is started once per test session (so once per xdist worker, each with its own port and
 database); every test gets fresh browser contexts, i.e. fresh Streamlit sessions. Readiness follows
 Streamlit's own e2e tests: poll /_stcore/health until 200, then wait until the app is connected and
 no script is running. After an action, tests wait for its visible outcome with ``expect`` — never
@@ -68,7 +69,7 @@ def server(db_path, tmp_path_factory) -> str:
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+             "--server.port", str(port), "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
