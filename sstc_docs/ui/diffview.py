@@ -211,8 +211,8 @@ def show_comparison(comparison, key: str) -> None:
     old, new = comparison.old, comparison.new
     st.markdown(f"**{new.kind} {w.literal(new.id)}: version {old.version} → version {new.version}** — "
                 f"{w.literal(comparison.summary)}")
-    st.caption(f"Version {old.version}: {w.literal(old.author)}, {w.when(old.recorded_at)}, “{w.literal(old.why)}”.  \n"
-               f"Version {new.version}: {w.literal(new.author)}, {w.when(new.recorded_at)}, “{w.literal(new.why)}”.")
+    st.caption("  \n".join(f"Version {v.version}: {w.literal(v.author)}, {w.when(v.recorded_at)}, “{w.literal(v.why)}”."
+                           for v in (old, new)))
     if old.version == new.version:
         w.empty_state("These are the same version — choose two different versions to compare.")
         return

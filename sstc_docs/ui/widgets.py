@@ -375,7 +375,8 @@ def conflict_panel(key: str, *, labels: Callable[[str], str] | None = None,
     with st.container(border=True):
         st.warning(f"**Not saved — someone else saved first.** {literal(conflict['author'])} saved version "
                    f"{conflict['version']} at {when(conflict['recorded_at'])} while you were editing. "
-                   f"Their reason: “{literal(conflict['why'])}”. Your text is kept below; nothing you typed is lost.")
+                   f"Their reason: “{literal(conflict['why'])}”. Your text is kept below; nothing you typed is "
+                   "lost.")
         rows = changed_fields(conflict["theirs"], conflict["mine"])
         base = flatten(conflict.get("base") or {})
         theirs, mine = flatten(conflict["theirs"]), flatten(conflict["mine"])

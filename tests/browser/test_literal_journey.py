@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import Page, expect
 
-from hostile import hostile, plant
+from hostile import plant
 from sstc_docs import demo as seed
 from sstc_docs.services import open_services
 

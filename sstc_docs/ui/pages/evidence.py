@@ -197,8 +197,8 @@ def download_button(services, evidence_id: str, version: int | None, attachment:
     """The attached file, byte for byte, under its original name. The bytes are read only when the
     user clicks (a deferred download), so a page with large files stays quick."""
     if not services.records.store.has_blob(attachment["sha256"]):
-        st.error(f"The file {w.literal(attachment['name'])} of {w.literal(evidence_id)} is missing from the database folder; "
-                 "restore it from a backup.")
+        st.error(f"The file {w.literal(attachment['name'])} of {w.literal(evidence_id)} is missing from the database "
+                 "folder; restore it from a backup.")
         return
     st.download_button(label, data=lambda: services.evidence.download(evidence_id, version)[0],
                        file_name=attachment["name"], mime=attachment.get("media_type") or "application/octet-stream",

@@ -144,9 +144,9 @@ def revise_indicator(services, indicators: dict) -> None:
     conflict = st.session_state.get(key + ":conflict")
     if conflict:
         st.warning(f"{w.literal(conflict['author'])} changed this indicator (version {conflict['version']}, "
-                   f"{w.when(conflict['recorded_at'])}: “{w.literal(conflict['why'])}”) while you were filling this in. "
-                   "Your revision was not saved; what you typed is kept. Check the table above and propose again "
-                   "to add it on top of their version.")
+                   f"{w.when(conflict['recorded_at'])}: “{w.literal(conflict['why'])}”) while you were filling this "
+                   "in. Your revision was not saved; what you typed is kept. Check the table above and propose "
+                   "again to add it on top of their version.")
     if st.button("Propose revision", key=f"{key}:save", type="primary"):
         author = w.require_user()
         if not author:
@@ -265,8 +265,9 @@ def show_report(report) -> None:
         for indicator in outcome.indicators:
             state = "Retired" if indicator.retired else ("In force" if indicator.in_force else "Proposed (new)")
             with st.container(border=True):
-                st.markdown(f"**{w.literal((indicator.label + ' ' if indicator.label else '') + indicator.text)}**  \n"
-                            f"{w.literal(indicator.id)} · {state} · Baseline: {w.literal(indicator.baseline or '—')} · "
+                name = (indicator.label + " " if indicator.label else "") + indicator.text
+                st.markdown(f"**{w.literal(name)}**  \n{w.literal(indicator.id)} · {state} · "
+                            f"Baseline: {w.literal(indicator.baseline or '—')} · "
                             f"Target: {w.literal(indicator.target or '—')}")
                 if not indicator.revisions:
                     st.caption("Never revised: it reads as first approved.")

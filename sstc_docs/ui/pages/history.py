@@ -91,13 +91,14 @@ def show_changes(services, changes: list[dict]) -> None:
         with st.container(border=False):
             row = st.columns(widths, vertical_alignment="center")
             row[0].markdown(f"{w.when(change.get('recorded_at'))}  \n_{w.literal(change.get('author', ''))}_")
-            row[1].markdown(f"{change.get('kind', '')} **{w.literal(change.get('id', ''))}** · v{change.get('version')}"
-                            + (" (deleted)" if change.get("deleted") else ""))
+            row[1].markdown(f"{change.get('kind', '')} **{w.literal(change.get('id', ''))}** · "
+                            f"v{change.get('version')}" + (" (deleted)" if change.get("deleted") else ""))
             row[2].markdown(w.literal(change.get("why", "")))
             target = (change.get("kind"), change.get("id"), change.get("version"))
             buttons = row[3].columns(2)
             if buttons[0].button("Open", key=f"hist:open:{target[0]}:{target[1]}:{target[2]}",
-                                 help=f"Show version {target[2]} of {target[0]} {w.literal(target[1])}", width="stretch"):
+                                 help=f"Show version {target[2]} of {target[0]} {w.literal(target[1])}",
+                                 width="stretch"):
                 st.session_state[OPEN_KEY] = target
                 st.rerun()
             first = (target[2] or 1) <= 1

@@ -618,8 +618,8 @@ def versions_and_download(services, paper_id: str) -> None:
 
     w.docx_button(f"Download .docx of version {chosen.version}", make_docx, file_name=name,
                 key=f"papers:download:{paper_id}")
-    st.caption(f"The Word file is built when you click ({w.literal(name)}), from version {chosen.version} of the paper and "
-               "the versions of its strategy and decisions on record when it was saved.")
+    st.caption(f"The Word file is built when you click ({w.literal(name)}), from version {chosen.version} of the "
+               "paper and the versions of its strategy and decisions on record when it was saved.")
 
 
 def compare_versions(services, paper_id: str) -> None:
@@ -641,8 +641,8 @@ def compare_versions(services, paper_id: str) -> None:
 
     w.docx_button(f"Download redline .docx (v{start} → v{end})", make_redline, file_name=name,
                 key=f"papers:redline:{paper_id}")
-    st.caption(f"Built when you click ({w.literal(name)}): version {end} with the changes since version {start} as tracked "
-               "changes, attributed to the author of the later version.")
+    st.caption(f"Built when you click ({w.literal(name)}): version {end} with the changes since version {start} as "
+               "tracked changes, attributed to the author of the later version.")
     ok, comparison = w.guarded(lambda: services.diffs.compare("paper", paper_id, start, end))
     if ok:
         dv.show_comparison(comparison, f"papers:cmp:{paper_id}:{start}:{end}")
@@ -686,7 +686,8 @@ def show_bundle(bundle) -> None:
             st.markdown(f"**{label('outcome', language, n=block.number)}** {w.literal(block.statement)}")
             if block.text:
                 dv.html_block(dv.plain(block.text))
-            cells = "".join(f'<tr><td style="width:10em;vertical-align:top">{w.literal_html(label(r.kind, language, label=r.label))}'
+            cells = "".join(f'<tr><td style="width:10em;vertical-align:top">'
+                            f"{w.literal_html(label(r.kind, language, label=r.label))}"
                             f"</td><td>{dv.plain(r.text)}</td></tr>" for r in block.rows)
             dv.html_block(f'<table style="width:100%;font-size:0.95em">{cells}</table>' if cells else
                           "<i>No indicator in force for this outcome on that date.</i>")
