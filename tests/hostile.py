@@ -14,6 +14,14 @@ def hostile(address: str) -> str:
     return f"![]({address}) **x** :red[x] $x$ <b>h</b>"
 
 
+# Added to the notes of the evidence and to the paper's purpose and first paragraph: what Markdown
+# makes of a line's start (heading, lists, indented code), and what Streamlit and GFM rewrite in the
+# text itself (icon, emoji and logo shortcodes, bare addresses made links, arrows).
+LINES = "\n# hd1\n- li1\n1. ol1\n\n    cd1\n"
+REWRITTEN = ":material/home: :smile: :streamlit: www.example.com a@b.org http://example.com a -> b"
+EXTRA = LINES + REWRITTEN
+
+
 def plant(services, address: str) -> dict[str, str]:
     """Save versions of the demo records with ``hostile(address)`` in every field people type, and
     with it as the author and the reason. Returns the ids of what was added."""
@@ -39,7 +47,7 @@ def plant(services, address: str) -> dict[str, str]:
 
     evidence = services.evidence.register(
         {"kind": "report", "title": text, "date": "2012-11-01", "source": text, "reference": text,
-         "url": f"{address}?link", "reliability": "reported", "notes": text,
+         "url": f"{address}?link", "reliability": "reported", "notes": text + EXTRA,
          "links": {"indicators": [{"id": added.id, "value": 1, "period": ""}], "decisions": [decision.id],
                    "papers": [seed.PAPER_ID]}},
         file=("notes.txt", b"evidence", "text/plain"), **who)
@@ -51,9 +59,11 @@ def plant(services, address: str) -> dict[str, str]:
     data["title"] = text
     data["symbol_note"] = text
     data["front_matter"] = {key: text for key in data["front_matter"]}
+    data["front_matter"]["purpose"] += EXTRA
     for block in data["body"]:
         block["text"] = text if block["type"] == "heading" else f"{block['text']} {text}\r\r{text}"
         for note in block.get("footnotes", []):
             note["text"] = f"{note['text']} {text}"
+    data["body"][0]["text"] += EXTRA
     services.papers.update(seed.PAPER_ID, data, base_version=paper.version, **who)
     return {"decision": decision.id, "indicator": added.id, "evidence": evidence.id}

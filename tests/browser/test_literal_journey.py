@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import Page, expect
 
-from hostile import plant
+from hostile import REWRITTEN, plant
 from sstc_docs import demo as seed
 from sstc_docs.services import open_services
 
@@ -81,12 +81,23 @@ def app(app_at, planted):
     return app_at(base, db)
 
 
-MADE = """() => ({
-    bold: [...document.querySelectorAll('strong, b')].filter(e => ['x', 'h'].includes(e.textContent.trim())).length,
-    maths: document.querySelectorAll('.katex, math').length,
-    colour: document.querySelectorAll('.stMarkdownColoredText, .stMarkdownColoredBackground').length,
-    images: [...document.images].filter(image => image.src.includes('/probe')).length,
-})"""
+MADE = r"""() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const all = selector => [...document.querySelectorAll(selector)];
+    const text = main.innerText;
+    return {
+        bold: all('strong, b').filter(e => ['x', 'h'].includes(e.textContent.trim())).length,
+        maths: all('.katex, math').length,
+        colour: all('.stMarkdownColoredText, .stMarkdownColoredBackground').length,
+        images: [...document.images].filter(image => image.src.includes('/probe')).length,
+        blocks: all('h1, h2, h3, h4, h5, h6, li, pre, code').filter(e => /hd1|li1|ol1|cd1/.test(e.textContent)).length,
+        shortcodes: main.querySelectorAll('[aria-label="home icon"], img[alt="Streamlit logo"]').length
+                    + (text.includes('\u{1F604}') ? 1 : 0),
+        links: all('a[href]').filter(a => /example\.com|mailto:/.test(a.href)).length,
+        arrows: text.includes('a \u2192 b') ? 1 : 0,
+    };
+}"""
+NOTHING = dict.fromkeys(("bold", "maths", "colour", "images", "blocks", "shortcodes", "links", "arrows"), 0)
 
 
 def literal(app, tab: Page, probe: Probe, name: str, *, typed: bool = True) -> None:
@@ -97,7 +108,14 @@ def literal(app, tab: Page, probe: Probe, name: str, *, typed: bool = True) -> N
         expect(tab.get_by_test_id("stMain").get_by_text(TYPED).filter(visible=True).first).to_be_visible()
     app.shot(tab, f"literal-{name}")
     made = tab.evaluate(MADE)
-    assert (made, probe.requests) == ({"bold": 0, "maths": 0, "colour": 0, "images": 0}, []), name
+    assert (made, probe.requests) == (NOTHING, []), name
+
+
+def reads(tab: Page, text: str) -> None:
+    """``text`` is on the page as typed: read from innerText, without the invisible word joiners
+    literal() puts inside shortcodes and addresses."""
+    shown = tab.get_by_test_id("stMain").evaluate("main => main.innerText.replaceAll('\\u2060', '')")
+    assert text in shown
 
 
 def test_overview_and_history(app, probe):
@@ -132,6 +150,8 @@ def test_papers_tabs_and_the_as_at_reader(app, probe, planted):
     tab.get_by_role("heading", name="Papers", exact=True).click()   # leaving the field sends the date
     expect(tab.get_by_role("heading", name=TYPED).first).to_be_visible()   # the title; a heading too
     literal(app, tab, probe, "papers-as-at")
+    for line in ("# hd1", "- li1", "1. ol1", "cd1", REWRITTEN):   # purpose and paragraph 1, as typed
+        reads(tab, line)
 
 
 def test_frameworks(app, probe):
@@ -163,6 +183,8 @@ def test_evidence(app, probe, planted):
     link = tab.get_by_role("link", name=f"{probe.address}?link")
     expect(link).to_have_attribute("href", f"{probe.address}?link")   # a link to follow, never fetched on view
     literal(app, tab, probe, "evidence")
+    for line in ("# hd1", "- li1", "1. ol1", "cd1", REWRITTEN):   # the notes, as typed
+        reads(tab, line)
     app.open_tab(tab, "Progress")
     app.choose(tab, "Indicator", planted[2]["indicator"])
     literal(app, tab, probe, "evidence-progress")
