@@ -48,7 +48,9 @@ _REWRITTEN = re.compile(
 
 def literal(text: Any) -> str:
     """Markdown that Streamlit displays as exactly ``text``: no emphasis, links, images, HTML,
-    LaTeX, colours or icons from what a user typed. Line breaks stay line breaks."""
+    LaTeX, colours or icons from what a user typed. Line breaks stay line breaks. Select box and
+    multiselect options are plain text already and need none of it. In a template, follow it with
+    markup or a space, never ":" — "…:ok" then ":" would read as the emoji shortcode :ok:."""
     lines = _LINE_BREAK.split(_REWRITTEN.sub(_WORD_JOINER, "" if text is None else str(text)))
     # Blanks around a line are dropped (HTML collapses them anyway): leading ones would make indented
     # code, and none may sit inside the ** or _ a caller wraps the text in.

@@ -172,7 +172,7 @@ def evidence_detail(services, choices: Choices, evidence_id: str) -> None:
             st.caption("Not linked to anything yet — link it on the “Link evidence” tab.")
         for link in links["indicators"]:
             name = _indicator_name(choices.indicators.get(link["id"], {"id": link["id"]}))
-            st.markdown(f"- Indicator {w.literal(name)}: contributes **{link['value']}**"
+            st.markdown(f"- Indicator {w.literal(name)} — contributes **{link['value']}**"
                         + (f" in {w.literal(link['period'])}" if link.get("period") else ""))
         for decision_id in links["decisions"]:
             st.markdown(f"- Decision {w.literal(choices.decision_name(decision_id))}")
