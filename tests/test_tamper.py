@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sstc_docs import demo as seed
-from sstc_docs.errors import PartialBackup, StoreError
+from sstc_docs.errors import StoreError
 from sstc_docs.services import open_services
 
 from test_cli import cli
