@@ -30,6 +30,7 @@ _MONTHS = {m.lower(): i for i, m in enumerate(
 _DATE_EN = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})$")
 _DATE_ZH = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 _ZH_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_HEADS = [label(key, lang) for key in ("office", "governing_body") for lang in LANGS]
 _NONE = {"none", "none.", "无", "无。", "n/a", "-", "—"}
 
 
@@ -154,11 +155,16 @@ def is_draft_decision(text: str) -> bool:
 
 
 def cover_cells(text: str) -> list[str]:
-    """A cover line split into what it holds: by tabs, and before "Date:"/"Original:" typed inline."""
+    """A cover line split into what it holds: by tabs, before "Date:"/"Original:" typed inline, and
+    after "International Labour Office"/"Governing Body" when a converter turned the tab into a space."""
     cells = []
     for cell in text.split("\t"):
         cells += [c for c in re.split(r"\s+(?=(?:Date|Original)\s*:|(?:日期|原文)\s*：)", cell) if c.strip()]
-    return [c.strip() for c in cells]
+    out = []
+    for cell in (c.strip() for c in cells):
+        head = next((w for w in _HEADS if cell.startswith(w) and len(cell) > len(w)), "")
+        out += [head, cell[len(head):].strip()] if head else [cell]
+    return out
 
 
 def text_language(text: str) -> str:

@@ -139,8 +139,12 @@ class _Reader:
             if tag == _P:
                 self.counter["p"] += 1
                 where = f"¶ {self.counter['p']}"
+                changes, links = len(self.changes), len(self.links)
                 para = self.reader.read(child, where)
-                self.items.append(_Item(f"{where} (“{snippet(para.text)}”)", para=para))
+                where = f"{where} (“{snippet(para.text)}”)"
+                for found in self.changes[changes:] + self.links[links:]:
+                    found.where = where
+                self.items.append(_Item(where, para=para))
             elif tag == _TBL:
                 self.counter["t"] += 1
                 number = self.counter["t"]
