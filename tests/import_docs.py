@@ -13,6 +13,7 @@ import io
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 import docx
@@ -173,6 +174,18 @@ def foreign_paper(language: str = "en", *, numbering: str = "word", with_extras:
         document.add_paragraph(part)
     out = io.BytesIO()
     document.save(out)
+    return out.getvalue()
+
+
+def rewrite(data: bytes, old: str, new: str, part: str = "word/document.xml") -> bytes:
+    """The package with ``old`` replaced by ``new`` in one part's XML (the rest copied as it is)."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == part:
+                content = content.replace(old.encode("utf-8"), new.encode("utf-8"))
+            target.writestr(info, content)
     return out.getvalue()
 
 

@@ -43,15 +43,15 @@ class Part:
 
     kind: str
     id: str
-    action: str                       # SAVE_ORDER = ("strategy", "paper", "decision", "indicator", "evidence")   # each after what it refers to
-NEW, NEW_VERSION, CONFLICT, UNCHANGED, MATCHED
+    action: str                       # NEW, NEW_VERSION, CONFLICT, UNCHANGED, MATCHED
     data: dict
     base_version: int | None = None   # the version it is saved on (None: created as version 1)
     note: str = ""
 
     @property
     def saves(self) -> bool:
-        return self.action in (NEW, NEW_VERSION)
+        """Saved by commit; a conflict is attempted on its base version, so the store refuses it."""
+        return self.action in (NEW, NEW_VERSION, CONFLICT)
 
     def describe(self) -> str:
         if self.action == NEW:
@@ -77,6 +77,11 @@ class ImportPreview:
     @property
     def can_commit(self) -> bool:
         return not self.problems
+
+    @property
+    def conflicts(self) -> list[Part]:
+        """Records that moved on since the file was exported: saving them raises ConflictError."""
+        return [p for p in self.parts if p.action == CONFLICT]
 
 
 @dataclass
@@ -107,7 +112,6 @@ class ImportService:
         preview.parts += framework
         preview.parts += self._decision_parts(result)
         preview.parts.append(self._evidence_part(preview, paper))
-        preview.problems += [p.describe() for p in preview.parts if p.action == CONFLICT]
         return preview
 
     def _latest(self, kind: str, record_id: str):
@@ -123,7 +127,7 @@ class ImportService:
         if latest is None:
             return Part(kind, record_id, NEW, data)
         if version is None:
-            return Part(kind, record_id, CONFLICT, data, latest.version,
+            return Part(kind, record_id, CONFLICT, data, None,
                         f"{kind} {record_id} already exists (version {latest.version}) and this file was not "
                         "exported from it; export it, edit that file and import it again")
         if latest.version != version:
@@ -169,8 +173,7 @@ class ImportService:
         parts = [Part("strategy", strategy_id, NEW, strategy, note="proposed from the framework tables")]
         for indicator in indicators:
             latest = self._latest("indicator", indicator["id"])
-            parts.append(Part("indicator", indicator["id"], CONFLICT if latest else NEW, indicator,
-                              latest.version if latest else None,
+            parts.append(Part("indicator", indicator["id"], CONFLICT if latest else NEW, indicator, None,
                               "an indicator with this id exists; name the strategy the tables belong to"
                               if latest else ""))
         return parts
@@ -207,7 +210,11 @@ class ImportService:
 
     # ---- saving ------------------------------------------------------------------------------------
     def commit(self, preview: ImportPreview, *, author: str, why: str, accepted_changes=None) -> ImportSaved:
-        """Save the plan in one unit of work; refuses (nothing written) what the preview could not save."""
+        """Save the plan in one unit of work; nothing is written when anything is refused.
+
+        A part in conflict is saved on the version the file was exported from, so the store raises
+        the ConflictError (naming who changed the record since) and the whole unit is dropped.
+        """
         if accepted_changes is not None and frozenset(accepted_changes) != preview.result.accepted_changes:
             preview = self.preview(preview.data, preview.name, symbol=preview.symbol,
                                    strategy_id=preview.strategy_id, accepted_changes=accepted_changes)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Callable
+from urllib.parse import unquote
 
 from ..oxml import qn
 from .formatting import Numbering, StyleInfo, StyleSheet, on
@@ -115,10 +116,10 @@ class ParagraphReader:
                 text = "".join(state.parts[start:])
                 target = self.hyperlinks.get(child.get(_RID, ""), "")
                 if target:
-                    if target not in text and text.strip():
-                        state.parts.append(f" ({target})")
-                    elif not text.strip():
+                    if not text.strip():
                         state.parts.append(target)
+                    elif unquote(target) not in unquote(text):
+                        state.parts.append(f" ({target})")
                     self.links.append(Link(target, "hyperlink", text.strip(), state.where))
             elif tag in _INSERTED or tag in _DELETED:
                 inserted = tag in _INSERTED
