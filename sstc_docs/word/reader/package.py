@@ -37,6 +37,15 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
                           remove_blank_text=False, remove_comments=True, remove_pis=True)
 
 
+def size_text(size: int) -> str:
+    """Bytes as people read them: 900 bytes, 12.3 KB, 50 MB."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB".replace(".0 ", " ")
+    return f"{size / 1048576:.1f} MB".replace(".0 ", " ")
+
+
 def refuse(name: str, found: str, wanted: str) -> ValidationError:
     """One refusal sentence: the file, what it is, what an importable file needs."""
     return ValidationError(f"{name}: {found}; {wanted}. Nothing was imported.", field="file")
@@ -79,8 +88,8 @@ class Package:
         if not isinstance(data, (bytes, bytearray)) or not data:
             raise refuse(name, "the file is empty", "choose the .docx file of the paper")
         if len(data) > max_bytes:
-            raise refuse(name, f"the file is {len(data) / 1048576:.1f} MB, over the upload limit of "
-                               f"{max_bytes / 1048576:g} MB (SSTC_MAX_UPLOAD_MB)",
+            raise refuse(name, f"the file is {size_text(len(data))}, over the upload limit of "
+                               f"{size_text(max_bytes)} (SSTC_MAX_UPLOAD_MB)",
                          "import a smaller file, e.g. without embedded images")
         if data[:8] == OLE2_SIGNATURE:
             raise refuse(name, "it is an OLE2 compound file (signature D0 CF 11 E0): an encrypted "
