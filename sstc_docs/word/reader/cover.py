@@ -101,16 +101,21 @@ def section(text: str) -> str | None:
     return None
 
 
-def after_label(text: str, key: str) -> str | None:
-    """The text after a label ("Date:", "原文：") at the start of ``text``, or None."""
+def labelled(text: str, key: str) -> tuple[str, str] | None:
+    """(language, the text after the label) when ``text`` starts with the label ("Date:", "原文：")."""
     stripped = text.strip()
     for lang in LANGS:
         word = label(key, lang).rstrip(":：").strip()
         if stripped.casefold().startswith(word.casefold()):
             rest = stripped[len(word):]
             if not rest or rest[0] in ":：" or rest[0].isspace():
-                return rest.lstrip(":：").strip()
+                return lang, rest.lstrip(":：").strip()
     return None
+
+
+def after_label(text: str, key: str) -> str | None:
+    found = labelled(text, key)
+    return found[1] if found else None
 
 
 def parse_date(text: str) -> str:
@@ -129,19 +134,20 @@ def parse_date(text: str) -> str:
 
 
 def language_code(name: str) -> str | None:
+    """'English' / '英文' → 'en': a language's name as printed in English or Chinese."""
     key = squash(name).rstrip(".。")
     for code, names in LANGUAGE_NAMES.items():
-        if key in (squash(n) for n in names.values()):
+        if key in (squash(names.get(lang, "")) for lang in LANGS):
             return code
     return None
 
 
 def front_label(text: str) -> tuple[str, str] | None:
-    """(front-matter key, the value written after the label on the same line) or None."""
+    """(front-matter key, the text after the label on the same line, as written) or None."""
     for key in FRONT_MATTER_KEYS:
         rest = after_label(text, "front." + key)
         if rest is not None:
-            return key, front_value(rest)
+            return key, rest
     return None
 
 

@@ -253,7 +253,7 @@ class _Classifier:
         self.found = {"symbol": "", "section": "", "session_dates": "", "agenda_item": 0, "action": "", "date": "",
                       "original_language": "", "language": "", "title": "", "body": [], "frameworks": [],
                       "front_matter": {k: "" for k in FRONT_MATTER_KEYS}, "decisions": [], "comment_places": {}}
-        self.zh_labels = 0
+        self.votes = {"en": 0, "zh": 0}     # which language the cover and front-matter labels are in
         self.numbered = 0
         self.heading = ""
         self.pending_front = ""
@@ -285,7 +285,9 @@ class _Classifier:
                     break
         self.found["decisions"] = self.decisions.points
         text = self.found["title"] + "".join(b.get("text", "") for b in self.found["body"][:5])
-        self.found["language"] = "zh" if self.zh_labels else _cover.text_language(text)
+        votes = self.votes
+        self.found["language"] = (max(votes, key=votes.get) if votes["en"] != votes["zh"]
+                                  else _cover.text_language(text))
         return self.found
 
     # ---- phases: each returns the phase the item belongs to (re-run there) or None when consumed --
@@ -313,10 +315,10 @@ class _Classifier:
 
     def _cover_cell(self, cell: str) -> bool:
         found = self.found
-        zh = bool(re.search(r"[\u4e00-\u9fff]", cell))
+        language = "zh" if re.search(r"[\u4e00-\u9fff]", cell) else "en"
         if _cover.squash(cell) in {_cover.squash(_cover.label(k, lang)) for k in ("office", "governing_body")
                                    for lang in _cover.LANGS}:
-            self.zh_labels += zh
+            self.votes[language] += 1
             return True
         symbol = _cover.find_symbol(cell)
         if symbol and len(cell.replace(" ", "")) <= len(symbol) + 2:
@@ -327,22 +329,24 @@ class _Classifier:
             value = parse(cell)
             if value:
                 found[key] = value
-                self.zh_labels += zh
+                self.votes[language] += 1
                 return True
         session = _cover.session(cell)
         if session:
             found["session_dates"] = session[1]
-            self.zh_labels += zh
             return True
-        date = _cover.after_label(cell, "date")
-        if date is not None:
+        dated = _cover.labelled(cell, "date")
+        if dated is not None:
+            self.votes[dated[0]] += 1
+            date = dated[1]
             found["date"] = _cover.parse_date(date)
             if date and not found["date"]:
                 self.unknown("cover", "a date that could not be read (write it as 16 November 2012)", date)
             return True
-        original = _cover.after_label(cell, "original")
+        original = _cover.labelled(cell, "original")
         if original is not None:
-            found["original_language"] = _cover.language_code(original) or ""
+            self.votes[original[0]] += 1
+            found["original_language"] = _cover.language_code(original[1]) or ""
             return True
         return False
 
@@ -353,8 +357,8 @@ class _Classifier:
         entry = _cover.front_label(text)
         if entry:
             key, value = entry
-            self.found["front_matter"][key] = value
-            self.pending_front = key if not value else ""
+            self.found["front_matter"][key] = _cover.front_value(value)
+            self.pending_front = key if not value else ""      # the value is on the next line
             return None
         if self.pending_front and not self._numbered(para, text)[0] and not _cover.is_draft_decision(text):
             self.found["front_matter"][self.pending_front] = _cover.front_value(
