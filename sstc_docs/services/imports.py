@@ -163,8 +163,9 @@ class ImportService:
         existing = self._latest("strategy", strategy_id)
         if existing is not None:
             return [Part("strategy", strategy_id, MATCHED, existing.data, existing.version,
-                         f"the framework tables are shown from the strategy on record (version {existing.version});"
-                         " the import does not change it")]
+                         "; ".join([f"the framework tables are printed from the strategy on record (version "
+                                    f"{existing.version}); the import does not change it"]
+                                   + self._differences(result, existing)))]
         decision_id = result.decisions[0]["id"]
         strategy, indicators = proposed_records(result.frameworks, strategy_id=strategy_id,
                                                 language=result.paper["language"], decision_id=decision_id,
@@ -177,6 +178,31 @@ class ImportService:
                               "an indicator with this id exists; name the strategy the tables belong to"
                               if latest else ""))
         return parts
+
+    def _differences(self, result: ImportResult, strategy) -> list[str]:
+        """What the file's tables print that the strategy on record does not (edits the import ignores)."""
+        notes = []
+        exported = result.provenance.get("sources", {}).get(f"strategy:{strategy.id}")
+        if exported is not None and exported != strategy.version:
+            notes.append(f"the file shows version {exported} of it")
+        outcomes = {o["number"]: o for o in strategy.data["outcomes"]}
+        for table in result.frameworks:
+            outcome = outcomes.get(table.outcome)
+            if outcome is None:
+                notes.append(f"outcome {table.outcome} is not in the strategy")
+                continue
+            if table.statement != outcome["statement"]:
+                notes.append(f"the statement of outcome {table.outcome} differs")
+            known = set()
+            for indicator_id in outcome["indicator_ids"]:
+                indicator = self._latest("indicator", indicator_id)
+                if indicator is not None:
+                    known.add(indicator.data["text"])
+                    known.update((r.get("new") or {}).get("text", "") for r in indicator.data["revisions"])
+            changed = [row.text for row in table.indicators if row.text not in known]
+            if changed:
+                notes.append(f"{len(changed)} indicator text(s) of outcome {table.outcome} differ from the record")
+        return notes
 
     def _decision_parts(self, result: ImportResult) -> list[Part]:
         versions = result.provenance.get("decisions", {})
