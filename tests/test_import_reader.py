@@ -185,3 +185,15 @@ def test_a_paper_converted_by_pandoc_is_read():
     assert renumbered(paper["body"]) == renumbered(bundle.paper["body"])
     assert [(d["text"], d["parts"]) for d in result.decisions] == [("The Governing Body:",
                                                                      ["approves the indicators", "requests a report"])]
+
+
+def test_a_text_box_is_reported_with_the_words_inside_it():
+    box = ('<w:r><w:pict xmlns:v="urn:schemas-microsoft-com:vml"><v:shape><v:textbox><w:txbxContent><w:p><w:r>'
+           '<w:t>Box text the paper does not keep</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>'
+           '</w:p><w:p><w:pPr><w:pStyle w:val="Heading1"/>')
+    data = rewrite(export_docx(demo_bundle()), '</w:p><w:p><w:pPr><w:pStyle w:val="Heading1"/>', box)
+    result = read_paper(data, name="box.docx")
+    [piece] = result.unrecognised
+    assert (piece.what, piece.text) == ("a picture or text box", "Box text the paper does not keep")
+    assert piece.where.startswith("¶ 19 (“成果 1 和成果 2 的行文")
+    assert renumbered(result.paper["body"]) == renumbered(demo.PAPER["body"])

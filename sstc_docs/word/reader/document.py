@@ -167,8 +167,10 @@ class _Reader:
             if key in keyed:
                 kind, nid = keyed[key]
                 note_text, unknown = self.notes[kind].get(nid, ("", []))
-                for what in unknown:
-                    self.unrecognised.append(Piece(f"{kind} {key} of {where}", what))
+                for what, inside in unknown:
+                    self.unrecognised.append(Piece(f"{kind} {key} of {where}", what, inside))
+                if kind == "endnote":
+                    self.unrecognised.append(Piece(where, f"endnote {key}, kept as a footnote", note_text))
                 if not note_text:
                     self.unrecognised.append(Piece(where, f"{kind} {key} is empty or missing from the notes part"))
                 out.append({"key": key, "text": note_text or "(empty note)"})
@@ -269,8 +271,8 @@ class _Classifier:
         for i, item in enumerate(items):
             paras = [item.para] if item.para else [p for row in item.rows for cell in row for p in cell]
             for para in paras:
-                for what in para.unknown:
-                    self.unknown(item.where, what)
+                for what, inside in para.unknown:
+                    self.unknown(item.where, what, inside)
                 for cid in para.comment_ids:
                     self.found["comment_places"].setdefault(cid, item.where)
             if item.para is not None and not item.para.text.strip():

@@ -14,13 +14,13 @@ from .result import Comment
 _P = qn("w:p")
 
 
-def _text(reader: ParagraphReader, element, where: str) -> tuple[str, list[str]]:
+def _text(reader: ParagraphReader, element, where: str) -> tuple[str, list[tuple[str, str]]]:
     paras = [reader.read(p, where) for p in element.iter(_P)]
     unknown = [u for para in paras for u in para.unknown]
     return "\n".join(para.text.strip() for para in paras if para.text.strip()), unknown
 
 
-def read_notes(root, reader: ParagraphReader, kind: str) -> dict[str, tuple[str, list[str]]]:
+def read_notes(root, reader: ParagraphReader, kind: str) -> dict[str, tuple[str, list[tuple[str, str]]]]:
     """note id → (text, unrecognised pieces) for one footnotes or endnotes part."""
     notes = {}
     if root is None:

@@ -58,7 +58,7 @@ class Para:
     comment_ids: list[str] = field(default_factory=list)
     mark_inserted: bool = False       # the paragraph mark is a tracked insertion
     had_text: bool = False            # some text, before tracked changes were applied
-    unknown: list[str] = field(default_factory=list)
+    unknown: list[tuple[str, str]] = field(default_factory=list)   # (what, the text inside it)
 
     @property
     def style_name(self) -> str:
@@ -134,9 +134,9 @@ class ParagraphReader:
                 self._content(child, state, included)
             elif tag in _UNREPRESENTABLE:
                 if _UNREPRESENTABLE[tag]:
-                    state.unknown.append(_UNREPRESENTABLE[tag])
+                    state.unknown.append((_UNREPRESENTABLE[tag], _inner_text(child)))
             else:
-                state.unknown.append(f"an element Word calls {child.tag.rsplit('}', 1)[-1]}")
+                state.unknown.append((f"an element Word calls {child.tag.rsplit('}', 1)[-1]}", _inner_text(child)))
 
     def _change(self, node, state: "_State", inserted: bool) -> str:
         """Record a tracked change (each node is met once per read) under an id unique in the file."""
@@ -201,9 +201,14 @@ class ParagraphReader:
                     state.comments.append(cid)
             elif tag in _UNREPRESENTABLE:
                 if _UNREPRESENTABLE[tag]:
-                    state.unknown.append(_UNREPRESENTABLE[tag])
+                    state.unknown.append((_UNREPRESENTABLE[tag], _inner_text(child)))
             elif isinstance(tag, str):
-                state.unknown.append(f"an element Word calls {tag.rsplit('}', 1)[-1]}")
+                state.unknown.append((f"an element Word calls {tag.rsplit('}', 1)[-1]}", _inner_text(child)))
+
+
+def _inner_text(node) -> str:
+    """The words inside something that cannot be kept as text (a text box, a WordArt), for the review."""
+    return " ".join("".join(t.text or "" for t in node.iter(_T)).split())[:300]
 
 
 class _State:
@@ -215,7 +220,7 @@ class _State:
         self.parts: list[str] = []
         self.notes: list[tuple[str, str]] = []
         self.comments: list[str] = []
-        self.unknown: list[str] = []
+        self.unknown: list[tuple[str, str]] = []
         self.bold: bool | None = None
         self.size: int | None = None
         self.visible = False
