@@ -146,10 +146,6 @@ class Package:
     def has(self, part: str) -> bool:
         return part in self._infos
 
-    @property
-    def part_names(self) -> list[str]:
-        return list(self._infos)
-
     def read(self, part: str) -> bytes:
         """A part's bytes, inflated in chunks and counted against the limits as they arrive."""
         info = self._infos[part]

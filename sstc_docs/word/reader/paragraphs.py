@@ -54,10 +54,7 @@ class Para:
     outline: int | None               # heading level from the style or the paragraph (0 = top)
     all_bold: bool                    # every visible character bold (direct or by style)
     size: int | None                  # the smallest type size of its visible text (half-points)
-    notes: list[tuple[str, str]] = field(default_factory=list)   # (kind, id) in order
     comment_ids: list[str] = field(default_factory=list)
-    mark_inserted: bool = False       # the paragraph mark is a tracked insertion
-    had_text: bool = False            # some text, before tracked changes were applied
     unknown: list[tuple[str, str]] = field(default_factory=list)   # (what, the text inside it)
 
     @property
@@ -79,7 +76,7 @@ class ParagraphReader:
     def read(self, p, where: str) -> Para:
         ppr = p.find(_PPR)
         style_id = ""
-        num, outline, mark_inserted = None, None, False
+        num, outline = None, None
         if ppr is not None:
             ps = ppr.find(_PSTYLE)
             style_id = ps.get(_VAL, "") if ps is not None else ""
@@ -91,15 +88,13 @@ class ParagraphReader:
             level = ppr.find(_OUTLINE)
             if level is not None and (level.get(_VAL) or "").isdigit() and int(level.get(_VAL)) < 9:
                 outline = int(level.get(_VAL))
-            mark = ppr.find(_RPR)
-            mark_inserted = mark is not None and mark.find(qn("w:ins")) is not None
         style = self.styles.info(style_id or self.styles.default_paragraph)
         num = num or style.num
         state = _State(style, where)
         self._content(p, state, True)
         para = Para("".join(state.parts), style, self.numbering.format(*num) if num else "",
                     outline if outline is not None else style.outline, state.bold is not False and state.visible,
-                    state.size, state.notes, state.comments, mark_inserted, state.had_text, state.unknown)
+                    state.size, state.comments, state.unknown)
         return para
 
     # ---- the walk ------------------------------------------------------------------------------
@@ -170,8 +165,6 @@ class ParagraphReader:
             tag = child.tag
             if tag == _T or tag == _DELTEXT:
                 text = child.text or ""
-                if text:
-                    state.had_text = True
                 if included and text:
                     state.parts.append(text)
                     if text.strip():
@@ -192,7 +185,6 @@ class ParagraphReader:
                 state.parts.append("\u2011")
             elif tag in _NOTE_REFS:
                 kind, note_id = _NOTE_REFS[tag], child.get(_ID, "")
-                state.notes.append((kind, note_id))
                 if self.note_marker:
                     state.parts.append(self.note_marker(kind, note_id))
             elif tag in _COMMENT_ANCHORS:
@@ -212,16 +204,13 @@ def _inner_text(node) -> str:
 
 
 class _State:
-    __slots__ = ("style", "where", "parts", "notes", "comments", "unknown", "bold", "size", "visible",
-                 "had_text")
+    __slots__ = ("style", "where", "parts", "notes", "comments", "unknown", "bold", "size", "visible")
 
     def __init__(self, style: StyleInfo, where: str):
         self.style, self.where = style, where
         self.parts: list[str] = []
-        self.notes: list[tuple[str, str]] = []
         self.comments: list[str] = []
         self.unknown: list[tuple[str, str]] = []
         self.bold: bool | None = None
         self.size: int | None = None
         self.visible = False
-        self.had_text = False
