@@ -162,14 +162,16 @@ def is_draft_decision(text: str) -> bool:
 
 def cover_cells(text: str) -> list[str]:
     """A cover line split into what it holds: by tabs, before "Date:"/"Original:" typed inline, and
-    after "International Labour Office"/"Governing Body" when a converter turned the tab into a space."""
+    after "International Labour Office"/"Governing Body" when a converter turned the tab into a space, and
+    around the symbol wherever it is typed."""
     cells = []
     for cell in text.split("\t"):
         cells += [c for c in re.split(r"\s+(?=(?:Date|Original)\s*:|(?:日期|原文)\s*：)", cell) if c.strip()]
     out = []
     for cell in (c.strip() for c in cells):
         head = next((w for w in _HEADS if cell.startswith(w) and len(cell) > len(w)), "")
-        out += [head, cell[len(head):].strip()] if head else [cell]
+        for piece in [head, cell[len(head):]] if head else [cell]:
+            out += [p.strip() for p in SYMBOL.split(piece) if p.strip()] + SYMBOL.findall(piece)
     return out
 
 
