@@ -100,7 +100,9 @@ def save_with_file_size_limit(db: str, limit: int, size: int) -> str:
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
     store = Store(db)
     try:
-        store.save("paper", "big", {"text": "y" * size}, author="child", why="too big", base_version=1)
+        # several texts, each within the text limit, together far past the file-size limit
+        texts = {f"part{n}": "y" * min(size, 100_000) for n in range(max(1, size // 100_000))}
+        store.save("paper", "big", texts, author="child", why="too big", base_version=1)
     except StoreError as error:
         return f"StoreError: {error}"
     return "saved"
@@ -132,7 +134,7 @@ def test_shard_write_cut_off_by_full_disk_leaves_previous_state(tmp_path):
     assert [p.name for p in shard.parent.iterdir()] == [shard.name]  # the temporary file was removed
     with Store(db) as store:
         assert [v.to_json() for v in store.history("paper", "big")] == [first.to_json()]
-        assert [c["version"] for c in store.changes()] == [1]  # the journal line of the failed save is ignored
+        assert [c["version"] for c in store.changes()] == [1]  # the failed save left no line
         second = store.save("paper", "big", {"text": "z"}, author="ana", why="after disk freed", base_version=1)
         assert second.version == 2
         assert [(c["version"], c["why"]) for c in store.changes()] == [(2, "after disk freed"), (1, "create")]
@@ -142,17 +144,20 @@ def test_journal_append_cut_off_by_full_disk_writes_nothing_and_later_lines_are_
     db = tmp_path / "db"
     with Store(db) as store:
         store.save("paper", "big", {"text": "small"}, author="ana", why="create", base_version=None)
+        for n in range(20):  # a journal far longer than the shard, so the limit cuts the journal
+            store.save("decision", f"D{n}", {"text": "d"}, author="ana", why="more lines", base_version=None)
     shard = _shard_of(db, "big")
     before = shard.read_bytes()
     journal = db / "changes.jsonl"
     outcome = _run_child(db, limit=journal.stat().st_size + 10, size=10)
-    assert outcome.startswith("StoreError") and "changes.jsonl" in outcome
+    assert outcome.startswith("StoreError") and "changes.jsonl" in outcome and "Nothing was saved" in outcome
     assert shard.read_bytes() == before
-    assert not journal.read_bytes().endswith(b"\n")  # a torn line was left behind
+    assert journal.read_bytes().endswith(b"\n")  # the torn line was cut back
+    assert not (db / "commit.json").exists() and not list(shard.parent.glob(".*.tmp"))
     with Store(db) as store:
         assert [v.version for v in store.history("paper", "big")] == [1]
         store.save("paper", "big", {"text": "again"}, author="ana", why="retry", base_version=1)
-        assert [(c["version"], c["why"]) for c in store.changes()] == [(2, "retry"), (1, "create")]
+        assert [(c["version"], c["why"]) for c in store.changes(kind="paper")] == [(2, "retry"), (1, "create")]
     lines = journal.read_bytes().split(b"\n")
     assert json.loads(lines[-2])["why"] == "retry"
     assert os.path.getsize(journal) > 0

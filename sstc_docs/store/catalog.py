@@ -19,7 +19,7 @@ from .atomic import Signature
 from .index import Head, KindIndex, Summarize, collector_paused
 from .storage import JSONFile
 
-CATALOG_FORMAT = 2
+CATALOG_FORMAT = 3
 
 
 def summarizer_fingerprint(summarize: Summarize | None) -> str:
@@ -88,10 +88,10 @@ class Catalog:
             for number, entry in content["shards"].items():
                 heads = []
                 for row in entry["heads"]:
-                    summary = row[7]
-                    row[7] = dict(zip(keys, summary)) if isinstance(summary, list) else dict(summary)
                     if len(row) != len(Head._fields):
                         return False
+                    summary = row[-1]
+                    row[-1] = dict(zip(keys, summary)) if isinstance(summary, list) else dict(summary)
                     heads.append(make(Head, row))
                 shards.append((int(number), Signature(*entry["signature"]), heads))
         except (TypeError, ValueError, KeyError, IndexError):
@@ -111,7 +111,7 @@ class Catalog:
                 if keys is None:
                     keys = list(head.summary)
                 summary = list(head.summary.values()) if list(head.summary) == keys else head.summary
-                rows.append([*head[:7], summary])
+                rows.append([*head[:-1], summary])
             shards[str(number)] = {"signature": list(signature), "heads": rows}
         self.file.save({"format": CATALOG_FORMAT, "kind": self.kind, "shard_count": self.shard_count,
                         "summarizer": self.fingerprint, "summary_keys": keys or [], "shards": shards})

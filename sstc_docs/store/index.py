@@ -44,12 +44,15 @@ class Head(NamedTuple):
     recorded_at: str
     why: str
     effective_from: str
+    seq: int
+    hash: str
     summary: dict
 
     @classmethod
     def of(cls, document: dict, summary: dict) -> "Head":
         return cls(document["id"], document["version"], document["deleted"], document["author"],
-                   document["recorded_at"], document["why"], document["effective_from"], summary)
+                   document["recorded_at"], document["why"], document["effective_from"],
+                   document.get("seq", 0), document.get("hash", ""), summary)
 
     def as_dict(self) -> dict:
         """The listing row; a fresh dict each time so callers cannot alter the index."""

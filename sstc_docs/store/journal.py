@@ -1,20 +1,22 @@
-"""The audit trail: an append-only JSON-lines file of version metadata, one line per version.
+"""The audit trail and the chain: an append-only JSON-lines file, one line per version, in ``seq`` order.
 
 Why a journal rather than deriving ``changes()`` from the shards: "the last 200 changes by
 anyone" would otherwise mean reading every shard (hundreds of MB at the design point), or
-keeping every version's metadata in memory. Appending one line is cheap and reading the file
-backwards gives the newest changes first at once.
+keeping every version's metadata in memory. Reading the file backwards gives the newest first.
 
-Why the line is written *before* the shard: a crash between the two then leaves a line for a
-version that was never stored (a "phantom"), which readers can recognise and skip (the record's
-latest stored version is lower, or a later line for the same version supersedes it), whereas
-the other order would leave a stored version missing from the audit trail with no trace.
-A line torn by a crash or a full disk is unreadable JSON and is skipped; the next append starts
-on a fresh line so a torn line never swallows a good one.
+Why a chain: each line carries ``chain`` = SHA-256 of the previous line's chain and this
+version's hash, so the journal as a whole commits to every version ever recorded, in order.
+Removing a version or a whole record from the shards leaves its line (and the chain) pointing at
+it; removing the line breaks the chain at the next one. ``verify`` checks both directions.
+
+Lines are written only inside a commit (commit.py): at a known offset, all of a unit's lines in
+one write, redone from the commit record after a crash. So every line stands for a stored
+version; none is a leftover to be skipped.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -34,28 +36,65 @@ class ChangeJournal:
         self._authors: set[str] = set()
         self._authors_read: tuple[int, int] = (0, 0)  # (inode, bytes read)
 
-    def append(self, entries: Iterable[dict]) -> None:
-        """Append entries durably (one write, one fsync). Call with the database's write lock held."""
-        payload = b"".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
-                           for e in entries)
-        if not payload:
-            return
+    def size(self) -> int:
+        try:
+            return self.path.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def end(self) -> int:
+        """Where the next line goes: after the last complete line (a torn tail is cut off)."""
+        try:
+            handle = open(self.path, "rb")
+        except FileNotFoundError:
+            return 0
+        with handle:
+            position = handle.seek(0, os.SEEK_END)
+            while position > 0:
+                step = min(BLOCK, position)
+                handle.seek(position - step)
+                newline = handle.read(step).rfind(b"\n")
+                if newline >= 0:
+                    return position - step + newline + 1
+                position -= step
+            return 0
+
+    def last(self) -> dict | None:
+        """The newest readable line (the chain continues from it), or None for an empty journal."""
+        return next(self.newest_first(), None)
+
+    def write_at(self, offset: int, payload: bytes) -> None:
+        """Make the file end with ``payload`` at ``offset``: what a commit (or its redo) writes.
+
+        Idempotent: already there, nothing is written; a torn or longer tail is cut back first.
+        Call with the database's write lock held."""
         ensure_folder(self.path.parent)
         created = not self.path.exists()
         try:
             with open(self.path, "ab+") as handle:
-                if handle.tell() > 0:
-                    handle.seek(-1, os.SEEK_END)
-                    if handle.read(1) != b"\n":
-                        payload = b"\n" + payload  # the previous append was torn: start afresh
+                handle.seek(offset)
+                if handle.read(len(payload) + 1) == payload:
+                    return
+                handle.truncate(offset)
+                handle.seek(offset)
                 handle.write(payload)
                 handle.flush()
                 os.fsync(handle.fileno())
         except OSError as error:
-            raise StoreError(f"Could not write {self.path}: {error.strerror or error}. Nothing was saved; "
-                             "free some disk space and try again.") from error
+            raise StoreError(f"Could not write {self.path}: {error.strerror or error}. The change is "
+                             "recorded and completes when the database is next opened with enough free "
+                             "disk space.") from error
         if created:
             fsync_folder(self.path.parent)
+
+    def cut_at(self, offset: int) -> None:
+        """Undo a write at ``offset`` that failed (cutting a file back needs no free space)."""
+        try:
+            with open(self.path, "r+b") as handle:
+                handle.truncate(offset)
+                os.fsync(handle.fileno())
+        except OSError:
+            pass
 
     def newest_first(self) -> Iterator[dict]:
         """Every readable entry, last written first; torn or damaged lines are skipped."""
@@ -101,6 +140,15 @@ class ChangeJournal:
                 self._authors.add(entry["author"])
         self._authors_read = (inode, offset + complete)
         return set(self._authors)
+
+
+def chain_link(previous_chain: str, version_hash: str) -> str:
+    """The journal's running hash: each line commits to every line before it."""
+    return hashlib.sha256(f"{previous_chain}:{version_hash}".encode()).hexdigest()
+
+
+def encode_lines(entries: Iterable[dict]) -> bytes:
+    return b"".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")).encode() + b"\n" for e in entries)
 
 
 def _parse(line: bytes) -> dict | None:

@@ -6,8 +6,8 @@ Split by a stable hash of the id into enough files that each stays around 100 KB
 one small file and a read parses one small file, whatever the size of the archive.
 
 Layout: ``<db>/shards/<kind>.<count>/<nnnn>.json``. The shard count is part of the folder name so
-that a database describes itself: changing ``SHARD_COUNTS`` later never strands existing records
-(the folder already on disk wins).
+that a database describes itself: changing a kind's shard count later (it is declared with the kind,
+domain/records.py) never strands existing records (the folder already on disk wins).
 """
 
 from __future__ import annotations
@@ -16,18 +16,17 @@ import hashlib
 import os
 import re
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 
 from tinydb import TinyDB, where
-from tinydb.table import Document
 
 from ..errors import StoreError
 from .atomic import Signature
-from .storage import ShardStorage
+from .commit import stage_file
+from .storage import ShardStorage, encode_json
 
-#: Sized for the design point so a shard holds roughly 100 KB: 100,000 evidence records and
-#: 50,000 paper versions over 1,024 files each; the small kinds need far fewer.
-SHARD_COUNTS = {"evidence": 1024, "paper": 1024, "decision": 256, "indicator": 64, "strategy": 16}
+#: For a kind whose count is not given (the store serves any kind the services declare).
 DEFAULT_SHARD_COUNT = 64
 SHARD_FILE = re.compile(r"^(\d{4})\.json$")
 
@@ -41,8 +40,9 @@ def shard_number(record_id: str, count: int) -> int:
 class ShardLayout:
     """Maps a kind and record id to a shard file, and lists a kind's shard files with signatures."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, counts: dict[str, int] | None = None):
         self.root = Path(root)
+        self._wanted = dict(counts or {})
         self._counts: dict[str, int] = {}
 
     def count(self, kind: str) -> int:
@@ -51,7 +51,7 @@ class ShardLayout:
             if len(found) > 1:
                 raise StoreError(f"{self.root} holds several shard folders for '{kind}' "
                                  f"({', '.join(f'{kind}.{n}' for n in found)}); keep only one.")
-            self._counts[kind] = found[0] if found else SHARD_COUNTS.get(kind, DEFAULT_SHARD_COUNT)
+            self._counts[kind] = found[0] if found else self._wanted.get(kind, DEFAULT_SHARD_COUNT)
         return self._counts[kind]
 
     def kinds(self) -> list[str]:
@@ -95,7 +95,8 @@ class ShardLayout:
 
 
 class Shard:
-    """One TinyDB file of version documents. ``append`` is the only way a shard ever changes."""
+    """One TinyDB file of version documents. ``stage`` (then a commit) is the only way a shard
+    ever changes; TinyDB reads and queries it."""
 
     TABLE = "versions"
 
@@ -118,28 +119,45 @@ class Shard:
         """One record's version documents, oldest first."""
         return sorted(self._table.search(where("id") == record_id), key=lambda d: d["version"])
 
-    def append(self, documents: list[dict]) -> Signature:
-        """Add new version documents in one atomic rewrite of the file; returns its new signature.
-
-        Refuses (and writes nothing) if any (id, version) is already present, so even a bug
-        higher up cannot overwrite a stored version. Document ids are explicit because TinyDB
-        caches its next id, which another process's insert would make stale.
-        """
-        existing = self._table.all()
-        taken = {(d["id"], d["version"]) for d in existing}
+    def stage(self, documents: list[dict]) -> "StagedShard":
+        """The shard's next content, with ``documents`` added, written beside the file (commit.py
+        puts it in place). Refuses (and writes nothing) if any (id, version) is already present,
+        so even a bug higher up cannot overwrite a stored version."""
+        current = self._db.storage.read() or {}
+        table = dict(current.get(self.TABLE, {}))
+        taken = {(d["id"], d["version"]) for d in table.values()}
         for document in documents:
             key = (document["id"], document["version"])
             if key in taken:
                 raise StoreError(f"{self.path} already holds version {key[1]} of {key[0]}; versions are "
                                  "never overwritten.")
             taken.add(key)
-        first = max((d.doc_id for d in existing), default=0) + 1
-        self._table.insert_multiple(Document(doc, doc_id=first + i) for i, doc in enumerate(documents))
-        assert self.signature is not None
-        return self.signature
+        first = max((int(k) for k in table), default=0) + 1
+        for offset, document in enumerate(documents):
+            table[str(first + offset)] = document
+        content = {**current, self.TABLE: table}
+        temp, signature = stage_file(self.path, encode_json(content))
+        return StagedShard(self, temp, signature, content)
 
     def close(self) -> None:
         self._db.close()
+
+
+@dataclass
+class StagedShard:
+    shard: Shard
+    temp: Path
+    signature: Signature
+    content: dict
+
+    def published(self) -> None:
+        """The staged file is now the shard: serve reads from what was written, unread."""
+        self.shard._db.storage.adopt(self.signature, self.content)
+
+
+def shard_content(documents: list[dict]) -> bytes:
+    """A whole shard file holding ``documents`` (for a restore, which writes shards afresh)."""
+    return encode_json({Shard.TABLE: {str(i + 1): d for i, d in enumerate(documents)}})
 
 
 class ShardCache:

@@ -86,6 +86,10 @@ class JSONFile:
         """Drop the cached content (for large files read once, such as a catalog)."""
         self.signature, self._content = None, None
 
+    def adopt(self, signature: Signature, content: Any) -> None:
+        """Remember ``content`` as the file's, after it was put in place by a commit (commit.py)."""
+        self.signature, self._content = signature, content
+
     def save(self, content: Any) -> Signature:
         """Replace the file with ``content`` (all or nothing) and remember it as the cached copy."""
         self.signature = atomic_write_bytes(self.path, encode_json(content))

@@ -4,8 +4,10 @@ What lives where under the database folder (see each module for why):
 
     shards/<kind>.<count>/<nnnn>.json   TinyDB files holding every version (shards.py) - the truth
     catalog/<kind>.json                 heads index saved for fast cold opens (catalog.py) - a cache
-    changes.jsonl                       audit trail of version metadata (journal.py)
+    changes.jsonl                       audit trail and hash chain, in seq order (journal.py)
     blobs/ab/cdef…                      attachments by SHA-256 (blobs.py)
+    commit.json                         only while a unit of work is being put in place (commit.py)
+    restore.partial/                    only while a restore is being built
     .lock                               cross-process write lock (locks.py)
 
 The store knows nothing of papers or decisions: it stores JSON objects under a kind and an id,
@@ -19,20 +21,23 @@ import os
 import shutil
 import weakref
 from collections import defaultdict
+from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator
+from typing import IO, Any, Iterator
 
-from ..errors import ConflictError, NotFound, StoreError, ValidationError
-from .atomic import ensure_folder
+from ..errors import NotFound, StoreError, ValidationError
+from .atomic import atomic_write_bytes, ensure_folder, remove_stale_temporaries
 from .backup import read_backup, write_backup
+from .base import StoreBase, Summarize, Validate
 from .blobs import BlobStore
 from .catalog import Catalog
-from .index import Head, KindIndex, Summarize, collector_paused
-from .journal import ChangeJournal
+from .commit import CommitRecord, discard
+from .index import Head, KindIndex, collector_paused
+from .journal import ChangeJournal, chain_link, encode_lines
 from .locks import StoreLock
-from .shards import Shard, ShardCache, ShardLayout
-from .versions import (META_FIELDS, Version, check_base_version, check_data, check_date, check_kind,
-                       check_record_id, check_text, json_copy, later_timestamp, now_timestamp)
+from .shards import Shard, ShardCache, ShardLayout, shard_content
+from .unit import UnitOfWork
+from .versions import META_FIELDS, Version, check_date, check_kind, check_record_id, now_timestamp
 
 _OPEN_STORES: "weakref.WeakSet[Store]" = weakref.WeakSet()
 
@@ -51,14 +56,17 @@ def _is_possible_id(record_id: Any) -> bool:
     return True
 
 
-class Store:
-    """Every save appends an immutable version; nothing rewrites or removes one.
+class Store(StoreBase):
+    """The embedded engine: every save appends an immutable version; nothing rewrites or removes one.
 
     Thread-safe (one lock per Store) and process-safe (writes hold ``<db>/.lock``; before any read
     the files involved are checked with ``stat`` and re-read only if another process changed them).
     """
 
-    def __init__(self, path: str | Path, *, summarize: Callable[[str, dict], dict] | None = None):
+    def __init__(self, path: str | Path, *, summarize: Summarize | None = None, validate: Validate | None = None,
+                 shard_counts: dict[str, int] | None = None):
+        """``summarize`` and ``validate`` are the kinds' hooks (base.py); ``shard_counts`` how many
+        files each kind is spread over in a new database."""
         self.path = Path(path).expanduser()
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"{self.path} is a file, not a database folder; point SSTC_DB at a folder.")
@@ -68,12 +76,17 @@ class Store:
             raise StoreError(f"Cannot create the database folder {self.path}: {error.strerror}.") from None
         self._summarize_hook = summarize
         self._summarize: Summarize = summarize or _no_summary
+        self._validate = validate
         self._lock = StoreLock(self.path)
-        self._layout = ShardLayout(self.path / "shards")
+        self._shard_counts = dict(shard_counts or {})
+        self._layout = ShardLayout(self.path / "shards", self._shard_counts)
         self._shards = ShardCache(self._layout)
         self._journal = ChangeJournal(self.path / "changes.jsonl")
         self._blobs = BlobStore(self.path / "blobs")
         self._indexes: dict[str, KindIndex] = {}
+        self._commit_record = CommitRecord(self.path, self._journal)
+        self._active: UnitOfWork | None = None  # only its own thread gets past the lock while set
+        self._swept = False
         self._closed = False
         _OPEN_STORES.add(self)
 
@@ -87,88 +100,89 @@ class Store:
         self.close()
 
     # -- writing -----------------------------------------------------------------------------
-    def save(self, kind: str, record_id: str, data: dict, *, author: str, why: str,
-             base_version: int | None, effective_from: str | None = None) -> Version:
-        """Append a new version of a record and return it.
-
-        ``base_version`` is the version the caller loaded (None to create). If someone saved in
-        between, ConflictError carries their version and the attempted data; nothing is written.
-        Saving onto a tombstone (base = its number, or None) brings the record back.
-        """
-        kind, record_id = check_kind(kind), check_record_id(record_id)
-        author, why = check_text(author, "author"), check_text(why, "why")
-        base_version = check_base_version(base_version)
-        effective = check_date(effective_from, "effective_from") if effective_from is not None else None
-        record = check_data(data)
+    @contextmanager
+    def unit(self) -> Iterator[UnitOfWork]:
         with self._lock.writing():
             self._check_open()
-            number, shard, documents = self._fresh_versions(kind, record_id)
-            latest = documents[-1] if documents else None
-            if base_version is None:
-                if latest is not None and not latest["deleted"]:
-                    raise ConflictError(kind, record_id, None, Version.from_document(latest), record)
-            elif latest is None:
-                raise NotFound(f"There is no {kind} '{record_id}' to save version {base_version} on; "
-                               "create it with base_version=None.")
-            elif base_version != latest["version"]:
-                raise ConflictError(kind, record_id, base_version, Version.from_document(latest), record)
-            return self._append(kind, record_id, number, shard, latest, record, author=author, why=why,
-                                based_on=base_version, effective_from=effective, deleted=False)
+            if self._active is not None:
+                yield self._active  # joins the unit already open: one commit for both
+                return
+            self._finish_pending()
+            if not self._swept:  # what killed writers left, once per process, after any redo above
+                remove_stale_temporaries(self.path)
+                self._swept = True
+            last = self._journal.last() or {}
+            unit = UnitOfWork(self._stored_versions, int(last.get("seq") or 0) + 1)
+            self._active = unit
+            try:
+                yield unit
+                if unit.documents:
+                    self._commit(unit.documents, str(last.get("chain") or ""))
+            finally:
+                self._active = None
 
-    def delete(self, kind: str, record_id: str, *, author: str, why: str, base_version: int,
-               effective_from: str | None = None) -> Version:
-        """Append a tombstone: the record disappears from listings, its history stays readable."""
-        kind, record_id = check_kind(kind), check_record_id(record_id)
-        author, why = check_text(author, "author"), check_text(why, "why")
-        base_version = check_base_version(base_version)
-        effective = check_date(effective_from, "effective_from") if effective_from is not None else None
-        with self._lock.writing():
-            self._check_open()
-            number, shard, documents = self._fresh_versions(kind, record_id)
-            if not documents:
-                raise NotFound(f"There is no {kind} '{record_id}' to delete.")
-            latest = documents[-1]
-            if base_version != latest["version"]:
-                raise ConflictError(kind, record_id, base_version, Version.from_document(latest), {})
-            if latest["deleted"]:
-                raise NotFound(f"{kind} {record_id} was already deleted in version {latest['version']}.")
-            return self._append(kind, record_id, number, shard, latest, json_copy(latest["data"]), author=author,
-                                why=why, based_on=base_version, effective_from=effective, deleted=True)
+    def _commit(self, documents: list[dict], chain: str) -> None:
+        """The one write path: stage every shard the unit touches, commit, put them in place."""
+        by_shard: dict[tuple[str, int], list[dict]] = defaultdict(list)
+        for document in documents:
+            by_shard[(document["kind"], self._layout.number(document["kind"], document["id"]))].append(document)
+        # Summaries are made before anything is written: a hook that fails writes nothing.
+        summaries = {id(d): self._indexes[d["kind"]].summary_of(d["data"])
+                     for d in documents if d["kind"] in self._indexes}
+        staged = []
+        try:
+            for (kind, number), group in by_shard.items():
+                staged.append((kind, number, group, self._shards.get(kind, number).stage(group)))
+        except BaseException:
+            discard([shard.temp for *_, shard in staged])
+            raise
+        lines = []
+        for document in documents:
+            chain = chain_link(chain, document["hash"])
+            lines.append({**{name: document[name] for name in META_FIELDS}, "chain": chain})
+        self._commit_record.commit([(shard.temp, shard.shard.path) for *_, shard in staged],
+                                   self._journal.end(), encode_lines(lines))
+        for kind, number, group, shard in staged:
+            shard.published()
+            index = self._indexes.get(kind)
+            if index is not None:
+                for document in group:
+                    index.absorb_version(number, Head.of(document, summaries[id(document)]), shard.signature)
+        for kind in {kind for kind, *_ in staged}:
+            if kind in self._indexes:
+                self._save_catalog_if_due(kind, self._indexes[kind])
 
-    def _append(self, kind: str, record_id: str, number: int, shard: Shard, latest: dict | None,
-                record: dict, *, author: str, why: str, based_on: int | None, effective_from: str | None,
-                deleted: bool) -> Version:
-        """The one write path for saves and deletes: journal line, then the shard, then the index
-        (the journal goes first; journal.py says why)."""
-        recorded_at = later_timestamp(latest["recorded_at"] if latest else None)
-        document = {"kind": kind, "id": record_id, "version": (latest["version"] + 1) if latest else 1,
-                    "based_on": based_on, "author": author, "recorded_at": recorded_at, "why": why,
-                    "effective_from": effective_from or recorded_at[:10], "deleted": deleted, "data": record}
-        index = self._indexes.get(kind)
-        # The summary is made before anything is written: a hook that fails writes nothing.
-        summary = index.summary_of(record) if index is not None else {}
-        self._journal.append([{name: document[name] for name in META_FIELDS}])
-        signature = shard.append([document])
-        if index is not None:
-            index.absorb_version(number, Head.of(document, summary), signature)
-            self._save_catalog_if_due(kind, index)
-        return Version.from_document(document)
+    def _finish_pending(self) -> None:
+        """Carry out a unit that committed but was cut off before it was all in place (a crash,
+        a kill): call with the write lock held."""
+        if self._commit_record.pending():
+            self._commit_record.carry_out()
+
+    def _finish_pending_before_reading(self) -> None:
+        """One ``stat`` per read: a committed unit must be read whole, never half in place."""
+        if self._commit_record.pending():
+            with self._lock.writing():
+                self._finish_pending()
 
     # -- reading -----------------------------------------------------------------------------
-    def get(self, kind: str, record_id: str, version: int | None = None, *, as_of: str | None = None) -> Version:
+    def get(self, kind: str, record_id: str, version: int | None = None, *, as_of: str | None = None,
+            as_recorded: str | None = None) -> Version:
         """The latest version; or version number ``version``; or the version in effect on ``as_of``
-        (the highest-numbered version whose effective_from is on or before that date)."""
+        (the highest-numbered version whose effective_from is on or before that date). With
+        ``as_recorded`` only versions recorded by the end of that day count: what the record
+        showed then, even if a later version was back-dated to before it."""
         kind = check_kind(kind)
         if not _is_possible_id(record_id):
             raise NotFound(f"There is no {kind} with id '{record_id}'.")
-        if version is not None and as_of is not None:
-            raise ValidationError("give either a version number or an as_of date, not both", field="as_of")
+        if version is not None and (as_of is not None or as_recorded is not None):
+            raise ValidationError("give either a version number or a date, not both", field="as_of")
         if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version < 1):
             raise ValidationError(f"must be a version number (1 or more), not {version!r}", field="version")
         if as_of is not None:
             as_of = check_date(as_of, "as_of")
-        with self._lock.reading():
-            self._check_open()
+        if as_recorded is not None:
+            as_recorded = check_date(as_recorded, "as_recorded")
+        with self._reading():
             documents = self._existing_versions(kind, record_id)
             latest = documents[-1]
             if version is not None:
@@ -176,6 +190,17 @@ class Store:
                     raise NotFound(f"{kind} {record_id} has no version {version}; its versions are 1 to "
                                    f"{latest['version']}.")
                 return Version.from_document(next(d for d in documents if d["version"] == version))
+            if as_recorded is not None:
+                documents = [d for d in documents if d["recorded_at"][:10] <= as_recorded]
+                if not documents:
+                    raise NotFound(f"{kind} {record_id} was not yet recorded on {as_recorded}; its first version "
+                                   f"was recorded on {latest['recorded_at'][:10] if latest['version'] == 1 else 'a later day'}.")
+                if as_of is None:
+                    chosen = documents[-1]
+                    if chosen["deleted"]:
+                        raise NotFound(f"{kind} {record_id} stood deleted on {as_recorded} (version "
+                                       f"{chosen['version']}); its history can still be read.")
+                    return Version.from_document(chosen)
             if as_of is not None:
                 in_effect = [d for d in documents if d["effective_from"] <= as_of]
                 if not in_effect:
@@ -199,8 +224,7 @@ class Store:
         kind = check_kind(kind)
         if not _is_possible_id(record_id):
             return []
-        with self._lock.reading():
-            self._check_open()
+        with self._reading():
             return [Version.from_document(d) for d in self._fresh_versions(kind, record_id)[2]]
 
     def exists(self, kind: str, record_id: str) -> bool:
@@ -208,8 +232,7 @@ class Store:
         kind = check_kind(kind)
         if not _is_possible_id(record_id):
             return False
-        with self._lock.reading():
-            self._check_open()
+        with self._reading():
             documents = self._fresh_versions(kind, record_id)[2]
             return bool(documents) and not documents[-1]["deleted"]
 
@@ -217,29 +240,25 @@ class Store:
         """One row per record (its latest version's metadata plus its summary), ordered by id.
         Served from the in-memory index: no shard is read unless another process changed it."""
         kind = check_kind(kind)
-        with self._lock.reading():
-            self._check_open()
-            index = self._index(kind)
+        with self._reading():
+            heads = self._current_heads(kind)
             with collector_paused():
-                heads = index.heads
                 return [heads[record_id].as_dict() for record_id in sorted(heads)
                         if include_deleted or not heads[record_id].deleted]
 
     def find(self, kind: str, **equals: Any) -> list[dict]:
         """The rows of ``heads(kind)`` (deleted records left out) whose fields equal the given values."""
         kind = check_kind(kind)
-        with self._lock.reading():
-            self._check_open()
-            index = self._index(kind)
+        with self._reading():
+            heads = self._current_heads(kind)
             with collector_paused():
-                matches = [head for head in index.heads.values() if not head.deleted
+                matches = [head for head in heads.values() if not head.deleted
                            and all(head.value(name) == wanted for name, wanted in equals.items())]
                 return [head.as_dict() for head in sorted(matches, key=lambda head: head.id)]
 
     def authors(self) -> list[str]:
         """Everyone who has saved a version, in alphabetical order; cheap to ask on every page run."""
-        with self._lock.reading():
-            self._check_open()
+        with self._reading():
             return sorted(self._journal.authors())
 
     def changes(self, *, kind: str | None = None, author: str | None = None, since: str | None = None,
@@ -247,7 +266,7 @@ class Store:
         """The audit trail, newest first: one metadata dict per stored version.
 
         ``since``/``until`` compare with recorded_at; a bare date 'YYYY-MM-DD' as ``until`` includes
-        that whole day. Journal lines for versions that never reached a shard are left out.
+        that whole day.
         """
         if kind is not None:
             kind = check_kind(kind)
@@ -258,17 +277,10 @@ class Store:
                 raise ValidationError("must be a date YYYY-MM-DD or a UTC timestamp", field=name)
         until_day = until is not None and len(until) == 10
         results: list[dict] = []
-        with self._lock.reading():
-            self._check_open()
-            indexes: dict[str, KindIndex] = {}
-            seen: set[tuple] = set()
+        with self._reading():
             for entry in self._journal.newest_first():
-                key = (entry.get("kind"), entry.get("id"), entry.get("version"))
                 if len(results) >= limit:
                     break
-                if key in seen:
-                    continue  # a later line for the same version wins (see journal.py)
-                seen.add(key)
                 stamp = entry.get("recorded_at")
                 if (not isinstance(stamp, str)
                         or (kind is not None and entry.get("kind") != kind)
@@ -277,14 +289,39 @@ class Store:
                         or (since is not None and stamp < since)
                         or (until is not None and (stamp[:10] if until_day else stamp) > until)):
                     continue
-                if not self._is_stored(entry, indexes):
-                    continue
                 results.append({name: entry.get(name) for name in META_FIELDS})
         return results
 
+    def kinds(self) -> list[str]:
+        with self._reading():
+            return self._layout.kinds()
+
+    def last_seq(self) -> int:
+        with self._reading():
+            return int((self._journal.last() or {}).get("seq") or 0)
+
+    def versions_since(self, seq: int, *, limit: int = 1000) -> list[Version]:
+        with self._reading():
+            wanted = []
+            for entry in self._journal.newest_first():
+                if not isinstance(entry.get("seq"), int) or entry["seq"] <= seq:
+                    break
+                wanted.append(entry)
+            wanted = sorted(wanted, key=lambda e: e["seq"])[:limit]
+            found = []
+            for entry in wanted:
+                documents = self._fresh_versions(entry["kind"], entry["id"], staged=False)[2]
+                match = next((d for d in documents if d["version"] == entry["version"]), None)
+                if match is None:
+                    raise StoreError(f"The journal names {entry['kind']} {entry['id']} version {entry['version']}, "
+                                     "which no data file holds; run `python -m sstc_docs verify`.")
+                found.append(Version.from_document(match))
+            return found
+
     # -- attachments -------------------------------------------------------------------------
-    def put_blob(self, data: bytes) -> str:
-        """Store an attachment once; returns its SHA-256 hex digest (the same for the same bytes)."""
+    def put_blob(self, data: bytes | Path) -> str:
+        """Store an attachment once (bytes, or a file read in chunks); returns its SHA-256 hex digest
+        (the same for the same bytes). Storing a damaged attachment's bytes again repairs it."""
         with self._lock.writing():
             self._check_open()
             return self._blobs.put(data)
@@ -293,12 +330,11 @@ class Store:
         return self._blobs.path(sha)
 
     def read_blob(self, sha: str) -> bytes:
-        with self._lock.reading():
-            self._check_open()
+        with self._reading():
             return self._blobs.read(sha)
 
     def has_blob(self, sha: str) -> bool:
-        with self._lock.reading():
+        with self._reading():
             return self._blobs.has(sha)
 
     # -- backup and restore ------------------------------------------------------------------
@@ -307,37 +343,61 @@ class Store:
         Holds the write lock throughout, so the backup is one consistent moment of the database."""
         with self._lock.writing():
             self._check_open()
+            self._finish_pending()
             blobs = ((sha, self._blobs.read(sha)) for sha in self._blobs.all())
             return write_backup(file, now_timestamp(), self._all_documents(), blobs)
 
     def restore(self, file: str | Path | IO[bytes]) -> int:
-        """Load a backup into this database, which must be empty; versions, authors, times and
-        reasons come back exactly. The whole backup is checked before anything is written."""
-        versions, blobs = read_backup(file)
+        """Load a backup into this database, which must be empty; versions, authors, times, reasons
+        and hashes come back exactly. Every version is checked (shape, numbering, times, hashes,
+        the kind's own validation) before anything is written; the database is then built in
+        ``restore.partial/`` and swapped in by one commit record, so a restore cut short by a
+        kill or a full disk leaves the folder as it was, and can simply be run again."""
+        versions, blobs = read_backup(file, validate=self._validate)
         with self._lock.writing():
             self._check_open()
-            if self._layout.has_shards() or any(True for _ in self._blobs.all()):
+            self._finish_pending()
+            if not self._is_empty():
                 raise StoreError(f"The database {self.path} is not empty; a backup can only be restored "
                                  "into an empty database. Restore into a new folder (set SSTC_DB to it and "
                                  "run `python -m sstc_docs restore BACKUP.json`).")
+            staging = self.path / "restore.partial"
+            shutil.rmtree(staging, ignore_errors=True)  # what a restore cut short left
+            self._build(staging, versions, blobs)
+            for leftover in ("shards", "blobs"):  # empty folders of an empty database make way
+                shutil.rmtree(self.path / leftover, ignore_errors=True)
             self._forget_everything()
+            self._commit_record.commit([(staging / name, self.path / name)
+                                        for name in ("shards", "blobs", "changes.jsonl")])
+            shutil.rmtree(staging, ignore_errors=True)
             shutil.rmtree(self.path / "catalog", ignore_errors=True)  # caches of a former database
-            grouped: dict[tuple[str, int], list[dict]] = defaultdict(list)
-            for document in sorted(versions, key=lambda d: (d["kind"], d["id"], d["version"])):
-                grouped[(document["kind"], self._layout.number(document["kind"], document["id"]))].append(document)
-            self._journal.append({name: d[name] for name in META_FIELDS}
-                                 for d in sorted(versions, key=lambda d: d["recorded_at"]))
-            for (kind, number), documents in grouped.items():
-                shard = Shard(self._layout.path(kind, number))
-                shard.append(documents)
-                shard.close()
-            for data in blobs.values():
-                self._blobs.put(data)
             for kind in self._layout.kinds():
                 index = self._index(kind)  # build each kind's catalog now, not at first use
                 if index.unsaved:
                     self._save_catalog(kind, index)
             return len(versions)
+
+    def _build(self, folder: Path, versions: list[dict], blobs: dict[str, bytes]) -> None:
+        """A whole database in ``folder``: shards, attachments and the journal with its chain."""
+        layout = ShardLayout(folder / "shards", self._shard_counts)
+        grouped: dict[tuple[str, int], list[dict]] = defaultdict(list)
+        for document in sorted(versions, key=lambda d: (d["kind"], d["id"], d["version"])):
+            grouped[(document["kind"], layout.number(document["kind"], document["id"]))].append(document)
+        for (kind, number), documents in grouped.items():
+            atomic_write_bytes(layout.path(kind, number), shard_content(documents))
+        staged_blobs = BlobStore(folder / "blobs")
+        ensure_folder(folder / "blobs")
+        for data in blobs.values():
+            staged_blobs.put(data)
+        lines, chain = [], ""
+        for document in sorted(versions, key=lambda d: d["seq"]):
+            chain = chain_link(chain, document["hash"])
+            lines.append({**{name: document[name] for name in META_FIELDS}, "chain": chain})
+        atomic_write_bytes(folder / "changes.jsonl", encode_lines(lines))
+
+    def _is_empty(self) -> bool:
+        return (not self._layout.has_shards() and not any(True for _ in self._blobs.all())
+                and self._journal.size() == 0)
 
     def close(self) -> None:
         """Save the catalogs (a cache: a failure here loses nothing) and let go of open files."""
@@ -359,9 +419,34 @@ class Store:
         if self._closed:
             raise StoreError(f"The database {self.path} has been closed; open it again.")
 
-    def _fresh_versions(self, kind: str, record_id: str) -> tuple[int, Shard, list[dict]]:
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        with self._lock.reading():
+            self._check_open()
+            if self._active is None:
+                self._finish_pending_before_reading()
+            yield
+
+    def _stored_versions(self, kind: str, record_id: str) -> list[dict]:
+        """What the unit of work builds on: the versions on disk, without anything staged."""
+        return self._fresh_versions(kind, record_id, staged=False)[2]
+
+    def _current_heads(self, kind: str) -> dict[str, Head]:
+        """The kind's heads, with what the open unit of work (this thread's) has staged on top."""
+        index = self._index(kind)
+        staged = [record_id for k, record_id in self._active.records() if k == kind] if self._active else []
+        if not staged:
+            return index.heads
+        heads = dict(index.heads)
+        for record_id in staged:
+            document = self._active.versions_of(kind, record_id)[-1]
+            heads[record_id] = Head.of(document, index.summary_of(document["data"]))
+        return heads
+
+    def _fresh_versions(self, kind: str, record_id: str, *, staged: bool = True) -> tuple[int, Shard, list[dict]]:
         """A record's shard and its version documents as they are on disk now (re-read if another
-        process changed the file); a loaded index of that kind is brought up to date on the way."""
+        process changed the file), then those the open unit of work staged; a loaded index of that
+        kind is brought up to date on the way."""
         number = self._layout.number(kind, record_id)
         shard = self._shards.get(kind, number)
         documents = shard.versions_of(record_id)
@@ -369,6 +454,8 @@ class Store:
         if index is not None and not index.is_current(number, shard.signature):
             index.absorb_shard(number, shard.documents(), shard.signature)
             self._save_catalog_if_due(kind, index)
+        if staged and self._active is not None:
+            documents = documents + self._active.versions_of(kind, record_id)
         return number, shard, documents
 
     def _existing_versions(self, kind: str, record_id: str) -> list[dict]:
@@ -398,19 +485,6 @@ class Store:
                     index.absorb_shard(number, shard.documents(), shard.signature)
         self._save_catalog_if_due(kind, index)
         return index
-
-    def _is_stored(self, entry: dict, indexes: dict[str, KindIndex]) -> bool:
-        """Whether a journal line describes a version that reached its shard (see journal.py)."""
-        kind = entry.get("kind")
-        if not isinstance(kind, str) or not isinstance(entry.get("id"), str):
-            return False
-        if kind not in indexes:
-            try:
-                indexes[kind] = self._index(check_kind(kind))
-            except ValidationError:
-                return False
-        head = indexes[kind].heads.get(entry["id"])
-        return head is not None and isinstance(entry.get("version"), int) and entry["version"] <= head.version
 
     def _catalog(self, kind: str) -> Catalog:
         return Catalog(self.path / "catalog" / f"{kind}.json", kind, self._layout.count(kind), self._summarize_hook)
@@ -449,8 +523,10 @@ def default_db_path() -> Path:
     return Path(__file__).resolve().parents[2] / "db"
 
 
-def open_store(path: str | Path | None = None, *, summarize: Callable[[str, dict], dict] | None = None) -> Store:
-    return Store(path if path is not None else default_db_path(), summarize=summarize)
+def open_store(path: str | Path | None = None, *, summarize: Summarize | None = None,
+               validate: Validate | None = None, shard_counts: dict[str, int] | None = None) -> Store:
+    return Store(path if path is not None else default_db_path(), summarize=summarize, validate=validate,
+                 shard_counts=shard_counts)
 
 
 @atexit.register

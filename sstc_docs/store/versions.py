@@ -2,11 +2,18 @@
 
 A version is stored as exactly ``Version.to_json()``: one flat JSON object per version, so that a
 shard, a backup and the audit journal all describe a version with the same field names.
+
+Every version carries two facts that make history provable: ``seq``, its place in the order the
+whole database recorded versions (1, 2, 3 … without gaps, across every kind), and ``hash``, the
+SHA-256 of its content and metadata together with the hash of the record's previous version.
+Editing a version breaks its own hash; removing one breaks the next version's hash and the gap
+in ``seq`` shows; the journal chains every ``hash`` in ``seq`` order (journal.py).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -14,7 +21,11 @@ from typing import Any
 
 from ..errors import ValidationError
 
-META_FIELDS = ("kind", "id", "version", "based_on", "author", "recorded_at", "why", "effective_from", "deleted")
+META_FIELDS = ("kind", "id", "version", "based_on", "author", "recorded_at", "why", "effective_from", "deleted",
+               "seq", "hash")
+#: Versions recorded before hashes existed read with these values; ``verify`` names them.
+LEGACY = {"seq": 0, "hash": ""}
+HASHED_FIELDS = tuple(name for name in META_FIELDS if name != "hash")
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 TIMESTAMP_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
@@ -34,12 +45,15 @@ class Version:
     why: str
     effective_from: str
     deleted: bool
+    seq: int
+    hash: str
     data: dict = field(repr=False)
 
     @classmethod
     def from_document(cls, document: dict) -> "Version":
         """Build from a stored document, copying ``data`` so the caller cannot reach stored state."""
-        return cls(**{name: document[name] for name in META_FIELDS}, data=json_copy(document["data"]))
+        return cls(**{name: document.get(name, LEGACY.get(name)) for name in META_FIELDS},
+                   data=json_copy(document["data"]))
 
     def meta(self) -> dict:
         """Everything but the record itself, ready for ``json.dumps`` (the audit-trail shape)."""
@@ -48,6 +62,21 @@ class Version:
     def to_json(self) -> dict:
         """Everything, ready for ``json.dumps``; the exact shape kept in shards and backups."""
         return {**self.meta(), "data": json_copy(self.data)}
+
+
+def canonical_json(value: Any) -> bytes:
+    """The one byte form that hashes are computed over: sorted keys, no spaces, UTF-8."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      allow_nan=False).encode("utf-8")
+
+
+def version_hash(document: dict, previous_hash: str) -> str:
+    """SHA-256 over the version's metadata (``hash`` itself left out), its data, and the hash of
+    the version before it ("" for version 1): the link that makes a record's history a chain."""
+    content = {name: document[name] for name in HASHED_FIELDS}
+    content["data"] = document["data"]
+    content["previous"] = previous_hash
+    return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
 def json_copy(value: Any) -> Any:
@@ -139,6 +168,8 @@ def version_problem(document: Any) -> str | None:
         (isinstance(document["effective_from"], str)
          and re.fullmatch(r"\d{4}-\d{2}-\d{2}", document["effective_from"]), "effective_from"),
         (isinstance(document["deleted"], bool), "deleted"),
+        (isinstance(document["seq"], int) and not isinstance(document["seq"], bool) and document["seq"] >= 1, "seq"),
+        (isinstance(document["hash"], str) and re.fullmatch(r"[0-9a-f]{64}", document["hash"]), "hash"),
         (isinstance(document["data"], dict), "data"),
     ]
     for ok, name in checks:
