@@ -53,11 +53,10 @@ def test_the_demo_paper_comes_back_as_it_was_exported():
     bundle = demo_bundle()
     result = read_paper(export_docx(bundle), name="GB.316-POL-5.docx")
     assert result.missing == [] and result.unrecognised == []
-    paper = result.paper
+    paper, expected = result.paper, validate("paper", demo.PAPER)
     assert validate("paper", paper) == paper
-    for key in COVER:
-        assert paper[key] == (demo.PAPER[key] or paper[key] if key == "date" else demo.PAPER[key]), key
-    assert paper["front_matter"] == demo.PAPER["front_matter"]
+    assert {k: paper[k] for k in COVER} == {k: expected[k] for k in COVER}
+    assert paper["front_matter"] == expected["front_matter"]
     assert renumbered(paper["body"]) == renumbered(demo.PAPER["body"])
     assert [(d["id"], d["text"], d["parts"]) for d in result.decisions] == [
         (demo.DECISION["id"], demo.DECISION["text"], demo.DECISION["parts"])]
@@ -195,5 +194,5 @@ def test_a_text_box_is_reported_with_the_words_inside_it():
     result = read_paper(data, name="box.docx")
     [piece] = result.unrecognised
     assert (piece.what, piece.text) == ("a picture or text box", "Box text the paper does not keep")
-    assert piece.where.startswith("¶ 19 (“成果 1 和成果 2 的行文")
+    assert piece.where.startswith("¶ ") and "(“成果 1 和成果 2 的行文" in piece.where
     assert renumbered(result.paper["body"]) == renumbered(demo.PAPER["body"])

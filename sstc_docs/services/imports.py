@@ -260,9 +260,10 @@ class ImportService:
         reason = f"{why.strip()} (imported from the Word file {preview.name}, sha256 {preview.sha256[:16]}…)"
         sha = self.records.store.put_blob(preview.data)
         versions = []
-        with self.records.unit(author=author.strip(), why=reason) as unit:
+        with self.records.unit(author=author.strip(), why=reason):
             for part in saves:
-                saved = unit.save(part.kind, part.data, base_version=part.base_version)
+                saved = self.records.save(part.kind, part.data, author=author.strip(), why=reason,
+                                          base_version=part.base_version)
                 versions.append((part.kind, part.id, saved.version))
         evidence = next(p.id for p in preview.parts if p.kind == "evidence")
         return ImportSaved(versions, evidence, sha)

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import re
 
+from ...domain.labels import in_every_language
+
 _PART = re.compile(r"^\(?([a-z]{1,2})\)\s*", re.IGNORECASE)
-_ENDING = re.compile(r"(?:\s*;\s*(?:and|or)|\s*；\s*(?:以及|和)?|[\s;；.。,，]+)$")
+_ENDING = re.compile("(?:" + "|".join(r"\s*" + re.escape(end.strip()) for key in ("part_penultimate", "part_next",
+                                                                               "part_last")
+                                      for end in sorted(in_every_language(key), key=len, reverse=True))
+                     + r"|[\s;；.。,，]+)$")
 LETTERED = ("lowerLetter", "upperLetter", "lowerRoman")
 
 

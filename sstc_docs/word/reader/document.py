@@ -255,7 +255,7 @@ class _Classifier:
         self.found = {"symbol": "", "section": "", "session_dates": "", "agenda_item": 0, "action": "", "date": "",
                       "original_language": "", "language": "", "title": "", "body": [], "frameworks": [],
                       "front_matter": {k: "" for k in FRONT_MATTER_KEYS}, "decisions": [], "comment_places": {}}
-        self.votes = {"en": 0, "zh": 0}     # which language the cover and front-matter labels are in
+        self.votes = dict.fromkeys(_cover.LANGS, 0)    # which language the cover labels are in
         self.numbered = 0
         self.heading = ""
         self.pending_front = ""
@@ -287,19 +287,17 @@ class _Classifier:
                     break
         self.found["decisions"] = self.decisions.points
         text = self.found["title"] + "".join(b.get("text", "") for b in self.found["body"][:5])
-        votes = self.votes
-        self.found["language"] = (max(votes, key=votes.get) if votes["en"] != votes["zh"]
-                                  else _cover.text_language(text))
+        ranked = sorted(self.votes.items(), key=lambda vote: -vote[1])
+        self.found["language"] = (ranked[0][0] if ranked[0][1] > ranked[1][1] else _cover.text_language(text))
         return self.found
 
     # ---- phases: each returns the phase the item belongs to (re-run there) or None when consumed --
     def cover(self, item: _Item, nxt) -> str | None:
         if item.rows is not None:
-            return "body"
+            return "front" if self._front_table(item) else "body"
         para, text = item.para, item.para.text.strip()
-        if _cover.front_label(text) or self._numbered(para, text)[0] or _cover.is_draft_decision(text):
-            return "front"
-        if self.found["title"]:
+        if (self.found["title"] or _cover.front_label(text) or self._numbered(para, text)[0]
+                or _cover.is_draft_decision(text)):
             return "front"
         is_title = para.style_name in ("title", "标题")
         if not is_title:
@@ -310,16 +308,15 @@ class _Classifier:
                 is_title = True
             else:
                 for cell in unknown:
-                    self.unknown(item.where, "a cover line that was not understood", cell)
+                    self.unknown(item.where, "a cover line that was not understood (not kept)", cell)
                 return None
         self.found["title"] = self.r.drop_notes(text, item.where, "the title").strip()
         return None
 
     def _cover_cell(self, cell: str) -> bool:
         found = self.found
-        language = "zh" if re.search(r"[\u4e00-\u9fff]", cell) else "en"
-        if _cover.squash(cell) in {_cover.squash(_cover.label(k, lang)) for k in ("office", "governing_body")
-                                   for lang in _cover.LANGS}:
+        language = _cover.heading_label(cell)
+        if language:
             self.votes[language] += 1
             return True
         symbol = _cover.find_symbol(cell)
@@ -330,20 +327,20 @@ class _Classifier:
                            ("action", _cover.action)):
             value = parse(cell)
             if value:
-                found[key] = value
-                self.votes[language] += 1
+                found[key] = value[0]
+                if value[1]:
+                    self.votes[value[1]] += 1
                 return True
         session = _cover.session(cell)
         if session:
-            found["session_dates"] = session[1]
+            found["session_dates"] = session[0]
             return True
         dated = _cover.labelled(cell, "date")
         if dated is not None:
             self.votes[dated[0]] += 1
-            date = dated[1]
-            found["date"] = _cover.parse_date(date)
-            if date and not found["date"]:
-                self.unknown("cover", "a date that could not be read (write it as 16 November 2012)", date)
+            found["date"] = _cover.parse_date(dated[1])
+            if dated[1] and not found["date"]:
+                self.unknown("cover", "a date that could not be read (write it as 16 November 2012)", dated[1])
             return True
         original = _cover.labelled(cell, "original")
         if original is not None:
@@ -352,19 +349,32 @@ class _Classifier:
             return True
         return False
 
+    def _front_table(self, item: _Item) -> bool:
+        first = next((p.text.strip() for row in item.rows for cell in row for p in cell if p.text.strip()), "")
+        return _cover.front_label(first) is not None
+
     def front(self, item: _Item, nxt) -> str | None:
         if item.rows is not None:
-            return "body"
-        para, text = item.para, item.para.text.strip()
+            if not self._front_table(item):
+                return "body"
+            for para in (p for row in item.rows for cell in row for p in cell if p.text.strip()):
+                if self._front_paragraph(para, para.text.strip(), item.where) is not None:
+                    self.unknown(item.where, "a line in the front matter that was not understood", para.text)
+            return None
+        return self._front_paragraph(item.para, item.para.text.strip(), item.where)
+
+    def _front_paragraph(self, para: Para, text: str, where: str) -> str | None:
+        if _cover.is_revision_note(text):
+            return None               # "This document replaces …": printed from the symbol
         entry = _cover.front_label(text)
         if entry:
-            key, value = entry
-            self.found["front_matter"][key] = _cover.front_value(value)
+            key, _, value = entry
+            self.found["front_matter"][key] = _cover.front_value(self.r.drop_notes(value, where, "the front matter"))
             self.pending_front = key if not value else ""      # the value is on the next line
             return None
         if self.pending_front and not self._numbered(para, text)[0] and not _cover.is_draft_decision(text):
             self.found["front_matter"][self.pending_front] = _cover.front_value(
-                self.r.drop_notes(text, item.where, "the front matter"))
+                self.r.drop_notes(text, where, "the front matter"))
             self.pending_front = ""
             return None
         self.pending_front = ""

@@ -16,27 +16,33 @@ from ...domain.labels import label
 from .cover import LANGS, squash
 from .result import FrameworkIndicator, FrameworkTable
 
-_ROW_KINDS = ("indicator", "baseline", "target", "revised_indicator", "revised_baseline", "revised_target",
-              "outcome")
-_LABELS = {squash(label(kind, lang, n="")).rstrip("0123456789"): kind for kind in _ROW_KINDS for lang in LANGS}
-_NEW = re.compile(r"^(?:new\s*indicator|新的?指标)\s*([(（]\s*[A-Z]{1,2}\s*[)）])?\s*[:：]?$", re.IGNORECASE)
-_OUTCOME = re.compile(r"^(?:Outcome|成果)\s*(\d{1,3})\s*[:：.]\s*(.*)$", re.IGNORECASE | re.DOTALL)
+_ROW_KINDS = ("indicator", "baseline", "target", "revised_indicator", "revised_baseline", "revised_target")
+_LABELS = {squash(label(kind, lang)): kind for kind in _ROW_KINDS for lang in LANGS}
+_HEADERS = {**_LABELS, **{squash(label("outcome", lang, n="")): "outcome" for lang in LANGS}}
+_NEW = {squash(label("new_indicator", lang, label="")) for lang in LANGS}
+_LETTER = re.compile(r"[(（]\s*([A-Z]{1,2})\s*[)）]")
+_OUTCOMES = [re.compile(r"^" + re.escape(prefix.strip()) + r"\s*(\d{1,3})\s*[:：.]\s*(.*)$", re.IGNORECASE | re.DOTALL)
+             for prefix in {label("outcome", lang, n="\0").split("\0")[0] for lang in LANGS}]
 _LABEL_PREFIX = re.compile(r"^\s*(\([A-Z]{1,2}\))\s*")
 
 
 def outcome_line(text: str) -> tuple[int, str] | None:
-    match = _OUTCOME.match(text.strip())
-    return (int(match.group(1)), match.group(2).strip()) if match else None
+    for pattern in _OUTCOMES:
+        match = pattern.match(text.strip())
+        if match:
+            return int(match.group(1)), match.group(2).strip()
+    return None
 
 
 def row_kind(text: str) -> tuple[str, str] | None:
     """A row label → (kind, "(A)") — kind one of indicator, new_indicator, baseline, revised_target …"""
-    match = _NEW.match(text.strip())
-    if match:
-        letter = re.sub(r"[\s（）()]", "", match.group(1) or "")
-        return "new_indicator", f"({letter})" if letter else ""
+    letter = _LETTER.search(text)
+    if letter and squash(_LETTER.sub("", text, count=1)) in _NEW:
+        return "new_indicator", f"({letter.group(1)})"
+    if squash(text) in _NEW:
+        return "new_indicator", ""
     kind = _LABELS.get(squash(text))
-    return (kind, "") if kind and kind != "outcome" else None
+    return (kind, "") if kind else None
 
 
 def read_label_rows(rows: list[list[str]]) -> list[FrameworkIndicator] | None:
@@ -67,7 +73,7 @@ def read_column_rows(rows: list[list[str]]) -> dict[int, tuple[str, list[Framewo
     """Header layout: Outcome | Indicator | Baseline | Target columns, one indicator a row."""
     if len(rows) < 2:
         return None
-    header = [_LABELS.get(squash(c)) for c in rows[0]]
+    header = [_HEADERS.get(squash(c)) for c in rows[0]]
     if "indicator" not in header or not ({"baseline", "target"} & set(header)):
         return None
     outcomes: dict[int, tuple[str, list[FrameworkIndicator]]] = {}
