@@ -1,8 +1,8 @@
 """Export → import gives back the same record, for papers hypothesis makes up.
 
 Generated papers have headings, numbered and unnumbered paragraphs with footnotes (arbitrary keys),
-framework blocks with new, revised and plain indicators, and decisions with 0–3 parts, in English or
-Chinese; the cover and front matter vary too. After normalising what a file cannot carry (footnote
+framework blocks with new, revised and plain indicators, and decisions with 0–3 parts, in English,
+Chinese, French or Spanish; the cover and front matter vary too. After normalising what a file cannot carry (footnote
 keys become the printed note numbers; the strategy id is not printed), the body, footnotes, front
 matter, cover fields and decision text and parts must come back as they were. (The purpose entry
 is compared without the "(see the draft decision in paragraph n)" the exporter computes and adds.)
@@ -30,11 +30,15 @@ WORDS = {"en": ["the", "Office", "strategy", "indicators", "partnerships", "cons
                 "South–South", "cooperation", "2012–13", "results", "Governing", "Body", "support", "with",
                 "see", "https://www.ilo.org/gb", "paragraph", "and"],
          "zh": ["理事会", "战略", "指标", "伙伴关系", "三方成员", "报告", "会议", "南南合作", "2012-13 年", "成果",
-                "劳工局", "支持", "以及", "第 401 段", "，", "和"]}
+                "劳工局", "支持", "以及", "第 401 段", "，", "和"],
+         "fr": ["le", "Bureau", "stratégie", "indicateurs", "partenariats", "mandants", "rapport", "réunions",
+                "coopération", "Sud-Sud", "résultats", "Conseil", "appui", "avec", "et"],
+         "es": ["la", "Oficina", "estrategia", "indicadores", "alianzas", "mandantes", "informe", "reuniones",
+                "cooperación", "Sur-Sur", "resultados", "Consejo", "apoyo", "con", "y"]}
 
 
 def phrase(language: str, min_words: int = 2, max_words: int = 14):
-    joiner = " " if language == "en" else ""
+    joiner = "" if language == "zh" else " "
     return st.lists(st.sampled_from(WORDS[language]), min_size=min_words, max_size=max_words).map(
         lambda words: (joiner.join(words).replace(" ，", "，").strip("，") or WORDS[language][1]) + ".")
 
@@ -46,19 +50,19 @@ def unpointed(front: dict, language: str) -> dict:
 
 @st.composite
 def papers(draw):
-    language = draw(st.sampled_from(["en", "zh"]))
+    language = draw(st.sampled_from(["en", "zh", "fr", "es"]))
     text = phrase(language)
     note_counter = iter(range(1, 10_000))
 
     def with_notes():
-        words = draw(text).split(" ") if language == "en" else [draw(text)]
+        words = [draw(text)] if language == "zh" else draw(text).split(" ")
         notes = []
         for _ in range(draw(st.integers(0, 2))):
             key = f"k{next(note_counter)}"
             position = draw(st.integers(1, len(words)))
             words.insert(position, f"[^{key}]")
             notes.append({"key": key, "text": draw(text)})
-        glue = " " if language == "en" else ""
+        glue = "" if language == "zh" else " "
         return glue.join(words).replace(" [^", "[^"), notes
 
     section = draw(st.sampled_from(sorted(SECTIONS)))
