@@ -74,3 +74,33 @@ def test_a_symbol_supplied_by_the_user_is_used(tmp_path, files):
 def test_an_unknown_tracked_change_id_is_refused(tmp_path, files):
     result = cli(tmp_path / "db", "import", str(files["typed"]), "--dry-run", "--accept", "77")
     assert result.returncode == 2 and "no tracked change has the id 77" in result.stderr
+
+
+def test_import_saves_then_a_second_import_of_the_same_paper_is_a_conflict(tmp_path, files):
+    db = tmp_path / "db"
+    refused = cli(db, "import", str(files["typed"]))
+    assert refused.returncode == 2 and "why" in refused.stderr and papers(db) == []
+    saved = cli(db, "import", str(files["typed"]), "--why", "Paper received from PARDEV", "--author", "Ana Lopez",
+                "--accept", "901")
+    assert saved.returncode == 0, saved.stderr
+    assert "saved paper GB.320/POL/3 version 1" in saved.stderr and "original file kept as evidence" in saved.stderr
+    assert [p["id"] for p in papers(db)] == ["GB.320/POL/3"]
+    again = cli(db, "import", str(files["typed"]), "--why", "again", "--author", "Ana Lopez")
+    assert again.returncode == 3 and "already exists" in again.stderr
+    assert [p["versions"] for p in papers(db)] == [1]
+
+
+def test_an_exported_paper_edited_in_word_comes_back_as_the_next_version(tmp_path):
+    db = tmp_path / "db"
+    assert cli(db, "demo").returncode == 0
+    exported = tmp_path / "paper.docx"
+    assert cli(db, "export", "GB.316/POL/5", "--out", str(exported)).returncode == 0
+    edited = tmp_path / "edited.docx"
+    edited.write_bytes(rewrite(exported.read_bytes(), "本文件对成果 1", "本文件为成果 1"))
+    dry = cli(db, "import", str(edited), "--dry-run")
+    assert "paper GB.316/POL/5: version 2, based on version 1" in dry.stdout
+    assert "strategy SSTC-2012: matched" in dry.stdout
+    saved = cli(db, "import", str(edited), "--why", "Edits made in Word", "--author", "Ana Lopez")
+    assert saved.returncode == 0 and "saved paper GB.316/POL/5 version 2" in saved.stderr
+    late = cli(db, "import", str(edited), "--why", "the same file again", "--author", "Ana Lopez")
+    assert late.returncode == 3 and "since you loaded version 1" in late.stderr
