@@ -13,6 +13,8 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
+from sstc_docs.ui.state import get_services
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_docs import EN, foreign_paper  # noqa: E402
 
@@ -69,3 +71,19 @@ def test_a_refused_file_is_explained(empty_db, uploaded):
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception
     assert any("OLE2 compound file" in e.value for e in at.error)
+
+
+def test_save_asks_why_and_records_everything(empty_db, uploaded):
+    uploaded["file"] = Upload("typed.docx", foreign_paper("en"))
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["user_name"] = "Ana Tester"
+    at.run()
+    at.button(key="imp:save").click().run()
+    assert any("Give the reason" in e.value for e in at.error)
+    assert not get_services().records.exists("paper", "GB.320/POL/3")
+    at.text_input(key="imp:why").input("Paper received from PARDEV").run()
+    at.button(key="imp:save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Saved: " in s.value and "paper GB.320/POL/3 version 1" in s.value for s in at.success)
+    paper = get_services().records.get("paper", "GB.320/POL/3")
+    assert paper.author == "Ana Tester" and "Paper received from PARDEV" in paper.why

@@ -1,4 +1,5 @@
-"""Reading Word files back: our exports, papers typed elsewhere, LibreOffice and pandoc conversions.
+"""Reading Word files back: our exports and redlines, papers typed elsewhere, LibreOffice and pandoc
+conversions.
 
 Every file is built at run time (exported, written with python-docx, converted by soffice/pandoc)
 and read back; the expectations come from the records or texts the file was built from.
@@ -14,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from sstc_docs import demo
-from sstc_docs.domain.bundle import demo_bundle
+from sstc_docs.domain.bundle import assemble, demo_bundle
 from sstc_docs.domain.records import FOOTNOTE_MARKER, validate
-from sstc_docs.word import export_docx
+from sstc_docs.word import export_docx, redline_docx
 from sstc_docs.word.reader import read_paper
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -25,6 +26,8 @@ from import_docs import EN, URL, ZH, foreign_paper, pandoc_docx, rewrite, soffic
 
 from bench_export import markdown, synthetic_paper  # noqa: E402
 
+DEMO_INDICATORS = {i["id"]: i for i in (demo.INDICATOR_MEETINGS, demo.INDICATOR_PROGRAMMES, demo.INDICATOR_COUNTRIES,
+                                        demo.INDICATOR_PARTNERSHIPS_V2)}
 COVER = ("symbol", "session_dates", "agenda_item", "action", "date", "original_language", "language", "title")
 
 
@@ -196,3 +199,22 @@ def test_a_text_box_is_reported_with_the_words_inside_it():
     assert (piece.what, piece.text) == ("a picture or text box", "Box text the paper does not keep")
     assert piece.where.startswith("¶ ") and "(“成果 1 和成果 2 的行文" in piece.where
     assert renumbered(result.paper["body"]) == renumbered(demo.PAPER["body"])
+
+
+def test_our_redline_reads_as_the_old_version_and_accepting_every_change_gives_the_new_one():
+    old = demo_bundle()
+    paper = copy.deepcopy(demo.PAPER)
+    paper["body"][2]["text"] = "成果 1 和成果 2 的行文已重新编写。"
+    paper["body"].insert(3, {"type": "paragraph", "numbered": True, "text": "新增的一段。", "footnotes": []})
+    del paper["body"][1]                                   # with its footnote
+    new = assemble(paper, 2, strategies={demo.STRATEGY_ID: demo.STRATEGY_V2}, indicators=DEMO_INDICATORS,
+                   decisions=[(demo.DECISION, 1)])
+    data = redline_docx(old, new, author="Ana Lopez", date="2012-11-02")
+    proposed = read_paper(data, name="redline.docx")
+    assert proposed.missing == [] and proposed.unrecognised == []
+    assert {(c.author, c.date) for c in proposed.tracked_changes} == {("Ana Lopez", "2012-11-02T00:00:00Z")}
+    assert {c.kind for c in proposed.tracked_changes} == {"insertion", "deletion"}
+    assert proposed.tracked_changes[0].where.startswith("¶")           # body first, then the notes
+    assert renumbered(proposed.paper["body"]) == renumbered(old.paper["body"])
+    accepted = read_paper(data, name="redline.docx", accepted_changes={c.id for c in proposed.tracked_changes})
+    assert renumbered(accepted.paper["body"]) == renumbered(paper["body"])

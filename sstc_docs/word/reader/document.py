@@ -85,10 +85,6 @@ class _Reader:
         self.reader = ParagraphReader(self.styles, self.numbering, self._hyperlinks(main, self.main_rels),
                                       accepted=accepted, changes=self.changes, links=self.links,
                                       note_marker=self._marker)
-        self.notes = {"footnote": self._notes("footnotes", "footnote"), "endnote": self._notes("endnotes", "endnote")}
-        comments_part = self._related("comments")
-        self.comments = read_comments(package.xml(comments_part) if comments_part else None,
-                                      self._part_reader(comments_part)) if comments_part else {}
         self.provenance = provenance(package)
         root = package.xml(main)
         body = root.find(qn("w:body"))
@@ -96,7 +92,11 @@ class _Reader:
             raise refuse(package.name, "word/document.xml has no body", "a Word document with text is needed")
         self.counter = {"p": 0, "t": 0}
         self.items: list[_Item] = []
-        self._collect(body)
+        self._collect(body)          # first, so tracked changes are listed in reading order: body, then notes
+        self.notes = {"footnote": self._notes("footnotes", "footnote"), "endnote": self._notes("endnotes", "endnote")}
+        comments_part = self._related("comments")
+        self.comments = read_comments(package.xml(comments_part),
+                                      self._part_reader(comments_part)) if comments_part else {}
 
     # ---- parts ---------------------------------------------------------------------------------
     def _related(self, kind: str) -> str:
