@@ -64,7 +64,7 @@ def review(preview: ImportPreview) -> str:
         for note in block.get("footnotes", []):
             out.append(f"      [^{note['key']}] {_line(note['text'], 100)}")
     for table in r.frameworks:
-        out += ["", f"framework table, outcome {table.outcome}: {_line(table.statement, 90)}"]
+        out += ["", f"framework table, outcome {table.outcome} ({table.where}): {_line(table.statement, 80)}"]
         for ind in table.indicators:
             head = "new indicator " + ind.label if ind.new else "indicator"
             out.append(f"  {head}: {_line(ind.text, 90)}")

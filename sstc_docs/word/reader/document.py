@@ -82,9 +82,10 @@ class _Reader:
         self.main_rels = package.rels(main)
         self.styles = StyleSheet(self._related_xml("styles"))
         self.numbering = Numbering(self._related_xml("numbering"))
+        self.seen_changes: set[str] = set()
         self.reader = ParagraphReader(self.styles, self.numbering, self._hyperlinks(main, self.main_rels),
                                       accepted=accepted, changes=self.changes, links=self.links,
-                                      note_marker=self._marker)
+                                      seen_changes=self.seen_changes, note_marker=self._marker)
         self.provenance = provenance(package)
         root = package.xml(main)
         body = root.find(qn("w:body"))
@@ -121,7 +122,8 @@ class _Reader:
 
     def _part_reader(self, part: str) -> ParagraphReader:
         return ParagraphReader(self.styles, self.numbering, self._hyperlinks(part, self.package.rels(part)),
-                               accepted=self.accepted, changes=self.changes, links=self.links)
+                               accepted=self.accepted, changes=self.changes, links=self.links,
+                               seen_changes=self.seen_changes)
 
     def _notes(self, kind: str, name: str) -> dict:
         part = self._related(kind)

@@ -66,12 +66,12 @@ class ParagraphReader:
     """Reads paragraphs of one part (document, footnotes, comments) with its relationships."""
 
     def __init__(self, styles: StyleSheet, numbering: Numbering, hyperlinks: dict[str, str], *,
-                 accepted: frozenset, changes: list[TrackedChange], links: list[Link],
+                 accepted: frozenset, changes: list[TrackedChange], links: list[Link], seen_changes: set[str],
                  note_marker: Callable[[str, str], str] | None = None):
         self.styles, self.numbering, self.hyperlinks = styles, numbering, hyperlinks
         self.accepted, self.changes, self.links = accepted, changes, links
         self.note_marker = note_marker
-        self._seen_changes: set[str] = set()
+        self._seen_changes = seen_changes     # shared by the readers of every part: ids unique in the file
 
     def read(self, p, where: str) -> Para:
         ppr = p.find(_PPR)
