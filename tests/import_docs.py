@@ -21,7 +21,6 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
-from docx.oxml.ns import qn
 from docx.shared import Pt
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -93,7 +93,6 @@ class ImportSaved:
 
 class ImportService:
     def __init__(self, services: "Services"):
-        self.services = services
         self.records = services.records
 
     # ---- the dry run -------------------------------------------------------------------------------
@@ -108,8 +107,7 @@ class ImportService:
             return preview
         paper = self._paper_part(result)
         preview.parts.append(paper)
-        framework = self._framework_parts(result, paper)
-        preview.parts += framework
+        preview.parts += self._framework_parts(result, paper)
         preview.parts += self._decision_parts(result)
         preview.parts.append(self._evidence_part(preview, paper))
         return preview

@@ -11,7 +11,7 @@ import hashlib
 
 import streamlit as st
 
-from sstc_docs.services.imports import CONFLICT, ImportPreview, ImportService
+from sstc_docs.services.imports import ImportPreview, ImportService
 from sstc_docs.ui import widgets as w
 
 KEY = "imp"
