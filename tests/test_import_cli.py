@@ -20,9 +20,9 @@ from import_docs import foreign_paper, rewrite  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
+def cli(db: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "sstc_docs", "--db", str(db), *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+                          text=True, timeout=120, env={**os.environ, "PYTHONWARNINGS": "ignore", **env})
 
 
 def papers(db: Path) -> list[dict]:
@@ -64,6 +64,11 @@ def test_dry_run_prints_the_structure_and_the_plan_and_writes_nothing(tmp_path, 
 def test_bad_input_exits_2_with_the_reason(tmp_path, files, name, sentence):
     result = cli(tmp_path / "db", "import", str(files[name]), "--dry-run")
     assert result.returncode == 2 and sentence in result.stderr and "refused, nothing was written" in result.stderr
+
+
+def test_the_upload_limit_comes_from_the_environment(tmp_path, files):
+    result = cli(tmp_path / "db", "import", str(files["typed"]), "--dry-run", SSTC_MAX_UPLOAD_MB="0.01")
+    assert result.returncode == 2 and "over the upload limit of 10.2 KB (SSTC_MAX_UPLOAD_MB)" in result.stderr
 
 
 def test_a_symbol_supplied_by_the_user_is_used(tmp_path, files):
