@@ -8,13 +8,21 @@ that comes from the file is shown in tables or as plain text, never as Markdown.
 from __future__ import annotations
 
 import hashlib
+import re
 
 import streamlit as st
 
+from sstc_docs.errors import SstcError
 from sstc_docs.services.imports import ImportPreview, ImportService
 from sstc_docs.ui import widgets as w
 
 KEY = "imp"
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:&])")
+
+
+def plain(text: object) -> str:
+    """Text from the file or the user, escaped so that a message box shows it as typed, not as Markdown."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def _accepted(sha: str) -> set[str]:
@@ -40,7 +48,7 @@ def show_review(preview: ImportPreview) -> None:
                                              f"{result.provenance['paper_version']}" if result.exported_by_us
                                              else "no (a file written elsewhere)"))
     for problem in preview.problems:
-        st.error(f"Cannot be saved yet: {problem}")
+        st.error("Cannot be saved yet: " + plain(problem))
     st.markdown("**Cover**")
     _table([{"field": key, "value": str(paper.get(key) or "—")}
             for key in ("symbol", "session_dates", "agenda_item", "action", "date", "original_language",
@@ -93,7 +101,7 @@ def show_plan(preview: ImportPreview) -> None:
     _table([{"record": f"{p.kind} {p.id}", "becomes": p.describe().split(": ", 1)[1]} for p in preview.parts],
            "Nothing can be saved until the problems above are solved.")
     for part in preview.conflicts:
-        st.warning(f"Conflict — {part.describe()}. Saving will be refused.")
+        st.warning("Conflict — " + plain(part.describe()) + ". Saving will be refused.")
 
 
 def render() -> None:
@@ -110,10 +118,11 @@ def render() -> None:
     symbol = c1.text_input("Symbol, if the file does not print one", key=f"{KEY}:symbol", placeholder="GB.316/POL/5")
     strategy = c2.text_input("Strategy the framework tables belong to (optional)", key=f"{KEY}:strategy")
     importer = ImportService(services)
-    ok, preview = w.guarded(lambda: importer.preview(data, upload.name, symbol=symbol.strip() or None,
-                                                     strategy_id=strategy.strip() or None,
-                                                     accepted_changes=_accepted(sha)), what="Refused: ")
-    if not ok:
+    try:
+        preview = importer.preview(data, upload.name, symbol=symbol.strip() or None,
+                                   strategy_id=strategy.strip() or None, accepted_changes=_accepted(sha))
+    except SstcError as error:
+        st.error("Refused: " + plain(error))
         return
     show_review(preview)
     show_changes(preview)
@@ -123,11 +132,14 @@ def render() -> None:
         user = w.require_user()
         reason = w.require_reason(why)
         if user and reason:
-            done, saved = w.guarded(lambda: importer.commit(preview, author=user, why=reason), what="Not saved: ")
-            if done:
-                w.flash("Saved: " + "; ".join(f"{kind} {rid} version {v}" for kind, rid, v in saved.versions)
-                        + f". The original file is kept as evidence {saved.evidence_id}.")
-                st.rerun()
+            try:
+                saved = importer.commit(preview, author=user, why=reason)
+            except SstcError as error:
+                st.error("Not saved: " + plain(error))
+                return
+            w.flash("Saved: " + plain("; ".join(f"{kind} {rid} version {v}" for kind, rid, v in saved.versions))
+                    + plain(f". The original file is kept as evidence {saved.evidence_id}."))
+            st.rerun()
 
 
 render()
