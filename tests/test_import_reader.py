@@ -218,3 +218,11 @@ def test_our_redline_reads_as_the_old_version_and_accepting_every_change_gives_t
     assert renumbered(proposed.paper["body"]) == renumbered(old.paper["body"])
     accepted = read_paper(data, name="redline.docx", accepted_changes={c.id for c in proposed.tracked_changes})
     assert renumbered(accepted.paper["body"]) == renumbered(paper["body"])
+
+
+def test_unrecognised_pieces_are_shown_in_place():
+    result = read_paper(foreign_paper("en"), name="typed.docx")
+    order = [(kind, x["type"] if kind == "block" else x.what) for kind, x in result.in_place()]
+    assert order == [("block", "heading"), ("block", "paragraph"), ("block", "paragraph"), ("block", "paragraph"),
+                     ("piece", "a drawing or picture"), ("block", "heading"), ("block", "framework"),
+                     ("block", "framework")]

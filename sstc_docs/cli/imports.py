@@ -49,10 +49,13 @@ def review(preview: ImportPreview) -> str:
         out.append(f"  {key}: {_line(paper.get(key) if paper.get(key) not in (None, '') else '—')}")
     out += ["", "front matter:"]
     out += [f"  {key}: {_line(value or 'None')}" for key, value in paper.get("front_matter", {}).items()]
-    out += ["", "body:"]
+    out += ["", "body (with what was not recognised, in place):"]
     number = 0
-    for block in paper.get("body", []):
-        if block["type"] == "heading":
+    for kind, block in r.in_place():
+        if kind == "piece":
+            out.append(f"  [not recognised] {block.where}: {block.what}" + (f" — “{_line(block.text, 60)}”"
+                                                                            if block.text else ""))
+        elif block["type"] == "heading":
             out.append(f"  [heading] {_line(block['text'])}")
         elif block["type"] == "framework":
             out.append(f"  [framework] outcome {block['outcome']} of {block['strategy_id']}"
@@ -61,7 +64,7 @@ def review(preview: ImportPreview) -> str:
             if block["numbered"]:
                 number += 1
             out.append(f"  {str(number) + '.' if block['numbered'] else '  '} {_line(block['text'])}")
-        for note in block.get("footnotes", []):
+        for note in block.get("footnotes", []) if kind == "block" else ():
             out.append(f"      [^{note['key']}] {_line(note['text'], 100)}")
     for table in r.frameworks:
         out += ["", f"framework table, outcome {table.outcome} ({table.where}): {_line(table.statement, 80)}"]
@@ -84,8 +87,8 @@ def review(preview: ImportPreview) -> str:
     if r.links:
         out += ["", "external links (recorded, never fetched):"]
         out += [f"  {link.kind}: {link.target} ({link.where})" for link in r.links]
-    out += ["", "not recognised:" if r.unrecognised else "not recognised: nothing"]
-    out += [f"  {p.where}: {p.what}" + (f" — “{_line(p.text, 60)}”" if p.text else "") for p in r.unrecognised]
+    out += ["", f"not recognised: {len(r.unrecognised) or 'nothing'}" + (" (shown in place above)" if r.unrecognised
+                                                                        else "")]
     out += ["", "will become:" if preview.parts else "will become: nothing until the problems below are solved"]
     out += [f"  {part.describe()}" for part in preview.parts]
     if preview.problems:

@@ -55,9 +55,13 @@ def show_review(preview: ImportPreview) -> None:
                         "language", "title")], "")
     st.markdown("**Front matter**")
     _table([{"entry": key, "value": value or "None"} for key, value in paper.get("front_matter", {}).items()], "")
-    st.markdown("**Body**")
+    st.markdown("**Body**, with what was not recognised in its place (not imported)")
     rows, number = [], 0
-    for block in paper.get("body", []):
+    for kind, block in result.in_place():
+        if kind == "piece":
+            rows.append({"¶": "", "kind": "not recognised", "text": f"{block.what} — {block.where}",
+                         "footnotes": block.text})
+            continue
         if block["type"] == "paragraph" and block["numbered"]:
             number += 1
         rows.append({"¶": str(number) if block["type"] == "paragraph" and block["numbered"] else "",
@@ -76,9 +80,8 @@ def show_review(preview: ImportPreview) -> None:
     st.markdown("**Comments** (kept with the file's evidence record)")
     _table([{"author": c.author, "date": c.date, "on": c.where, "text": c.text} for c in result.comments],
            "No comments.")
-    st.markdown("**Not recognised** (shown where it is; not imported)")
-    _table([{"where": p.where, "what": p.what, "text": p.text} for p in result.unrecognised], "Nothing: every part "
-           "of the file was understood.")
+    if not result.unrecognised:
+        st.caption("Every part of the file was understood.")
     st.markdown("**External links** (recorded, never fetched)")
     _table([{"kind": link.kind, "target": link.target, "where": link.where} for link in result.links], "None.")
 

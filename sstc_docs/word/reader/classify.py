@@ -42,7 +42,8 @@ class Classifier:
         self.r = reader
         self.found = {"symbol": "", "section": "", "session_dates": "", "agenda_item": 0, "action": "", "date": "",
                       "original_language": "", "language": "", "title": "", "body": [], "frameworks": [],
-                      "front_matter": {k: "" for k in FRONT_MATTER_KEYS}, "decisions": [], "comment_places": {}}
+                      "front_matter": {k: "" for k in FRONT_MATTER_KEYS}, "decisions": [], "comment_places": {},
+                      "places": []}
         self.votes = dict.fromkeys(_cover.LANGS, 0)    # which language the cover labels are in
         self.numbered = 0
         self.heading = ""
@@ -50,13 +51,18 @@ class Classifier:
         self.pending_outcome: FrameworkTable | None = None
         self.decisions = DecisionBuilder()
 
+    def _block(self, block: dict) -> None:
+        self.found["body"].append(block)
+        self.found["places"].append(self.r.current)
+
     def unknown(self, where: str, what: str, text: str = "") -> None:
-        self.r.unrecognised.append(Piece(where, what, text))
+        self.r.unrecognised.append(Piece(where, what, text, self.r.current))
 
     def run(self) -> dict:
         items = self.r.items
         phase = "cover"
         for i, item in enumerate(items):
+            self.r.current = i
             paras = [item.para] if item.para else [p for row in item.rows for cell in row for p in cell]
             for para in paras:
                 for what, inside in para.unknown:
@@ -180,7 +186,7 @@ class Classifier:
             number, statement = outcome
             table = FrameworkTable(number, statement, "", [], [], self.heading, item.where)
             found["frameworks"].append(table)
-            found["body"].append({"type": "framework", "strategy_id": "", "outcome": number, "text": "",
+            self._block({"type": "framework", "strategy_id": "", "outcome": number, "text": "",
                                   "footnotes": []})
             self.pending_outcome = table
             return None
@@ -194,11 +200,11 @@ class Classifier:
         self.pending_outcome = None
         if not numbered and self._heading(para, text):
             self.heading = self.r.drop_notes(text, item.where, "a heading").strip()
-            found["body"].append({"type": "heading", "text": self.heading})
+            self._block({"type": "heading", "text": self.heading})
             return None
         if numbered:
             self.numbered += 1
-        found["body"].append({"type": "paragraph", "numbered": numbered, "text": text,
+        self._block({"type": "paragraph", "numbered": numbered, "text": text,
                               "footnotes": self.r.footnotes(text, item.where)})
         return None
 
@@ -215,7 +221,7 @@ class Classifier:
                 number = max((t.outcome for t in self.found["frameworks"]), default=0) + 1
                 table = FrameworkTable(number, "", "", [], [], self.heading, item.where)
                 self.found["frameworks"].append(table)
-                self.found["body"].append({"type": "framework", "strategy_id": "", "outcome": number, "text": "",
+                self._block({"type": "framework", "strategy_id": "", "outcome": number, "text": "",
                                            "footnotes": []})
                 self.unknown(item.where, f"a framework table without an 'Outcome n:' line; read as outcome {number}")
             table.indicators = indicators
@@ -227,7 +233,7 @@ class Classifier:
             for number, (statement, rows) in outcomes.items():
                 self.found["frameworks"].append(FrameworkTable(number, statement, "", [], rows, self.heading,
                                                                item.where))
-                self.found["body"].append({"type": "framework", "strategy_id": "", "outcome": number, "text": "",
+                self._block({"type": "framework", "strategy_id": "", "outcome": number, "text": "",
                                            "footnotes": []})
             self._table_notes(item)
             return None

@@ -75,6 +75,7 @@ class _Reader:
             raise refuse(package.name, "word/document.xml has no body", "a Word document with text is needed")
         self.counter = {"p": 0, "t": 0}
         self.items: list[Item] = []
+        self.current: int | None = None     # the item being classified: where a piece found now belongs
         self._collect(body)          # first, so tracked changes are listed in reading order: body, then notes
         self.notes = {"footnote": self._notes("footnotes", "footnote"), "endnote": self._notes("endnotes", "endnote")}
         comments_part = self._related("comments")
@@ -141,7 +142,7 @@ class _Reader:
                 self._collect(child)
             elif isinstance(tag, str) and tag not in _LAYOUT:
                 self.unrecognised.append(Piece(f"after ¶ {self.counter['p']}",
-                                               f"an element Word calls {tag.rsplit('}', 1)[-1]}"))
+                                               f"an element Word calls {tag.rsplit('}', 1)[-1]}", at=len(self.items)))
 
     # ---- footnotes of a block --------------------------------------------------------------------
     def footnotes(self, text: str, where: str) -> list[dict]:
@@ -152,11 +153,12 @@ class _Reader:
                 kind, nid = keyed[key]
                 note_text, unknown = self.notes[kind].get(nid, ("", []))
                 for what, inside in unknown:
-                    self.unrecognised.append(Piece(f"{kind} {key} of {where}", what, inside))
+                    self.unrecognised.append(Piece(f"{kind} {key} of {where}", what, inside, self.current))
                 if kind == "endnote":
-                    self.unrecognised.append(Piece(where, f"endnote {key}, kept as a footnote", note_text))
+                    self.unrecognised.append(Piece(where, f"endnote {key}, kept as a footnote", note_text, self.current))
                 if not note_text:
-                    self.unrecognised.append(Piece(where, f"{kind} {key} is empty or missing from the notes part"))
+                    self.unrecognised.append(Piece(where, f"{kind} {key} is empty or missing from the notes part",
+                                                   at=self.current))
                 out.append({"key": key, "text": note_text or "(empty note)"})
         return out
 
@@ -164,7 +166,7 @@ class _Reader:
         """Text of a block that cannot hold footnotes: markers out, each note kept as unrecognised."""
         for note in self.footnotes(text, where):
             self.unrecognised.append(Piece(where, f"a footnote in {place} (footnotes belong to paragraphs)",
-                                           note["text"]))
+                                           note["text"], self.current))
         return FOOTNOTE_MARKER.sub("", text)
 
     # ---- the result ----------------------------------------------------------------------------------
@@ -218,7 +220,7 @@ class _Reader:
             comment.where = found["comment_places"].get(cid, "not anchored in the text")
         return ImportResult(self.package.name, paper, decisions, found["frameworks"], self.provenance,
                             self.changes, list(self.comments.values()), self.links, self.unrecognised, missing,
-                            self.accepted)
+                            self.accepted, found["places"])
 
     def _symbol_elsewhere(self) -> str:
         """The symbol from the running header or the document's subject, where papers also print it."""

@@ -16,6 +16,7 @@ class Piece:
     where: str
     what: str
     text: str = ""
+    at: int | None = None             # the body item it is in (see ImportResult.places), to show it in place
 
 
 @dataclass
@@ -85,6 +86,20 @@ class ImportResult:
     unrecognised: list[Piece]
     missing: list[str]                # what an importable paper lacks (symbol, title, decision …)
     accepted_changes: frozenset = frozenset()
+    places: list[int] = field(default_factory=list)   # for each paper body block, the body item it came from
+
+    def in_place(self) -> list[tuple[str, object]]:
+        """The body blocks with the unrecognised pieces among them, in the order of the file:
+        ("block", block dict) and ("piece", Piece). A piece with no place comes first."""
+        body = list(zip(self.places, self.paper.get("body", [])))
+        out: list[tuple[str, object]] = [("piece", p) for p in self.unrecognised if p.at is None]
+        i = 0
+        for piece in sorted((p for p in self.unrecognised if p.at is not None), key=lambda p: p.at):
+            while i < len(body) and body[i][0] <= piece.at:
+                out.append(("block", body[i][1]))
+                i += 1
+            out.append(("piece", piece))
+        return out + [("block", block) for _, block in body[i:]]
 
     @property
     def exported_by_us(self) -> bool:
