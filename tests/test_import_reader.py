@@ -208,8 +208,8 @@ def test_our_redline_reads_as_the_old_version_and_accepting_every_change_gives_t
     paper["body"].insert(3, {"type": "paragraph", "numbered": True, "text": "新增的一段。", "footnotes": []})
     del paper["body"][1]                                   # with its footnote
     new = assemble(paper, 2, strategies={demo.STRATEGY_ID: demo.STRATEGY_V2}, indicators=DEMO_INDICATORS,
-                   decisions=[(demo.DECISION, 1)])
-    data = redline_docx(old, new, author="Ana Lopez", date="2012-11-02")
+                   decisions=[(demo.DECISION, 1)], author="Ana Lopez", recorded_at="2012-11-02")
+    data = redline_docx([old, new])
     proposed = read_paper(data, name="redline.docx")
     assert proposed.missing == [] and proposed.unrecognised == []
     assert {(c.author, c.date) for c in proposed.tracked_changes} == {("Ana Lopez", "2012-11-02T00:00:00Z")}
