@@ -7,6 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8501
+# Where the app listens. Anything but this machine needs SSTC_AUTH=accounts or oidc (README, "Who is signed in").
+HOST ?= 127.0.0.1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test system-deps bench demo clean
@@ -25,15 +27,21 @@ demo: $(VENV)/.runtime
 	$(PY) -m sstc_docs demo --if-empty
 
 run: demo
-	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --server.maxUploadSize $$($(PY) -c 'import math; from sstc_docs.services.evidence import max_upload_mb_from_env as mb; print(math.ceil(mb()))')
+	@case "$(HOST)" in 127.*|localhost|::1) ;; *) [ "$${SSTC_AUTH:-local}" != local ] || { \
+		echo "make run HOST=$(HOST) opens the app to other machines, but SSTC_AUTH is local (whoever reaches it would act as $$USER)."; \
+		echo "Set SSTC_AUTH=accounts (accounts an administrator creates) or SSTC_AUTH=oidc (your organisation's sign-in); see the README, \"Who is signed in\"."; \
+		exit 2; } ;; esac
+	$(PY) -m streamlit run streamlit_app.py --server.address $(HOST) --server.port $(PORT) --server.maxUploadSize $$($(PY) -c 'import math; from sstc_docs.services.evidence import max_upload_mb_from_env as mb; print(math.ceil(mb()))')
 
 # Debian packages the tests use: Chromium for the browser tests, LibreOffice and poppler to
-# convert and read exported papers, Noto CJK so Chinese renders. Installed only when missing.
+# convert and read exported papers, Noto CJK so Chinese renders, Node.js for the test OIDC
+# provider. Installed only when missing.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	{ command -v fc-list >/dev/null && fc-list | grep -qi "Noto Sans CJK"; } || missing="$$missing fonts-noto-cjk fontconfig"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:$$missing"; \
@@ -41,7 +49,12 @@ system-deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-test: $(VENV)/.dev system-deps
+# The OpenID Connect provider the oidc browser journey signs in against (node_modules pinned by its lock file).
+tests/oidc/node_modules: tests/oidc/package.json tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund
+	touch $@
+
+test: $(VENV)/.dev system-deps tests/oidc/node_modules
 	$(PY) -m pytest
 
 bench: $(VENV)/.dev
@@ -52,4 +65,4 @@ bench: $(VENV)/.dev
 	$(PY) bench/bench_diff.py
 
 clean:
-	rm -rf $(VENV) build .pytest_cache
+	rm -rf $(VENV) build .pytest_cache tests/oidc/node_modules

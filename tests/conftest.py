@@ -13,13 +13,20 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/seed_text.py
 
+from people import TESTER  # noqa: E402
+from sstc_docs.domain.rights import Actor  # noqa: E402
 from sstc_docs.services import Services, open_services  # noqa: E402
 from sstc_docs.ui.state import get_services  # noqa: E402
 
 
+def acting(path: Path, actor: Actor = TESTER) -> Services:
+    """Services over ``path`` acting as ``actor``."""
+    return open_services(path).acting_as(actor)
+
+
 @pytest.fixture
 def services(tmp_path) -> Services:
-    opened = open_services(tmp_path / "db")
+    opened = acting(tmp_path / "db")
     yield opened
     opened.close()
 
@@ -40,11 +47,12 @@ def _drop_cached_services() -> None:
 
 def make_db(tmp_path: Path, monkeypatch, *, with_demo: bool = True) -> Path:
     path = tmp_path / "db"
-    opened = open_services(path)
+    opened = acting(path)
     if with_demo:
         opened.load_demo()
     opened.close()
     monkeypatch.setenv("SSTC_DB", str(path))
+    monkeypatch.setenv("SSTC_AUTH", "accounts")  # AppTests sign in as an account (people.sign_in)
     get_services.clear()
     return path
 

@@ -152,8 +152,7 @@ def test_revision_typed_before_someone_elses_save_shows_the_conflict_and_keeps_t
     at.text_area(key=f"{REV}:reason").input("My reason").run()
     current = services().records.get("indicator", seed.IND_PARTNERSHIPS)
     services().frameworks.propose_revision(seed.IND_PARTNERSHIPS, kind="revised", new={"baseline": "four"},
-                                           reason="Theirs", decision_id=seed.DECISION_ID, author="Other",
-                                           why="Theirs", base_version=current.version)
+                                           reason="Theirs", decision_id=seed.DECISION_ID, why="Theirs", base_version=current.version)
     at.button(key=f"{REV}:save").click().run()
     assert "Other changed this indicator" in texts(at.warning)
     assert at.text_area(key=f"{REV}:target").value == "Mine: seven a year."

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from people import sign_in
 from sstc_docs import demo as seed
 from sstc_docs.ui.state import get_services
 
@@ -30,7 +31,7 @@ def services():
 def open_app(page: str = "overview", *, user: str = "Ana Tester") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     if user:
-        at.session_state["user_name"] = user
+        sign_in(at, user)
     at.run()
     if page != "overview":
         at.switch_page(f"sstc_docs/ui/pages/{page}.py").run()
@@ -68,11 +69,16 @@ def test_every_page_says_what_to_do_on_an_empty_database(empty_db, page):
     assert "demo" in texts(at.info) or "Papers page" in texts(at.info)
 
 
-def test_sidebar_name_persists_across_pages(demo_db):
-    at = open_app("overview", user="")
-    at.sidebar.text_input(key="user_name").input("Bo Li").run()
+def test_the_signed_in_account_is_shown_on_every_page(demo_db):
+    at = open_app("overview", user="Bo Li")
     at.switch_page("sstc_docs/ui/pages/history.py").run()
-    assert at.sidebar.text_input(key="user_name").value == "Bo Li"
+    assert "Bo Li (bo.li)" in texts(at.sidebar.markdown)
+
+
+def test_without_a_session_the_app_asks_to_sign_in_and_shows_nothing_else(demo_db):
+    at = open_app("overview", user="")
+    assert at.title[0].value == "Sign in to sstc-docs"
+    assert not at.get("dataframe")
 
 
 # -- overview -------------------------------------------------------------------------------------
@@ -114,7 +120,7 @@ def test_history_lists_every_change_and_filters(demo_db):
 def test_history_filters_by_who_and_date(demo_db):
     paper = services().records.get("paper", seed.PAPER_ID)
     changed = dict(paper.data, symbol_note=paper.data["symbol_note"] + " Checked.")
-    services().papers.update(seed.PAPER_ID, changed, author="Zoe", why="Re-save", base_version=1)
+    services().papers.update(seed.PAPER_ID, changed, why="Re-save", base_version=1)
     at = open_app("history")
     at.selectbox(key="hist:f:author").set_value("Zoe").run()
     assert _history_rows(at) == [f"hist:open:paper:{seed.PAPER_ID}:2"]

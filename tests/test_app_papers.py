@@ -127,7 +127,7 @@ def test_conflict_shows_both_texts_and_reapplies_on_top(demo_db):
     theirs = services().records.get("paper", seed.PAPER_ID).data
     theirs["body"][1]["text"] = "Their wording of paragraph 2.[^2]"
     theirs["front_matter"]["author_unit"] = "PARDEV (their edit)"
-    services().papers.update(seed.PAPER_ID, theirs, author="Other Person", why="Their reason", base_version=1)
+    services().papers.update(seed.PAPER_ID, theirs, why="Their reason", base_version=1)
     at.button(key=f"{DRAFT}:save").click().run()
     assert not at.exception
     warning = texts(at.warning)
@@ -150,7 +150,7 @@ def test_conflict_keep_editing_on_top(demo_db):
     at.text_input(key=f"{DRAFT}:why").input("mine").run()
     theirs = services().records.get("paper", seed.PAPER_ID).data
     theirs["title"] = "Their title"
-    services().papers.update(seed.PAPER_ID, theirs, author="Other", why="title", base_version=1)
+    services().papers.update(seed.PAPER_ID, theirs, why="title", base_version=1)
     at.button(key=f"{DRAFT}:save").click().run()
     at.button(key=f"{DRAFT}:conflict:rebase").click().run()
     draft2 = f"paper:{seed.PAPER_ID}:v2"
@@ -187,7 +187,7 @@ def test_a_viewer_with_nothing_typed_sees_the_newer_version(demo_db):
     at = open_app("papers")
     theirs = services().records.get("paper", seed.PAPER_ID).data
     theirs["body"][1]["text"] = "Saved by someone else meanwhile.[^2]"
-    services().papers.update(seed.PAPER_ID, theirs, author="Other", why="meanwhile", base_version=1)
+    services().papers.update(seed.PAPER_ID, theirs, why="meanwhile", base_version=1)
     at.run()
     assert _para2(at, f"paper:{seed.PAPER_ID}:v2").value == "Saved by someone else meanwhile.[^2]"
     assert not at.warning

@@ -10,6 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from people import sign_in
 from sstc_docs import demo as seed
 from sstc_docs.services import open_services
 
@@ -31,7 +32,7 @@ def db(tmp_path, monkeypatch) -> Path:
 def page(user: str = "Ana Lopez") -> AppTest:
     at = AppTest.from_file(str(PAGE), default_timeout=60)
     if user:
-        at.session_state["user_name"] = user
+        sign_in(at, user)
     at.run()
     assert not at.exception, at.exception
     return at

@@ -1,12 +1,20 @@
-"""The services the app and the CLI call: one facade over the store, built once per process."""
+"""The services the app and the CLI call: one facade over the store, built once per process.
+
+``open_services`` gives services that act as nobody: they read, and refuse every change. A page
+or a command acts as the signed-in account through ``services.acting_as(actor)``, a view over the
+same store whose every save is checked against that account's rights and authored by it.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ..domain import rights
 from ..domain.records import SHARD_COUNTS, summarize, validate
+from ..domain.rights import Actor
 from ..store import open_store
 from ..store.base import StoreBase
+from .accounts import AccountService
 from .decisions import DecisionService
 from .demo import load_demo
 from .diffs import DiffService
@@ -21,9 +29,10 @@ from .records import RecordService
 class Services:
     """Everything a page or a command needs, sharing one store (and so one set of locks)."""
 
-    def __init__(self, store: StoreBase):
+    def __init__(self, store: StoreBase, actor: Actor | None = None):
         self.store = store
-        self.records = RecordService(store)
+        self.actor = actor
+        self.records = RecordService(store, actor)
         self.papers = PaperService(self.records)
         self.frameworks = FrameworkService(self.records)
         self.decisions = DecisionService(self.records, self.papers, self.frameworks)
@@ -31,6 +40,25 @@ class Services:
         self.exports = ExportService(self.records, self.papers, self.decisions)
         self.evidence = EvidenceService(self.records)
         self.overview = OverviewService(self.records, self.papers, self.frameworks, self.decisions)
+        self.accounts = AccountService(self.records)
+
+    def acting_as(self, actor: Actor | None) -> "Services":
+        """The same services over the same store, acting as ``actor``: cheap, one per page run."""
+        return Services(self.store, actor)
+
+    def restore(self, file) -> int:
+        """Restore a backup. Into a database with accounts only an administrator may; the store
+        restores only into an empty folder, which has none, so there whoever may write to the
+        folder restores, and the accounts come back with the backup."""
+        if self.store.heads("account", include_deleted=True):
+            rights.require(self.actor, rights.RESTORE)
+        return self.store.restore(file)
+
+    def verify(self, *, repair: bool = False):
+        """Check the database; anyone may, repairing its caches is for administrators."""
+        if repair:
+            rights.require(self.actor, rights.REPAIR)
+        return self.store.verify(repair=repair)
 
     def load_demo(self) -> int:
         return load_demo(self.records)

@@ -41,13 +41,13 @@ class DecisionService:
         paragraph = self.papers.decision_paragraph(paper, decision["id"])
         return lifecycle.citation(paper["symbol"], paragraph, decision.get("language", "en"))
 
-    def save_text(self, decision_id: str, *, text: str, parts: list[str], author: str, why: str,
+    def save_text(self, decision_id: str, *, text: str, parts: list[str], why: str,
                   base_version: int) -> "Version":
         current = self.records.get("decision", decision_id, base_version)
         data = dict(copy.deepcopy(current.data), text=text, parts=parts)
-        return self.records.save("decision", data, author=author, why=why, base_version=base_version)
+        return self.records.save("decision", data, why=why, base_version=base_version)
 
-    def create(self, paper_id: str, *, text: str, parts: list[str] | None = None, author: str, why: str) -> "Version":
+    def create(self, paper_id: str, *, text: str, parts: list[str] | None = None, why: str) -> "Version":
         """A new draft decision point attached to the end of its paper."""
         paper = self.records.get("paper", paper_id)
         number = len(paper.data["decision_ids"]) + 1
@@ -55,16 +55,16 @@ class DecisionService:
         while self.records.exists("decision", decision_id):
             number += 1
             decision_id = f"{paper.id}:D{number}"
-        with self.records.unit(author=author, why=why):
+        with self.records.unit(why=why):
             saved = self.records.save("decision", {"id": decision_id, "paper_id": paper.id, "text": text,
                                                    "parts": parts or [], "language": paper.data["language"],
                                                    "session": paper.data["session"], "status": "draft"},
-                                      author=author, why=why, base_version=None)
+                                      why=why, base_version=None)
             updated = dict(copy.deepcopy(paper.data), decision_ids=[*paper.data["decision_ids"], decision_id])
-            self.records.save("paper", updated, author=author, why=why, base_version=paper.version)
+            self.records.save("paper", updated, why=why, base_version=paper.version)
         return saved
 
-    def move(self, decision_id: str, to: str, *, author: str, why: str, base_version: int,
+    def move(self, decision_id: str, to: str, *, why: str, base_version: int,
              adopted_on: str = "", amendment: str = "", adopted_text: dict | None = None,
              deferred_to: int | None = None, record: str = "") -> "Version":
         """Move a decision to ``to``; on adoption write the record of decision and bring revisions into force."""
@@ -94,19 +94,19 @@ class DecisionService:
         elif to == "submitted" and data.get("deferred_to"):
             # Submitted again, at the session it was deferred to.
             data["session"], data["deferred_to"] = data["deferred_to"], None
-        with self.records.unit(author=author, why=why):
+        with self.records.unit(why=why):
             # What the Governing Body decided holds from the day it decided, whenever the clerk records it.
-            saved = self.records.save("decision", data, author=author, why=why, base_version=base_version,
+            saved = self.records.save("decision", data, why=why, base_version=base_version,
                                       effective_from=data["adopted_on"] if to in lifecycle.ADOPTED else None,
                                       command=MOVE_COMMAND)
             if to in lifecycle.ADOPTED:
-                self._settle_revisions(decision_id, "in_force", data["adopted_on"], author,
+                self._settle_revisions(decision_id, "in_force", data["adopted_on"],
                                        f"In force: decision {decision_id} adopted on {data['adopted_on']}.")
             elif to == "withdrawn":
-                self._settle_revisions(decision_id, "lapsed", "", author, f"Lapsed: decision {decision_id} withdrawn.")
+                self._settle_revisions(decision_id, "lapsed", "", f"Lapsed: decision {decision_id} withdrawn.")
         return saved
 
-    def _settle_revisions(self, decision_id: str, status: str, effective_date: str, author: str, why: str) -> None:
+    def _settle_revisions(self, decision_id: str, status: str, effective_date: str, why: str) -> None:
         for indicator, _ in self.frameworks.revisions_by_decision(decision_id):
             latest = self.records.get("indicator", indicator["id"])
             data = copy.deepcopy(latest.data)
@@ -117,5 +117,5 @@ class DecisionService:
                     revision["effective_date"] = effective_date
                     changed = True
             if changed:
-                self.records.save("indicator", data, author=author, why=why, base_version=latest.version,
+                self.records.save("indicator", data, why=why, base_version=latest.version,
                                   effective_from=effective_date or None, command=MOVE_COMMAND)

@@ -1,4 +1,5 @@
-"""Small pieces every page shares: the services, who is working, drafts that survive a page switch,
+"""Small pieces every page shares: the services (acting as the signed-in account), who is working,
+what they may do, drafts that survive a page switch,
 problems shown beside their fields, the reason box, and the conflict panel.
 
 Widget state in Streamlit is deleted when a page no longer renders the widget, so every editable
@@ -18,10 +19,13 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from ..domain import rights
+from ..domain.rights import ROLE_NAMES, Actor
 from ..errors import ConflictError, Problem, SstcError, StoreError, ValidationError
+from ..services.accounts import auth_mode
+from . import signin
 from .state import current_user, get_services
 
-NAME_KEY = "user_name"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _LOG = logging.getLogger("sstc_docs.ui")
 
@@ -76,9 +80,10 @@ def page(title: str):
 
 
 def services():
-    """The shared services, or a clear message (never a traceback) when the database cannot be opened."""
+    """The shared services acting as the signed-in account, or a clear message (never a traceback)
+    when the database cannot be opened."""
     try:
-        return get_services()
+        return get_services().acting_as(current_user())
     except StoreError as error:
         st.error(f"The database cannot be opened: {literal(error)}")
         st.stop()
@@ -87,14 +92,36 @@ def services():
         st.stop()
 
 
-def sidebar_user() -> str:
-    """The "Your name" box in the sidebar; its key keeps the value across pages."""
+def sidebar_user() -> Actor:
+    """Establish who is signed in (the sign-in page until someone is), and say so in the sidebar
+    with their roles and the way to sign out."""
+    try:
+        actor = signin.establish()
+    except SstcError as error:
+        st.error(literal(error))
+        st.stop()
+    mode = auth_mode()
     with st.sidebar:
-        st.text_input("Your name", key=NAME_KEY, placeholder="e.g. Ana Lopez",
-                      help="Kept with every change you save, in the history.")
-        if not current_user():
-            st.caption("Enter your name before saving any change.")
-    return current_user()
+        st.markdown(f"Signed in as **{literal(actor.label)}**")
+        st.caption("Roles: " + (", ".join(ROLE_NAMES[r] for r in sorted(actor.roles)) or "none"))
+        if mode == "accounts" and st.button("Sign out", key="signout"):
+            signin.sign_out()
+        elif mode == "oidc":
+            st.button("Sign out", key="signout", on_click=st.logout)
+        elif mode == "local":
+            st.caption("Local mode: you are this computer's user. To let colleagues in, see the README.")
+    return actor
+
+
+def may(action: str) -> bool:
+    """Whether the signed-in account may do ``action`` (domain/rights.py): pages hide what it may not."""
+    actor = current_user()
+    return actor is not None and actor.may(action)
+
+
+def why_not(action: str) -> None:
+    """Say, where a hidden control would be, why it is not there and what to do."""
+    st.caption(literal(rights.refusal(current_user(), action)))
 
 
 def run_page(navigation) -> None:
@@ -110,14 +137,13 @@ def run_page(navigation) -> None:
                  "recorded. The details are in the server log.")
 
 
-def require_user() -> str | None:
-    """The current user's name, or an error telling them where to enter it."""
-    name = current_user()
-    if not name:
-        st.error("Enter your name in the sidebar (Your name) first: every change is saved with who made it. "
-                 "Nothing was saved.")
+def require_user() -> Actor | None:
+    """The signed-in account, or an error saying to sign in (every change is saved with who made it)."""
+    actor = current_user()
+    if actor is None:
+        st.error("Sign in first: every change is saved with the account that made it. Nothing was saved.")
         return None
-    return name
+    return actor
 
 
 def require_reason(why: str) -> str | None:

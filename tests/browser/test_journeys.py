@@ -51,10 +51,10 @@ def test_journey_1_edit_a_paragraph_and_see_the_new_version(app):
     app.open_tab(tab, "Versions and download")
     picker = tab.get_by_label("Version to download", exact=True)
     expect(picker).to_be_visible()
-    expect(picker).to_have_value(re.compile(rf"^v{version} · .* · Ana Lopez — Journey 1: tighten paragraph 2$"))
+    expect(picker).to_have_value(re.compile(rf"^v{version} · .* · Ana Lopez \(ana\.lopez\) — Journey 1: tighten paragraph 2$"))
     app.shot(tab, "papers-versions")
     latest = app.latest("paper", PAPER)
-    assert latest.version == version and latest.author == "Ana Lopez"
+    assert latest.version == version and latest.author == "Ana Lopez (ana.lopez)"
     assert latest.data["body"][1]["text"] == text
 
 
@@ -160,7 +160,7 @@ def test_journey_5_two_people_edit_the_same_paragraph(app):
 
     first.get_by_role("button", name="Save", exact=True).click()
     expect(first.get_by_text("Not saved — someone else saved first.")).to_be_visible()
-    expect(first.get_by_text(f"Femi Second saved version {their_version}", exact=False)).to_be_visible()
+    expect(first.get_by_text(f"Femi Second (femi.second) saved version {their_version}", exact=False)).to_be_visible()
     expect(first.get_by_text(theirs).first).to_be_visible()       # their text, in the comparison
     expect(first.get_by_text(mine).first).to_be_visible()         # mine, in the comparison
     expect(first.get_by_label("Paragraph 2 text", exact=True)).to_have_value(f"Eva's paragraph two {mine}.[^2]")
@@ -168,7 +168,7 @@ def test_journey_5_two_people_edit_the_same_paragraph(app):
     assert app.versions("paper", PAPER) == their_version
 
     first.get_by_role("button", name=f"Re-apply my changes on top of version {their_version}").click()
-    expect(first.get_by_text(f"Your changes were saved on top of Femi Second's: version {their_version + 1}.")
+    expect(first.get_by_text(f"Your changes were saved on top of Femi Second (femi.second)'s: version {their_version + 1}.")
            ).to_be_visible()
     latest = app.latest("paper", PAPER)
     assert latest.version == their_version + 1 and mine in latest.data["body"][1]["text"]

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from sstc_docs.domain import rights
 from sstc_docs.domain.lifecycle import ADOPTED, STATUS_NAMES, allowed_next, decision_paragraphs
+from sstc_docs.domain.rules import MOVE_COMMAND
 from sstc_docs.errors import SstcError
 from sstc_docs.ui import diffview as dv
 from sstc_docs.ui import widgets as w
@@ -138,6 +140,12 @@ def move_form(services, decision) -> None:
         st.info(f"{STATUS_NAMES.get(status, status)} is final: the record of what was decided is never reopened. "
                 "A later decision can supersede it.")
         return
+    needs = {step: rights.change_action("decision", data, dict(data, status=step), MOVE_COMMAND) for step in steps}
+    for action in dict.fromkeys(needs[step] for step in steps if not w.may(needs[step])):
+        w.why_not(action)
+    steps = [step for step in steps if w.may(needs[step])]
+    if not steps:
+        return
     key = f"dec:move:{decision.id}"
     problems = st.session_state.get(key + ":problems")
     to = w.kept(st.radio, "Move to", f"{key}:to", steps[0], options=steps, horizontal=True,
@@ -170,12 +178,11 @@ def move_form(services, decision) -> None:
                    f"{w.when(conflict['recorded_at'])} (“{w.literal(conflict['why'])}”); it is now "
                    f"{STATUS_NAMES.get(conflict['theirs'].get('status'), '')}. Nothing was saved; check it above.")
     if st.button(f"Move to {STATUS_NAMES.get(to, to)}", key=f"{key}:save", type="primary"):
-        author = w.require_user()
-        if not author or not w.require_reason(why):
+        if not w.require_user() or not w.require_reason(why):
             return
         with st.spinner("Saving, and bringing authorised revisions into force…" if to in ADOPTED else "Saving…"):
             saved = w.save_or_explain(
-                lambda: services.decisions.move(decision.id, to, author=author, why=why,
+                lambda: services.decisions.move(decision.id, to, why=why,
                                                 base_version=decision.version, **extra), key,
                 on_conflict=lambda error: w.remember_conflict(key + ":conflict", error, mine={}, base=None, why=why))
         if saved is None:

@@ -217,15 +217,14 @@ def attach_form(services, version) -> None:
                                 placeholder="e.g. 'The signed agreement, received from the field office'")
             submitted = st.form_submit_button("Attach the file")
         if submitted:
-            user = w.require_user()
-            if not user:
+            if not w.require_user():
                 return
             if upload is None:
                 st.error("Choose a file first. Nothing was saved.")
                 return
             try:
                 saved = services.evidence.attach(version.id, upload.name, upload.getvalue(), upload.type,
-                                                 author=user, why=why, base_version=version.version)
+                                                 why=why, base_version=version.version)
             except SstcError as error:
                 _show_refusal(error)
                 return
@@ -243,11 +242,10 @@ def edit_form(services, version) -> None:
             why = st.text_input("Reason for this change", key=f"ev_edit_why_{version.id}_{n}")
             submitted = st.form_submit_button("Save a new version")
         if submitted:
-            user = w.require_user()
-            if not user:
+            if not w.require_user():
                 return
             try:
-                saved = services.evidence.update(version.id, changes, author=user, why=why,
+                saved = services.evidence.update(version.id, changes, why=why,
                                                  base_version=version.version)
             except SstcError as error:
                 _show_refusal(error)
@@ -314,15 +312,14 @@ def register_tab(services, choices: Choices) -> None:
         submitted = st.form_submit_button("Register evidence", type="primary")
     if not submitted:
         return
-    user = w.require_user()
-    if not user:
+    if not w.require_user():
         return
     data = {**fields, "links": {"indicators": ([{"id": indicator, "value": _number(value), "period": period.strip()}]
                                                if indicator else []),
                                 "decisions": decisions, "papers": papers}}
     file = (upload.name, upload.getvalue(), upload.type) if upload is not None else None
     try:
-        saved = services.evidence.register(data, author=user, why=why, file=file)
+        saved = services.evidence.register(data, why=why, file=file)
     except SstcError as error:
         _show_refusal(error)
         return
@@ -409,8 +406,7 @@ def link_form(services, choices: Choices, evidence_id: str) -> None:
         submitted = st.form_submit_button("Save the links", type="primary")
     if not submitted:
         return
-    user = w.require_user()
-    if not user:
+    if not w.require_user():
         return
     dropped = {(current[i][0], current[i][1] if current[i][0] == "indicator" else current[i][2]) for i in remove}
     new_links = {"indicators": [link for i, link in enumerate(links["indicators"]) if ("indicator", i) not in dropped],
@@ -422,7 +418,7 @@ def link_form(services, choices: Choices, evidence_id: str) -> None:
         st.error("Nothing to save: choose a link to add or remove.")
         return
     try:
-        saved = services.evidence.update(evidence_id, {"links": new_links}, author=user, why=why,
+        saved = services.evidence.update(evidence_id, {"links": new_links}, why=why,
                                          base_version=version.version)
     except SstcError as error:
         _show_refusal(error)

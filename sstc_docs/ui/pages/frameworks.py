@@ -22,7 +22,7 @@ def render() -> None:
     strategies = w.load(services.frameworks.strategies, [])
     if not strategies:
         w.empty_state("No strategy yet — load the demo with `python -m sstc_docs demo`, or add a strategy with "
-                      "`python -m sstc_docs put FILE.json --why … --author …` (a JSON object with \"kind\": "
+                      "`python -m sstc_docs put FILE.json --why …` (a JSON object with \"kind\": "
                       "\"strategy\", as `get strategy SSTC-2012` prints one); then its indicators appear here.")
         return
     titles = {s["id"]: f"{s['id']} — {s.get('title', '')} ({s.get('period', '')})" for s in strategies}
@@ -148,8 +148,7 @@ def revise_indicator(services, indicators: dict) -> None:
                    "in. Your revision was not saved; what you typed is kept. Check the table above and propose "
                    "again to add it on top of their version.")
     if st.button("Propose revision", key=f"{key}:save", type="primary"):
-        author = w.require_user()
-        if not author:
+        if not w.require_user():
             return
         if not reason.strip():
             st.session_state[key + ":problems"] = [ValidationError("give the reason for the revision; it is kept in "
@@ -159,7 +158,7 @@ def revise_indicator(services, indicators: dict) -> None:
         saved = w.save_or_explain(
             lambda: services.frameworks.propose_revision(
                 indicator_id, kind=kind, new={k: v for k, v in new.items() if v.strip()} if kind == "revised" else None,
-                reason=reason, decision_id=decision_id, author=author, why=reason, base_version=base), key,
+                reason=reason, decision_id=decision_id, why=reason, base_version=base), key,
             on_conflict=lambda error: w.remember_conflict(key + ":conflict", error, mine={}, base=None, why=reason))
         if saved is None:
             return
@@ -302,15 +301,14 @@ def add_indicator(services, framework: dict) -> None:
                                   optional=True, help="With a decision, the indicator is proposed as new and comes "
                                                       "into force when it is adopted.")
     why = w.reason_box(f"{key}:why", "Reason for adding the indicator")
-    w.problems_summary(problems, shown={"label", "text", "baseline", "target", "why", "author"})
+    w.problems_summary(problems, shown={"label", "text", "baseline", "target", "why"})
     if st.button("Add indicator", key=f"{key}:save", type="primary"):
-        author = w.require_user()
-        if not author or not w.require_reason(why):
+        if not w.require_user() or not w.require_reason(why):
             return
         data = {"label": label.strip(), "text": text, "baseline": _quantity(baseline), "target": _quantity(target),
                 "unit": unit.strip()}
         saved = w.save_or_explain(lambda: services.frameworks.add_indicator(
-            framework["id"], outcome, data, author=author, why=why, decision_id=decision_id, reason=why), key)
+            framework["id"], outcome, data, why=why, decision_id=decision_id, reason=why), key)
         if saved is None:
             return
         w.forget_form(key)

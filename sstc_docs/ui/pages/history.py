@@ -9,7 +9,7 @@ import datetime as dt
 
 import streamlit as st
 
-from sstc_docs.domain.records import KINDS
+from sstc_docs.domain.records import SHOWN_KINDS
 from sstc_docs.ui import diffview as dv
 from sstc_docs.ui import widgets as w
 
@@ -37,7 +37,7 @@ def render() -> None:
     authors = w.load(services.overview.authors, [])
     c1, c2, c3, c4 = st.columns([2, 1, 2, 2], vertical_alignment="bottom")
     author = w.kept(c1.selectbox, "Who", "hist:f:author", ANYONE, options=[ANYONE, *authors])
-    kind = w.kept(c2.selectbox, "What kind", "hist:f:kind", ALL, options=[ALL, *KINDS])
+    kind = w.kept(c2.selectbox, "What kind", "hist:f:kind", ALL, options=[ALL, *SHOWN_KINDS])
     record_id = w.kept(c3.text_input, "Record id (exact)", "hist:f:record", "", placeholder="e.g. GB.316/POL/5")
     today = dt.date.today()
     dates = w.kept(c4.date_input, "When (from – to)", "hist:f:dates", (), format="YYYY-MM-DD", min_value=dt.date(1990, 1, 1),
@@ -120,7 +120,7 @@ def compare_panel(services) -> None:
         return
     with st.container(border=True):
         c1, c2 = st.columns([1, 3])
-        kind = w.kept(c1.selectbox, "Kind of record", f"{CMP}:kind", "paper", options=list(KINDS))
+        kind = w.kept(c1.selectbox, "Kind of record", f"{CMP}:kind", "paper", options=list(SHOWN_KINDS))
         ids = [h["id"] for h in w.load(lambda: services.records.heads(kind), [])]
         if not ids:
             w.empty_state(f"There is no {kind} yet, so nothing to compare — choose another kind.")

@@ -132,11 +132,11 @@ def render() -> None:
     show_plan(preview)
     why = w.reason_box(f"{KEY}:why", "Why are you importing this file?")
     if st.button("Save", type="primary", key=f"{KEY}:save", disabled=not preview.can_commit):
-        user = w.require_user()
+        signed_in = w.require_user()
         reason = w.require_reason(why)
-        if user and reason:
+        if signed_in and reason:
             try:
-                saved = importer.commit(preview, author=user, why=reason)
+                saved = importer.commit(preview, why=reason)
             except SstcError as error:
                 st.error("Not saved: " + plain(error))
                 return

@@ -12,6 +12,7 @@ import copy
 
 import streamlit as st
 
+from sstc_docs.domain import rights
 from sstc_docs.domain.bundle import OutcomeBlock
 from sstc_docs.domain.labels import LANGUAGES, label
 from sstc_docs.domain.lifecycle import STATUS_NAMES, decision_paragraphs, text_editable
@@ -205,11 +206,10 @@ def create_paper(services, *, expanded: bool) -> None:
                 st.error("Correct the symbol above first. Nothing was saved." if symbol_problem else
                          "Give the paper's symbol, e.g. GB.316/POL/5. Nothing was saved.")
                 return
-            author = w.require_user()
-            if not author or not w.require_reason(why):
+            if not w.require_user() or not w.require_reason(why):
                 return
             try:
-                saved = services.papers.create(blank_paper(symbol, title, language), author=author, why=why)
+                saved = services.papers.create(blank_paper(symbol, title, language), why=why)
             except ValidationError as error:
                 for problem in error.problems:
                     st.error(w.literal(f"{w.field_name(problem.field)}: {problem.message}" if problem.field else
@@ -267,6 +267,9 @@ def edit_paper(services, paper_id: str) -> None:
     with tabs[5]:
         paper_as_at(services, paper_id)
 
+    if not w.may(rights.DRAFT):
+        w.why_not(rights.DRAFT)
+        return
     with st.container(border=True):
         changed = has_changes(draft)
         st.markdown("**Save the paper** (cover, front matter, paragraphs and framework blocks)" +
@@ -285,14 +288,13 @@ def edit_paper(services, paper_id: str) -> None:
 
 
 def save_paper(services, draft: dict, why: str, *, base: int | None = None) -> None:
-    author = w.require_user()
-    if not author or not w.require_reason(why):
+    if not w.require_user() or not w.require_reason(why):
         return
     key = draft["key"]
     data = clean(draft["data"])
     with st.spinner("Saving…"):
         saved = w.save_or_explain(
-            lambda: services.papers.update(draft["paper_id"], data, author=author, why=why,
+            lambda: services.papers.update(draft["paper_id"], data, why=why,
                                            base_version=base or draft["base"]), key,
             on_conflict=lambda error: w.remember_conflict(key + ":conflict", error, mine=data,
                                                           base=clean(draft["base_data"]), why=why))
@@ -322,11 +324,10 @@ def resolve_conflict(services, draft: dict) -> None:
         w.flash(f"Your changes are now on top of version {conflict['version']}; review them and save.", "info")
         st.rerun()
     else:
-        author = w.require_user()
-        if not author:
+        if not w.require_user():
             return
         try:
-            saved = services.papers.update(draft["paper_id"], merged, author=author, why=conflict["my_why"],
+            saved = services.papers.update(draft["paper_id"], merged, why=conflict["my_why"],
                                            base_version=conflict["version"])
         except ConflictError as error:
             w.remember_conflict(key + ":conflict", error, mine=merged, base=conflict["theirs"], why=conflict["my_why"])
@@ -517,14 +518,13 @@ def edit_decisions(services, paper) -> None:
                            "", height=80)
         why = w.reason_box(f"papers:newdec:{paper.id}:why", "Reason for adding the decision point")
         if st.button("Add decision point", key=f"papers:newdec:{paper.id}:save", type="primary"):
-            author = w.require_user()
-            if not author or not w.require_reason(why):
+            if not w.require_user() or not w.require_reason(why):
                 return
             if not text.strip():
                 st.error("Write the decision text first. Nothing was saved.")
                 return
             ok, saved = w.guarded(lambda: services.decisions.create(
-                paper.id, text=text, parts=[p for p in parts_raw.splitlines() if p.strip()], author=author, why=why))
+                paper.id, text=text, parts=[p for p in parts_raw.splitlines() if p.strip()], why=why))
             if ok:
                 w.forget_keys(f"papers:newdec:{paper.id}:")
                 rebase_after_outside_save(services, paper.id)
@@ -558,10 +558,9 @@ def edit_decision(services, decision, language: str) -> None:
         if action == "discard":
             drop_draft(draft)
             st.rerun()
-        author = w.require_user()
-        if author:
+        if w.require_user():
             _save_decision(services, decision.id, draft, conflict["mine"]["text"], conflict["mine"]["parts"],
-                           author, conflict["my_why"], conflict["version"])
+                           conflict["my_why"], conflict["version"])
     text = w.bound(st.text_area, "Draft decision text", f"{key}:text", draft["data"], "text", height=90)
     parts_raw = w.bound(st.text_area, "Draft decision parts — one per line", f"{key}:parts", draft["data"],
                         "parts_raw", height=80)
@@ -574,12 +573,11 @@ def edit_decision(services, decision, language: str) -> None:
             st.markdown(w.literal(line))
     why = w.reason_box(f"{key}:why", "Reason for changing the decision text")
     if st.button("Save decision text", key=f"{key}:save", type="primary"):
-        author = w.require_user()
-        if author and w.require_reason(why):
-            _save_decision(services, decision.id, draft, text, parts, author, why, draft["base"])
+        if w.require_user() and w.require_reason(why):
+            _save_decision(services, decision.id, draft, text, parts, why, draft["base"])
 
 
-def _save_decision(services, decision_id: str, draft: dict, text: str, parts: list[str], author: str, why: str,
+def _save_decision(services, decision_id: str, draft: dict, text: str, parts: list[str], why: str,
                    base: int) -> None:
     def conflict(error: ConflictError) -> None:
         base_data = {"text": draft["base_data"]["text"], "parts": draft["base_data"].get("parts", [])}
@@ -589,8 +587,7 @@ def _save_decision(services, decision_id: str, draft: dict, text: str, parts: li
         st.session_state[draft["key"] + ":conflict"]["theirs"] = {"text": theirs.get("text", ""),
                                                                  "parts": theirs.get("parts", [])}
 
-    saved = w.save_or_explain(lambda: services.decisions.save_text(decision_id, text=text, parts=parts, author=author,
-                                                                   why=why, base_version=base),
+    saved = w.save_or_explain(lambda: services.decisions.save_text(decision_id, text=text, parts=parts, why=why, base_version=base),
                               draft["key"], on_conflict=conflict)
     if saved is None:
         return
