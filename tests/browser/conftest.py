@@ -157,7 +157,8 @@ class App:
         return login
 
     def new_page(self, user: str, page: str = "Overview", *roles: str) -> Page:
-        """A fresh browser session, signed in through the form as ``user`` (see ``account``), on ``page``."""
+        """A fresh browser session on ``page``, signed in through the form as ``user`` (see
+        ``account``); with no ``user``, left at the sign-in form."""
         context = self.browser.new_context(viewport=VIEWPORT, locale="en-GB", accept_downloads=True)
         self.contexts.append(context)
         tab = context.new_page()
@@ -165,7 +166,7 @@ class App:
         self.wait(tab)
         if user:
             self.sign_in(tab, self.account(user, *roles))
-        expect(tab.get_by_role("heading", name=page, exact=True)).to_be_visible()
+            expect(tab.get_by_role("heading", name=page, exact=True)).to_be_visible()
         return tab
 
     def sign_in(self, tab: Page, login: str, password: str = PASSWORD) -> None:
