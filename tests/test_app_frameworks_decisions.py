@@ -7,7 +7,7 @@ import datetime as dt
 from sstc_docs import demo as seed
 from sstc_docs.domain.lifecycle import allowed_next
 
-from test_app_pages import open_app, services, texts, versions
+from test_app_pages import open_app, services, services_as, texts, versions
 
 REV = f"fw:rev:{seed.IND_PARTNERSHIPS}"
 MOVE = f"dec:move:{seed.DECISION_ID}"
@@ -151,10 +151,10 @@ def test_revision_typed_before_someone_elses_save_shows_the_conflict_and_keeps_t
     at.text_area(key=f"{REV}:target").input("Mine: seven a year.").run()
     at.text_area(key=f"{REV}:reason").input("My reason").run()
     current = services().records.get("indicator", seed.IND_PARTNERSHIPS)
-    services().frameworks.propose_revision(seed.IND_PARTNERSHIPS, kind="revised", new={"baseline": "four"},
+    services_as("Other").frameworks.propose_revision(seed.IND_PARTNERSHIPS, kind="revised", new={"baseline": "four"},
                                            reason="Theirs", decision_id=seed.DECISION_ID, why="Theirs", base_version=current.version)
     at.button(key=f"{REV}:save").click().run()
-    assert "Other changed this indicator" in texts(at.warning)
+    assert "Other (other) changed this indicator" in texts(at.warning)
     assert at.text_area(key=f"{REV}:target").value == "Mine: seven a year."
     assert versions("indicator", seed.IND_PARTNERSHIPS) == 3
     at.button(key=f"{REV}:save").click().run()

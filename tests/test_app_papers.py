@@ -5,7 +5,7 @@ from __future__ import annotations
 from sstc_docs import demo as seed
 from sstc_docs.ui.widgets import changed_fields, merge_onto
 
-from test_app_pages import open_app, services, texts, versions
+from test_app_pages import open_app, services, services_as, texts, versions
 
 DRAFT = f"paper:{seed.PAPER_ID}:v1"
 
@@ -59,7 +59,7 @@ def test_edit_paragraph_with_reason_makes_a_new_version(demo_db):
     assert not at.exception and not at.error, texts(at.error)
     assert "Saved version 2" in texts(at.success)
     latest = services().records.get("paper", seed.PAPER_ID)
-    assert latest.version == 2 and latest.author == "Ana Tester" and latest.why == "Shorter paragraph 2"
+    assert latest.version == 2 and latest.author == "Ana Tester (ana.tester)" and latest.why == "Shorter paragraph 2"
     assert latest.data["body"][1]["text"] == "第二段的新文字。[^2]"
     table = next(df.value for df in at.dataframe if "Version" in df.value.columns)
     assert list(table["Version"]) == [2, 1]
@@ -75,12 +75,13 @@ def test_empty_reason_is_refused_and_the_text_kept(demo_db):
     assert _para2(at).value == "Edited but not explained."
 
 
-def test_saving_needs_a_name(demo_db):
+def test_nobody_signed_in_sees_the_sign_in_form_and_a_reader_no_save(demo_db):
     at = open_app("papers", user="")
-    _para2(at).input("Anonymous edit.").run()
-    at.text_input(key=f"{DRAFT}:why").input("why not")
-    at.button(key=f"{DRAFT}:save").click().run()
-    assert "Enter your name in the sidebar" in texts(at.error)
+    assert at.title[0].value == "Sign in to sstc-docs" and not at.text_area
+    at = open_app("papers", user="Rae Reader", roles=("reader",))
+    assert _para2(at).value and not [b for b in at.button if b.key == f"{DRAFT}:save"]
+    assert "Rae Reader (rae.reader) may not draft papers" in texts(at.caption)
+    assert "needs the drafter role" in texts(at.caption)
     assert versions("paper", seed.PAPER_ID) == 1
 
 
@@ -127,7 +128,7 @@ def test_conflict_shows_both_texts_and_reapplies_on_top(demo_db):
     theirs = services().records.get("paper", seed.PAPER_ID).data
     theirs["body"][1]["text"] = "Their wording of paragraph 2.[^2]"
     theirs["front_matter"]["author_unit"] = "PARDEV (their edit)"
-    services().papers.update(seed.PAPER_ID, theirs, why="Their reason", base_version=1)
+    services_as("Other Person").papers.update(seed.PAPER_ID, theirs, why="Their reason", base_version=1)
     at.button(key=f"{DRAFT}:save").click().run()
     assert not at.exception
     warning = texts(at.warning)
@@ -139,7 +140,7 @@ def test_conflict_shows_both_texts_and_reapplies_on_top(demo_db):
     at.button(key=f"{DRAFT}:conflict:reapply").click().run()
     assert not at.error, texts(at.error)
     latest = services().records.get("paper", seed.PAPER_ID)
-    assert latest.version == 3 and latest.why == "My reason" and latest.author == "Ana Tester"
+    assert latest.version == 3 and latest.why == "My reason" and latest.author == "Ana Tester (ana.tester)"
     assert latest.data["body"][1]["text"] == "My wording of paragraph 2.[^2]"
     assert latest.data["front_matter"]["author_unit"] == "PARDEV (their edit)"   # their change kept
 
@@ -150,7 +151,7 @@ def test_conflict_keep_editing_on_top(demo_db):
     at.text_input(key=f"{DRAFT}:why").input("mine").run()
     theirs = services().records.get("paper", seed.PAPER_ID).data
     theirs["title"] = "Their title"
-    services().papers.update(seed.PAPER_ID, theirs, why="title", base_version=1)
+    services_as("Other").papers.update(seed.PAPER_ID, theirs, why="title", base_version=1)
     at.button(key=f"{DRAFT}:save").click().run()
     at.button(key=f"{DRAFT}:conflict:rebase").click().run()
     draft2 = f"paper:{seed.PAPER_ID}:v2"
@@ -187,7 +188,7 @@ def test_a_viewer_with_nothing_typed_sees_the_newer_version(demo_db):
     at = open_app("papers")
     theirs = services().records.get("paper", seed.PAPER_ID).data
     theirs["body"][1]["text"] = "Saved by someone else meanwhile.[^2]"
-    services().papers.update(seed.PAPER_ID, theirs, why="meanwhile", base_version=1)
+    services_as("Other").papers.update(seed.PAPER_ID, theirs, why="meanwhile", base_version=1)
     at.run()
     assert _para2(at, f"paper:{seed.PAPER_ID}:v2").value == "Saved by someone else meanwhile.[^2]"
     assert not at.warning

@@ -11,7 +11,7 @@ import datetime as dt
 from sstc_docs import demo as seed
 from sstc_docs.ui import diffview as dv
 
-from test_app_pages import open_app, services, shown, texts
+from test_app_pages import open_app, services, services_as, shown, texts
 
 PAPER = seed.PAPER_ID
 MARKER = "REVMARK-7"
@@ -25,7 +25,7 @@ def _edit_paper() -> int:
     data["body"][1]["text"] = data["body"][1]["text"].replace("过去十年中", f"过去二十年中 {MARKER} ")
     data["body"].insert(2, {"type": "paragraph", "numbered": True, "text": f"A new paragraph {MARKER}.",
                             "footnotes": []})
-    return services().papers.update(PAPER, data, why="Tighten paragraph 2",
+    return services_as("Ana Tester").papers.update(PAPER, data, why="Tighten paragraph 2",
                                     base_version=latest.version).version
 
 
@@ -39,7 +39,7 @@ def _downloads(at) -> list:
 
 def _adopt(on: str = "2012-11-16") -> None:
     decision = services().records.get("decision", seed.DECISION_ID)
-    services().decisions.move(seed.DECISION_ID, "adopted", why="Adopted at the 316th Session",
+    services_as("Ana Tester").decisions.move(seed.DECISION_ID, "adopted", why="Adopted at the 316th Session",
                               base_version=decision.version, adopted_on=on)
 
 

@@ -19,7 +19,7 @@ LOCAL = os_login()
 
 def cli(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "sstc_docs", "--db", str(db), *args], cwd=ROOT, input=stdin,
-                          capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONWARNINGS": "ignore", "SSTC_AUTH": "local"})
 
 
 @pytest.fixture(scope="module")

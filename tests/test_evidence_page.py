@@ -10,7 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from people import sign_in
+from people import TESTER, sign_in
 from sstc_docs import demo as seed
 from sstc_docs.services import open_services
 
@@ -20,10 +20,11 @@ PAGE = Path(__file__).resolve().parents[1] / "sstc_docs" / "ui" / "pages" / "evi
 @pytest.fixture
 def db(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "db"
-    services = open_services(path)
+    services = open_services(path).acting_as(TESTER)
     services.load_demo()
     services.close()
     monkeypatch.setenv("SSTC_DB", str(path))
+    monkeypatch.setenv("SSTC_AUTH", "accounts")
     st.cache_resource.clear()  # get_services() must open this test's database
     yield path
     st.cache_resource.clear()
@@ -94,7 +95,7 @@ def test_registering_evidence_with_a_file_and_a_link(db):
     heads = {h["id"]: h for h in evidence_heads(db)}
     assert heads["EV-0001"]["indicator_ids"] == [seed.IND_MEETINGS]
     assert heads["EV-0001"]["decision_ids"] == [seed.DECISION_ID]
-    assert heads["EV-0001"]["author"] == "Ana Lopez"
+    assert heads["EV-0001"]["author"] == "Ana Lopez (ana.lopez)"
     services = open_services(db)
     try:
         assert services.evidence.download("EV-0001") == (content, "meeting report.pdf", "application/pdf")

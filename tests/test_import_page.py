@@ -89,4 +89,4 @@ def test_save_asks_why_and_records_everything(empty_db, uploaded):
     assert any("Saved: " in s.value and "paper GB.320/POL/3 version 1" in s.value.replace("\\", "")
                for s in at.success)
     paper = get_services().records.get("paper", "GB.320/POL/3")
-    assert paper.author == "Ana Tester" and "Paper received from PARDEV" in paper.why
+    assert paper.author == "Ana Tester (ana.tester)" and "Paper received from PARDEV" in paper.why
