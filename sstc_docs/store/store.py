@@ -17,6 +17,7 @@ and asks the ``summarize`` hook which few fields of the latest version listings 
 from __future__ import annotations
 
 import atexit
+import hashlib
 import os
 import shutil
 import weakref
@@ -34,12 +35,15 @@ from .catalog import Catalog
 from .commit import CommitRecord, discard
 from .index import Head, KindIndex, collector_paused
 from .journal import ChangeJournal, chain_link, encode_lines
+from ..limits import check_json_limits
 from .locks import StoreLock
 from .shards import Shard, ShardCache, ShardLayout, shard_content
+from .storage import JSONFile
 from .unit import UnitOfWork
 from .verify import (ERROR, WARNING, Finding, Report, check_blob, check_journal, check_seq, check_shard_file,
                      check_versions)
-from .versions import META_FIELDS, Version, check_date, check_kind, check_record_id, now_timestamp
+from .versions import (META_FIELDS, Version, check_date, check_kind, check_record_id, check_text, json_copy,
+                       now_timestamp)
 
 _OPEN_STORES: "weakref.WeakSet[Store]" = weakref.WeakSet()
 
@@ -89,6 +93,7 @@ class Store(StoreBase):
         self._commit_record = CommitRecord(self.path, self._journal)
         self._active: UnitOfWork | None = None  # only its own thread gets past the lock while set
         self._swept = False
+        self._draft_files: dict[str, DraftFile] = {}
         self._closed = False
         _OPEN_STORES.add(self)
 
@@ -320,6 +325,36 @@ class Store(StoreBase):
                                      "which no data file holds; run `python -m sstc_docs verify`.")
                 found.append(Version.from_document(match))
             return found
+
+    # -- drafts --------------------------------------------------------------------------------
+    def save_draft(self, owner: str, key: str, value: dict | None) -> None:
+        owner, key = check_text(owner, "author"), check_text(key, "key")
+        if value is not None:
+            check_json_limits(value, "draft")
+        with self._lock.writing():
+            self._check_open()
+            file = self._draft_file(owner)
+            kept = dict(file.load() or {})
+            if value is None:
+                if kept.pop(key, None) is None:
+                    return
+            else:
+                kept[key] = {"value": json_copy(value), "saved_at": now_timestamp()}
+            if kept:
+                file.save(kept)
+            else:
+                file.path.unlink(missing_ok=True)
+                file.forget()
+
+    def drafts(self, owner: str) -> dict[str, dict]:
+        owner = check_text(owner, "author")
+        with self._reading():
+            return json_copy(self._draft_file(owner).load() or {})
+
+    def _draft_file(self, owner: str) -> DraftFile:
+        """One small file per person: a name can hold any character, so the file is named by its hash."""
+        name = hashlib.sha256(owner.encode("utf-8")).hexdigest()[:32]
+        return self._draft_files.setdefault(name, DraftFile(self.path / "drafts" / f"{name}.json"))
 
     # -- attachments -------------------------------------------------------------------------
     def put_blob(self, data: bytes | Path) -> str:
@@ -626,6 +661,13 @@ class Store(StoreBase):
     def _forget_everything(self) -> None:
         self._shards.clear()
         self._indexes.clear()
+
+
+class DraftFile(JSONFile):
+    """A person's drafts: an unreadable file is reported, never taken as "no drafts" and overwritten."""
+
+    def problem_with(self, content: Any) -> str | None:
+        return None if isinstance(content, dict) else "it is not an object of drafts"
 
 
 def default_db_path() -> Path:
