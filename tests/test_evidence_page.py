@@ -114,12 +114,12 @@ def test_registering_evidence_with_a_file_and_a_link(db):
     assert any("meeting report.pdf" in b.label for b in at.get("download_button"))
 
 
-def test_saving_without_a_name_is_refused_with_a_clear_message(db):
+def test_saving_without_an_account_is_refused_with_a_clear_message(db):
     at = show(page(user=""), "Register evidence")
     at.text_input(key="ev_reg_0_title").input("Anonymous")
     at.text_input(key="ev_reg_why_0").input("because")
     submit(at, "Register evidence")
-    assert any("Enter your name" in e.value for e in at.error)
+    assert any("Sign in first" in e.value for e in at.error)
     assert len(evidence_heads(db)) == 3
 
 
@@ -155,6 +155,9 @@ def test_linking_existing_evidence_raises_the_actual_value(db):
     at.selectbox(key="ev_link_ind_0").select(seed.IND_PARTNERSHIPS)
     at.number_input(key="ev_link_val_0").set_value(2.0)
     at.text_input(key="ev_link_why_0").input("The minutes record a partnership")
+    submit(at, "Save the links")
+    assert any("would count as 1" in e.value for e in at.error)  # said at link time, not counted silently
+    at.number_input(key="ev_link_val_0").set_value(1.0)
     submit(at, "Save the links")
     assert not at.error, [e.value for e in at.error]
     assert any("Saved the links of EV-GB313-PV-401" in s.value for s in at.success)

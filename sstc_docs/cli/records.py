@@ -180,9 +180,7 @@ def run_backup(args) -> int:
 
 
 def run_verify(args) -> int:
-    with services_for(args) as services:
-        if args.repair:
-            services = services.acting_as(actor(services))
+    with services_for(args, acting=args.repair) as services:
         report = services.verify(repair=args.repair)
     if args.json:
         print_json(report.to_json())

@@ -55,7 +55,8 @@ class Services:
         return self.store.restore(file)
 
     def verify(self, *, repair: bool = False):
-        """Check the database; anyone may, repairing its caches is for administrators."""
+        """The whole record checked against its hashes (store/verify.py): anyone may; ``repair``,
+        rebuilding the caches, is for administrators."""
         if repair:
             rights.require(self.actor, rights.REPAIR)
         return self.store.verify(repair=repair)
