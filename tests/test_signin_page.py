@@ -14,7 +14,7 @@ from sstc_docs.services.accounts import os_login
 from sstc_docs.ui.signin import SESSION_KEY, loopback
 from sstc_docs.ui.state import get_services
 
-from test_app_pages import APP, texts
+from test_app_pages import APP, open_app, texts
 
 
 @pytest.mark.parametrize("address, expected", [("127.0.0.1", True), ("::1", True), ("localhost", True),
@@ -69,3 +69,14 @@ def test_an_account_deactivated_meanwhile_is_signed_out_at_its_next_click(demo_d
     get_services().acting_as(TESTER).accounts.update("ana.tester", active=False, why="left")
     at.run()
     assert "deactivated" in texts(at.error) and not [t for t in at.title if t.value == "Overview"]
+
+
+@pytest.mark.parametrize("page", ["papers", "frameworks", "evidence"])
+def test_a_reader_sees_no_form_to_change_anything_and_is_told_which_role_it_needs(demo_db, page):
+    at = open_app(page, user="Rae Reader", roles=("reader",))
+    if page == "evidence":
+        at.session_state["ev_tab"] = "Register evidence"
+        at.run()
+    assert not at.exception and not at.error, texts(at.error)
+    assert "needs the drafter role" in texts(at.caption)
+    assert not [b for b in at.button if b.key and b.key.endswith((":save", ":create"))]

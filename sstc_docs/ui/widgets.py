@@ -119,6 +119,15 @@ def may(action: str) -> bool:
     return actor is not None and actor.may(action)
 
 
+def drafting() -> bool:
+    """Whether the signed-in account may draft; if not, say so (with the role it needs) where the
+    form would be, for the page to leave the form out."""
+    if may(rights.DRAFT):
+        return True
+    why_not(rights.DRAFT)
+    return False
+
+
 def why_not(action: str) -> None:
     """Say, where a hidden control would be, why it is not there and what to do."""
     st.caption(literal(rights.refusal(current_user(), action)))

@@ -206,6 +206,8 @@ def download_button(services, evidence_id: str, version: int | None, attachment:
 
 
 def attach_form(services, version) -> None:
+    if not w.drafting():
+        return
     limit = services.evidence.limit_text
     n = _nonce(f"att_{version.id}")
     label = "Replace the file" if version.data.get("attachment") else "Attach a file"
@@ -234,6 +236,8 @@ def attach_form(services, version) -> None:
 
 
 def edit_form(services, version) -> None:
+    if not w.drafting():
+        return
     data = version.data
     n = _nonce(f"edit_{version.id}")
     with st.expander("Edit the details"):
@@ -282,6 +286,8 @@ def detail_fields(prefix: str, data: dict | None = None) -> dict:
 
 # -- register ----------------------------------------------------------------------------------
 def register_tab(services, choices: Choices) -> None:
+    if not w.drafting():
+        return
     limit = services.evidence.limit_text
     n = _nonce("reg")
     st.caption("Evidence is anything that shows progress or justifies a change: a meeting held, an agreement "
@@ -367,6 +373,8 @@ def link_tab(services, choices: Choices) -> None:
 
 
 def link_form(services, choices: Choices, evidence_id: str) -> None:
+    if not w.drafting():
+        return
     ok, version = w.guarded(lambda: services.evidence.get(evidence_id))
     if not ok:
         return

@@ -102,6 +102,8 @@ def decision_picker(label: str, key: str, decision_ids: list[str], names: dict[s
 
 
 def revise_indicator(services, indicators: dict) -> None:
+    if not w.drafting():
+        return
     if not indicators:
         w.empty_state("This strategy has no indicators yet — add one in the “Add an indicator” tab.")
         return
@@ -275,6 +277,8 @@ def show_report(report) -> None:
 
 
 def add_indicator(services, framework: dict) -> None:
+    if not w.drafting():
+        return
     outcomes = {o["number"]: o["statement"] for o in framework["outcomes"]}
     if not outcomes:
         w.empty_state("This strategy has no outcomes; add them to the strategy record first.")

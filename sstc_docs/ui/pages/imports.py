@@ -123,6 +123,8 @@ def render() -> None:
     show_review(preview)
     show_changes(preview)
     show_plan(preview)
+    if not w.drafting():
+        return
     why = w.reason_box(f"{KEY}:why", "Why are you importing this file?")
     if st.button("Save", type="primary", key=f"{KEY}:save", disabled=not preview.can_commit):
         signed_in = w.require_user()

@@ -185,6 +185,8 @@ def find_and_pick(services, all_papers: list[dict]) -> str | None:
 
 
 def create_paper(services, *, expanded: bool) -> None:
+    if not w.drafting():
+        return
     with st.expander("Create a paper", expanded=expanded, icon=":material/add:"):
         c1, c2, c3 = st.columns([3, 4, 1])
         symbol = w.kept(c1.text_input, "Symbol of the new paper", "papers:new:symbol", "", placeholder="GB.316/POL/5")
@@ -511,6 +513,8 @@ def edit_decisions(services, paper) -> None:
             continue
         with st.container(border=True):
             edit_decision(services, decision, paper.data.get("language", "en"))
+    if not w.may(rights.DRAFT):
+        return
     with st.expander("Add a decision point" if decision_ids else "Write the draft decision", expanded=not decision_ids):
         text = w.kept(st.text_area, "Decision text (present tense)", f"papers:newdec:{paper.id}:text", "",
                       placeholder="The Governing Body approves …", height=90)
@@ -536,9 +540,12 @@ def edit_decision(services, decision, language: str) -> None:
     data = decision.data
     status = data.get("status", "draft")
     st.markdown(f"**{w.literal(decision.id)}** · {STATUS_NAMES.get(status, status)} · version {decision.version}")
-    if not text_editable(status):
+    if not text_editable(status) or not w.may(rights.DRAFT):
         for line in decision_paragraphs(data["text"], data.get("parts", []), language):
             st.markdown(f"> {w.literal(line)}")
+        if text_editable(status):
+            w.why_not(rights.DRAFT)
+            return
         st.caption(f"The text is fixed once submitted (status: {STATUS_NAMES.get(status, status)}). Record its "
                    "adoption, amendment, deferral or withdrawal on the Decisions page.")
         st.page_link("sstc_docs/ui/pages/decisions.py", label="Go to Decisions", icon=":material/gavel:")
