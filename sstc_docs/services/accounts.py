@@ -39,7 +39,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..domain.rights import ROLES, SIGN_IN_COMMAND, SYSTEM, Actor
-from ..errors import NotFound, SstcError, ValidationError
+from ..errors import ConflictError, NotFound, SstcError, ValidationError
 from .records import RecordService
 
 
@@ -255,9 +255,13 @@ class AccountService:
 
     def _first_sign_in(self, login: str, name: str, roles: list[str], why: str) -> None:
         """The account of someone the program has just established (local user, provider's user),
-        recorded as made by that person."""
-        self._as(login, name, roles).save("account", {"login": login, "name": name, "roles": roles, "active": True},
-                                          why=why, base_version=None, command=SIGN_IN_COMMAND)
+        recorded as made by that person. Two first sessions at once make it once: the later finds it."""
+        try:
+            self._as(login, name, roles).save("account", {"login": login, "name": name, "roles": roles,
+                                                          "active": True},
+                                              why=why, base_version=None, command=SIGN_IN_COMMAND)
+        except ConflictError:
+            pass
 
     def _as(self, login: str, name: str, roles: list[str]) -> RecordService:
         return RecordService(self.records.store, Actor(login, name, frozenset(roles)))
