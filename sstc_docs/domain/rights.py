@@ -73,8 +73,9 @@ def refusal(actor: Actor | None, action: str) -> str:
     """The sentence that says who may not do what, which role it needs, and what to do."""
     roles, what = RIGHTS[action]
     needed = " or ".join(ROLE_NAMES[r].lower() for r in roles)
-    who = actor.label if actor else "Nobody signed in"
-    return (f"{who} may not {what}: that needs the {needed} role. "
+    if actor is None:
+        return f"Sign in first: to {what} needs the {needed} role."
+    return (f"{actor.label} may not {what}: that needs the {needed} role. "
             "Ask an administrator to give you that role, or ask someone who holds it.")
 
 
