@@ -1,0 +1,234 @@
+"""The search index in one SQLite file beside the database: FTS5 for terms, BM25 and filters.
+
+Why SQLite FTS5: it is in the standard library (no native wheel to keep), one file that several
+processes — two app servers and the CLI — read and write safely (WAL; a writer waits for the
+lock instead of failing), and the postings and the high water commit in the same transaction, so
+a crash can only leave the index behind the store, never ahead of it or half-written.
+
+The FTS5 table is contentless: it stores postings of our terms (fed as space-separated text
+to the ``unicode61`` tokenizer, which keeps them as they are), not the text. The original
+texts, for snippets, and the filter facts sit in the ordinary table ``docs``, whose ``rowid`` is
+the FTS row. ``current`` marks each record's latest, undeleted version; absorbing a version
+moves the mark, so a query on current text never reads history.
+
+The file is derived data: deleted, it is created again and filled from the store; built by
+another analyser version, it is cleared and filled again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..errors import StoreError
+from .analyser import ANALYSER_VERSION, CHARS, analyse
+from .documents import Field, SearchDocument
+from .fts5 import match_expression
+from .index import Filters, Match, SearchIndex, VersionState
+from .query import ParsedQuery
+
+SCHEMA_VERSION = "1"
+#: Between two fields: a term the analyser never produces, so no phrase spans two fields.
+FIELD_BREAK = "\ue000"
+#: BM25 weights of the columns title, body, chars: a hit in a title counts most.
+WEIGHTS = (4.0, 1.0, 0.5)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS docs (
+    rowid INTEGER PRIMARY KEY, kind TEXT NOT NULL, record_id TEXT NOT NULL, version INTEGER NOT NULL,
+    seq INTEGER NOT NULL, current INTEGER NOT NULL, deleted INTEGER NOT NULL, session INTEGER,
+    section TEXT NOT NULL, status TEXT NOT NULL, day TEXT NOT NULL, title TEXT NOT NULL,
+    language TEXT NOT NULL, fields TEXT NOT NULL, UNIQUE (kind, record_id, version));
+CREATE INDEX IF NOT EXISTS docs_current ON docs (kind, record_id) WHERE current = 1;
+CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5(title, body, chars, content='',
+    tokenize = "unicode61 remove_diacritics 0");
+"""
+
+
+class SqliteSearchIndex(SearchIndex):
+    """``SearchIndex`` in ``path`` (``<db folder>/search.sqlite``); safe to share between threads."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self._connection: sqlite3.Connection | None = None
+        self._identity: tuple[int, int] | None = None
+        self._connect()
+
+    # -- the file ------------------------------------------------------------------------------
+    def _connect(self) -> None:
+        if not self.path.exists():
+            for leftover in (self.path.with_name(self.path.name + "-wal"), self.path.with_name(self.path.name + "-shm")):
+                leftover.unlink(missing_ok=True)  # a log of the deleted file must not replay into the new one
+        try:
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"The search index {self.path} cannot be used ({error}); delete the file and "
+                             "it is rebuilt from the records on the next search.") from None
+        self._connection = connection
+        stat = os.stat(self.path)
+        self._identity = (stat.st_dev, stat.st_ino)
+        built_with = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+        if (built_with.get("analyser"), built_with.get("schema")) != (ANALYSER_VERSION, SCHEMA_VERSION):
+            self.clear()
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        """The connection, opened again if the file was deleted or replaced since."""
+        with self._lock:
+            try:
+                stat = os.stat(self.path)
+                same = (stat.st_dev, stat.st_ino) == self._identity
+            except FileNotFoundError:
+                same = False
+            if not same:
+                self._connection.close()
+                self._connect()
+            yield self._connection
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._db() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    # -- SearchIndex -----------------------------------------------------------------------------
+    def high_water(self) -> int:
+        with self._db() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'high_water'").fetchone()
+        return int(row[0]) if row else 0
+
+    def absorb(self, documents: Iterable[SearchDocument]) -> int:
+        added = 0
+        with self._transaction() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'high_water'").fetchone()
+            high_water = int(row[0]) if row else 0
+            for document in documents:
+                if document.seq <= high_water:
+                    continue
+                self._insert(db, document)
+                high_water = document.seq
+                added += 1
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('high_water', ?)", (str(high_water),))
+        return added
+
+    def _insert(self, db: sqlite3.Connection, document: SearchDocument) -> None:
+        db.execute("UPDATE docs SET current = 0 WHERE kind = ? AND record_id = ? AND current = 1",
+                   (document.kind, document.record_id))
+        fields = json.dumps([[f.where, f.text, f.is_title] for f in document.fields], ensure_ascii=False)
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO docs (kind, record_id, version, seq, current, deleted, session, section, status,"
+            " day, title, language, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (document.kind, document.record_id, document.version, document.seq, int(not document.deleted),
+             int(document.deleted), document.session, document.section, document.status, document.day,
+             document.title, document.language, fields))
+        if cursor.rowcount and document.fields:
+            db.execute("INSERT INTO terms (rowid, title, body, chars) VALUES (?, ?, ?, ?)",
+                       (cursor.lastrowid, *_columns(document)))
+
+    def search(self, query: ParsedQuery, filters: Filters, *, any_version: bool, limit: int) -> list[Match]:
+        where, parameters = _filter_sql(filters)
+        if not any_version:
+            where.append("d.current = 1")
+        matching = (f"SELECT d.rowid AS rowid, d.kind AS kind, d.record_id AS record_id, d.version AS version,"
+                    f" bm25(terms, {', '.join(map(str, WEIGHTS))}) AS score"
+                    f" FROM terms JOIN docs d ON d.rowid = terms.rowid WHERE terms MATCH ?"
+                    + "".join(f" AND {condition}" for condition in where))
+        if any_version:  # SQLite takes the bare columns of an aggregate query from the MIN() row
+            sql = (f"SELECT rowid, min(score), group_concat(version) FROM ({matching})"
+                   f" GROUP BY kind, record_id ORDER BY min(score) LIMIT ?")
+        else:
+            sql = f"SELECT rowid, score, version FROM ({matching}) ORDER BY score LIMIT ?"
+        with self._db() as db:
+            try:
+                found = db.execute(sql, (match_expression(query), *parameters, limit)).fetchall()
+            except sqlite3.OperationalError as error:
+                raise StoreError(f"The search index could not answer ({error}).") from None
+            return [self._match(db, rowid, score, versions) for rowid, score, versions in found]
+
+    def _match(self, db: sqlite3.Connection, rowid: int, score: float, versions) -> Match:
+        kind, record_id, version, current, title, language, fields = db.execute(
+            "SELECT kind, record_id, version, current, title, language, fields FROM docs WHERE rowid = ?",
+            (rowid,)).fetchone()
+        return Match(kind, record_id, version, score, bool(current), title, language,
+                     [Field(*f) for f in json.loads(fields)],
+                     sorted(int(v) for v in str(versions).split(",")))
+
+    def versions(self, kind: str, record_id: str) -> list[VersionState]:
+        with self._db() as db:
+            rows = db.execute("SELECT version, deleted, current FROM docs WHERE kind = ? AND record_id = ?"
+                              " ORDER BY version", (kind, record_id)).fetchall()
+        return [VersionState(v, bool(d), bool(c)) for v, d, c in rows]
+
+    def clear(self) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM docs")
+            db.execute("INSERT INTO terms (terms) VALUES ('delete-all')")
+            db.execute("DELETE FROM meta")
+            db.executemany("INSERT INTO meta VALUES (?, ?)", [("analyser", ANALYSER_VERSION),
+                                                               ("schema", SCHEMA_VERSION), ("high_water", "0")])
+        with self._db() as db:
+            db.execute("VACUUM")
+
+    def stats(self) -> dict:
+        with self._db() as db:
+            documents, current = db.execute("SELECT count(*), coalesce(sum(current), 0) FROM docs").fetchone()
+        size = sum(p.stat().st_size for p in (self.path, self.path.with_name(self.path.name + "-wal")) if p.exists())
+        return {"engine": "sqlite-fts5", "file": str(self.path), "versions": documents, "current": current,
+                "high_water": self.high_water(), "bytes": size}
+
+    def optimize(self) -> None:
+        """Merge FTS5's segments into one (after a bulk build): smaller, a little faster to query."""
+        with self._db() as db:
+            db.execute("INSERT INTO terms (terms) VALUES ('optimize')")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+
+def _columns(document: SearchDocument) -> tuple[str, str, str]:
+    """The three FTS columns: main-stream terms of title fields, of the other fields, and characters."""
+    title, body, chars = [], [], []
+    for field_ in document.fields:
+        terms = analyse(field_.text, document.language)
+        main = [t.text for t in terms if t.stream != CHARS]
+        (title if field_.is_title else body).append(" ".join(main))
+        chars.append(" ".join(t.text for t in terms if t.stream == CHARS))
+    join = f" {FIELD_BREAK} ".join
+    return join(p for p in title if p), join(p for p in body if p), join(p for p in chars if p)
+
+
+def _filter_sql(filters: Filters) -> tuple[list[str], list]:
+    conditions, parameters = [], []
+    for column, value in (("kind", filters.kind), ("section", filters.section.upper()), ("status", filters.status)):
+        if value:
+            conditions.append(f"d.{column} = ?")
+            parameters.append(value)
+    if filters.session is not None:
+        conditions.append("d.session = ?")
+        parameters.append(filters.session)
+    if filters.since:
+        conditions.append("d.day >= ?")
+        parameters.append(filters.since)
+    if filters.until:
+        conditions.append("d.day <> '' AND d.day <= ?")
+        parameters.append(filters.until)
+    return conditions, parameters
