@@ -14,10 +14,10 @@ import sys
 from typing import Callable
 
 from ..errors import ConflictError, NotFound, SstcError, StoreError, ValidationError
-from . import documents, evidence, records
+from . import documents, evidence, records, search
 
 EXIT_OK, EXIT_BUG, EXIT_INVALID, EXIT_CONFLICT, EXIT_STORE = 0, 1, 2, 3, 4
-COMMAND_GROUPS = (records, documents, evidence)
+COMMAND_GROUPS = (records, documents, evidence, search)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -148,25 +148,27 @@ class SqliteSearchIndex(SearchIndex):
                     f" bm25(terms, {', '.join(map(str, WEIGHTS))}) AS score"
                     f" FROM terms JOIN docs d ON d.rowid = terms.rowid WHERE terms MATCH ?"
                     + "".join(f" AND {condition}" for condition in where))
-        if any_version:  # SQLite takes the bare columns of an aggregate query from the MIN() row
-            sql = (f"SELECT rowid, min(score), group_concat(version) FROM ({matching})"
-                   f" GROUP BY kind, record_id ORDER BY min(score) LIMIT ?")
+        if any_version:  # one row per record, ranked by its best version; MATERIALIZED keeps bm25()
+            # in the query that owns the MATCH
+            sql = (f"WITH m AS MATERIALIZED ({matching}) SELECT min(score), group_concat(version || ':' || rowid)"
+                   f" FROM m GROUP BY kind, record_id ORDER BY min(score) LIMIT ?")
         else:
-            sql = f"SELECT rowid, score, version FROM ({matching}) ORDER BY score LIMIT ?"
+            sql = f"SELECT score, version || ':' || rowid FROM ({matching}) ORDER BY score LIMIT ?"
         with self._db() as db:
             try:
                 found = db.execute(sql, (match_expression(query), *parameters, limit)).fetchall()
             except sqlite3.OperationalError as error:
                 raise StoreError(f"The search index could not answer ({error}).") from None
-            return [self._match(db, rowid, score, versions) for rowid, score, versions in found]
+            return [self._match(db, score, pairs) for score, pairs in found]
 
-    def _match(self, db: sqlite3.Connection, rowid: int, score: float, versions) -> Match:
+    def _match(self, db: sqlite3.Connection, score: float, pairs: str) -> Match:
+        """The record's latest matching version stands for it (the current one, when it matches)."""
+        versions = sorted(tuple(map(int, pair.split(":"))) for pair in pairs.split(","))
         kind, record_id, version, current, title, language, fields = db.execute(
             "SELECT kind, record_id, version, current, title, language, fields FROM docs WHERE rowid = ?",
-            (rowid,)).fetchone()
+            (versions[-1][1],)).fetchone()
         return Match(kind, record_id, version, score, bool(current), title, language,
-                     [Field(*f) for f in json.loads(fields)],
-                     sorted(int(v) for v in str(versions).split(",")))
+                     [Field(*f) for f in json.loads(fields)], [v for v, _ in versions])
 
     def versions(self, kind: str, record_id: str) -> list[VersionState]:
         with self._db() as db:
