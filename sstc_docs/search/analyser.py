@@ -28,7 +28,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from ..diff.tokens import is_spaceless
+from ..diff import tokens
 
 ANALYSER_VERSION = "1"
 MAIN, CHARS = "main", "chars"
@@ -51,6 +51,12 @@ def stemming_language(language: str | None) -> str:
     return language if language in STEMMED_LANGUAGES else "en"
 
 
+@lru_cache(maxsize=65_536)
+def is_spaceless(ch: str) -> bool:
+    """``sstc_docs.diff.tokens.is_spaceless``, remembered per character: it is asked for every one."""
+    return tokens.is_spaceless(ch)
+
+
 @lru_cache(maxsize=None)
 def _stemmer(language: str):
     return snowballstemmer.stemmer(STEMMED_LANGUAGES[language])
@@ -66,8 +72,9 @@ def normalise_word(word: str, language: str = "en") -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def analyse(text: str, language: str = "en") -> list[Term]:
-    """The terms of ``text`` in reading order: main stream first per run, unigrams beside it."""
+def analyse(text: str, language: str = "en", *, characters: bool = True) -> list[Term]:
+    """The terms of ``text`` in reading order: main stream first per run, unigrams beside it
+    (left out with ``characters=False``, when only the main stream is wanted)."""
     language = stemming_language(language)
     terms: list[Term] = []
     for match in _WORD_RUN.finditer(text or ""):
@@ -78,7 +85,7 @@ def analyse(text: str, language: str = "en") -> list[Term]:
         for piece_start, piece_end, spaceless in _split_scripts(run):
             start, end = offset + piece_start, offset + piece_end
             if spaceless:
-                terms.extend(_character_terms(text, start, end))
+                terms.extend(_character_terms(text, start, end, characters))
             else:
                 word = normalise_word(text[start:end], language)
                 if word:
@@ -99,13 +106,15 @@ def _split_scripts(run: str) -> list[tuple[int, int, bool]]:
     return pieces
 
 
-def _character_terms(text: str, start: int, end: int) -> list[Term]:
+def _character_terms(text: str, start: int, end: int, characters: bool) -> list[Term]:
     """Bigrams on the main stream (a lone character stands for itself), every character on CHARS."""
     chars = [unicodedata.normalize("NFKC", ch) for ch in text[start:end]]
     if len(chars) == 1:
         main = [Term(chars[0], start, end)]
     else:
         main = [Term(chars[i] + chars[i + 1], start + i, start + i + 2) for i in range(len(chars) - 1)]
+    if not characters:
+        return main
     return main + [Term(ch, start + i, start + i + 1, CHARS) for i, ch in enumerate(chars)]
 
 

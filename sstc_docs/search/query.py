@@ -15,9 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..diff.tokens import is_spaceless
 from ..errors import ValidationError
-from .analyser import CHARS, MAIN, Term, query_variants
+from .analyser import CHARS, MAIN, Term, is_spaceless, query_variants
 
 _PIECE = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .analyser import CHARS, Term, analyse
+from .analyser import CHARS, Term, analyse, is_spaceless
 from .documents import KIND_FIELD, Field
 from .query import ParsedQuery, Variant
 
@@ -38,7 +38,10 @@ class Snippet:
 
 def hits_in(text: str, language: str, query: ParsedQuery) -> tuple[list[tuple[int, int]], int]:
     """The spans of ``text`` the query's required clauses match, merged, and how many clauses hit."""
-    terms = analyse(text, language)
+    variants = [v for clause in query.required for v in clause.variants]
+    if all(_cannot_be_in(text, v) for v in variants):
+        return [], 0
+    terms = analyse(text, language, characters=any(v.stream == CHARS for v in variants))
     main = [t for t in terms if t.stream != CHARS]
     chars = [t for t in terms if t.stream == CHARS]
     spans, clauses_hit = [], 0
@@ -47,6 +50,17 @@ def hits_in(text: str, language: str, query: ParsedQuery) -> tuple[list[tuple[in
         clauses_hit += bool(found)
         spans += found
     return _merge(spans), clauses_hit
+
+
+def _cannot_be_in(text: str, variant: Variant) -> bool:
+    """A quick no, before analysing: a phrase of characters whose characters are not in the text.
+
+    Only for variants made of characters alone (the common case in Chinese); stemmed words
+    need the analyser, as a stem need not be a piece of the word it came from."""
+    if not all(is_spaceless(ch) for term in variant.terms for ch in term):
+        return False
+    needle = variant.terms[0] + "".join(term[-1] for term in variant.terms[1:])
+    return needle not in text
 
 
 def best_snippet(fields: list[Field], language: str, query: ParsedQuery) -> Snippet | None:
@@ -86,8 +100,11 @@ def cut(where: str, text: str, spans: list[tuple[int, int]]) -> Snippet:
 
 def _find(variant: Variant, terms: list[Term]) -> list[tuple[int, int]]:
     wanted, n = variant.terms, len(variant.terms)
+    first = wanted[0]
     found = []
     for i in range(len(terms) - n + 1):
+        if n > 1 and terms[i].text != first:
+            continue
         window = terms[i:i + n]
         if all(t.text == w for t, w in zip(window[:-1], wanted[:-1])) and _last_matches(window[-1].text, variant):
             found.append((window[0].start, window[-1].end))

@@ -6,9 +6,10 @@ lock instead of failing), and the postings and the high water commit in the same
 a crash can only leave the index behind the store, never ahead of it or half-written.
 
 The FTS5 table is contentless: it stores postings of our terms (fed as space-separated text
-to the ``unicode61`` tokenizer, which keeps them as they are), not the text. The original
-texts, for snippets, and the filter facts sit in the ordinary table ``docs``, whose ``rowid`` is
-the FTS row. ``current`` marks each record's latest, undeleted version; absorbing a version
+to the ``unicode61`` tokenizer, which keeps them as they are), not the text. The filter facts
+sit in the ordinary table ``docs``, whose ``rowid`` is the FTS row; the original texts, for
+snippets, in ``texts``, once each however many versions share them (a paper's next version
+usually changes a paragraph or two). ``current`` marks each record's latest, undeleted version; absorbing a version
 moves the mark, so a query on current text never reads history.
 
 The file is derived data: deleted, it is created again and filled from the store; built by
@@ -17,11 +18,13 @@ another analyser version, it is cleared and filled again.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -32,11 +35,13 @@ from .fts5 import match_expression
 from .index import Filters, Match, SearchIndex, VersionState
 from .query import ParsedQuery
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 #: Between two fields: a term the analyser never produces, so no phrase spans two fields.
 FIELD_BREAK = "\ue000"
 #: BM25 weights of the columns title, body, chars: a hit in a title counts most.
 WEIGHTS = (4.0, 1.0, 0.5)
+#: Any version: how many ranked versions are read per result wanted, to group them by record.
+VERSIONS_PER_RESULT = 5
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -45,6 +50,7 @@ CREATE TABLE IF NOT EXISTS docs (
     seq INTEGER NOT NULL, current INTEGER NOT NULL, deleted INTEGER NOT NULL, session INTEGER,
     section TEXT NOT NULL, status TEXT NOT NULL, day TEXT NOT NULL, title TEXT NOT NULL,
     language TEXT NOT NULL, fields TEXT NOT NULL, UNIQUE (kind, record_id, version));
+CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS docs_current ON docs (kind, record_id) WHERE current = 1;
 CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5(title, body, chars, content='',
     tokenize = "unicode61 remove_diacritics 0");
@@ -129,7 +135,8 @@ class SqliteSearchIndex(SearchIndex):
     def _insert(self, db: sqlite3.Connection, document: SearchDocument) -> None:
         db.execute("UPDATE docs SET current = 0 WHERE kind = ? AND record_id = ? AND current = 1",
                    (document.kind, document.record_id))
-        fields = json.dumps([[f.where, f.text, f.is_title] for f in document.fields], ensure_ascii=False)
+        fields = json.dumps([[f.where, _text_id(db, f.text), f.is_title] for f in document.fields],
+                            ensure_ascii=False)
         cursor = db.execute(
             "INSERT OR IGNORE INTO docs (kind, record_id, version, seq, current, deleted, session, section, status,"
             " day, title, language, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -144,31 +151,47 @@ class SqliteSearchIndex(SearchIndex):
         where, parameters = _filter_sql(filters)
         if not any_version:
             where.append("d.current = 1")
-        matching = (f"SELECT d.rowid AS rowid, d.kind AS kind, d.record_id AS record_id, d.version AS version,"
-                    f" bm25(terms, {', '.join(map(str, WEIGHTS))}) AS score"
-                    f" FROM terms JOIN docs d ON d.rowid = terms.rowid WHERE terms MATCH ?"
-                    + "".join(f" AND {condition}" for condition in where))
-        if any_version:  # one row per record, ranked by its best version; MATERIALIZED keeps bm25()
-            # in the query that owns the MATCH
-            sql = (f"WITH m AS MATERIALIZED ({matching}) SELECT min(score), group_concat(version || ':' || rowid)"
-                   f" FROM m GROUP BY kind, record_id ORDER BY min(score) LIMIT ?")
-        else:
-            sql = f"SELECT score, version || ':' || rowid FROM ({matching}) ORDER BY score LIMIT ?"
+        expression = match_expression(query)
+        sql = (f"SELECT d.kind, d.record_id, d.version, d.rowid, bm25(terms, {', '.join(map(str, WEIGHTS))}) AS score"
+               f" FROM terms JOIN docs d ON d.rowid = terms.rowid WHERE terms MATCH ?"
+               + "".join(f" AND {condition}" for condition in where) + " ORDER BY score LIMIT ?")
+        # Any version: the best versions, grouped by record; a record's versions rarely fill more
+        # than a few places, so a few times the limit is enough to fill the page.
+        wanted = limit * VERSIONS_PER_RESULT if any_version else limit
         with self._db() as db:
             try:
-                found = db.execute(sql, (match_expression(query), *parameters, limit)).fetchall()
+                ranked = db.execute(sql, (expression, *parameters, wanted)).fetchall()
+                if not any_version:
+                    return [self._match(db, score, {version: rowid}) for _, _, version, rowid, score in ranked]
+                best: dict[tuple[str, str], float] = {}
+                for kind, record_id, _, _, score in ranked:
+                    best.setdefault((kind, record_id), score)
+                return [self._match(db, score, self._matching_versions(db, key, expression))
+                        for key, score in list(best.items())[:limit]]
             except sqlite3.OperationalError as error:
                 raise StoreError(f"The search index could not answer ({error}).") from None
-            return [self._match(db, score, pairs) for score, pairs in found]
 
-    def _match(self, db: sqlite3.Connection, score: float, pairs: str) -> Match:
+    @staticmethod
+    def _matching_versions(db: sqlite3.Connection, key: tuple[str, str], expression: str) -> dict[int, int]:
+        """Every version of one record that matches (version → rowid): FTS5 seeks each rowid."""
+        rows = dict(db.execute("SELECT rowid, version FROM docs WHERE kind = ? AND record_id = ?", key).fetchall())
+        hits = db.execute(f"SELECT rowid FROM terms WHERE terms MATCH ? AND rowid IN ({', '.join('?' * len(rows))})",
+                          (expression, *rows)).fetchall()
+        return {rows[rowid]: rowid for (rowid,) in hits}
+
+    def _match(self, db: sqlite3.Connection, score: float, versions: dict[int, int]) -> Match:
         """The record's latest matching version stands for it (the current one, when it matches)."""
-        versions = sorted(tuple(map(int, pair.split(":"))) for pair in pairs.split(","))
+        latest = max(versions)
         kind, record_id, version, current, title, language, fields = db.execute(
             "SELECT kind, record_id, version, current, title, language, fields FROM docs WHERE rowid = ?",
-            (versions[-1][1],)).fetchone()
+            (versions[latest],)).fetchone()
+        fields = json.loads(fields)
+        text_ids = sorted({text_id for _, text_id, _ in fields})
+        texts = dict(db.execute(f"SELECT id, body FROM texts WHERE id IN ({', '.join('?' * len(text_ids))})",
+                                text_ids).fetchall())
         return Match(kind, record_id, version, score, bool(current), title, language,
-                     [Field(*f) for f in json.loads(fields)], [v for v, _ in versions])
+                     [Field(where, texts[text_id], is_title) for where, text_id, is_title in fields],
+                     sorted(versions))
 
     def versions(self, kind: str, record_id: str) -> list[VersionState]:
         with self._db() as db:
@@ -179,6 +202,7 @@ class SqliteSearchIndex(SearchIndex):
     def clear(self) -> None:
         with self._transaction() as db:
             db.execute("DELETE FROM docs")
+            db.execute("DELETE FROM texts")
             db.execute("INSERT INTO terms (terms) VALUES ('delete-all')")
             db.execute("DELETE FROM meta")
             db.executemany("INSERT INTO meta VALUES (?, ?)", [("analyser", ANALYSER_VERSION),
@@ -206,16 +230,30 @@ class SqliteSearchIndex(SearchIndex):
                 self._connection = None
 
 
+def _text_id(db: sqlite3.Connection, text: str) -> int:
+    digest = hashlib.sha1(text.encode("utf-8")).digest()
+    db.execute("INSERT OR IGNORE INTO texts (hash, body) VALUES (?, ?)", (digest, text))
+    return db.execute("SELECT id FROM texts WHERE hash = ?", (digest,)).fetchone()[0]
+
+
 def _columns(document: SearchDocument) -> tuple[str, str, str]:
     """The three FTS columns: main-stream terms of title fields, of the other fields, and characters."""
     title, body, chars = [], [], []
     for field_ in document.fields:
-        terms = analyse(field_.text, document.language)
-        main = [t.text for t in terms if t.stream != CHARS]
-        (title if field_.is_title else body).append(" ".join(main))
-        chars.append(" ".join(t.text for t in terms if t.stream == CHARS))
+        main, characters = _field_terms(field_.text, document.language)
+        (title if field_.is_title else body).append(main)
+        chars.append(characters)
     join = f" {FIELD_BREAK} ".join
     return join(p for p in title if p), join(p for p in body if p), join(p for p in chars if p)
+
+
+@lru_cache(maxsize=16_384)
+def _field_terms(text: str, language: str) -> tuple[str, str]:
+    """One field's main-stream terms and characters, space-separated; remembered, as the versions of
+    one record repeat most of their texts."""
+    terms = analyse(text, language)
+    return (" ".join(t.text for t in terms if t.stream != CHARS),
+            " ".join(t.text for t in terms if t.stream == CHARS))
 
 
 def _filter_sql(filters: Filters) -> tuple[list[str], list]:
