@@ -196,3 +196,14 @@ def test_excluded_words_leave_records_out(search):
     with_word = found(search.search("南南合作"))
     without = found(search.search("南南合作 -指标"))
     assert without and without < with_word and ("paper", seed.PAPER_ID) not in without
+
+
+def test_a_query_matching_more_than_the_engine_ranks_ranks_the_newest_and_says_so(search, monkeypatch):
+    from sstc_docs.search import sqlite_index
+
+    assert search.search("指标").ranked_all
+    monkeypatch.setattr(sqlite_index, "RANKED_AT_MOST", 2)
+    results = search.search("指标")
+    assert not results.ranked_all and len(results) == 2
+    # the demo's last versions naming 指标: the revised partnerships indicator, then indicator (B)
+    assert found(results) == {("indicator", seed.IND_PARTNERSHIPS), ("indicator", seed.IND_COUNTRIES)}

@@ -24,8 +24,8 @@ def test_json_output_has_one_entry_per_record_with_snippet_and_hits(tmp_path, ca
     code, out, _ = run(capsys, tmp_path, "search", "业务守则", "--json")
     assert code == 0
     answer = json.loads(out)
-    assert set(answer) == {"query", "any_version", "count", "results"}
-    assert (answer["query"], answer["any_version"], answer["count"]) == ("业务守则", False, 1)
+    assert set(answer) == {"query", "any_version", "count", "ranked_all", "results"}
+    assert (answer["query"], answer["any_version"], answer["count"], answer["ranked_all"]) == ("业务守则", False, 1, True)
     result = answer["results"][0]
     assert set(result) == {"kind", "id", "version", "current", "latest_version", "title", "score", "snippet",
                            "matched_versions", "appearances"}

@@ -10,6 +10,10 @@ from ..services.search import SearchResult, search_service
 from .common import print_json, services_for
 
 
+NOT_ALL_RANKED = ("note: these words are in too many records to rank them all; the newest were ranked. "
+                  "Add a word or a filter for an exact ranking.")
+
+
 def register(commands) -> None:
     search = commands.add_parser(
         "search", help="find papers, decisions, indicators, strategies and evidence by their words",
@@ -50,13 +54,15 @@ def run_search(args) -> int:
         search.close()
     if args.json:
         print_json({"query": text, "any_version": args.any_version, "count": len(results),
-                    "results": [r.to_json() for r in results]})
+                    "ranked_all": results.ranked_all, "results": [r.to_json() for r in results]})
         return 0
     if not results:
         print("nothing found" + ("" if args.any_version else " in the current text (try --any-version)"))
         return 0
     for result in results:
         print(describe(result))
+    if not results.ranked_all:
+        print(NOT_ALL_RANKED, file=sys.stderr)
     return 0
 
 

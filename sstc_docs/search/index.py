@@ -49,6 +49,15 @@ class Match:
     matched_versions: list[int] = field(default_factory=list)
 
 
+@dataclass
+class Ranking:
+    """Matches best first; ``complete`` is False when the query matched more versions than the
+    engine ranks (the newest were ranked): more words or a filter give an exact ranking."""
+
+    matches: list[Match]
+    complete: bool = True
+
+
 @dataclass(frozen=True)
 class VersionState:
     version: int
@@ -69,7 +78,7 @@ class SearchIndex(ABC):
         all in one transaction. Returns how many were added."""
 
     @abstractmethod
-    def search(self, query: ParsedQuery, filters: Filters, *, any_version: bool, limit: int) -> list[Match]:
+    def search(self, query: ParsedQuery, filters: Filters, *, any_version: bool, limit: int) -> Ranking:
         """Best first. Current versions only, or (``any_version``) one Match per record whose
         versions matched, with every matching version number."""
 

@@ -32,7 +32,7 @@ from ..errors import StoreError
 from .analyser import ANALYSER_VERSION, CHARS, analyse
 from .documents import Field, SearchDocument
 from .fts5 import match_expression
-from .index import Filters, Match, SearchIndex, VersionState
+from .index import Filters, Match, Ranking, SearchIndex, VersionState
 from .query import ParsedQuery
 
 SCHEMA_VERSION = "2"
@@ -42,6 +42,8 @@ FIELD_BREAK = "\ue000"
 WEIGHTS = (4.0, 1.0, 0.5)
 #: Any version: how many ranked versions are read per result wanted, to group them by record.
 VERSIONS_PER_RESULT = 5
+#: The most matching versions ranked by BM25 (the newest recorded); see ``Ranking.complete``.
+RANKED_AT_MOST = 10_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -147,27 +149,33 @@ class SqliteSearchIndex(SearchIndex):
             db.execute("INSERT INTO terms (rowid, title, body, chars) VALUES (?, ?, ?, ?)",
                        (cursor.lastrowid, *_columns(document)))
 
-    def search(self, query: ParsedQuery, filters: Filters, *, any_version: bool, limit: int) -> list[Match]:
+    def search(self, query: ParsedQuery, filters: Filters, *, any_version: bool, limit: int) -> Ranking:
         where, parameters = _filter_sql(filters)
         if not any_version:
             where.append("d.current = 1")
         expression = match_expression(query)
-        sql = (f"SELECT d.kind, d.record_id, d.version, d.rowid, bm25(terms, {', '.join(map(str, WEIGHTS))}) AS score"
+        # BM25 costs about a microsecond per matching row: a word in most records would cost more
+        # than the answer is worth, so at most RANKED_AT_MOST matches, the newest, are ranked.
+        sql = (f"WITH m AS MATERIALIZED (SELECT d.kind AS kind, d.record_id AS record_id, d.version AS version,"
+               f" d.rowid AS rowid, bm25(terms, {', '.join(map(str, WEIGHTS))}) AS score"
                f" FROM terms JOIN docs d ON d.rowid = terms.rowid WHERE terms MATCH ?"
-               + "".join(f" AND {condition}" for condition in where) + " ORDER BY score LIMIT ?")
+               + "".join(f" AND {condition}" for condition in where)
+               + " ORDER BY terms.rowid DESC LIMIT ?) SELECT *, (SELECT count(*) FROM m) FROM m ORDER BY score LIMIT ?")
         # Any version: the best versions, grouped by record; a record's versions rarely fill more
         # than a few places, so a few times the limit is enough to fill the page.
         wanted = limit * VERSIONS_PER_RESULT if any_version else limit
         with self._db() as db:
             try:
-                ranked = db.execute(sql, (expression, *parameters, wanted)).fetchall()
+                ranked = db.execute(sql, (expression, *parameters, RANKED_AT_MOST, wanted)).fetchall()
+                complete = not ranked or ranked[0][-1] < RANKED_AT_MOST
                 if not any_version:
-                    return [self._match(db, score, {version: rowid}) for _, _, version, rowid, score in ranked]
+                    return Ranking([self._match(db, score, {version: rowid})
+                                    for _, _, version, rowid, score, _ in ranked], complete)
                 best: dict[tuple[str, str], float] = {}
-                for kind, record_id, _, _, score in ranked:
+                for kind, record_id, _, _, score, _ in ranked:
                     best.setdefault((kind, record_id), score)
-                return [self._match(db, score, self._matching_versions(db, key, expression))
-                        for key, score in list(best.items())[:limit]]
+                return Ranking([self._match(db, score, self._matching_versions(db, key, expression))
+                                for key, score in list(best.items())[:limit]], complete)
             except sqlite3.OperationalError as error:
                 raise StoreError(f"The search index could not answer ({error}).") from None
 

@@ -62,6 +62,15 @@ class SearchResult:
                                 for a in self.appearances]}
 
 
+class SearchResults(list):
+    """The results, best first, and whether every match was ranked (False: the query matched more
+    than the engine ranks, and the newest matches were ranked — more words narrow it)."""
+
+    def __init__(self, results=(), *, ranked_all: bool = True):
+        super().__init__(results)
+        self.ranked_all = ranked_all
+
+
 class SearchService:
     """One search index kept beside one store; safe to share between a server's sessions."""
 
@@ -72,13 +81,14 @@ class SearchService:
 
     def search(self, text: str, *, kind: str = "", session: int | None = None, section: str = "",
                status: str = "", since: str = "", until: str = "", any_version: bool = False,
-               limit: int = 20) -> list[SearchResult]:
+               limit: int = 20) -> "SearchResults":
         """Results best first; current text only unless ``any_version``."""
         query = parse_query(text)
         filters = _filters(kind, session, section, status, since, until)
         self.catch_up()
-        matches = self.index.search(query, filters, any_version=any_version, limit=limit)
-        return [self._result(m, query, any_version) for m in matches]
+        ranking = self.index.search(query, filters, any_version=any_version, limit=limit)
+        return SearchResults((self._result(m, query, any_version) for m in ranking.matches),
+                             ranked_all=ranking.complete)
 
     def catch_up(self) -> int:
         """Absorb every version the store recorded since the index's high water; returns how many."""

@@ -50,6 +50,9 @@ def render() -> None:
         w.empty_state(f"Nothing found for these words and filters.{hint}")
         return
     st.markdown(f"**{len(results)} result(s)**" + (f" — the best {LIMIT}" if len(results) >= LIMIT else ""))
+    if not results.ranked_all:
+        st.caption("These words are in too many records to rank them all; the newest were ranked. "
+                   "Add a word or a filter for an exact ranking.")
     for result in results:
         show_result(result)
 
