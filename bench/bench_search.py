@@ -55,7 +55,7 @@ QUERIES = {  # class: [(query, filters)]
     "Chinese 2-char": [("指标", {}), ("伙伴", {}), ("预算", {})],
     "Chinese 4-char": [("南南合作", {}), ("体面劳动", {}), (RARE_ZH, {})],
     "English inflected": [("approving indicators", {}), ("partnership developed", {}), ("revising outcome", {})],
-    "mixed": [("南南合作 partnership", {}), ("指标 indicator", {}), ("GB.316/POL/5", {})],
+    "mixed": [("南南合作 partnership", {}), ("指标 indicator", {}), ("GB.316/INS/1", {})],
     "rare word": [(RARE_EN, {}), ("zirconium tripartite", {})],
     "common word": [("the", {}), ("的", {}), ("cooperation", {})],
     "filtered": [("指标", {"kind": "paper", "session": 316}), ("approve", {"kind": "decision", "status": "adopted"}),

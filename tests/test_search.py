@@ -1,5 +1,9 @@
 """Search against a real store: the demo paper in Chinese, an English paper, history, filters,
-and an index that is never stale (other processes' saves, a crash, a deleted file)."""
+and an index that is never stale (other processes' saves, a crash, a deleted file).
+
+Every test that does not touch the SQLite file runs on both engines: SQLite FTS5, and
+PostgreSQL when a throwaway server can be started (``tests/pg_server.py``, PostgreSQL's binaries).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from sstc_docs import demo as seed
 from sstc_docs.errors import ValidationError
 from sstc_docs.services import open_services
 from sstc_docs.services import search as search_module
-from sstc_docs.services.search import INDEX_FILE, SearchService, search_service
+from sstc_docs.services.search import INDEX_FILE, SearchService
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,9 +32,48 @@ def save_paper(services, data: dict, base_version: int | None = None):
     return services.records.save("paper", data, author="Tester", why="test", base_version=base_version)
 
 
+@pytest.fixture(scope="module")
+def postgres_server():
+    pg_server = pytest.importorskip("pg_server", reason="the PostgreSQL engine's tests need tests/pg_server.py")
+    try:
+        server = pg_server.ThrowawayServer().start()
+    except RuntimeError as error:
+        pytest.skip(str(error))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def make_search(request, demo):
+    """Search services on the demo store, on one engine: each call opens another on the same index."""
+    opened = []
+    if request.param == "postgres":
+        from sstc_docs.search.postgres_index import PostgresSearchIndex
+
+        url = request.getfixturevalue("postgres_server").create_database("search")
+
+        def make() -> SearchService:
+            opened.append(SearchService(demo.store, PostgresSearchIndex(url)))
+            return opened[-1]
+    else:
+        def make() -> SearchService:
+            opened.append(SearchService(demo.store))
+            return opened[-1]
+    yield make
+    for service in opened:
+        service.close()
+
+
 @pytest.fixture
-def search(demo) -> SearchService:
-    return search_service(demo)
+def search(make_search) -> SearchService:
+    return make_search()
+
+
+@pytest.fixture
+def sqlite_search(demo) -> SearchService:
+    service = SearchService(demo.store)
+    yield service
+    service.close()
 
 
 def found(results) -> set[tuple[str, str]]:
@@ -139,15 +182,17 @@ def test_saves_by_another_process_are_found_at_once(search, demo, tmp_path):
     assert found(search.search("transition")) == {("paper", "GB.317/INS/3")}
 
 
-def test_a_deleted_index_file_is_rebuilt_on_the_next_search(search, demo):
+def test_a_deleted_index_file_is_rebuilt_on_the_next_search(sqlite_search, demo):
+    search = sqlite_search
     assert search.search("业务守则")
     (demo.store.path / INDEX_FILE).unlink()
     assert found(search.search("业务守则")) == {("paper", seed.PAPER_ID)}
     assert search.stats()["high_water"] == demo.store.last_seq()
 
 
-def test_a_crash_while_indexing_leaves_nothing_half_done_and_the_next_search_catches_up(demo, monkeypatch):
-    search = SearchService(demo.store)
+def test_a_crash_while_indexing_leaves_nothing_half_done_and_the_next_search_catches_up(make_search, demo,
+                                                                                         monkeypatch):
+    search = make_search()
     real = search_module.document_for
     calls = []
 
@@ -166,8 +211,8 @@ def test_a_crash_while_indexing_leaves_nothing_half_done_and_the_next_search_cat
     assert search.stats()["versions"] == demo.store.last_seq()
 
 
-def test_two_indexes_on_one_file_catch_up_without_doubling(demo):
-    first, second = SearchService(demo.store), SearchService(demo.store)
+def test_two_indexes_on_one_file_catch_up_without_doubling(make_search, demo):
+    first, second = make_search(), make_search()
     first.catch_up()
     save_paper(demo, english_paper("Occupational safety and health."))
     assert second.catch_up() == 1 and first.catch_up() == 0
@@ -199,10 +244,11 @@ def test_excluded_words_leave_records_out(search):
 
 
 def test_a_query_matching_more_than_the_engine_ranks_ranks_the_newest_and_says_so(search, monkeypatch):
-    from sstc_docs.search import sqlite_index
+    from sstc_docs.search import postgres_index, sqlite_index
 
     assert search.search("指标").ranked_all
     monkeypatch.setattr(sqlite_index, "RANKED_AT_MOST", 2)
+    monkeypatch.setattr(postgres_index, "RANKED_AT_MOST", 2)
     results = search.search("指标")
     assert not results.ranked_all and len(results) == 2
     # the demo's last versions naming 指标: the revised partnerships indicator, then indicator (B)

@@ -34,9 +34,30 @@ class Filters:
     until: str = ""
 
 
+def filter_sql(filters: Filters) -> tuple[list[str], list]:
+    """SQL conditions (``?`` placeholders) on the columns every engine keeps: kind, section,
+    status, session and day. A record without a date is outside any period that ends."""
+    conditions, parameters = [], []
+    for column, value in (("kind", filters.kind), ("section", filters.section.upper()), ("status", filters.status)):
+        if value:
+            conditions.append(f"{column} = ?")
+            parameters.append(value)
+    if filters.session is not None:
+        conditions.append("session = ?")
+        parameters.append(filters.session)
+    if filters.since:
+        conditions.append("day >= ?")
+        parameters.append(filters.since)
+    if filters.until:
+        conditions.append("day <> '' AND day <= ?")
+        parameters.append(filters.until)
+    return conditions, parameters
+
+
 @dataclass
 class Match:
-    """One record found: its best-ranked matching version, and (any version) all that matched."""
+    """One record found: its latest matching version, ranked by its best (``score``: the engine's
+    own, lower is better), and every version that matched."""
 
     kind: str
     record_id: str

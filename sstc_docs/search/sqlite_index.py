@@ -32,7 +32,7 @@ from ..errors import StoreError
 from .analyser import ANALYSER_VERSION, CHARS, analyse
 from .documents import Field, SearchDocument
 from .fts5 import match_expression
-from .index import Filters, Match, Ranking, SearchIndex, VersionState
+from .index import Filters, Match, Ranking, SearchIndex, VersionState, filter_sql
 from .query import ParsedQuery
 
 SCHEMA_VERSION = "2"
@@ -150,9 +150,9 @@ class SqliteSearchIndex(SearchIndex):
                        (cursor.lastrowid, *_columns(document)))
 
     def search(self, query: ParsedQuery, filters: Filters, *, any_version: bool, limit: int) -> Ranking:
-        where, parameters = _filter_sql(filters)
+        where, parameters = filter_sql(filters)
         if not any_version:
-            where.append("d.current = 1")
+            where.append("current = 1")
         expression = match_expression(query)
         # BM25 costs about a microsecond per matching row: a word in most records would cost more
         # than the answer is worth, so at most RANKED_AT_MOST matches, the newest, are ranked.
@@ -263,20 +263,3 @@ def _field_terms(text: str, language: str) -> tuple[str, str]:
     return (" ".join(t.text for t in terms if t.stream != CHARS),
             " ".join(t.text for t in terms if t.stream == CHARS))
 
-
-def _filter_sql(filters: Filters) -> tuple[list[str], list]:
-    conditions, parameters = [], []
-    for column, value in (("kind", filters.kind), ("section", filters.section.upper()), ("status", filters.status)):
-        if value:
-            conditions.append(f"d.{column} = ?")
-            parameters.append(value)
-    if filters.session is not None:
-        conditions.append("d.session = ?")
-        parameters.append(filters.session)
-    if filters.since:
-        conditions.append("d.day >= ?")
-        parameters.append(filters.since)
-    if filters.until:
-        conditions.append("d.day <> '' AND d.day <= ?")
-        parameters.append(filters.until)
-    return conditions, parameters

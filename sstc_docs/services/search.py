@@ -76,7 +76,7 @@ class SearchService:
 
     def __init__(self, store: "Store", index: SearchIndex | None = None):
         self.store = store
-        self.index = index or SqliteSearchIndex(store.path / INDEX_FILE)
+        self.index = index or open_index(store)
         self._catching_up = threading.Lock()
 
     def search(self, text: str, *, kind: str = "", session: int | None = None, section: str = "",
@@ -128,6 +128,17 @@ class SearchService:
             result.matched_versions = match.matched_versions
             result.appearances = appearances(match.matched_versions, states)
         return result
+
+
+def open_index(store) -> SearchIndex:
+    """The index beside a store: in PostgreSQL for a PostgreSQL store (it has a ``url``), else the
+    file ``search.sqlite`` in the database folder."""
+    url = getattr(store, "url", None)
+    if url:
+        from ..search.postgres_index import PostgresSearchIndex  # psycopg only for those who use it
+
+        return PostgresSearchIndex(url)
+    return SqliteSearchIndex(store.path / INDEX_FILE)
 
 
 def appearances(matched: list[int], states: list[VersionState]) -> list[Appearance]:
