@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from ..store import Store
     from . import Services
 
-BATCH = 1000
+BATCH = 5000  # versions per transaction; the store reads its journal newest first, so fewer, larger batches
 INDEX_FILE = "search.sqlite"
 
 
