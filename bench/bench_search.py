@@ -55,7 +55,7 @@ QUERIES = {  # class: [(query, filters)]
     "Chinese 2-char": [("指标", {}), ("伙伴", {}), ("预算", {})],
     "Chinese 4-char": [("南南合作", {}), ("体面劳动", {}), (RARE_ZH, {})],
     "English inflected": [("approving indicators", {}), ("partnership developed", {}), ("revising outcome", {})],
-    "mixed": [("南南合作 partnership", {}), ("指标 indicator", {}), ("GB.316/INS/1", {})],
+    "mixed": [("南南合作 partnership", {}), ("指标 indicator", {}), ("GB.316/POL/5", {})],
     "rare word": [(RARE_EN, {}), ("zirconium tripartite", {})],
     "common word": [("the", {}), ("的", {}), ("cooperation", {})],
     "filtered": [("指标", {"kind": "paper", "session": 316}), ("approve", {"kind": "decision", "status": "adopted"}),
@@ -78,6 +78,8 @@ class Archive:
             text = "".join(self.rng.choices(ZH_WORDS, k=words))
             if self.rng.random() < 0.02:
                 text += RARE_ZH
+            if self.rng.random() < 0.2:  # Chinese papers cite English names and symbols
+                text += f" {self.rng.choice(EN_WORDS)} GB.{self.rng.randint(300, 349)}/POL/{self.rng.randint(1, 9)}"
             return text + "。"
         text = " ".join(self.rng.choices(EN_WORDS, k=words))
         if self.rng.random() < 0.001:
@@ -98,7 +100,8 @@ class Archive:
                                             "period": "2012-13", "adopted_on": "2012-03-22",
                                             "outcomes": [{"number": n, "statement": self.sentence(False, 20)}
                                                          for n in (1, 2)]}, 1, "2012-03-22")
-        papers = [(f"GB.{300 + i % 50}/{SECTIONS[i % 4]}/{i // 200 + 1}", i % 2 == 0) for i in range(self.count["papers"])]
+        papers = [(f"GB.{300 + i % 50}/{SECTIONS[i // 50 % 4]}/{i // 200 + 1}", i % 2 == 0)  # unique
+                  for i in range(self.count["papers"])]
         extra = self.count["paper_versions"] - len(papers)
         for index, (symbol, chinese) in enumerate(papers):
             versions = 1 + extra // len(papers) + (index < extra % len(papers))
