@@ -74,9 +74,9 @@ def _app_with_sidebar_box(page_file: str) -> None:
     def home() -> None:
         st.title("Home")
 
-    search = st.Page(page_file, title="Search", url_path="search")
+    search = st.Page(page_file, title="Search", url_path="search")  # as streamlit_app.py lists pages
     navigation = st.navigation([st.Page(home, title="Home", default=True), search])
-    sidebar_search_box(get_services(), search)
+    sidebar_search_box(get_services())
     navigation.run()
 
 

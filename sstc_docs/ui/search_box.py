@@ -21,7 +21,7 @@ QUERY_KEY = "search:q"
 BOX_FORM = "search:box"
 
 
-def sidebar_search_box(services, search_page=SEARCH_PAGE) -> None:
+def sidebar_search_box(services) -> None:
     """A search box in the sidebar: Enter opens the Search page with the words typed.
 
     It also catches the index up on every page run (one read of the journal's last line when
@@ -38,7 +38,7 @@ def sidebar_search_box(services, search_page=SEARCH_PAGE) -> None:
         pass  # the Search page says what is wrong when someone searches; other pages carry on
     if submitted and text.strip():
         w.preset(QUERY_KEY, text.strip())
-        st.switch_page(search_page)
+        st.switch_page(SEARCH_PAGE)
 
 
 def escaped(text: str) -> str:
