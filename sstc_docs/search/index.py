@@ -34,17 +34,17 @@ class Filters:
     until: str = ""
 
 
-def filter_sql(filters: Filters) -> tuple[list[str], list]:
-    """SQL conditions (``?`` placeholders) on the columns every engine keeps: kind, section,
-    status, session and day. A record without a date is outside any period that ends."""
+def equal_filters(filters: Filters) -> list[tuple[str, object]]:
+    """The filters on one value each (kind, section, status, session): (column, value)."""
+    wanted = [("kind", filters.kind), ("section", filters.section.upper()), ("status", filters.status),
+              ("session", filters.session)]
+    return [(column, value) for column, value in wanted if value not in ("", None)]
+
+
+def date_sql(filters: Filters) -> tuple[list[str], list]:
+    """SQL conditions (``?`` placeholders) on the column ``day``. A record without a date is
+    outside any period that ends."""
     conditions, parameters = [], []
-    for column, value in (("kind", filters.kind), ("section", filters.section.upper()), ("status", filters.status)):
-        if value:
-            conditions.append(f"{column} = ?")
-            parameters.append(value)
-    if filters.session is not None:
-        conditions.append("session = ?")
-        parameters.append(filters.session)
     if filters.since:
         conditions.append("day >= ?")
         parameters.append(filters.since)

@@ -26,7 +26,7 @@ import psycopg
 from ..errors import StoreError
 from .analyser import ANALYSER_VERSION, CHARS, analyse
 from .documents import Field, SearchDocument
-from .index import Filters, Match, Ranking, SearchIndex, VersionState, filter_sql
+from .index import Filters, Match, Ranking, SearchIndex, VersionState, date_sql, equal_filters
 from .query import Clause, ParsedQuery, Variant
 from .sqlite_index import RANKED_AT_MOST, VERSIONS_PER_RESULT
 
@@ -105,8 +105,10 @@ class PostgresSearchIndex(SearchIndex):
              document.title, document.language, json.dumps(fields, ensure_ascii=False), _tsvector(document)))
 
     def search(self, query: ParsedQuery, filters: Filters, *, any_version: bool, limit: int) -> Ranking:
-        where, parameters = filter_sql(filters)
-        where = [condition.replace("?", "%s") for condition in where]
+        dates, parameters = date_sql(filters)
+        equal = equal_filters(filters)
+        where = [f"{column} = %s" for column, _ in equal] + [condition.replace("?", "%s") for condition in dates]
+        parameters = [value for _, value in equal] + parameters
         if not any_version:
             where.append("current")
         tsquery = _tsquery(query)

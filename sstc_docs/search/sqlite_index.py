@@ -32,14 +32,15 @@ from ..errors import StoreError
 from .analyser import ANALYSER_VERSION, CHARS, analyse
 from .documents import Field, SearchDocument
 from .fts5 import match_expression
-from .index import Filters, Match, Ranking, SearchIndex, VersionState, filter_sql
+from .index import Filters, Match, Ranking, SearchIndex, VersionState, date_sql, equal_filters
 from .query import ParsedQuery
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 #: Between two fields: a term the analyser never produces, so no phrase spans two fields.
 FIELD_BREAK = "\ue000"
-#: BM25 weights of the columns title, body, chars: a hit in a title counts most.
-WEIGHTS = (4.0, 1.0, 0.5)
+#: BM25 weights of the columns title, body, chars, facets: a hit in a title counts most; the
+#: facets (kind, session, section, status as terms, so FTS5 filters by them) do not rank.
+WEIGHTS = (4.0, 1.0, 0.5, 0.0)
 #: Any version: how many ranked versions are read per result wanted, to group them by record.
 VERSIONS_PER_RESULT = 5
 #: The most matching versions ranked by BM25 (the newest recorded); see ``Ranking.complete``.
@@ -54,7 +55,7 @@ CREATE TABLE IF NOT EXISTS docs (
     language TEXT NOT NULL, fields TEXT NOT NULL, UNIQUE (kind, record_id, version));
 CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS docs_current ON docs (kind, record_id) WHERE current = 1;
-CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5(title, body, chars, content='',
+CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5(title, body, chars, facets, content='',
     tokenize = "unicode61 remove_diacritics 0");
 """
 
@@ -146,14 +147,20 @@ class SqliteSearchIndex(SearchIndex):
              int(document.deleted), document.session, document.section, document.status, document.day,
              document.title, document.language, fields))
         if cursor.rowcount and document.fields:
-            db.execute("INSERT INTO terms (rowid, title, body, chars) VALUES (?, ?, ?, ?)",
-                       (cursor.lastrowid, *_columns(document)))
+            facets = " ".join(facet_term(column, getattr(document, column)) for column in FACETS
+                              if getattr(document, column) not in ("", None))
+            db.execute("INSERT INTO terms (rowid, title, body, chars, facets) VALUES (?, ?, ?, ?, ?)",
+                       (cursor.lastrowid, *_columns(document), facets))
 
     def search(self, query: ParsedQuery, filters: Filters, *, any_version: bool, limit: int) -> Ranking:
-        where, parameters = filter_sql(filters)
+        where, parameters = date_sql(filters)
         if not any_version:
             where.append("current = 1")
         expression = match_expression(query)
+        equal = equal_filters(filters)
+        if equal:  # postings intersect in FTS5: cheaper than looking up each match's row
+            expression = f"({expression}) AND facets : (" + " AND ".join(
+                f'"{facet_term(column, value)}"' for column, value in equal) + ")"
         # BM25 costs about a microsecond per matching row: a word in most records would cost more
         # than the answer is worth, so at most RANKED_AT_MOST matches, the newest, are ranked.
         sql = (f"WITH m AS MATERIALIZED (SELECT d.kind AS kind, d.record_id AS record_id, d.version AS version,"
@@ -236,6 +243,14 @@ class SqliteSearchIndex(SearchIndex):
             if self._connection is not None:
                 self._connection.close()
                 self._connection = None
+
+
+FACETS = ("kind", "section", "status", "session")
+
+
+def facet_term(column: str, value) -> str:
+    """One filter fact as one FTS5 term: letters and digits only, as the tokenizer keeps them."""
+    return column + "".join(ch for ch in str(value).casefold() if ch.isalnum())
 
 
 def _text_id(db: sqlite3.Connection, text: str) -> int:
