@@ -93,16 +93,18 @@ class PostgresSearchIndex(SearchIndex):
         return added
 
     def _insert(self, db: psycopg.Connection, document: SearchDocument) -> None:
-        db.execute("UPDATE sstc_search_docs SET current = false WHERE kind = %s AND record_id = %s AND current",
-                   (document.kind, document.record_id))
         fields = [[f.where, _text_id(db, f.text), f.is_title] for f in document.fields]
-        db.execute(
+        cursor = db.execute(
             "INSERT INTO sstc_search_docs (kind, record_id, version, seq, current, deleted, session, section, status,"
             " day, title, language, fields, terms) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
-            " %s::tsvector) ON CONFLICT DO NOTHING",
+            " %s::tsvector) ON CONFLICT DO NOTHING RETURNING id",
             (document.kind, document.record_id, document.version, document.seq, not document.deleted,
              document.deleted, document.session, document.section, document.status, document.day,
              document.title, document.language, json.dumps(fields, ensure_ascii=False), _tsvector(document)))
+        inserted = cursor.fetchone()
+        if inserted:
+            db.execute("UPDATE sstc_search_docs SET current = false WHERE kind = %s AND record_id = %s AND current"
+                       " AND id <> %s", (document.kind, document.record_id, inserted[0]))
 
     def search(self, query: ParsedQuery, filters: Filters, *, any_version: bool, limit: int) -> Ranking:
         dates, parameters = date_sql(filters)

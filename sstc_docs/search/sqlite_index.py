@@ -136,8 +136,6 @@ class SqliteSearchIndex(SearchIndex):
         return added
 
     def _insert(self, db: sqlite3.Connection, document: SearchDocument) -> None:
-        db.execute("UPDATE docs SET current = 0 WHERE kind = ? AND record_id = ? AND current = 1",
-                   (document.kind, document.record_id))
         fields = json.dumps([[f.where, _text_id(db, f.text), f.is_title] for f in document.fields],
                             ensure_ascii=False)
         cursor = db.execute(
@@ -146,7 +144,11 @@ class SqliteSearchIndex(SearchIndex):
             (document.kind, document.record_id, document.version, document.seq, int(not document.deleted),
              int(document.deleted), document.session, document.section, document.status, document.day,
              document.title, document.language, fields))
-        if cursor.rowcount and document.fields:
+        if not cursor.rowcount:
+            return
+        db.execute("UPDATE docs SET current = 0 WHERE kind = ? AND record_id = ? AND current = 1 AND rowid <> ?",
+                   (document.kind, document.record_id, cursor.lastrowid))
+        if document.fields:
             facets = " ".join(facet_term(column, getattr(document, column)) for column in FACETS
                               if getattr(document, column) not in ("", None))
             db.execute("INSERT INTO terms (rowid, title, body, chars, facets) VALUES (?, ?, ?, ?, ?)",
