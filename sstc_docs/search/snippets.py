@@ -64,15 +64,18 @@ def _cannot_be_in(text: str, variant: Variant) -> bool:
 
 
 def best_snippet(fields: list[Field], language: str, query: ParsedQuery) -> Snippet | None:
-    """The field that matches the most clauses (then most hits), cut around its first hit.
+    """The first field that matches every clause — texts before titles, as the result shows its
+    title anyway — else the one that matches the most; cut around its first hit.
 
     A record found only by its kind's name ("指标") shows the start of its own first text."""
-    best = None
     own = [f for f in fields if f.where != KIND_FIELD]
-    for field in own:
+    best = None
+    for field in sorted(own, key=lambda f: f.is_title):
         spans, clauses_hit = hits_in(field.text, language, query)
-        if spans and (best is None or (clauses_hit, len(spans)) > best[0]):
-            best = ((clauses_hit, len(spans)), field, spans)
+        if spans and (best is None or clauses_hit > best[0]):
+            best = (clauses_hit, field, spans)
+            if clauses_hit == len(query.required):
+                break
     if best is None:
         return cut(own[0].where, own[0].text, []) if own else None
     _, field, spans = best
