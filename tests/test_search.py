@@ -8,6 +8,7 @@ PostgreSQL when a throwaway server can be started (``tests/pg_server.py``, Postg
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -188,6 +189,20 @@ def test_a_deleted_index_file_is_rebuilt_on_the_next_search(sqlite_search, demo)
     (demo.store.path / INDEX_FILE).unlink()
     assert found(search.search("业务守则")) == {("paper", seed.PAPER_ID)}
     assert search.stats()["high_water"] == demo.store.last_seq()
+
+
+def test_a_damaged_or_outdated_index_file_is_replaced_and_filled_again(demo):
+    path = demo.store.path / INDEX_FILE
+    path.write_bytes(b"not a database, perhaps a disk fault" * 100)
+    search = SearchService(demo.store)
+    assert found(search.search("业务守则")) == {("paper", seed.PAPER_ID)}
+    search.close()
+    with sqlite3.connect(path) as older:  # as an index built by an earlier release would read
+        older.execute("UPDATE meta SET value = 'an older one' WHERE key = 'schema'")
+    search = SearchService(demo.store)
+    assert search.stats()["high_water"] == 0
+    assert search.search("业务守则") and search.stats()["versions"] == demo.store.last_seq()
+    search.close()
 
 
 def test_a_crash_while_indexing_leaves_nothing_half_done_and_the_next_search_catches_up(make_search, demo,

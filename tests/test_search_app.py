@@ -65,6 +65,11 @@ def test_nothing_found_and_no_query_say_what_to_do(demo_db):
     assert "type a word" in at.error[0].value
 
 
+def test_an_empty_database_says_how_to_fill_it(empty_db):
+    at = search_page()
+    assert "Papers page" in at.info[0].value and "demo" in at.info[0].value
+
+
 def _app_with_sidebar_box(page_file: str) -> None:
     import streamlit as st
 

@@ -7,6 +7,7 @@ engine matched, in the text as it was written (Chinese, stems and all), on any e
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from .analyser import CHARS, Term, analyse, is_spaceless
@@ -60,7 +61,7 @@ def _cannot_be_in(text: str, variant: Variant) -> bool:
     if not all(is_spaceless(ch) for term in variant.terms for ch in term):
         return False
     needle = variant.terms[0] + "".join(term[-1] for term in variant.terms[1:])
-    return needle not in text
+    return needle not in text and needle not in unicodedata.normalize("NFKC", text)
 
 
 def best_snippet(fields: list[Field], language: str, query: ParsedQuery) -> Snippet | None:

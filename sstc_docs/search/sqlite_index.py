@@ -72,23 +72,54 @@ class SqliteSearchIndex(SearchIndex):
 
     # -- the file ------------------------------------------------------------------------------
     def _connect(self) -> None:
-        if not self.path.exists():
-            for leftover in (self.path.with_name(self.path.name + "-wal"), self.path.with_name(self.path.name + "-shm")):
-                leftover.unlink(missing_ok=True)  # a log of the deleted file must not replay into the new one
+        """Open the file; one that is not an index (damaged, or built by another analyser or
+        schema) is replaced by an empty one, which the next catch-up fills from the store."""
         try:
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            connection.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as error:
-            raise StoreError(f"The search index {self.path} cannot be used ({error}); delete the file and "
-                             "it is rebuilt from the records on the next search.") from None
+            if self._open():
+                return
+        except sqlite3.OperationalError as error:  # locked, full disk, no permission: nothing to replace
+            raise StoreError(f"The search index {self.path} cannot be used ({error}).") from None
+        except sqlite3.DatabaseError:
+            pass  # not a database, or a damaged one
+        self._replace_file()
+        self._open()
+
+    def _open(self) -> bool:
+        """Connect; True if the file holds an index of this analyser and schema (or a new one)."""
+        if not self.path.exists():
+            self._remove_logs()  # a log of a deleted file must not replay into the new one
+        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         self._connection = connection
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+            built_with = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+            if not built_with:
+                connection.executemany("INSERT INTO meta VALUES (?, ?)", [
+                    ("analyser", ANALYSER_VERSION), ("schema", SCHEMA_VERSION), ("high_water", "0")])
+                built_with = {"analyser": ANALYSER_VERSION, "schema": SCHEMA_VERSION}
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
         stat = os.stat(self.path)
         self._identity = (stat.st_dev, stat.st_ino)
-        built_with = dict(connection.execute("SELECT key, value FROM meta").fetchall())
-        if (built_with.get("analyser"), built_with.get("schema")) != (ANALYSER_VERSION, SCHEMA_VERSION):
-            self.clear()
+        return (built_with.get("analyser"), built_with.get("schema")) == (ANALYSER_VERSION, SCHEMA_VERSION)
+
+    def _replace_file(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        self.path.unlink(missing_ok=True)
+        self._remove_logs()
+
+    def _remove_logs(self) -> None:
+        for suffix in ("-wal", "-shm"):
+            self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -217,15 +248,10 @@ class SqliteSearchIndex(SearchIndex):
         return [VersionState(v, bool(d), bool(c)) for v, d, c in rows]
 
     def clear(self) -> None:
-        with self._transaction() as db:
-            db.execute("DELETE FROM docs")
-            db.execute("DELETE FROM texts")
-            db.execute("INSERT INTO terms (terms) VALUES ('delete-all')")
-            db.execute("DELETE FROM meta")
-            db.executemany("INSERT INTO meta VALUES (?, ?)", [("analyser", ANALYSER_VERSION),
-                                                               ("schema", SCHEMA_VERSION), ("high_water", "0")])
-        with self._db() as db:
-            db.execute("VACUUM")
+        """A new, empty file in place of the old one: other processes notice and open it."""
+        with self._lock:
+            self._replace_file()
+            self._connect()
 
     def stats(self) -> dict:
         with self._db() as db:

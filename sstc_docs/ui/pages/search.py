@@ -36,8 +36,12 @@ def render() -> None:
                    min_value=dt.date(1919, 1, 1), max_value=dt.date.today() + dt.timedelta(days=3650))
     any_version = w.kept(st.toggle, "Any version — also text that is no longer current", "search:f:any", False)
     if not query.strip():
-        w.empty_state("Type a word above (or in the sidebar box) to search every paper, decision point, "
-                      "indicator, strategy and evidence record.")
+        if w.load(services.store.last_seq, 1) == 0:
+            w.empty_state("Nothing to search yet: create a paper on the Papers page, or load the demo with "
+                          "`python -m sstc_docs demo`.")
+        else:
+            w.empty_state("Type a word above (or in the sidebar box) to search every paper, decision point, "
+                          "indicator, strategy and evidence record.")
         return
     since, until = _date_range(dates)
     ok, results = w.guarded(lambda: search_service(services).search(
