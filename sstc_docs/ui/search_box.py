@@ -58,4 +58,4 @@ def snippet_html(snippet: Snippet) -> str:
 
 def html_block(markup: str) -> None:
     """Markup inside a <div> on one line, so Markdown never reads the user's text."""
-    st.markdown(f'<div style="line-height:1.6">{markup}</div>', unsafe_allow_html=True)
+    st.markdown(f'<div style="line-height:1.6;padding-bottom:0.9em">{markup}</div>', unsafe_allow_html=True)
