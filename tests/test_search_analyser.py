@@ -70,6 +70,8 @@ def test_quotes_minus_and_syntax_words_are_read_safely():
     assert " NOT " in match_expression(query) and '"near"' in match_expression(query)
     with pytest.raises(ValidationError):
         parse_query('"" ...')
+    with pytest.raises(ValidationError):
+        parse_query("指标 " * 200)
 
 
 def test_hits_are_found_in_the_original_text_and_merged():

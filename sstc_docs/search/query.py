@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ..errors import ValidationError
 from .analyser import CHARS, MAIN, Term, is_spaceless, query_variants
 
+MAX_QUERY = 500
 _PIECE = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
 
 
@@ -52,6 +53,9 @@ class ParsedQuery:
 def parse_query(text: str) -> ParsedQuery:
     """The clauses of a query, or a ValidationError that says what to type instead."""
     text = (text or "").strip()
+    if len(text) > MAX_QUERY:
+        raise ValidationError(f"a search is at most {MAX_QUERY} characters; keep the words that matter most",
+                              field="query")
     clauses = []
     for match in _PIECE.finditer(text):
         excluded = bool(match.group(1) or match.group(3))
