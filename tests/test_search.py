@@ -136,6 +136,8 @@ def test_filters_by_kind_session_section_status_and_date(search, demo):
     assert found(search.search("指标", kind="decision", status="submitted")) == {("decision", seed.DECISION_ID)}
     dated = found(search.search("GB.313/POL/7", since="2012-01-01", until="2012-03-31"))
     assert dated == {("evidence", "EV-GB313-POL7-10"), ("strategy", seed.STRATEGY_ID)} and dated < everything
+    assert found(search.search("GB.313/POL/7", since="2011-06-01", until="2012-03-22")) == dated
+    assert found(search.search("GB.313/POL/7", since="2012-03-23")) == everything - dated
     with pytest.raises(ValidationError):
         search.search("指标", since="2013-01-01", until="2012-01-01")
     with pytest.raises(ValidationError):

@@ -35,11 +35,12 @@ from .fts5 import match_expression
 from .index import Filters, Match, Ranking, SearchIndex, VersionState, date_sql, equal_filters
 from .query import ParsedQuery
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 #: Between two fields: a term the analyser never produces, so no phrase spans two fields.
 FIELD_BREAK = "\ue000"
 #: BM25 weights of the columns title, body, chars, facets: a hit in a title counts most; the
-#: facets (kind, session, section, status as terms, so FTS5 filters by them) do not rank.
+#: facets (kind, session, section, status and the year of ``day`` as terms, so FTS5 filters by
+#: them) do not rank.
 WEIGHTS = (4.0, 1.0, 0.5, 0.0)
 #: Any version: how many ranked versions are read per result wanted, to group them by record.
 VERSIONS_PER_RESULT = 5
@@ -180,8 +181,8 @@ class SqliteSearchIndex(SearchIndex):
         db.execute("UPDATE docs SET current = 0 WHERE kind = ? AND record_id = ? AND current = 1 AND rowid <> ?",
                    (document.kind, document.record_id, cursor.lastrowid))
         if document.fields:
-            facets = " ".join(facet_term(column, getattr(document, column)) for column in FACETS
-                              if getattr(document, column) not in ("", None))
+            facts = [(column, getattr(document, column)) for column in FACETS] + [("year", document.day[:4])]
+            facets = " ".join(facet_term(column, value) for column, value in facts if value not in ("", None))
             db.execute("INSERT INTO terms (rowid, title, body, chars, facets) VALUES (?, ?, ?, ?, ?)",
                        (cursor.lastrowid, *_columns(document), facets))
 
@@ -190,10 +191,12 @@ class SqliteSearchIndex(SearchIndex):
         if not any_version:
             where.append("current = 1")
         expression = match_expression(query)
-        equal = equal_filters(filters)
-        if equal:  # postings intersect in FTS5: cheaper than looking up each match's row
-            expression = f"({expression}) AND facets : (" + " AND ".join(
-                f'"{facet_term(column, value)}"' for column, value in equal) + ")"
+        facets = [f'"{facet_term(column, value)}"' for column, value in equal_filters(filters)]
+        years = _years(filters)
+        if years:
+            facets.append("(" + " OR ".join(f'"{facet_term("year", year)}"' for year in years) + ")")
+        if facets:  # postings intersect in FTS5: cheaper than looking up each match's row
+            expression = f"({expression}) AND facets : (" + " AND ".join(facets) + ")"
         # BM25 costs about a microsecond per matching row: a word in most records would cost more
         # than the answer is worth, so at most RANKED_AT_MOST matches, the newest, are ranked.
         sql = (f"WITH m AS MATERIALIZED (SELECT d.kind AS kind, d.record_id AS record_id, d.version AS version,"
@@ -274,6 +277,15 @@ class SqliteSearchIndex(SearchIndex):
 
 
 FACETS = ("kind", "section", "status", "session")
+MAX_YEARS = 50
+
+
+def _years(filters: Filters) -> list[int]:
+    """The years a closed period spans, when few enough to list (the days are compared in SQL)."""
+    if not (filters.since and filters.until):
+        return []
+    first, last = int(filters.since[:4]), int(filters.until[:4])
+    return list(range(first, last + 1)) if last - first < MAX_YEARS else []
 
 
 def facet_term(column: str, value) -> str:
