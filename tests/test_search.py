@@ -8,6 +8,7 @@ PostgreSQL when a throwaway server can be started (``tests/pg_server.py``, Postg
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -205,6 +206,22 @@ def test_a_damaged_or_outdated_index_file_is_replaced_and_filled_again(demo):
     assert search.stats()["high_water"] == 0
     assert search.search("业务守则") and search.stats()["versions"] == demo.store.last_seq()
     search.close()
+
+
+def test_an_index_of_another_history_is_rebuilt_not_continued(demo, tmp_path):
+    SearchService(demo.store).catch_up()
+    other = open_services(tmp_path / "other")
+    try:
+        save_paper(other, english_paper("Maritime labour in the other database."))
+        other.load_demo()
+        save_paper(other, english_paper("A second version.", symbol="GB.317/INS/3"), base_version=1)
+        shutil.copy(demo.store.path / INDEX_FILE, other.store.path / INDEX_FILE)  # an old index left behind
+        search = SearchService(other.store)
+        assert found(search.search("maritime", any_version=True)) == {("paper", "GB.317/INS/3")}
+        assert search.stats()["versions"] == other.store.last_seq()
+        search.close()
+    finally:
+        other.close()
 
 
 def test_a_crash_while_indexing_leaves_nothing_half_done_and_the_next_search_catches_up(make_search, demo,

@@ -41,6 +41,7 @@ class SearchDocument:
     version: int
     seq: int
     deleted: bool
+    hash: str = ""  # the version's own, so an index can tell the history it follows
     title: str = ""
     language: str = "en"
     session: int | None = None
@@ -54,7 +55,8 @@ def document_for(version) -> SearchDocument:
     """The searchable form of one stored ``Version`` (a tombstone has no fields)."""
     data = version.data or {}
     document = SearchDocument(kind=version.kind, record_id=version.id, version=version.version, seq=version.seq,
-                              deleted=bool(version.deleted), day=version.effective_from or "")
+                              deleted=bool(version.deleted), hash=version.hash or "",
+                              day=version.effective_from or "")
     if version.deleted:
         return document
     describe = _DESCRIBE.get(version.kind)

@@ -94,6 +94,10 @@ class SearchIndex(ABC):
         """The highest ``seq`` absorbed (0 for an empty index)."""
 
     @abstractmethod
+    def high_water_hash(self) -> str:
+        """The hash of the version at the high water ("" if none): which history the index follows."""
+
+    @abstractmethod
     def absorb(self, documents: Iterable[SearchDocument]) -> int:
         """Add the documents above the high water, in ``seq`` order, and move the high water —
         all in one transaction. Returns how many were added."""

@@ -77,8 +77,13 @@ class PostgresSearchIndex(SearchIndex):
             row = db.execute("SELECT value FROM sstc_search_meta WHERE key = 'high_water'").fetchone()
         return int(row[0]) if row else 0
 
+    def high_water_hash(self) -> str:
+        with self._db() as db:
+            row = db.execute("SELECT value FROM sstc_search_meta WHERE key = 'high_water_hash'").fetchone()
+        return row[0] if row else ""
+
     def absorb(self, documents: Iterable[SearchDocument]) -> int:
-        added = 0
+        added, last_hash = 0, None
         with self._db() as db, db.transaction():
             row = db.execute("SELECT value FROM sstc_search_meta WHERE key = 'high_water' FOR UPDATE").fetchone()
             high_water = int(row[0]) if row else 0
@@ -86,10 +91,11 @@ class PostgresSearchIndex(SearchIndex):
                 if document.seq <= high_water:
                     continue
                 self._insert(db, document)
-                high_water = document.seq
+                high_water, last_hash = document.seq, document.hash
                 added += 1
-            db.execute("INSERT INTO sstc_search_meta VALUES ('high_water', %s) ON CONFLICT (key) DO UPDATE"
-                       " SET value = excluded.value", (str(high_water),))
+            marks = [("high_water", str(high_water))] + ([("high_water_hash", last_hash)] if added else [])
+            db.cursor().executemany("INSERT INTO sstc_search_meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE"
+                                    " SET value = excluded.value", marks)
         return added
 
     def _insert(self, db: psycopg.Connection, document: SearchDocument) -> None:

@@ -153,6 +153,11 @@ class SqliteSearchIndex(SearchIndex):
             row = db.execute("SELECT value FROM meta WHERE key = 'high_water'").fetchone()
         return int(row[0]) if row else 0
 
+    def high_water_hash(self) -> str:
+        with self._db() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'high_water_hash'").fetchone()
+        return row[0] if row else ""
+
     def absorb(self, documents: Iterable[SearchDocument]) -> int:
         added = 0
         with self._transaction() as db:
@@ -163,6 +168,7 @@ class SqliteSearchIndex(SearchIndex):
                     continue
                 self._insert(db, document)
                 high_water = document.seq
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('high_water_hash', ?)", (document.hash,))
                 added += 1
             db.execute("INSERT OR REPLACE INTO meta VALUES ('high_water', ?)", (str(high_water),))
         return added

@@ -78,6 +78,7 @@ class SearchService:
         self.store = store
         self.index = index or open_index(store)
         self._catching_up = threading.Lock()
+        self._history_checked = False
 
     def search(self, text: str, *, kind: str = "", session: int | None = None, section: str = "",
                status: str = "", since: str = "", until: str = "", any_version: bool = False,
@@ -93,6 +94,8 @@ class SearchService:
     def catch_up(self) -> int:
         """Absorb every version the store recorded since the index's high water; returns how many."""
         with self._catching_up:
+            if not self._history_checked:
+                self._forget_another_history()
             absorbed = 0
             while True:
                 high_water, newest = self.index.high_water(), self.store.last_seq()
@@ -107,6 +110,16 @@ class SearchService:
                 absorbed += self.index.absorb(document_for(v) for v in batch)
 
     after_save = catch_up
+
+    def _forget_another_history(self) -> None:
+        """Once per service: clear an index whose last version is not the store's version of that
+        ``seq`` (a database restored or replaced under an old index file)."""
+        high_water, expected = self.index.high_water(), self.index.high_water_hash()
+        if high_water and expected:
+            there = self.store.versions_since(high_water - 1, limit=1)
+            if not there or there[0].seq != high_water or there[0].hash != expected:
+                self.index.clear()
+        self._history_checked = True
 
     def rebuild(self) -> int:
         """Forget the index and absorb every version again; returns how many."""
