@@ -24,14 +24,16 @@ from .frameworks import FrameworkService
 from .overview import OverviewService
 from .papers import PaperService
 from .records import RecordService
+from .search import SearchService
 
 
 class Services:
     """Everything a page or a command needs, sharing one store (and so one set of locks)."""
 
-    def __init__(self, store: StoreBase, actor: Actor | None = None):
+    def __init__(self, store: StoreBase, actor: Actor | None = None, *, opened: "Services | None" = None):
         self.store = store
         self.actor = actor
+        self._opened = opened or self  # the services open_services made, which own the search index
         self.records = RecordService(store, actor)
         self.papers = PaperService(self.records)
         self.frameworks = FrameworkService(self.records)
@@ -41,10 +43,20 @@ class Services:
         self.evidence = EvidenceService(self.records)
         self.overview = OverviewService(self.records, self.papers, self.frameworks, self.decisions)
         self.accounts = AccountService(self.records)
+        self._search: SearchService | None = None
 
     def acting_as(self, actor: Actor | None) -> "Services":
-        """The same services over the same store, acting as ``actor``: cheap, one per page run."""
-        return Services(self.store, actor)
+        """The same services over the same store (and search index), acting as ``actor``: cheap,
+        one per page run; closing the services open_services made closes it too."""
+        return Services(self.store, actor, opened=self._opened)
+
+    @property
+    def search(self) -> SearchService:
+        """The search index beside the store, opened on first use (most commands never search)."""
+        opened = self._opened
+        if opened._search is None:
+            opened._search = SearchService(self.store)
+        return opened._search
 
     def restore(self, file) -> int:
         """Restore a backup. Into a database with accounts only an administrator may; the store
@@ -55,16 +67,21 @@ class Services:
         return self.store.restore(file)
 
     def verify(self, *, repair: bool = False):
-        """The whole record checked against its hashes (store/verify.py): anyone may; ``repair``,
-        rebuilding the caches, is for administrators."""
+        """The whole record checked against its hashes (store/verify.py): anyone may; ``repair``
+        rebuilds the caches — the store's, and the search index — from the data: administrators only."""
         if repair:
             rights.require(self.actor, rights.REPAIR)
-        return self.store.verify(repair=repair)
+        report = self.store.verify(repair=repair)
+        if repair:
+            self.search.rebuild()
+        return report
 
     def load_demo(self) -> int:
         return load_demo(self.records)
 
     def close(self) -> None:
+        if self._opened._search is not None:
+            self._opened._search.close()
         self.store.close()
 
 
