@@ -1,7 +1,9 @@
 """Shared fixtures: a fresh database folder per test, with or without the demo loaded.
 
-``demo_db``/``empty_db`` point the app (SSTC_DB) at such a folder for Streamlit AppTests and drop the
-app's cached services before and after, so no test sees another's store.
+``services``/``demo`` act as the test account (people.TESTER, every role). ``demo_db``/``empty_db``
+point the app (SSTC_DB) at such a folder for Streamlit AppTests, in accounts mode (AppTests sign in
+with people.sign_in), and drop the app's cached services before and after, so no test sees
+another's store.
 """
 
 from __future__ import annotations
