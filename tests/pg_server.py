@@ -62,19 +62,22 @@ class ThrowawayServer:
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False)
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def url(self, database: str = "postgres", user: str = "postgres") -> str:
-        return f"postgresql://{user}@/{database}?host={self.folder}&port={PORT}"
+    def url(self, database: str = "postgres", user: str = "postgres", schema: str | None = None) -> str:
+        url = f"postgresql://{user}@/{database}?host={self.folder}&port={PORT}"
+        return url + (f"&options=-csearch_path%3D{schema}" if schema else "")
 
     def create_database(self, prefix: str = "sstc") -> str:
-        """A new empty database (from template0, so nothing of an earlier test is in it); its URL."""
+        """A new empty database: its own schema in the server's one database, named in the URL's
+        search_path. (A schema takes milliseconds; CREATE DATABASE takes a fifth of a second, and
+        the model test opens a hundred.)"""
         self._count += 1
-        name = f"{prefix}_{os.getpid()}_{self._count}"
-        self.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
-        return self.url(name)
+        schema = f"{prefix}_{os.getpid()}_{self._count}"
+        self.execute(f'CREATE SCHEMA "{schema}"')
+        return self.url(schema=schema)
 
     def drop_database(self, url: str) -> None:
-        name = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
-        self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        schema = psycopg.conninfo.conninfo_to_dict(url)["options"].split("=", 1)[1]
+        self.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
     def execute(self, sql: str, database: str = "postgres") -> None:
         with psycopg.connect(self.url(database), autocommit=True) as conn:

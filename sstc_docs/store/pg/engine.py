@@ -317,7 +317,11 @@ class PostgresStore(StoreBase):
             return
         self._closed = True
         if self._listener is not None:
-            self._listener.stop()
+            try:
+                with self._pool.connection(timeout=1) as conn:
+                    self._listener.stop(conn)
+            except (psycopg.Error, PoolTimeout):
+                self._listener.stop()
         self._pool.close()
         self._forget_cache()
 

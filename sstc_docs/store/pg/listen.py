@@ -10,6 +10,7 @@ server's save has returned, and a read must never show less than what was saved 
 
 from __future__ import annotations
 
+import secrets
 import threading
 from typing import Callable
 
@@ -22,18 +23,22 @@ class ChangeListener:
     """One connection of its own (notifications arrive on the session that listens, so it cannot
     be a pooled one), reconnecting after a cut; ``on_change()`` runs in this thread."""
 
-    def __init__(self, conninfo: str, on_change: Callable[[], None], *, poll_seconds: float = 0.5):
+    def __init__(self, conninfo: str, on_change: Callable[[], None], *, poll_seconds: float = 0.1):
         self._conninfo = conninfo
         self._on_change = on_change
         self._poll = poll_seconds
         self._stopped = threading.Event()
+        self._wake_channel = f"sstc_stop_{secrets.token_hex(6)}"  # stop() need not wait out a poll
         self._thread = threading.Thread(target=self._run, name="sstc-listen", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, conn: psycopg.Connection | None = None) -> None:
+        """Stop listening; with a connection to the database, at once rather than at the next poll."""
         self._stopped.set()
+        if conn is not None:
+            conn.execute("SELECT pg_notify(%s, '')", (self._wake_channel,))
         self._thread.join(timeout=5 * self._poll)
 
     def _run(self) -> None:
@@ -41,6 +46,7 @@ class ChangeListener:
             try:
                 with psycopg.connect(self._conninfo, autocommit=True) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
+                    conn.execute(f"LISTEN {self._wake_channel}")
                     self._on_change()  # what was saved while not listening counts as heard now
                     while not self._stopped.is_set():
                         heard = False
