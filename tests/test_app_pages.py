@@ -104,7 +104,8 @@ def test_history_lists_every_change_and_filters(demo_db):
 
 def test_history_filters_by_who_and_date(demo_db):
     paper = services().records.get("paper", seed.PAPER_ID)
-    services().papers.update(seed.PAPER_ID, paper.data, author="Zoe", why="Re-save", base_version=1)
+    changed = dict(paper.data, symbol_note=paper.data["symbol_note"] + " Checked.")
+    services().papers.update(seed.PAPER_ID, changed, author="Zoe", why="Re-save", base_version=1)
     at = open_app("history")
     at.selectbox(key="hist:f:author").set_value("Zoe").run()
     assert _history_rows(at) == [f"hist:open:paper:{seed.PAPER_ID}:2"]

@@ -114,7 +114,7 @@ def test_backup_restore_round_trip_is_identical(db, tmp_path):
 def test_corrupt_database_names_the_file(tmp_path):
     db = tmp_path / "db"
     assert cli(db, "demo").returncode == 0
-    shard = next(p for p in sorted(db.rglob("*.json")) if "paper" in str(p) and p.stat().st_size > 100)
+    shard = next(p for p in sorted((db / "shards").rglob("*.json")) if "paper" in str(p) and p.stat().st_size > 100)
     shard.write_text("{ torn", encoding="utf-8")
     result = cli(db, "get", "paper", "GB.316/POL/5")
     assert result.returncode == 4 and shard.name in result.stderr and "Traceback" not in result.stderr

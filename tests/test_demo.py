@@ -36,7 +36,7 @@ def test_demo_paper_has_the_seed_structure(demo):
     assert [b["outcome"] for b in paper["body"] if b["type"] == "framework"] == [1, 2]
     assert demo.papers.decision_paragraph(paper, seed.DECISION_ID) == 4
     assert [paper["front_matter"][k] == "" for k in FRONT_MATTER_KEYS] == \
-        [False, False, True, True, True, True, False, False]
+        [False, False, True, True, True, True, True, False, False]
     assert "Inferred" in paper["symbol_note"]
 
 

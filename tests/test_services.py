@@ -130,10 +130,14 @@ def test_evidence_links_must_point_at_existing_records(demo):
     assert not demo.records.exists("evidence", "EV-X")
 
 
-def test_bundle_of_an_old_version_uses_records_as_they_were(demo):
+def test_an_issued_paper_keeps_what_it_printed_when_its_decision_is_adopted_later(demo):
+    printed = demo.papers.bundle(seed.PAPER_ID)
     demo.decisions.move(seed.DECISION_ID, "adopted", author="Clerk", why="adopted", base_version=1, adopted_on="2012-11-16")
+    assert demo.records.get("indicator", seed.IND_PARTNERSHIPS).version == 3  # the revision came into force
     bundle = demo.papers.bundle(seed.PAPER_ID)
-    assert bundle.sources[f"decision:{seed.DECISION_ID}"] == 2
-    assert bundle.sources[f"indicator:{seed.IND_PARTNERSHIPS}"] == 3
+    assert bundle.paper_version == printed.paper_version == 1
+    assert bundle.sources == printed.sources
+    assert bundle.sources[f"decision:{seed.DECISION_ID}"] == 1
+    assert bundle.sources[f"indicator:{seed.IND_PARTNERSHIPS}"] == 2
     kinds = [row.kind for block in bundle.blocks if not isinstance(block, dict) for row in block.rows]
     assert kinds.count("new_indicator") == 2 and kinds.count("revised_target") == 1

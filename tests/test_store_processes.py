@@ -100,7 +100,9 @@ def save_with_file_size_limit(db: str, limit: int, size: int) -> str:
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
     store = Store(db)
     try:
-        store.save("paper", "big", {"text": "y" * size}, author="child", why="too big", base_version=1)
+        # several texts, each within the text limit, together far past the file-size limit
+        texts = {f"part{n}": "y" * min(size, 100_000) for n in range(max(1, size // 100_000))}
+        store.save("paper", "big", texts, author="child", why="too big", base_version=1)
     except StoreError as error:
         return f"StoreError: {error}"
     return "saved"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from test_word_support import (Docx, body_texts, footnote_texts, in_table, numbered_paragraphs, paragraph_text,
-                               paragraphs, q)
+                               paragraphs, q, table_style)
 
 from sstc_docs.domain.bundle import assemble
 from sstc_docs.domain.records import validate
@@ -19,8 +19,10 @@ def english_paper(**changes) -> dict:
         "action": "decision", "date": "2012-10-17", "original_language": "en", "language": "en",
         "title": "Report of the Committee on Freedom of Association\nfollow-up of the 2011 review",
         "status": "issued",
-        "front_matter": {"purpose": "The Governing Body is invited to approve the plan (see paragraph 4).",
-                         "strategic_objective": "Rights at work.", "author_unit": "NORMES",
+        "front_matter": {"purpose": "The Governing Body is invited to approve the plan "
+                                    "(see the draft decision in paragraph 3).",
+                         "strategic_objective": "Rights at work.", "main_outcome": "Outcome 14: Freedom of association.",
+                         "author_unit": "NORMES",
                          "related_documents": "GB.313/INS/3"},
         "body": [
             {"type": "paragraph", "numbered": True,
@@ -44,9 +46,11 @@ DECISION = {"id": "GB.316/INS/3/1:D1", "paper_id": "GB.316/INS/3/1", "language":
                       "requests a report at its 317th Session."]}
 
 
-def english_bundle(**changes):
+def english_bundle(segment: str = "", revised_paragraphs: tuple[int, ...] = (), decision: dict | None = None,
+                   **changes):
     return assemble(english_paper(**changes), 3, strategies={}, indicators={},
-                    decisions=[(validate("decision", DECISION), 2)], author="drafter")
+                    decisions=[(validate("decision", decision or DECISION), 2)], author="drafter", segment=segment,
+                    revised_paragraphs=revised_paragraphs)
 
 
 @pytest.fixture(scope="module")
@@ -56,20 +60,52 @@ def english() -> Docx:
 
 def test_cover(english):
     texts = body_texts(english.document)
-    assert texts[:7] == [
-        f"International Labour Office\t{SYMBOL}", "Governing Body\tInstitutional Section",
-        "316th Session, Geneva, 1–16 November 2012\tDate: 17 October 2012", "\tOriginal: English",
+    assert texts[:10] == [
+        f"International Labour Office\t{SYMBOL}", "Governing Body", "316th Session, Geneva, 1–16 November 2012",
+        "Institutional Section\tINS", "\tDate: 17 October 2012", "\tOriginal: English",
         "THIRD ITEM ON THE AGENDA", "FOR DECISION",
-        "Report of the Committee on Freedom of Association\nfollow-up of the 2011 review"]
+        "Report of the Committee on Freedom of Association\nfollow-up of the 2011 review",
+        "This document replaces GB.316/INS/3/1."]
+
+
+def test_section_code_stands_on_the_cover_in_the_symbol_style(english):
+    line = next(p for p in paragraphs(english.document) if paragraph_text(p) == "Institutional Section\tINS")
+    code = [r for r in line.findall(q("w:r")) if paragraph_text(r) == "INS"]
+    assert len(code) == 1
+    assert english.style_names()[code[0].find(f"{q('w:rPr')}/{q('w:rStyle')}").get(q("w:val"))] == "Cover Symbol"
+    assert english.style_names()[line.find(f"{q('w:pPr')}/{q('w:pStyle')}").get(q("w:val"))] == "Cover Text"
+
+
+def test_segment_line_when_the_paper_has_a_segment():
+    texts = body_texts(Docx(export_docx(english_bundle(segment="Employment and Social Protection Segment"))).document)
+    assert texts[3:5] == ["Institutional Section\tINS", "Employment and Social Protection Segment"]
+
+
+def test_cover_leaves_out_what_the_paper_does_not_have():
+    texts = body_texts(Docx(export_docx(english_bundle(date="", session_dates=""))).document)
+    assert texts[2:5] == ["316th Session, Geneva", "Institutional Section\tINS", "\tOriginal: English"]
+    assert not any(t.rstrip().endswith(("Date:", "Geneva,")) for t in texts)
+
+
+def test_revision_note_names_the_revised_paragraphs():
+    texts = body_texts(Docx(export_docx(english_bundle(revised_paragraphs=(5, 2)))).document)
+    assert texts[9] == "This document replaces GB.316/INS/3/1. Paragraphs 2 and 5 have been revised."
+    texts = body_texts(Docx(export_docx(english_bundle(revised_paragraphs=(3,)))).document)
+    assert texts[9] == "This document replaces GB.316/INS/3/1. Paragraph 3 has been revised."
+    # no note on a paper that is not a revision
+    plain = body_texts(Docx(export_docx(english_bundle(symbol="GB.316/INS/3/1", revised_paragraphs=(2,)))).document)
+    assert not any("replaces" in t or "revised." in t for t in plain)
 
 
 def test_front_matter_prints_none_for_empty_entries(english):
     texts = body_texts(english.document)
-    assert texts[7:17] == [
-        "Purpose of the document", "The Governing Body is invited to approve the plan (see paragraph 4).",
-        "Relevant strategic objective: Rights at work.", "Policy implications: None.", "Legal implications: None.",
+    assert texts[10:22] == [
+        "Purpose of the document",
+        "The Governing Body is invited to approve the plan (see the draft decision in paragraph 4).",
+        "Relevant strategic objective: Rights at work.", "Main relevant outcome: Outcome 14: Freedom of association.",
+        "Policy implications: None.", "Legal implications: None.",
         "Financial implications: None.", "Follow-up action required: None.", "Author unit: NORMES",
-        "Related documents: GB.313/INS/3",
+        "Related documents: GB.313/INS/3", "",
         "At its 313th Session the Governing Body asked for a plan. This paper sets it out."]
 
 
@@ -82,9 +118,9 @@ def test_numbering_and_three_part_decision(english):
     assert in_table(decision)
     cell = decision.getparent()
     parts = [paragraph_text(p) for p in cell.findall(q("w:p"))][1:]
-    assert parts == ["(a) approves the plan set out in this paper;",
-                     "(b) requests the Office to consult the constituents; and",
-                     "(c) requests a report at its 317th Session."]
+    assert parts == ["(a)\tapproves the plan set out in this paper;",
+                     "(b)\trequests the Office to consult the constituents; and",
+                     "(c)\trequests a report at its 317th Session."]
     texts = body_texts(english.document)
     assert texts[texts.index("The Governing Body:") - 1] == "Draft decision"
     assert "The plan has three parts, set out below." in texts      # unnumbered paragraph, printed
@@ -93,8 +129,8 @@ def test_numbering_and_three_part_decision(english):
 
 
 def test_no_framework_table_and_links_and_fonts(english):
-    tables = list(english.document.iter(q("w:tbl")))
-    assert len(tables) == 1                                          # the decision box only
+    tables = [table_style(english, t) for t in english.document.iter(q("w:tbl"))]
+    assert tables == ["Front Matter Box", "Decision Box"]           # no framework table
     assert footnote_texts(english) == {1: "GB.313/PV, paragraph 12; see https://www.ilo.org/gb/313."}
     link = next(english.footnotes.iter(q("w:hyperlink")))
     assert english.rels("word/footnotes.xml")[link.get(q("r:id"))][1] == "https://www.ilo.org/gb/313"

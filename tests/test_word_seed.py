@@ -7,8 +7,10 @@ import io
 import docx as python_docx
 import pytest
 from seed_text import missing_sentences, squash
+from lxml import etree
 from test_word_support import (Docx, all_text, body_texts, footnote_elements, footnote_texts, in_table,
-                               numbered_paragraphs, paragraph_text, paragraphs, q, reference_ids)
+                               numbered_paragraphs, paragraph_text, paragraphs, q, reference_ids, style_element,
+                               table_style)
 
 from sstc_docs import demo
 from sstc_docs.domain.bundle import demo_bundle
@@ -106,17 +108,38 @@ def test_paragraph_numbers_one_to_four_with_the_decision_fourth(seed):
 
 def test_cover_block_and_front_matter_in_order(seed):
     texts = body_texts(seed.document)
-    assert texts[:7] == ["国际劳工局\tGB.316/POL/5", "理事会\t政策制定部分",
-                         "第 316 届会议，2012 年 11 月 1–16 日，日内瓦\t日期：", "\t原文：英文",
-                         "第五项议程", "供决定", "南南合作和三角形合作：前进的方向——\n2012 年 3 月份通过的战略的已修订的指标"]
-    front = texts[7:17]
+    # no date line: the seed prints none, and an empty "日期：" is never printed
+    assert texts[:8] == ["国际劳工局\tGB.316/POL/5", "理事会", "第 316 届会议，2012 年 11 月 1–16 日，日内瓦",
+                         "政策制定部分\tPOL", "\t原文：英文", "第五项议程", "供决定",
+                         "南南合作和三角形合作：前进的方向——\n2012 年 3 月份通过的战略的已修订的指标"]
+    front = texts[8:18]
     assert front == [
         "文件的目的是", demo.PAPER["front_matter"]["purpose"],
         "相关的战略目标：" + demo.PAPER["front_matter"]["strategic_objective"],
         "政策影响：无。", "法律影响：无。", "财政影响：无。", "需采取的后续行动：无。",
-        "作者单位：伙伴关系和发展合作司(PARDEV)。", "相关文件：理事会文件 GB.313/PLO/7。",
-        texts[16]]
-    assert texts[16].startswith("2012 年 3 月")   # the body follows straight after
+        "作者单位：伙伴关系和发展合作司(PARDEV)。", "相关文件：理事会文件 GB.313/PLO/7。", ""]
+    assert texts[18].startswith("2012 年 3 月")   # the body follows, after a spacer below the frame
+    assert "主要相关成果：" not in "".join(texts)     # an optional entry the seed does not have
+
+
+def test_front_matter_is_one_frame_inside_the_margins(seed):
+    purpose = next(p for p in paragraphs(seed.document) if paragraph_text(p) == "文件的目的是")
+    frame = next(purpose.iterancestors(q("w:tbl")))
+    assert table_style(seed, frame) == "Front Matter Box"
+    framed = [paragraph_text(p) for p in frame.iter(q("w:p"))]
+    assert framed[0] == "文件的目的是" and framed[-1] == "相关文件：理事会文件 GB.313/PLO/7。" and len(framed) == 9
+    assert len(frame.findall(q("w:tr"))) == 1 and len(frame.findall(f"{q('w:tr')}/{q('w:tc')}")) == 1
+    # a table as wide as the text, not indented outwards; no paragraph borders that draw in the margin
+    width = frame.find(f"{q('w:tblPr')}/{q('w:tblW')}")
+    assert (width.get(q("w:w")), width.get(q("w:type"))) == ("5000", "pct")
+    assert frame.find(f"{q('w:tblPr')}/{q('w:tblInd')}") is None
+    assert sum(int(c.get(q("w:w"))) for c in frame.iter(q("w:gridCol"))) <= 11906 - 2 * 1418
+    assert not list(seed.document.iter(q("w:pBdr")))
+    assert not any(s.find(f"{q('w:pPr')}/{q('w:pBdr')}") is not None for s in seed.styles().findall(q("w:style"))
+                   if s.get(q("w:styleId")) in {p.find(f"{q('w:pPr')}/{q('w:pStyle')}").get(q("w:val"))
+                                                for p in frame.iter(q("w:p"))})
+    borders = style_element(seed, "Front Matter Box").find(f"{q('w:tblPr')}/{q('w:tblBorders')}")
+    assert {etree.QName(b).localname for b in borders} >= {"top", "left", "bottom", "right"}
 
 
 def test_results_framework_tables(seed):
@@ -138,16 +161,22 @@ def test_results_framework_tables(seed):
 
 
 def test_east_asian_font_and_language_on_every_run(seed):
+    """Every run names SimSun (宋体), the font Word users have, in the East Asian slot."""
     for part in (seed.document, seed.footnotes):
         runs = [r for r in part.iter(q("w:r")) if r.find(q("w:t")) is not None]
         assert runs
         for run in runs:
             fonts = run.find(f"{q('w:rPr')}/{q('w:rFonts')}")
-            assert fonts is not None and fonts.get(q("w:eastAsia")) == "Noto Serif CJK SC"
+            assert fonts is not None and fonts.get(q("w:eastAsia")) == "SimSun"
             assert run.find(f"{q('w:rPr')}/{q('w:lang')}").get(q("w:eastAsia")) == "zh-CN"
     defaults = seed.styles().find(f"{q('w:docDefaults')}/{q('w:rPrDefault')}/{q('w:rPr')}/{q('w:rFonts')}")
-    assert defaults.get(q("w:eastAsia")) == "Noto Serif CJK SC"
+    assert defaults.get(q("w:eastAsia")) == "SimSun"
     assert defaults.get(q("w:ascii")) == "Times New Roman"
+    # the font table describes SimSun (GB2312 charset, panose) and names the free font standing in for it
+    entry = next(f for f in seed.xml("word/fontTable.xml") if f.get(q("w:name")) == "SimSun")
+    assert entry.find(q("w:altName")).get(q("w:val")) == "Noto Serif CJK SC"
+    assert entry.find(q("w:charset")).get(q("w:val")) == "86"
+    assert entry.find(q("w:panose1")).get(q("w:val")) == "02010600030101010101"
 
 
 def test_title_keeps_its_line_break(seed):
@@ -184,5 +213,5 @@ def test_sources_name_every_record_version():
 def test_same_bundle_same_bytes_and_python_docx_opens_it(seed):
     assert export_docx(demo_bundle()) == seed.data
     document = python_docx.Document(io.BytesIO(seed.data))
-    assert document.paragraphs[4].text == "第五项议程"
+    assert document.paragraphs[5].text == "第五项议程"
     assert document.sections[0].page_width == 11906 * 635   # A4, in EMU

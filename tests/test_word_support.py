@@ -144,6 +144,32 @@ def in_table(p) -> bool:
     return any(a.tag == q("w:tbl") for a in p.iterancestors())
 
 
+def style_element(docx: Docx, name: str):
+    """The w:style named ``name`` in the document's styles part."""
+    return next(s for s in docx.styles().findall(q("w:style")) if s.find(q("w:name")).get(q("w:val")) == name)
+
+
+def table_style(docx: Docx, tbl) -> str:
+    return docx.style_names()[tbl.find(f"{q('w:tblPr')}/{q('w:tblStyle')}").get(q("w:val"))]
+
+
+def paragraph_property(docx: Docx, p, tag: str):
+    """The w:pPr child ``tag`` that applies to paragraph ``p``: its own, else its style's, up the basedOn chain."""
+    found = p.find(f"{q('w:pPr')}/{q(tag)}")
+    if found is not None:
+        return found
+    styles = {s.get(q("w:styleId")): s for s in docx.styles().findall(q("w:style"))}
+    style_id = p.find(f"{q('w:pPr')}/{q('w:pStyle')}")
+    style = styles.get(style_id.get(q("w:val"))) if style_id is not None else None
+    while style is not None:
+        found = style.find(f"{q('w:pPr')}/{q(tag)}")
+        if found is not None:
+            return found
+        based = style.find(q("w:basedOn"))
+        style = styles.get(based.get(q("w:val"))) if based is not None else None
+    return None
+
+
 # ---- tracked changes ----------------------------------------------------------------------------------
 def _unwrap(node) -> None:
     parent = node.getparent()

@@ -29,15 +29,15 @@ def test_house_template_has_the_house_styles_page_and_fonts():
     house = Docx(HOUSE.read_bytes())
     names = set(house.style_names().values())
     for required in ("Normal", "Title", "Cover Text", "Agenda Line", "heading 1", "heading 2", "Numbered Paragraph",
-                     "Decision Box", "Framework Table", "footnote text", "footnote reference", "header", "footer",
+                     "Decision Box", "Front Matter Box", "Decision Part", "Revision Note", "Framework Table", "footnote text", "footnote reference", "header", "footer",
                      "Hyperlink", "Label"):
         assert required in names
     assert {name for _, name, _, _ in STYLES} <= names
     fonts = house.styles().find(f"{q('w:docDefaults')}/{q('w:rPrDefault')}/{q('w:rPr')}/{q('w:rFonts')}")
-    assert (fonts.get(q("w:ascii")), fonts.get(q("w:eastAsia"))) == ("Times New Roman", "Noto Serif CJK SC")
+    assert (fonts.get(q("w:ascii")), fonts.get(q("w:eastAsia"))) == ("Times New Roman", "SimSun")
     table = house.xml("word/fontTable.xml")
-    alt = [f.find(q("w:altName")).get(q("w:val")) for f in table if f.get(q("w:name")) == "Noto Serif CJK SC"]
-    assert alt == ["SimSun"]
+    alt = [f.find(q("w:altName")).get(q("w:val")) for f in table if f.get(q("w:name")) == "SimSun"]
+    assert alt == ["Noto Serif CJK SC"]
     sect = house.document.find(f"{q('w:body')}/{q('w:sectPr')}")
     size = sect.find(q("w:pgSz"))
     assert (size.get(q("w:w")), size.get(q("w:h"))) == ("11906", "16838")          # A4

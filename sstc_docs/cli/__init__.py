@@ -4,20 +4,29 @@ Exit codes: 0 done; 1 an unexpected internal error (a bug: set SSTC_DEBUG=1 for 
 2 the input or arguments were refused (nothing written); 3 a conflict with a newer version
 (nothing written); 4 the database cannot be used. Messages go to stderr, results to
 stdout, never a traceback. Each command group lives in its own module with ``register(commands)``.
+When the reader of stdout goes away (``get … | head``) the command ends quietly with 141, the
+shell's code for a broken pipe: the output was cut short, but nothing is wrong with the data.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from typing import Callable
 
 from ..errors import ConflictError, NotFound, SstcError, StoreError, ValidationError
-from . import documents, evidence, records
+from . import decisions, documents, evidence, records
 
 EXIT_OK, EXIT_BUG, EXIT_INVALID, EXIT_CONFLICT, EXIT_STORE = 0, 1, 2, 3, 4
-COMMAND_GROUPS = (records, documents, evidence)
+EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, what shells report for `… | head`
+COMMAND_GROUPS = (records, decisions, documents, evidence)
+_SURROGATES = re.compile("[\ud800-\udfff]")
+# Arguments that name files: on POSIX a file name may be any bytes, so these are left as Python
+# decoded them (surrogate escapes included) and open() finds the file. Every other argument is
+# text that ends up in a record or a message and must be real UTF-8.
+PATH_ARGUMENTS = frozenset({"db", "file", "out", "template"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,11 +45,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def check_text_arguments(args: argparse.Namespace) -> None:
+    """Refuse text arguments holding bytes that are not UTF-8 (Python keeps them as lone
+    surrogates, which no file can store), naming the option, before anything is opened."""
+    for name, value in vars(args).items():
+        if name not in PATH_ARGUMENTS and isinstance(value, str) and _SURROGATES.search(value):
+            raise ValidationError("this is not valid UTF-8 text; type it again, with the terminal set to UTF-8",
+                                  field=name)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the final flush at exit cannot fail once more."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Callable = args.handler
     try:
-        return handler(args) or EXIT_OK
+        check_text_arguments(args)
+        code = handler(args) or EXIT_OK
+        sys.stdout.flush()  # a closed pipe shows here, inside the try, not at exit
+        return code
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
     except ConflictError as error:
         print(f"conflict: {error}", file=sys.stderr)
         return EXIT_CONFLICT

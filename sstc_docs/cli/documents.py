@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..domain.records import parse_date
 from ..errors import ValidationError
-from .common import kind_argument, print_json, services_for
+from .common import kind_argument, print_json, services_for, write_output
 
 
 def register(commands) -> None:
@@ -54,7 +54,7 @@ def _out_path(value: str) -> Path:
 
 
 def _write(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
+    write_output(path, data)
     print(f"wrote {path} ({len(data):,} bytes)", file=sys.stderr)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..domain.records import parse_date
 from ..errors import ValidationError
-from .common import print_json, services_for
+from .common import print_json, services_for, write_output
 
 
 def register(commands) -> None:
@@ -79,15 +79,14 @@ def run_progress(args) -> int:
 
 
 def run_attach(args) -> int:
+    """The file goes to the service by its path: its size is checked with stat, then it is hashed
+    and stored in chunks, so a file of any size costs little memory and a too-large one is
+    refused before it is read."""
     path = Path(args.file)
     if not path.is_file():
         raise ValidationError(f"{args.file} is not a file; give the path of the file to attach", field="file")
-    try:
-        content = path.read_bytes()
-    except OSError as error:
-        raise ValidationError(f"cannot read {args.file}: {error.strerror}", field="file") from None
     with services_for(args) as services:
-        saved = services.evidence.attach(args.evidence, args.name or path.name, content, args.media_type,
+        saved = services.evidence.attach(args.evidence, args.name or path.name, path, args.media_type,
                                          author=args.author, why=args.why, base_version=args.version)
     attachment = saved.data["attachment"]
     print(f"attached {attachment['name']} ({attachment['size']:,} bytes, sha256 {attachment['sha256']}) "
@@ -104,6 +103,6 @@ def run_download(args) -> int:
         raise ValidationError(f"{out} is a folder; give the file to write, e.g. {out / 'evidence.pdf'}", field="out")
     if not out.parent.exists():
         raise ValidationError(f"{out.parent} does not exist; create the folder or choose another", field="out")
-    out.write_bytes(data)
+    write_output(out, data)
     print(f"wrote {out} ({len(data):,} bytes; original name {name!r})", file=sys.stderr)
     return 0

@@ -5,9 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..domain.records import KINDS, parse_date
+from ..domain.records import KINDS, kind_of, parse_date
 from ..errors import ValidationError
 from .common import kind_argument, print_json, read_json, services_for
+
+ENVELOPE = ("kind", "id", "version", "_meta")
 
 
 def register(commands) -> None:
@@ -24,7 +26,9 @@ def register(commands) -> None:
     kind_argument(get)
     get.add_argument("id", help="record id; a paper's id is its symbol")
     get.add_argument("--version", type=int, help="a past version number")
-    get.add_argument("--as-of", metavar="YYYY-MM-DD", help="as it stood on that date")
+    get.add_argument("--as-of", metavar="YYYY-MM-DD", help="the version in force on that date")
+    get.add_argument("--as-recorded", metavar="YYYY-MM-DD",
+                     help="what the record showed on that date (versions recorded later, even back-dated, left out)")
     get.set_defaults(handler=run_get)
 
     put = commands.add_parser("put", help="save JSON (as `get` prints it) as a new version")
@@ -82,15 +86,38 @@ def run_list(args) -> int:
 
 
 def record_json(version, extra: dict | None = None) -> dict:
-    """The shape `get` prints and `put` reads: the record, its kind and version, and the version's facts."""
-    return {"kind": version.kind, **version.data, "id": version.id, "version": version.version,
+    """The shape `get` prints and `put` reads: the record, its kind and version, and the version's
+    facts. A record's own field that would clash with the envelope is printed under the name its
+    kind declares (an evidence record's ``kind`` as ``type``)."""
+    wire = kind_of(version.kind).wire
+    data = {wire.get(name, name): value for name, value in version.data.items()}
+    return {"kind": version.kind, **data, "id": version.id, "version": version.version,
             "_meta": {k: v for k, v in version.meta().items() if k not in ("kind", "id", "version")},
             **(extra or {})}
 
 
+def record_from_json(document: dict) -> tuple[str, int | None, dict]:
+    """(kind, the version edited, the record) from JSON as `get` prints it."""
+    kind = document.get("kind")
+    if not kind:
+        raise ValidationError('say which kind of record this is: add "kind": "paper" (or '
+                              f'{", ".join(KINDS[1:])})', field="kind")
+    wire = {printed: name for name, printed in kind_of(kind).wire.items()}
+    base = document.get("version")
+    if base is not None and (isinstance(base, bool) or not isinstance(base, int)):
+        raise ValidationError(f"version must be the whole number of the version you edited, not {base!r}",
+                              field="version")
+    data = {wire.get(name, name): value for name, value in document.items()
+            if name not in ENVELOPE and name != "framework"}
+    if "id" in document:
+        data["id"] = document["id"]
+    return kind, base, data
+
+
 def run_get(args) -> int:
     with services_for(args) as services:
-        version = services.records.get(args.kind, args.id, args.version, as_of=args.as_of)
+        version = services.records.get(args.kind, args.id, args.version, as_of=args.as_of,
+                                       as_recorded=args.as_recorded)
         extra = None
         if args.kind == "strategy" and args.as_of:
             extra = {"framework": services.frameworks.framework(version.id, as_of=args.as_of)}
@@ -102,21 +129,14 @@ def run_put(args) -> int:
     document = read_json(args.file)
     if not isinstance(document, dict):
         raise ValidationError("the JSON must be one object, as `get` prints it", field="file")
-    kind = document.pop("kind", None)
-    if not kind:
-        raise ValidationError('say which kind of record this is: add "kind": "paper" (or strategy, indicator, '
-                              'decision, evidence)', field="kind")
-    base = document.pop("version", None)
-    document.pop("_meta", None)
-    document.pop("framework", None)
-    if base is not None and (isinstance(base, bool) or not isinstance(base, int)):
-        raise ValidationError(f"version must be the whole number of the version you edited, not {base!r}",
-                              field="version")
+    kind, base, data = record_from_json(document)
     if args.effective_from:
         parse_date(args.effective_from)
     with services_for(args) as services:
-        saved = services.records.save(kind, document, author=args.author, why=args.why, base_version=base,
+        saved = services.records.save(kind, data, author=args.author, why=args.why, base_version=base,
                                       effective_from=args.effective_from)
+    if saved.version == base:
+        print(f"no change: the record is the same as version {base}; nothing was saved", file=sys.stderr)
     print(saved.version)
     return 0
 
@@ -130,7 +150,9 @@ def run_history(args) -> int:
     for v in versions:
         based = f" (based on v{v.based_on})" if v.based_on else ""
         deleted = " [deleted]" if v.deleted else ""
-        print(f"v{v.version}{based}{deleted}\t{v.recorded_at}\tin force from {v.effective_from}\t{v.author}\t{v.why}")
+        backdated = " [back-dated]" if v.effective_from < v.recorded_at[:10] else ""
+        print(f"v{v.version}{based}{deleted}{backdated}\t{v.recorded_at}\tin force from {v.effective_from}"
+              f"\t{v.author}\t{v.why}\t{v.hash[:12]}")
     return 0
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .. import demo
 from .framework import indicator_as_of
-from .lifecycle import decision_paragraphs
+from .lifecycle import decision_parts, part_line
 from .records import FOOTNOTE_MARKER, quantity_text
 
 ROW_KINDS = ("indicator", "baseline", "target", "new_indicator", "revised_indicator",
@@ -40,9 +40,20 @@ class OutcomeBlock:
 
 @dataclass(frozen=True)
 class DecisionBlock:
+    """A decision as printed: its text, then its parts as (label, text) — ("(a)", "approves …;").
+
+    The label is kept apart from the text so the page can hang the text after it on a tab stop.
+    """
+
     id: str
     version: int
-    paragraphs: tuple[str, ...]     # text, then parts "(a) …;" as printed
+    text: str
+    parts: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """One line a paragraph, the label before its part: for previews and plain text."""
+        return (self.text, *(part_line(name, body) for name, body in self.parts))
 
 
 @dataclass
@@ -54,6 +65,8 @@ class PaperBundle:
     sources: dict[str, int] = field(default_factory=dict)   # "kind:id" -> version used, for traceability
     author: str = ""                # who made this paper version (for tracked changes)
     recorded_at: str = ""           # when (UTC ISO)
+    segment: str = ""               # the session segment the item belongs to, printed on the cover
+    revised_paragraphs: tuple[int, ...] = ()   # a (Rev.) paper's changed paragraphs, for the cover note
 
     @property
     def language(self) -> str:
@@ -91,9 +104,20 @@ def outcome_rows(indicators: list[dict], decision_ids: set[str], on: str | None 
     return rows
 
 
+def is_numbered(block) -> bool:
+    """A body paragraph that takes a number (headings and framework blocks do not)."""
+    return isinstance(block, dict) and block.get("type") == "paragraph" and bool(block.get("numbered", True))
+
+
+def decision_paragraph_numbers(blocks: list, decision_count: int) -> list[int]:
+    """The paragraph numbers the decisions take: the next ones after the body's numbered paragraphs."""
+    last = sum(is_numbered(block) for block in blocks)
+    return [last + i for i in range(1, decision_count + 1)]
+
+
 def decision_block(decision: dict, version: int, language: str) -> DecisionBlock:
-    return DecisionBlock(decision["id"], version,
-                         tuple(decision_paragraphs(decision["text"], decision.get("parts", []), language)))
+    (_, text), *parts = decision_parts(decision["text"], decision.get("parts", []), language)
+    return DecisionBlock(decision["id"], version, text, tuple(parts))
 
 
 def split_footnote_markers(text: str) -> list[tuple[str, str]]:
@@ -111,11 +135,14 @@ def split_footnote_markers(text: str) -> list[tuple[str, str]]:
 
 def assemble(paper: dict, paper_version: int, *, strategies: dict[str, dict], indicators: dict[str, dict],
              decisions: list[tuple[dict, int]], sources: dict[str, int] | None = None,
-             on: str | None = None, author: str = "", recorded_at: str = "") -> PaperBundle:
+             on: str | None = None, author: str = "", recorded_at: str = "", segment: str = "",
+             revised_paragraphs: tuple[int, ...] = ()) -> PaperBundle:
     """Resolve a paper's framework blocks and decisions from the exact records given.
 
     ``strategies`` and ``indicators`` map ids to records; ``decisions`` pairs each decision record
     with its version number; ``on`` is the as-at date that decides which revisions count.
+    ``segment`` (from the session record) and ``revised_paragraphs`` (a (Rev.) paper's changed
+    paragraph numbers, from the diff against the version it replaces) are printed on the cover.
     """
     language = paper.get("language", "en")
     decision_ids = {d["id"] for d, _ in decisions}
@@ -133,7 +160,7 @@ def assemble(paper: dict, paper_version: int, *, strategies: dict[str, dict], in
                                    tuple(outcome_rows(members, decision_ids, on))))
     return PaperBundle(paper, paper_version, blocks,
                        [decision_block(d, v, language) for d, v in decisions],
-                       dict(sources or {}), author, recorded_at)
+                       dict(sources or {}), author, recorded_at, segment, tuple(revised_paragraphs))
 
 
 def demo_bundle() -> PaperBundle:

@@ -22,12 +22,14 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "withdrawn": (),
 }
 
-STATUS_NAMES = {
-    "draft": "Draft", "in_review": "In review", "submitted": "Submitted", "adopted": "Adopted",
-    "adopted_as_amended": "Adopted as amended", "deferred": "Deferred", "withdrawn": "Withdrawn",
-}
+STATUS_NAMES = {status: label("decision_status." + status, "en") for status in TRANSITIONS}
 
 ADOPTED = ("adopted", "adopted_as_amended")
+#: Moves that set something else in motion (revisions in force or lapsed, a later session):
+#: commands of their own, never a plain save (rules.py).
+WITH_CONSEQUENCES = (*ADOPTED, "deferred", "withdrawn")
+#: Statuses in which the text voted on (or to be voted on) is fixed.
+TEXT_FROZEN = ("submitted", *ADOPTED, "withdrawn")
 FINAL = tuple(s for s, following in TRANSITIONS.items() if not following)
 
 
@@ -49,29 +51,49 @@ def check_transition(old_status: str, new_status: str) -> None:
 
 def check_text_frozen(old: dict, new: dict) -> None:
     """Once submitted, the text voted on is fixed; an amendment is recorded, not typed over."""
-    if old.get("status") in ("submitted", *ADOPTED, "withdrawn") and (
+    if old.get("status") in TEXT_FROZEN and (
             old.get("text") != new.get("text") or old.get("parts") != new.get("parts")):
-        raise ValidationError(
-            "the text of a submitted decision cannot be edited; record the change as an amendment "
-            "when it is adopted as amended, or move it back to draft first if it is still in review",
-            field="text")
+        status = STATUS_NAMES.get(old.get("status"), old.get("status")).lower()
+        way_out = ("record the change as an amendment when the Governing Body adopts it as amended, or "
+                   "withdraw it and draft a new decision point" if old.get("status") == "submitted" else
+                   "only a new decision point (or a revised paper) can change what it says")
+        raise ValidationError(f"the text of a decision that is {status} cannot be edited; {way_out}", field="text")
+
+
+def text_editable(status: str) -> bool:
+    """Whether a decision's text may still be edited (drafting, review, or deferred to a later session)."""
+    return status not in TEXT_FROZEN
+
+
+# a label the drafter typed at the start of a part: "(a) ", "a) ", "（b）", "(iv)"
+_TYPED_PART_LABEL = re.compile(r"^\s*(?:[(（]\s*[a-z]{1,4}\s*[)）]|[a-z]{1,2}[)）])\s*")
+
+
+def decision_parts(text: str, parts: list[str], language: str) -> list[tuple[str, str]]:
+    """The decision as printed, as (label, text): ("", text), then ("(a)", "part;") …, "and" before the last.
+
+    The label is the house format's, so one a drafter typed into a part is dropped rather than
+    printed twice ("(a) (a) takes note…").
+    """
+    lines = [("", text)]
+    last = len(parts) - 1
+    for i, part in enumerate(parts):
+        body = _TYPED_PART_LABEL.sub("", part, count=1).rstrip().rstrip(";；.。,，")
+        letter = chr(ord("a") + i) if i < 26 else f"a{i}"
+        place = "part_last" if i == last else "part_penultimate" if i == last - 1 else "part_next"
+        ending = label(place, language)
+        lines.append((label("decision_part", language, letter=letter), body + ending))
+    return lines
+
+
+def part_line(name: str, body: str) -> str:
+    """A printed part as one line of plain text: "(a) approves …;" (the text alone when unlabelled)."""
+    return f"{name} {body}" if name else body
 
 
 def decision_paragraphs(text: str, parts: list[str], language: str) -> list[str]:
-    """The decision as printed: the text, then parts (a), (b) … ending ';', 'and' before the last."""
-    if not parts:
-        return [text]
-    lines = [text]
-    last = len(parts) - 1
-    for i, part in enumerate(parts):
-        body = part.rstrip().rstrip(";；.。,，")
-        letter = chr(ord("a") + i) if i < 26 else f"a{i}"
-        if language == "zh":
-            ending = "。" if i == last else "；" + ("以及" if i == last - 1 else "")
-        else:
-            ending = "." if i == last else ";" + (" and" if i == last - 1 else "")
-        lines.append(f"({letter}) {body}{ending}")
-    return lines
+    """The decision as printed, one string a paragraph: the text, then "(a) part;" …"""
+    return [part_line(name, body) for name, body in decision_parts(text, parts, language)]
 
 
 _PAST_TENSE_EN = {
@@ -99,8 +121,7 @@ def to_past_tense(text: str, language: str) -> str:
 
 def citation(symbol: str, paragraph: int, language: str) -> str:
     """'GB.316/POL/5, paragraph 4' — full symbol, as cross-references are written."""
-    separator = "，" if language == "zh" else ", "
-    return f"{symbol}{separator}{label('paragraph', language, n=paragraph)}"
+    return f"{symbol}{label('citation_separator', language)}{label('paragraph', language, n=paragraph)}"
 
 
 def record_of_decision(text: str, parts: list[str], language: str, cite: str) -> str:

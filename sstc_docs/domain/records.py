@@ -1,4 +1,5 @@
-"""The five record kinds, their JSON shapes, and validation on the way in.
+"""The record kinds, their JSON shapes, validation on the way in, and the registry that declares
+each kind once (``REGISTRY`` at the end: shape, summary, rules, storage).
 
 Records are plain JSON-shaped dicts so that the CLI's ``get``/``put``, backups and the store
 all speak the same language. ``validate(kind, data)`` returns a normalised copy or raises a
@@ -8,7 +9,9 @@ Shapes (fields not listed are refused, so a typo never silently vanishes):
 
 paper      id (= symbol at creation), symbol, symbol_note, session_dates, agenda_item, action,
            date, original_language, language, title, status, front_matter{…}, body[blocks],
-           decision_ids[]; session/section/item/sub_item are derived from the symbol.
+           decision_ids[], pinned{"kind:id": version}; session/section/item/sub_item are derived
+           from the symbol; pinned is kept by the services: the exact version of every record
+           the paper version prints (its decision points, strategies and their indicators).
   blocks   {"type": "heading", "text"}
            {"type": "paragraph", "numbered": bool, "text", "footnotes": [{"key", "text"}]}
            {"type": "framework", "strategy_id", "outcome": n, "text", "footnotes": [...]}
@@ -30,17 +33,17 @@ import copy
 import datetime as _dt
 import math
 import re
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..errors import Problem, ValidationError
 from .labels import LANGUAGES
+from .rules import MOVE_HINT, DecisionRules, EvidenceRules, IndicatorRules, PaperRules, Rules
 from .symbols import parse_symbol
-
-KINDS = ("paper", "strategy", "indicator", "decision", "evidence")
 
 PAPER_STATUSES = ("draft", "in_review", "issued")
 ACTIONS = ("decision", "debate", "information")
-FRONT_MATTER_KEYS = ("purpose", "strategic_objective", "policy_implications", "legal_implications",
+FRONT_MATTER_KEYS = ("purpose", "strategic_objective", "main_outcome", "policy_implications", "legal_implications",
                      "financial_implications", "follow_up", "author_unit", "related_documents")
 BLOCK_TYPES = ("heading", "paragraph", "framework")
 REVISION_TYPES = ("new", "revised", "retired")
@@ -241,7 +244,7 @@ def _paper(c: _Checker) -> dict:
     d = c.data
     c.unknown_fields(d, {"id", "symbol", "symbol_note", "session", "section", "item", "sub_item",
                          "session_dates", "agenda_item", "action", "date", "original_language",
-                         "language", "title", "status", "front_matter", "body", "decision_ids"})
+                         "language", "title", "status", "front_matter", "body", "decision_ids", "pinned"})
     symbol_text = c.text(d, "symbol", "symbol", required=True) or d.get("id", "")
     out: dict[str, Any] = {}
     try:
@@ -295,6 +298,14 @@ def _paper(c: _Checker) -> dict:
                                 "outcome": c.integer(block, "outcome", path + ".outcome", required=True),
                                 "text": text, "footnotes": _footnotes(c, block, text, path)})
     out["decision_ids"] = c.id_list(d, "decision_ids", "decision_ids")
+    pinned = d.get("pinned") or {}
+    if not isinstance(pinned, dict) or not all(
+            isinstance(k, str) and ":" in k and isinstance(v, int) and not isinstance(v, bool) and v >= 1
+            for k, v in pinned.items()):
+        c.fail("pinned", "is kept by the program (the exact version of each part the paper prints); leave it as "
+                         "`get` printed it, or leave it out")
+        pinned = {}
+    out["pinned"] = dict(sorted(pinned.items()))
     return c.done(out)
 
 
@@ -448,11 +459,11 @@ def _decision(c: _Checker) -> dict:
     out["record"] = c.text(d, "record", "record")
     status = out["status"]
     if status in ("adopted", "adopted_as_amended") and not out["adopted_on"]:
-        c.fail("adopted_on", "an adopted decision needs the date it was adopted")
+        c.fail("adopted_on", f"an adopted decision needs the date it was adopted; {MOVE_HINT}")
     if status == "adopted_as_amended" and not out["amendment"]:
-        c.fail("amendment", "say what the amendment was")
+        c.fail("amendment", f"say what the amendment was; {MOVE_HINT}")
     if status == "deferred" and not out["deferred_to"]:
-        c.fail("deferred_to", "say to which session the decision is deferred")
+        c.fail("deferred_to", f"say to which session the decision is deferred; {MOVE_HINT}")
     if (status == "deferred" and out["deferred_to"] and out["session"]
             and out["deferred_to"] <= out["session"]):
         c.fail("deferred_to", f"must be a later session than {out['session']}")
@@ -520,42 +531,91 @@ def _evidence(c: _Checker) -> dict:
     return c.done(out)
 
 
-_VALIDATORS: dict[str, Callable[[_Checker], dict]] = {
-    "paper": _paper, "strategy": _strategy, "indicator": _indicator, "decision": _decision,
-    "evidence": _evidence,
-}
+def _paper_summary(data: dict) -> dict:
+    return {"symbol": data.get("symbol", ""), "title": data.get("title", ""),
+            "status": data.get("status", ""), "session": data.get("session"),
+            "section": data.get("section", ""), "language": data.get("language", ""),
+            "strategy_ids": sorted({b["strategy_id"] for b in data.get("body", []) if b.get("type") == "framework"})}
 
 
-def check_kind(kind: str) -> str:
-    if kind not in KINDS:
-        raise ValidationError(f"unknown kind '{kind}'; use one of {', '.join(KINDS)}", field="kind")
-    return kind
+def _strategy_summary(data: dict) -> dict:
+    return {"title": data.get("title", ""), "period": data.get("period", "")}
 
 
-def validate(kind: str, data: Any) -> dict:
-    """Return the normalised record, or raise ValidationError with every problem found."""
-    check_kind(kind)
-    return _VALIDATORS[kind](_Checker(copy.deepcopy(data), kind))
+def _indicator_summary(data: dict) -> dict:
+    return {"title": data.get("text", "")[:120], "label": data.get("label", ""),
+            "strategy_id": data.get("strategy_id", ""), "outcome": data.get("outcome"),
+            "decision_ids": sorted({r["decision_id"] for r in data.get("revisions", []) if r.get("decision_id")}),
+            "proposed": sum(r["status"] == "proposed" for r in data.get("revisions", []))}
 
 
-def summarize(kind: str, data: dict) -> dict:
-    """The few fields a list shows and filters on; kept in the store's in-memory index."""
-    if kind == "paper":
-        return {"symbol": data.get("symbol", ""), "title": data.get("title", ""),
-                "status": data.get("status", ""), "session": data.get("session"),
-                "section": data.get("section", ""), "language": data.get("language", "")}
-    if kind == "strategy":
-        return {"title": data.get("title", ""), "period": data.get("period", "")}
-    if kind == "indicator":
-        return {"title": data.get("text", "")[:120], "label": data.get("label", ""),
-                "strategy_id": data.get("strategy_id", ""), "outcome": data.get("outcome"),
-                "decision_ids": sorted({r["decision_id"] for r in data.get("revisions", []) if r.get("decision_id")}),
-                "proposed": sum(r["status"] == "proposed" for r in data.get("revisions", []))}
-    if kind == "decision":
-        return {"title": data.get("text", "")[:120], "status": data.get("status", ""),
-                "paper_id": data.get("paper_id", "")}
+def _decision_summary(data: dict) -> dict:
+    return {"title": data.get("text", "")[:120], "status": data.get("status", ""),
+            "paper_id": data.get("paper_id", "")}
+
+
+def _evidence_summary(data: dict) -> dict:
     links = data.get("links", {})
     return {"title": data.get("title", ""), "kind": data.get("kind", ""), "date": data.get("date", ""),
             "reliability": data.get("reliability", ""), "reference": data.get("reference", ""),
             "indicator_ids": sorted({link["id"] for link in links.get("indicators", [])}),
             "decision_ids": links.get("decisions", []), "paper_ids": links.get("papers", [])}
+
+
+def _own_id(data: dict) -> str:
+    return data.get("id", "")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Everything the program knows about one kind of record, declared once.
+
+    ``shape`` validates and normalises; ``summary`` gives the few fields listings show and filter
+    on; ``rules`` check a new version against the one it replaces and the records it names;
+    ``record_id`` says which id a new record gets; ``shards`` is how many files the embedded
+    store spreads the kind over (sized so each holds ~100 KB at the design point); ``wire``
+    renames fields in the JSON that ``get`` prints and ``put`` reads, where a record's own field
+    would clash with the envelope (an evidence record's ``kind`` is its type there).
+    """
+
+    name: str
+    shape: Callable[[_Checker], dict]
+    summary: Callable[[dict], dict]
+    rules: Rules
+    shards: int
+    record_id: Callable[[dict], str] = _own_id
+    wire: dict = field(default_factory=dict)
+
+
+REGISTRY: dict[str, Kind] = {kind.name: kind for kind in (
+    Kind("paper", _paper, _paper_summary, PaperRules(), shards=1024,
+         record_id=lambda data: data.get("id") or data.get("symbol", "")),
+    Kind("strategy", _strategy, _strategy_summary, Rules(), shards=16),
+    Kind("indicator", _indicator, _indicator_summary, IndicatorRules(), shards=64),
+    Kind("decision", _decision, _decision_summary, DecisionRules(), shards=256),
+    Kind("evidence", _evidence, _evidence_summary, EvidenceRules(), shards=1024, wire={"kind": "type"}),
+)}
+KINDS = tuple(REGISTRY)
+SHARD_COUNTS = {name: kind.shards for name, kind in REGISTRY.items()}
+
+
+def kind_of(name: Any) -> Kind:
+    """The kind named, or a refusal that lists the kinds there are."""
+    kind = REGISTRY.get(name) if isinstance(name, str) else None
+    if kind is None:
+        raise ValidationError(f"unknown kind '{name}'; use one of {', '.join(KINDS)}", field="kind")
+    return kind
+
+
+def check_kind(kind: str) -> str:
+    return kind_of(kind).name
+
+
+def validate(kind: str, data: Any) -> dict:
+    """Return the normalised record, or raise ValidationError with every problem found."""
+    return kind_of(kind).shape(_Checker(copy.deepcopy(data), kind))
+
+
+def summarize(kind: str, data: dict) -> dict:
+    """The few fields a list shows and filters on; kept in the store's in-memory index."""
+    return kind_of(kind).summary(data)

@@ -14,51 +14,15 @@ from dataclasses import dataclass, field
 
 from .framework import VALUE_FIELDS, indicator_as_of
 from .labels import label
-from .lifecycle import STATUS_NAMES, citation
+from .lifecycle import citation
 from .records import quantity_text
 
-REPORT_LABELS: dict[str, dict[str, str]] = {
-    "title": {"en": "Indicator revision history", "zh": "指标修订历史"},
-    "strategy": {"en": "Strategy:", "zh": "战略："},
-    "period": {"en": "Period:", "zh": "期间："},
-    "generated": {"en": "Generated:", "zh": "生成时间："},
-    "revision": {"en": "Revision {n}", "zh": "修订 {n}"},
-    "type": {"en": "Type", "zh": "类型"},
-    "old_text": {"en": "Old text", "zh": "原指标"},
-    "new_text": {"en": "New text", "zh": "新指标"},
-    "old_baseline": {"en": "Old baseline", "zh": "原基线"},
-    "new_baseline": {"en": "New baseline", "zh": "新基线"},
-    "old_target": {"en": "Old target", "zh": "原目标"},
-    "new_target": {"en": "New target", "zh": "新目标"},
-    "reason": {"en": "Reason", "zh": "理由"},
-    "decision": {"en": "Decision", "zh": "决定"},
-    "status": {"en": "Status", "zh": "状态"},
-    "effective_date": {"en": "Effective date", "zh": "生效日期"},
-    "proposed_on": {"en": "Proposed on", "zh": "提出日期"},
-    "no_revisions": {"en": "No revisions.", "zh": "无修订。"},
-    "not_in_force": {"en": "Not yet in force.", "zh": "尚未生效。"},
-    "retired": {"en": "Retired.", "zh": "已撤销。"},
-    "type.new": {"en": "New", "zh": "新增"},
-    "type.revised": {"en": "Revised", "zh": "修订"},
-    "type.retired": {"en": "Retired", "zh": "撤销"},
-    "status.proposed": {"en": "Proposed", "zh": "拟议"},
-    "status.in_force": {"en": "In force", "zh": "生效"},
-    "status.lapsed": {"en": "Lapsed", "zh": "失效"},
-    "decision.draft": {"en": STATUS_NAMES["draft"], "zh": "草稿"},
-    "decision.in_review": {"en": STATUS_NAMES["in_review"], "zh": "审议中"},
-    "decision.submitted": {"en": STATUS_NAMES["submitted"], "zh": "已提交"},
-    "decision.adopted": {"en": STATUS_NAMES["adopted"], "zh": "已通过"},
-    "decision.adopted_as_amended": {"en": STATUS_NAMES["adopted_as_amended"], "zh": "经修正后通过"},
-    "decision.deferred": {"en": STATUS_NAMES["deferred"], "zh": "推迟"},
-    "decision.withdrawn": {"en": STATUS_NAMES["withdrawn"], "zh": "撤回"},
-}
-
-
 def report_label(key: str, language: str, **values) -> str:
-    table = REPORT_LABELS.get(key)
-    if table is None:
+    """A label of the report (domain.labels, "report.<key>"); an unknown key prints its last part."""
+    try:
+        return label("report." + key, language, **values)
+    except KeyError:
         return key.split(".")[-1]
-    return table.get(language, table["en"]).format(**values)
 
 
 @dataclass(frozen=True)

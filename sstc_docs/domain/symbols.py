@@ -6,14 +6,11 @@ import re
 from dataclasses import dataclass
 
 from ..errors import ValidationError
+from .labels import LANGUAGES, section_name
 
-SECTIONS: dict[str, dict[str, str]] = {
-    "INS": {"en": "Institutional Section", "zh": "制度部分"},
-    "POL": {"en": "Policy Development Section", "zh": "政策制定部分"},
-    "LILS": {"en": "Legal Issues and International Labour Standards Section",
-             "zh": "法律问题和国际劳工标准部分"},
-    "PFA": {"en": "Programme, Financial and Administrative Section", "zh": "计划、财务和行政部分"},
-}
+# the codes; their full names, in every language, are labels (domain.labels, "section.<code>")
+SECTIONS: dict[str, dict[str, str]] = {code: {language: section_name(code, language) for language in LANGUAGES}
+                                        for code in ("INS", "POL", "LILS", "PFA")}
 
 _SYMBOL = re.compile(
     r"^GB\.(?P<session>\d{1,4})/(?P<section>[A-Za-z]+)/(?P<item>\d{1,3})(?:/(?P<sub_item>\d{1,3}))?"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..domain.records import summarize
-from ..store import Store, open_store
+from ..domain.records import SHARD_COUNTS, summarize, validate
+from ..store import open_store
+from ..store.base import StoreBase
 from .decisions import DecisionService
 from .demo import load_demo
 from .diffs import DiffService
@@ -20,7 +21,7 @@ from .records import RecordService
 class Services:
     """Everything a page or a command needs, sharing one store (and so one set of locks)."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: StoreBase):
         self.store = store
         self.records = RecordService(store)
         self.papers = PaperService(self.records)
@@ -39,4 +40,4 @@ class Services:
 
 
 def open_services(path: str | Path | None = None) -> Services:
-    return Services(open_store(path, summarize=summarize))
+    return Services(open_store(path, summarize=summarize, validate=validate, shard_counts=SHARD_COUNTS))

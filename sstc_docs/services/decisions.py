@@ -3,6 +3,7 @@
 Adopting a decision brings into force every indicator revision it authorises, from the date of
 adoption; withdrawing it lets them lapse. Each of those is a version of the indicator of its own,
 whose reason names the decision, so the trail reads in order: decision adopted → revision in force.
+A move and everything it sets in motion are one unit of work: all of it is recorded, or none.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..domain import lifecycle
 from ..domain.records import parse_date
+from ..domain.rules import MOVE_COMMAND
 from ..errors import ValidationError
 
 if TYPE_CHECKING:
@@ -53,12 +55,13 @@ class DecisionService:
         while self.records.exists("decision", decision_id):
             number += 1
             decision_id = f"{paper.id}:D{number}"
-        saved = self.records.save("decision", {"id": decision_id, "paper_id": paper.id, "text": text,
-                                               "parts": parts or [], "language": paper.data["language"],
-                                               "session": paper.data["session"], "status": "draft"},
-                                  author=author, why=why, base_version=None)
-        updated = dict(copy.deepcopy(paper.data), decision_ids=[*paper.data["decision_ids"], decision_id])
-        self.records.save("paper", updated, author=author, why=why, base_version=paper.version)
+        with self.records.unit(author=author, why=why):
+            saved = self.records.save("decision", {"id": decision_id, "paper_id": paper.id, "text": text,
+                                                   "parts": parts or [], "language": paper.data["language"],
+                                                   "session": paper.data["session"], "status": "draft"},
+                                      author=author, why=why, base_version=None)
+            updated = dict(copy.deepcopy(paper.data), decision_ids=[*paper.data["decision_ids"], decision_id])
+            self.records.save("paper", updated, author=author, why=why, base_version=paper.version)
         return saved
 
     def move(self, decision_id: str, to: str, *, author: str, why: str, base_version: int,
@@ -88,14 +91,19 @@ class DecisionService:
                 voted["text"], voted["parts"], data["language"], self.citation(data))
         elif to == "deferred":
             data["deferred_to"] = deferred_to
-        # What the Governing Body decided holds from the day it decided, whenever the clerk records it.
-        saved = self.records.save("decision", data, author=author, why=why, base_version=base_version,
-                                  effective_from=data["adopted_on"] if to in lifecycle.ADOPTED else None)
-        if to in lifecycle.ADOPTED:
-            self._settle_revisions(decision_id, "in_force", data["adopted_on"], author,
-                                   f"In force: decision {decision_id} adopted on {data['adopted_on']}.")
-        elif to == "withdrawn":
-            self._settle_revisions(decision_id, "lapsed", "", author, f"Lapsed: decision {decision_id} withdrawn.")
+        elif to == "submitted" and data.get("deferred_to"):
+            # Submitted again, at the session it was deferred to.
+            data["session"], data["deferred_to"] = data["deferred_to"], None
+        with self.records.unit(author=author, why=why):
+            # What the Governing Body decided holds from the day it decided, whenever the clerk records it.
+            saved = self.records.save("decision", data, author=author, why=why, base_version=base_version,
+                                      effective_from=data["adopted_on"] if to in lifecycle.ADOPTED else None,
+                                      command=MOVE_COMMAND)
+            if to in lifecycle.ADOPTED:
+                self._settle_revisions(decision_id, "in_force", data["adopted_on"], author,
+                                       f"In force: decision {decision_id} adopted on {data['adopted_on']}.")
+            elif to == "withdrawn":
+                self._settle_revisions(decision_id, "lapsed", "", author, f"Lapsed: decision {decision_id} withdrawn.")
         return saved
 
     def _settle_revisions(self, decision_id: str, status: str, effective_date: str, author: str, why: str) -> None:
@@ -110,4 +118,4 @@ class DecisionService:
                     changed = True
             if changed:
                 self.records.save("indicator", data, author=author, why=why, base_version=latest.version,
-                                  effective_from=effective_date or None)
+                                  effective_from=effective_date or None, command=MOVE_COMMAND)

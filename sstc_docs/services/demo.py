@@ -12,20 +12,20 @@ if TYPE_CHECKING:
 
 
 def load_demo(records: "RecordService") -> int:
-    """Save every demo version not yet in the store; returns how many were saved (0 the second time).
-
-    A step is identified by the version number it should become, so a load cut off midway
-    completes on the next run instead of starting over or duplicating what is there.
-    """
+    """Save every demo version not yet in the store, all in one unit of work; returns how many were
+    saved (0 the second time). A step is identified by the version number it should become, so a
+    database that holds part of the demo (an older release loaded it step by step) is completed
+    instead of duplicated."""
     seen: Counter[tuple[str, str]] = Counter()
     saved = 0
-    for kind, record, why, effective_from in demo_steps():
-        seen[(kind, record["id"])] += 1
-        number = seen[(kind, record["id"])]
-        existing = records.store.history(kind, record["id"])
-        if len(existing) >= number:
-            continue
-        records.save(kind, record, author=AUTHOR, why=why, base_version=number - 1 if number > 1 else None,
-                     effective_from=effective_from)
-        saved += 1
+    with records.unit(author=AUTHOR, why="Demo data: the reference case."):
+        for kind, record, why, effective_from in demo_steps():
+            seen[(kind, record["id"])] += 1
+            number = seen[(kind, record["id"])]
+            existing = records.store.history(kind, record["id"])
+            if len(existing) >= number:
+                continue
+            records.save(kind, record, author=AUTHOR, why=why, base_version=number - 1 if number > 1 else None,
+                         effective_from=effective_from)
+            saved += 1
     return saved

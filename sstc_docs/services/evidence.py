@@ -8,7 +8,9 @@ cannot do:
   name) and only then stored, by content: ``store.put_blob`` names the file by its SHA-256, so
   the same file uploaded twice is kept once. The original name is metadata only; it is never
   used as a path. The whole evidence record is validated *before* the file is stored, so a
-  refused save leaves neither a version nor a stray file behind.
+  refused save leaves neither a version nor a stray file behind. A file may be given by its
+  path (the CLI does): it is then measured with ``stat`` and hashed and stored in chunks, never
+  held in memory whole.
 - **Links from both ends.** The store's summary of each evidence record carries the ids of the
   indicators, decisions and papers it links to, so "the evidence for this decision" is answered
   from the in-memory index without opening every record.
@@ -27,11 +29,13 @@ import os
 import re
 import unicodedata
 import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..domain.framework import indicator_as_of
 from ..domain.records import EVIDENCE_KINDS, RELIABILITY, parse_date, quantity_text, validate
-from ..errors import ConflictError, NotFound, Problem, StoreError, ValidationError
+from ..errors import ConflictError, NotFound, Problem, ValidationError
+from ..store.blobs import file_digest
 
 if TYPE_CHECKING:
     from ..store import Version
@@ -84,6 +88,9 @@ def check_file_name(name: Any) -> str:
     if not isinstance(name, str) or not name.strip():
         raise ValidationError("the file has no name; give it a name such as report.pdf", field="file.name")
     name = unicodedata.normalize("NFC", name.strip())
+    if any(unicodedata.category(ch) == "Cs" for ch in name):
+        raise ValidationError("the file name is not valid UTF-8 text; rename the file, or give --name",
+                              field="file.name")
     if "/" in name or "\\" in name:
         raise ValidationError(f"the file name '{_printable(name)}' contains a path separator (/ or \\); "
                               "upload the file itself under a plain name such as report.pdf", field="file.name")
@@ -183,7 +190,9 @@ class EvidenceService:
         return format_size(self.max_upload_bytes)
 
     def check_upload(self, name: Any, data: Any, media_type: str | None = None) -> dict:
-        """The attachment metadata for an upload, or a ValidationError; stores nothing."""
+        """The attachment metadata for an upload (bytes, or the Path of a file), or a ValidationError;
+        stores nothing. A file is measured with ``stat`` first and, if within the limit, hashed in
+        chunks, stopping as soon as it proves larger: a huge file is refused without being read."""
         problems: list[Problem] = []
         try:
             name = check_file_name(name)
@@ -192,19 +201,30 @@ class EvidenceService:
             name = ""
         if isinstance(data, memoryview):
             data = data.tobytes()
-        if not isinstance(data, (bytes, bytearray)):
+        if isinstance(data, Path):
+            try:
+                size = data.stat().st_size
+                sha, read = file_digest(data, self.max_upload_bytes) if size <= self.max_upload_bytes else ("", 0)
+            except OSError as error:
+                problems.append(Problem("file", f"cannot read {data}: {error.strerror or error}"))
+                raise ValidationError(problems) from None
+            size = max(size, read)  # a file that grew since stat
+        elif isinstance(data, (bytes, bytearray)):
+            size = len(data)
+            sha = hashlib.sha256(data).hexdigest() if size <= self.max_upload_bytes else ""
+        else:
             problems.append(Problem("file", "no file content was received; choose the file again"))
             raise ValidationError(problems)
-        if not data:
+        if not size:
             problems.append(Problem("file", f"the file{' ' + repr(name) if name else ''} is empty (0 bytes); "
                                             "choose the file that holds the evidence"))
-        elif len(data) > self.max_upload_bytes:
-            problems.append(Problem("file", f"the file is {format_size(len(data))}; the limit is {self.limit_text}. "
-                                            "Upload a smaller file, or link to the document with its web address"))
+        elif size > self.max_upload_bytes:
+            problems.append(Problem("file", f"the file is {format_size(size)}; the limit is {self.limit_text} "
+                                            "(SSTC_MAX_UPLOAD_MB). Upload a smaller file, or link to the "
+                                            "document with its web address"))
         if problems:
             raise ValidationError(problems)
-        return {"sha256": hashlib.sha256(data).hexdigest(), "name": name, "size": len(data),
-                "media_type": _media_type(name, media_type)}
+        return {"sha256": sha, "name": name, "size": size, "media_type": _media_type(name, media_type)}
 
     # ------------------------------------------------------------------ saving
 
@@ -215,8 +235,6 @@ class EvidenceService:
 
     def _precheck(self, data: dict, *, author: str, why: str, base_version: int | None) -> None:
         """Everything ``RecordService.save`` would refuse, checked before a file is stored."""
-        from .records import RULES
-
         problems: list[Problem] = []
         if not (author or "").strip():
             problems.append(Problem("author", "say who is making this change"))
@@ -235,7 +253,7 @@ class EvidenceService:
             raise ConflictError("evidence", record["id"], base_version, latest, record)
         if base_version is not None:
             old = self.records.get("evidence", record["id"], base_version).data
-        problems += RULES["evidence"].check(self.records, old, record)
+        problems += self.records.check("evidence", old, record)
         if problems:
             raise ValidationError(problems)
 
@@ -243,8 +261,8 @@ class EvidenceService:
              file: tuple[str, bytes, str | None] | None = None, effective_from: str | None = None) -> "Version":
         """Validate and save one version of an evidence record, storing ``file`` first if given.
 
-        ``file`` is (original name, bytes, media type or None). Without an id, a new record gets
-        the next free ``EV-nnnn``. A refused save writes nothing: no version and no file.
+        ``file`` is (original name, bytes or the file's Path, media type or None). Without an id, a
+        new record gets the next free ``EV-nnnn``. A refused save writes nothing: no version and no file.
         """
         if not isinstance(data, dict):
             raise ValidationError("evidence must be an object with a title, kind, date …")
@@ -273,9 +291,11 @@ class EvidenceService:
             data["attachment"] = attachment
         self._precheck(data, author=author, why=why, base_version=base_version)
         if attachment is not None:
-            sha = self.records.store.put_blob(bytes(file[1]))
-            if sha != attachment["sha256"]:  # pragma: no cover - the store hashes the same bytes
-                raise StoreError("the stored file does not match the upload; try again")
+            content = file[1] if isinstance(file[1], Path) else bytes(file[1])
+            sha = self.records.store.put_blob(content)
+            if sha != attachment["sha256"]:  # a file given by its path changed after it was checked
+                raise ValidationError("the file changed while it was being attached; attach it again once "
+                                      "nothing is changing it", field="file")
         for attempt in range(5):
             try:
                 return self.records.save("evidence", data, author=author, why=why, base_version=base_version,
@@ -298,9 +318,10 @@ class EvidenceService:
         data = {**current, **(changes or {}), "id": current["id"]}
         return self.save(data, author=author, why=why, base_version=base_version, file=file)
 
-    def attach(self, evidence_id: str, name: str, content: bytes, media_type: str | None = None, *,
+    def attach(self, evidence_id: str, name: str, content: bytes | Path, media_type: str | None = None, *,
                author: str, why: str, base_version: int | None = None) -> "Version":
-        """Attach (or replace) the file of an evidence record; ``base_version`` defaults to the latest."""
+        """Attach (or replace) the file of an evidence record; ``base_version`` defaults to the latest.
+        ``content`` is the bytes or, so that a large file is never held in memory, its Path."""
         if base_version is None:
             base_version = self.records.get("evidence", evidence_id).version
         return self.update(evidence_id, {}, author=author, why=why, base_version=base_version,

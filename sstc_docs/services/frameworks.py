@@ -73,12 +73,13 @@ class FrameworkService:
         if decision_id:
             indicator["revisions"] = [{"id": "R1", "type": "new", "reason": reason or why, "decision_id": decision_id,
                                        "status": "proposed", "proposed_on": _today()}]
-        saved = self.records.save("indicator", indicator, author=author, why=why, base_version=None)
-        new_strategy = copy.deepcopy(strategy.data)
-        for o in new_strategy["outcomes"]:
-            if o["number"] == outcome:
-                o["indicator_ids"].append(saved.id)
-        self.records.save("strategy", new_strategy, author=author, why=why, base_version=strategy.version)
+        with self.records.unit(author=author, why=why):
+            saved = self.records.save("indicator", indicator, author=author, why=why, base_version=None)
+            new_strategy = copy.deepcopy(strategy.data)
+            for o in new_strategy["outcomes"]:
+                if o["number"] == outcome:
+                    o["indicator_ids"].append(saved.id)
+            self.records.save("strategy", new_strategy, author=author, why=why, base_version=strategy.version)
         return saved
 
     def propose_revision(self, indicator_id: str, *, kind: str, new: dict | None, reason: str, decision_id: str,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING
 
-from ..domain.bundle import PaperBundle, assemble
+from ..diff import diff_papers
+from ..domain.bundle import PaperBundle, assemble, decision_paragraph_numbers
 from ..domain.records import parse_date
 from ..domain.symbols import parse_symbol
 from ..errors import NotFound
@@ -48,14 +49,14 @@ class PaperService:
 
     def decision_paragraph(self, paper: dict, decision_id: str) -> int:
         """The paragraph number a decision prints under: the next after the numbered paragraphs."""
-        numbered = sum(1 for b in paper.get("body", []) if b["type"] == "paragraph" and b.get("numbered", True))
         ids = paper.get("decision_ids", [])
         if decision_id not in ids:
             raise NotFound(f"decision {decision_id} is not part of paper {paper.get('symbol')}")
-        return numbered + ids.index(decision_id) + 1
+        return decision_paragraph_numbers(paper.get("body", []), len(ids))[ids.index(decision_id)]
 
     def _related(self, kind: str, record_id: str, as_of: str | None, recorded_by: str | None) -> "Version | None":
-        """One referenced record, as at a date (valid time) or as it was when the paper version was saved."""
+        """For a paper version recorded before papers pinned their parts: one referenced record, as
+        at a date (valid time) or as it was when the paper version was saved."""
         try:
             if as_of:
                 return self.records.get(kind, record_id, as_of=as_of)
@@ -67,11 +68,20 @@ class PaperService:
         except NotFound:
             return None
 
+    def _part(self, paper: dict, kind: str, record_id: str, as_of: str | None, recorded_by: str | None,
+              ) -> "Version | None":
+        """The exact version of a part the paper version pins (or, unpinned, the best match)."""
+        pinned = paper.get("pinned")
+        if not pinned:
+            return self._related(kind, record_id, as_of, recorded_by)
+        number = pinned.get(f"{kind}:{record_id}")
+        return self.records.get(kind, record_id, number) if number else None
+
     def bundle(self, paper_id: str, version: int | None = None, *, as_of: str | None = None) -> PaperBundle:
         """Everything one paper version prints, with the exact version of each record it used.
 
-        The latest paper is printed with the latest of everything it refers to; an older version
-        with what was on record when it was saved; ``as_of`` with everything as it stood that day.
+        A paper version pins its parts, so version N prints the same forever. ``as_of`` chooses
+        the paper version in force that day (and which indicator revisions count on it).
         """
         if as_of:
             as_of = parse_date(as_of).isoformat()
@@ -86,22 +96,38 @@ class PaperService:
         for block in paper["body"]:
             if block["type"] != "framework" or block["strategy_id"] in strategies:
                 continue
-            strategy = self._related("strategy", block["strategy_id"], as_of, recorded_by)
+            strategy = self._part(paper, "strategy", block["strategy_id"], as_of, recorded_by)
             if strategy is None:
                 continue
             strategies[strategy.id] = strategy.data
             sources[f"strategy:{strategy.id}"] = strategy.version
             for outcome in strategy.data["outcomes"]:
                 for indicator_id in outcome["indicator_ids"]:
-                    indicator = self._related("indicator", indicator_id, as_of, recorded_by)
+                    indicator = self._part(paper, "indicator", indicator_id, as_of, recorded_by)
                     if indicator is not None:
                         indicators[indicator_id] = indicator.data
                         sources[f"indicator:{indicator_id}"] = indicator.version
         for decision_id in paper["decision_ids"]:
-            decision = self._related("decision", decision_id, as_of, recorded_by)
+            decision = self._part(paper, "decision", decision_id, as_of, recorded_by)
             if decision is not None:
                 decisions.append((decision.data, decision.version))
                 sources[f"decision:{decision_id}"] = decision.version
         return assemble(paper, paper_version.version, strategies=strategies, indicators=indicators,
                         decisions=decisions, sources=sources, on=as_of, author=paper_version.author,
-                        recorded_at=paper_version.recorded_at)
+                        recorded_at=paper_version.recorded_at,
+                        revised_paragraphs=self.revised_paragraphs(paper_id, paper_version))
+
+    def revised_paragraphs(self, paper_id: str, version: "Version") -> tuple[int, ...]:
+        """For a revised paper (its symbol has (Rev.)), the numbers of the paragraphs that differ
+        from the version it replaces: the latest earlier version printed under another symbol."""
+        symbol = parse_symbol(version.data["symbol"])
+        if not symbol.suffix.startswith("Rev"):
+            return ()
+        replaced = next((v for v in reversed(self.records.history("paper", paper_id)[:version.version - 1])
+                         if not v.deleted and v.data.get("symbol") != version.data["symbol"]), None)
+        if replaced is None:
+            return ()
+        changed = diff_papers(replaced.data, version.data).blocks
+        return tuple(sorted({block.new_number for block in changed if block.new_number is not None
+                             and block.status in ("edited", "inserted", "moved")
+                             and (block.status != "moved" or block.text_changed)}))

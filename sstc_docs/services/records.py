@@ -1,95 +1,72 @@
 """Saving and reading any record: validation, the rules of its kind, then the versioned store.
 
-Every save of every kind passes through ``RecordService.save``: validate the shape, apply the
-kind's rules against the previous version (lifecycle, references that must exist), then append
-a version. A refused save writes nothing, whatever the reason.
+Every save of every kind, from every writer (app, CLI, import, demo), passes through
+``RecordService.save``: validate the shape, apply the kind's rules against the version it
+replaces (domain/rules.py), then stage a version in a unit of work. Several saves that belong
+together run inside ``with records.unit(author=…, why=…):`` and commit together or not at all;
+a lone save is a unit of its own. A refused save writes nothing, whatever the reason.
+
+A paper version is the whole paper: it pins the exact version of every record it prints (its
+decision points, the strategies of its framework blocks and their indicators). So when a unit
+changes such a part of a paper still being drafted, the unit also records a new version of the
+paper that pins the new part — the change appears in the paper's own history, with who, when
+and why. An issued paper keeps what it printed when it was issued.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
 
-from ..domain import lifecycle
-from ..domain.records import check_kind, parse_date, validate
-from ..domain.symbols import parse_symbol
+from ..domain.records import kind_of, parse_date, validate
 from ..errors import NotFound, Problem, ValidationError
 
 if TYPE_CHECKING:
-    from ..store import Store, Version
+    from ..store import Version
+    from ..store.base import StoreBase
+    from ..store.unit import UnitOfWork
+
+#: Paper statuses whose pins follow their parts; an issued paper keeps what it printed.
+FOLLOWING_PARTS = ("draft", "in_review")
 
 
-class KindRules:
-    """The rules one kind adds on top of shape validation. Subclasses override the hooks they need."""
+@dataclass
+class Change:
+    """An open unit of work as the services see it: who is making it, and why."""
 
-    def record_id(self, data: dict) -> str:
-        return data.get("id", "")
-
-    def check(self, records: "RecordService", old: dict | None, new: dict) -> list[Problem]:
-        """Problems with ``new`` given the version it replaces (``None`` for a new record)."""
-        return []
-
-    @staticmethod
-    def missing(records: "RecordService", kind: str, ids: list[str], field: str) -> list[Problem]:
-        return [Problem(field, f"there is no {kind} '{i}'; check the id or create the {kind} first")
-                for i in ids if i and not records.exists(kind, i)]
-
-
-class PaperRules(KindRules):
-    def record_id(self, data: dict) -> str:
-        return data.get("id") or data.get("symbol", "")
-
-    def check(self, records, old, new):
-        problems = []
-        if old is not None and parse_symbol(old["symbol"]).base != parse_symbol(new["symbol"]).base:
-            problems.append(Problem("symbol", f"a paper keeps its item: {old['symbol']} can become a revision "
-                                              f"such as {parse_symbol(old['symbol']).revised()}, not "
-                                              f"{new['symbol']}; create a new paper for another item"))
-        strategies = [b["strategy_id"] for b in new["body"] if b["type"] == "framework"]
-        problems += self.missing(records, "strategy", sorted(set(strategies)), "body.strategy_id")
-        return problems
-
-
-class IndicatorRules(KindRules):
-    def check(self, records, old, new):
-        problems = self.missing(records, "strategy", [new["strategy_id"]], "strategy_id")
-        decisions = sorted({r["decision_id"] for r in new["revisions"] if r["decision_id"]})
-        return problems + self.missing(records, "decision", decisions, "revisions.decision_id")
-
-
-class DecisionRules(KindRules):
-    def check(self, records, old, new):
-        problems = self.missing(records, "paper", [new["paper_id"]], "paper_id")
-        if old is None:
-            if new["status"] not in ("draft", "in_review", "submitted"):
-                problems.append(Problem("status", "a new decision point starts as draft, in review or submitted; "
-                                                  "record adoption through its lifecycle"))
-            return problems
-        try:
-            lifecycle.check_transition(old["status"], new["status"])
-            lifecycle.check_text_frozen(old, new)
-        except ValidationError as error:
-            problems += error.problems
-        return problems
-
-
-class EvidenceRules(KindRules):
-    def check(self, records, old, new):
-        links = new["links"]
-        return (self.missing(records, "indicator", [link["id"] for link in links["indicators"]], "links.indicators")
-                + self.missing(records, "decision", links["decisions"], "links.decisions")
-                + self.missing(records, "paper", links["papers"], "links.papers"))
-
-
-RULES: dict[str, KindRules] = {"paper": PaperRules(), "strategy": KindRules(), "indicator": IndicatorRules(),
-                               "decision": DecisionRules(), "evidence": EvidenceRules()}
+    unit: "UnitOfWork"
+    author: str
+    why: str
 
 
 class RecordService:
     """Reads and writes records of every kind through the store, with validation and rules."""
 
-    def __init__(self, store: "Store"):
+    def __init__(self, store: "StoreBase"):
         self.store = store
+        self._open = threading.local()  # Streamlit serves each browser session from its own thread
 
+    # -- units of work -----------------------------------------------------------------------
+    @contextmanager
+    def unit(self, *, author: str, why: str) -> Iterator[Change]:
+        """Saves inside commit together. Opened inside another unit, it joins that one."""
+        outer: Change | None = getattr(self._open, "change", None)
+        if outer is not None:
+            yield outer
+            return
+        check_author_and_why(author, why)
+        with self.store.unit() as unit:
+            change = Change(unit, author.strip(), why.strip())
+            self._open.change = change
+            try:
+                yield change
+                self._pin_papers(change)
+            finally:
+                self._open.change = None
+
+    # -- reading -----------------------------------------------------------------------------
     def exists(self, kind: str, record_id: str) -> bool:
         return self.store.exists(kind, record_id)
 
@@ -97,43 +74,48 @@ class RecordService:
         """A paper may be named by its current symbol as well as its id (its first symbol)."""
         record_id = (record_id or "").strip()
         if kind == "paper" and not self.store.exists("paper", record_id):
-            for head in self.store.heads("paper"):
-                if head.get("symbol") == record_id:
-                    return head["id"]
+            for head in self.store.find("paper", symbol=record_id):
+                return head["id"]
         return record_id
 
-    def get(self, kind: str, record_id: str, version: int | None = None, *, as_of: str | None = None) -> "Version":
-        check_kind(kind)
+    def get(self, kind: str, record_id: str, version: int | None = None, *, as_of: str | None = None,
+            as_recorded: str | None = None) -> "Version":
+        kind_of(kind)
         if as_of:
             as_of = parse_date(as_of).isoformat()
-        return self.store.get(kind, self.resolve_id(kind, record_id), version, as_of=as_of)
+        if as_recorded:
+            as_recorded = parse_date(as_recorded).isoformat()
+        return self.store.get(kind, self.resolve_id(kind, record_id), version, as_of=as_of,
+                              as_recorded=as_recorded)
 
     def history(self, kind: str, record_id: str) -> list["Version"]:
-        check_kind(kind)
+        kind_of(kind)
         versions = self.store.history(kind, self.resolve_id(kind, record_id))
         if not versions:
             raise NotFound(f"there is no {kind} '{record_id}'")
         return versions
 
     def heads(self, kind: str, **equals) -> list[dict]:
-        check_kind(kind)
+        kind_of(kind)
         return self.store.find(kind, **equals) if equals else self.store.heads(kind)
 
+    # -- writing -----------------------------------------------------------------------------
+    def check(self, kind: str, old: dict | None, record: dict, *, command: str | None = None) -> list[Problem]:
+        """The kind's rules for ``record`` replacing ``old`` (None for a new record)."""
+        return kind_of(kind).rules.check(self, old, record, command)
+
     def save(self, kind: str, data: dict, *, author: str, why: str, base_version: int | None,
-             effective_from: str | None = None) -> "Version":
-        """Validate, check the kind's rules against the version it replaces, append a version."""
-        check_kind(kind)
-        problems = []
-        if not (author or "").strip():
-            problems.append(Problem("author", "say who is making this change"))
-        if not (why or "").strip():
-            problems.append(Problem("why", "give the reason for this change; it is kept in the history"))
+             effective_from: str | None = None, command: str | None = None) -> "Version":
+        """Validate, check the kind's rules against the version it replaces, stage a version.
+
+        ``command`` names the operation for moves that only a command may make (rules.py)."""
+        spec = kind_of(kind)
+        problems = author_and_why_problems(author, why)
         try:
             record = validate(kind, data)
         except ValidationError as error:
             raise ValidationError(problems + error.problems) from None
-        rules = RULES[kind]
-        record_id = rules.record_id(record)
+        record_id = spec.record_id(record)
         record["id"] = record_id
         old = None
         if base_version is not None:
@@ -141,7 +123,7 @@ class RecordService:
             old = previous.data
             if old.get("id") != record_id:
                 problems.append(Problem("id", "the id of a record cannot change"))
-        problems += rules.check(self, old, record)
+        problems += self.check(kind, old, record, command=command)
         if effective_from:
             try:
                 effective_from = parse_date(effective_from).isoformat()
@@ -149,11 +131,107 @@ class RecordService:
                 problems.append(Problem("effective_from", error.problems[0].message))
         if problems:
             raise ValidationError(problems)
-        return self.store.save(kind, record_id, record, author=author.strip(), why=why.strip(),
-                               base_version=base_version, effective_from=effective_from)
+        if (old is not None and record == old and effective_from in (None, previous.effective_from)
+                and not previous.deleted and self.store.get(kind, record_id).version == previous.version):
+            return previous  # nothing to record: the caller gets back the version it already had
+        with self.unit(author=author, why=why) as change:
+            return change.unit.save(kind, record_id, record, author=author.strip(), why=why.strip(),
+                                    base_version=base_version, effective_from=effective_from)
 
     def delete(self, kind: str, record_id: str, *, author: str, why: str, base_version: int) -> "Version":
         if not (why or "").strip():
             raise ValidationError("give the reason for deleting; it is kept in the history", field="why")
-        return self.store.delete(kind, self.resolve_id(kind, record_id), author=author, why=why,
-                                 base_version=base_version)
+        with self.unit(author=author, why=why) as change:
+            return change.unit.delete(kind, self.resolve_id(kind, record_id), author=author.strip(),
+                                      why=why.strip(), base_version=base_version)
+
+    # -- a paper version is the whole paper --------------------------------------------------
+    def pins(self, paper: dict) -> dict[str, int]:
+        """The exact version of every record ``paper`` prints, as they stand now (staged included)."""
+        pinned: dict[str, int] = {}
+
+        def pin(kind: str, record_id: str) -> dict | None:
+            versions = self.store.history(kind, record_id)
+            if not versions or versions[-1].deleted:
+                return None
+            pinned[f"{kind}:{record_id}"] = versions[-1].version
+            return versions[-1].data
+
+        for decision_id in paper.get("decision_ids", []):
+            pin("decision", decision_id)
+        for strategy_id in sorted({b["strategy_id"] for b in paper.get("body", []) if b["type"] == "framework"}):
+            strategy = pin("strategy", strategy_id)
+            for outcome in (strategy or {}).get("outcomes", []):
+                for indicator_id in outcome["indicator_ids"]:
+                    pin("indicator", indicator_id)
+        return dict(sorted(pinned.items()))
+
+    def _pin_papers(self, change: Change) -> None:
+        """At the end of a unit: pin the parts of every paper it saved, and give every paper still
+        being drafted whose parts it changed a version of its own that pins the new parts."""
+        unit = change.unit
+        changed = [(kind, record_id) for kind, record_id in unit.records() if kind != "paper"]
+        touched = {record_id for kind, record_id in unit.records() if kind == "paper"}
+        for paper_id in sorted(touched):
+            staged = unit.versions_of("paper", paper_id)[-1]
+            if staged["deleted"]:
+                continue
+            data = dict(staged["data"])
+            stored = self.store.history("paper", paper_id)
+            before = stored[len(stored) - len(unit.versions_of("paper", paper_id)) - 1] \
+                if len(stored) > len(unit.versions_of("paper", paper_id)) else None
+            keep = (data.get("status") not in FOLLOWING_PARTS and before is not None
+                    and before.data.get("status") not in FOLLOWING_PARTS)
+            data["pinned"] = dict(before.data.get("pinned", {})) if keep else self.pins(data)
+            if data["pinned"] != staged["data"].get("pinned"):
+                unit.restage("paper", paper_id, data)
+        for paper_id, parts in sorted(self._papers_showing(changed).items()):
+            if paper_id in touched:
+                continue
+            latest = self.store.get("paper", paper_id)
+            if latest.data.get("status") not in FOLLOWING_PARTS:
+                continue
+            pinned = self.pins(latest.data)
+            if pinned == latest.data.get("pinned"):
+                continue
+            unit.save("paper", paper_id, dict(latest.data, pinned=pinned), author=change.author,
+                      why=f"Part changed ({', '.join(parts)}): {change.why}", base_version=latest.version)
+
+    def _papers_showing(self, changed: list[tuple[str, str]]) -> dict[str, list[str]]:
+        """Which papers print each changed record: a decision its own paper; a strategy or an
+        indicator every paper with a framework block of that strategy."""
+        shown: dict[str, list[str]] = {}
+        strategies: dict[str, list[str]] = {}
+        for kind, record_id in changed:
+            if kind == "decision":
+                versions = self.store.history("decision", record_id)
+                paper_id = versions[-1].data.get("paper_id") if versions else None
+                if paper_id and self.store.exists("paper", paper_id):
+                    if record_id in self.store.get("paper", paper_id).data.get("decision_ids", []):
+                        shown.setdefault(paper_id, []).append(f"decision point {record_id}")
+            elif kind in ("strategy", "indicator"):
+                versions = self.store.history(kind, record_id)
+                strategy_id = record_id if kind == "strategy" else (versions[-1].data.get("strategy_id")
+                                                                    if versions else None)
+                if strategy_id:
+                    strategies.setdefault(strategy_id, []).append(f"{kind} {record_id}")
+        if strategies:
+            for head in self.store.heads("paper"):
+                for strategy_id in set(head.get("strategy_ids") or ()) & strategies.keys():
+                    shown.setdefault(head["id"], []).extend(strategies[strategy_id])
+        return shown
+
+
+def author_and_why_problems(author: str, why: str) -> list[Problem]:
+    problems = []
+    if not isinstance(author, str) or not author.strip():
+        problems.append(Problem("author", "say who is making this change"))
+    if not isinstance(why, str) or not why.strip():
+        problems.append(Problem("why", "give the reason for this change; it is kept in the history"))
+    return problems
+
+
+def check_author_and_why(author: str, why: str) -> None:
+    problems = author_and_why_problems(author, why)
+    if problems:
+        raise ValidationError(problems)

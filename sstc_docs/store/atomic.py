@@ -9,7 +9,9 @@ file or the new one, never a mixture, and a failed write leaves the old file unt
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import secrets
 from contextlib import contextmanager
 from pathlib import Path
@@ -121,8 +123,12 @@ def atomic_writer(path: Path) -> Iterator[PendingFile]:
 
 
 def _write_failed(path: Path, error: OSError) -> StoreError:
-    return StoreError(f"Could not write {path}: {error.strerror or error}. Nothing was changed; "
-                      "free some disk space (or fix the folder's permissions) and try again.")
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        remedy = (f"the folder {path.parent} is read-only for you; ask its owner for write access, or use a "
+                  "writable copy of the database")
+    else:
+        remedy = "free some disk space (or fix the folder's permissions) and try again"
+    return StoreError(f"Could not write {path}: {error.strerror or error}. Nothing was changed; {remedy}.")
 
 
 def atomic_write_bytes(path: Path, payload: bytes) -> Signature:
@@ -131,3 +137,41 @@ def atomic_write_bytes(path: Path, payload: bytes) -> Signature:
         pending.write(payload)
     assert pending.signature is not None
     return pending.signature
+
+
+# The temporary name atomic_writer gives: .{target name}.{pid}.{8 hex digits}.tmp
+_TEMPORARY = re.compile(r"^\..+\.(?P<pid>[1-9][0-9]{0,9})\.[0-9a-f]{8}\.tmp$")
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Delete the temporary files that killed writers left in ``folder`` and below; returns how many.
+
+    Why: a writer killed between creating its temporary file and renaming it (SIGKILL, power cut)
+    leaves the file for ever, and they add up. Only a temporary whose writer is gone is removed:
+    its name carries the writer's pid, and ``os.kill(pid, 0)`` says whether that process still
+    exists. So this is safe while other processes write: a live writer's file is never touched,
+    and a dead writer's file is never renamed by anyone. A pid reused by an unrelated process only
+    keeps a stale file until a later call. It assumes the writers run on this machine (in this pid
+    namespace), as the file lock does.
+    """
+    removed = 0
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            match = _TEMPORARY.match(name)
+            if match and not _process_exists(int(match.group("pid"))):
+                try:
+                    os.unlink(os.path.join(parent, name))
+                except FileNotFoundError:
+                    continue  # another process cleaned it up first
+                removed += 1
+    return removed
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):  # no such process; a number no pid can be
+        return False
+    except PermissionError:  # it exists, run by another user
+        return True
+    return True

@@ -9,6 +9,7 @@ file lock: files are only ever replaced atomically, so a reader always sees a wh
 
 from __future__ import annotations
 
+import errno
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,7 +46,27 @@ class StoreLock:
                 raise StoreError(f"The database is busy: another program has held {self.path} for more than "
                                  f"{self.timeout:.0f} seconds. Try again; if it persists, check that no "
                                  "stuck sstc-docs process is running.") from None
+            except OSError as error:
+                raise self._unusable(error) from None
             try:
                 yield
             finally:
                 self._file_lock.release()
+
+    def _unusable(self, error: OSError) -> StoreError:
+        """Why the lock file cannot be taken, and what to do: nothing has been written yet."""
+        folder = self.path.parent
+        if self.path.is_dir():
+            return StoreError(f"{self.path} is a folder, but it must be the database's lock file. Nothing was "
+                              f"written. Remove the folder (rmdir '{self.path}', after checking it holds nothing "
+                              "you need) and try again; sstc-docs creates the lock file itself.")
+        if error.errno == errno.EROFS:
+            return StoreError(f"The database folder {folder} is on a read-only file system, so nothing can be "
+                              "saved (reading still works). Nothing was written; use a writable copy of the "
+                              "folder (restore a backup into it) to make changes.")
+        if error.errno in (errno.EACCES, errno.EPERM):
+            return StoreError(f"You may not write to the database: {self.path} cannot be opened for writing "
+                              f"(permission denied). Nothing was written. Saving needs write access to {folder} "
+                              "and the files in it; ask its owner to grant it, or run as the user who owns it.")
+        return StoreError(f"The lock file {self.path} cannot be used: {error.strerror or error}. Nothing was "
+                          "written; fix the database folder and try again.")

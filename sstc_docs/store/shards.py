@@ -6,8 +6,8 @@ Split by a stable hash of the id into enough files that each stays around 100 KB
 one small file and a read parses one small file, whatever the size of the archive.
 
 Layout: ``<db>/shards/<kind>.<count>/<nnnn>.json``. The shard count is part of the folder name so
-that a database describes itself: changing ``SHARD_COUNTS`` later never strands existing records
-(the folder already on disk wins).
+that a database describes itself: changing a kind's shard count later (it is declared with the kind,
+domain/records.py) never strands existing records (the folder already on disk wins).
 """
 
 from __future__ import annotations
@@ -26,9 +26,7 @@ from .atomic import Signature
 from .commit import stage_file
 from .storage import ShardStorage, encode_json
 
-#: Sized for the design point so a shard holds roughly 100 KB: 100,000 evidence records and
-#: 50,000 paper versions over 1,024 files each; the small kinds need far fewer.
-SHARD_COUNTS = {"evidence": 1024, "paper": 1024, "decision": 256, "indicator": 64, "strategy": 16}
+#: For a kind whose count is not given (the store serves any kind the services declare).
 DEFAULT_SHARD_COUNT = 64
 SHARD_FILE = re.compile(r"^(\d{4})\.json$")
 
@@ -42,8 +40,9 @@ def shard_number(record_id: str, count: int) -> int:
 class ShardLayout:
     """Maps a kind and record id to a shard file, and lists a kind's shard files with signatures."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, counts: dict[str, int] | None = None):
         self.root = Path(root)
+        self._wanted = dict(counts or {})
         self._counts: dict[str, int] = {}
 
     def count(self, kind: str) -> int:
@@ -52,7 +51,7 @@ class ShardLayout:
             if len(found) > 1:
                 raise StoreError(f"{self.root} holds several shard folders for '{kind}' "
                                  f"({', '.join(f'{kind}.{n}' for n in found)}); keep only one.")
-            self._counts[kind] = found[0] if found else SHARD_COUNTS.get(kind, DEFAULT_SHARD_COUNT)
+            self._counts[kind] = found[0] if found else self._wanted.get(kind, DEFAULT_SHARD_COUNT)
         return self._counts[kind]
 
     def kinds(self) -> list[str]:

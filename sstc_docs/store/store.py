@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from ..errors import NotFound, StoreError, ValidationError
-from .atomic import atomic_write_bytes, ensure_folder
+from .atomic import atomic_write_bytes, ensure_folder, remove_stale_temporaries
 from .backup import read_backup, write_backup
 from .base import StoreBase, Summarize, Validate
 from .blobs import BlobStore
@@ -63,7 +63,10 @@ class Store(StoreBase):
     the files involved are checked with ``stat`` and re-read only if another process changed them).
     """
 
-    def __init__(self, path: str | Path, *, summarize: Summarize | None = None, validate: Validate | None = None):
+    def __init__(self, path: str | Path, *, summarize: Summarize | None = None, validate: Validate | None = None,
+                 shard_counts: dict[str, int] | None = None):
+        """``summarize`` and ``validate`` are the kinds' hooks (base.py); ``shard_counts`` how many
+        files each kind is spread over in a new database."""
         self.path = Path(path).expanduser()
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"{self.path} is a file, not a database folder; point SSTC_DB at a folder.")
@@ -75,13 +78,15 @@ class Store(StoreBase):
         self._summarize: Summarize = summarize or _no_summary
         self._validate = validate
         self._lock = StoreLock(self.path)
-        self._layout = ShardLayout(self.path / "shards")
+        self._shard_counts = dict(shard_counts or {})
+        self._layout = ShardLayout(self.path / "shards", self._shard_counts)
         self._shards = ShardCache(self._layout)
         self._journal = ChangeJournal(self.path / "changes.jsonl")
         self._blobs = BlobStore(self.path / "blobs")
         self._indexes: dict[str, KindIndex] = {}
         self._commit_record = CommitRecord(self.path, self._journal)
         self._active: UnitOfWork | None = None  # only its own thread gets past the lock while set
+        self._swept = False
         self._closed = False
         _OPEN_STORES.add(self)
 
@@ -103,6 +108,9 @@ class Store(StoreBase):
                 yield self._active  # joins the unit already open: one commit for both
                 return
             self._finish_pending()
+            if not self._swept:  # what killed writers left, once per process, after any redo above
+                remove_stale_temporaries(self.path)
+                self._swept = True
             last = self._journal.last() or {}
             unit = UnitOfWork(self._stored_versions, int(last.get("seq") or 0) + 1)
             self._active = unit
@@ -311,8 +319,9 @@ class Store(StoreBase):
             return found
 
     # -- attachments -------------------------------------------------------------------------
-    def put_blob(self, data: bytes) -> str:
-        """Store an attachment once; returns its SHA-256 hex digest (the same for the same bytes)."""
+    def put_blob(self, data: bytes | Path) -> str:
+        """Store an attachment once (bytes, or a file read in chunks); returns its SHA-256 hex digest
+        (the same for the same bytes). Storing a damaged attachment's bytes again repairs it."""
         with self._lock.writing():
             self._check_open()
             return self._blobs.put(data)
@@ -370,7 +379,7 @@ class Store(StoreBase):
 
     def _build(self, folder: Path, versions: list[dict], blobs: dict[str, bytes]) -> None:
         """A whole database in ``folder``: shards, attachments and the journal with its chain."""
-        layout = ShardLayout(folder / "shards")
+        layout = ShardLayout(folder / "shards", self._shard_counts)
         grouped: dict[tuple[str, int], list[dict]] = defaultdict(list)
         for document in sorted(versions, key=lambda d: (d["kind"], d["id"], d["version"])):
             grouped[(document["kind"], layout.number(document["kind"], document["id"]))].append(document)
@@ -515,8 +524,9 @@ def default_db_path() -> Path:
 
 
 def open_store(path: str | Path | None = None, *, summarize: Summarize | None = None,
-               validate: Validate | None = None) -> Store:
-    return Store(path if path is not None else default_db_path(), summarize=summarize, validate=validate)
+               validate: Validate | None = None, shard_counts: dict[str, int] | None = None) -> Store:
+    return Store(path if path is not None else default_db_path(), summarize=summarize, validate=validate,
+                 shard_counts=shard_counts)
 
 
 @atexit.register

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..errors import ConflictError, NotFound
+from ..limits import check_json_limits
 from .versions import (Version, check_base_version, check_data, check_date, check_kind, check_record_id,
                        check_text, json_copy, later_timestamp, version_hash)
 
@@ -42,6 +43,7 @@ class UnitOfWork:
         author, why = check_text(author, "author"), check_text(why, "why")
         base_version = check_base_version(base_version)
         effective = check_date(effective_from, "effective_from") if effective_from is not None else None
+        check_json_limits(data, "data")
         record = check_data(data)
         latest = self.latest(kind, record_id)
         if base_version is None:

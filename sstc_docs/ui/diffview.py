@@ -17,15 +17,12 @@ import streamlit as st
 
 from sstc_docs.diff import FieldChange, PaperDiff, diff_text, is_quantity, segments_to_html
 from sstc_docs.diff.render import DEL_STYLE, INS_STYLE
-from sstc_docs.domain.records import FOOTNOTE_MARKER, quantity_text
+from sstc_docs.domain.labels import label
+from sstc_docs.domain.records import FOOTNOTE_MARKER, FRONT_MATTER_KEYS, quantity_text
 from sstc_docs.ui import widgets as w
 
-FRONT_MATTER_LABELS = {
-    "purpose": "Purpose of the document", "strategic_objective": "Relevant strategic objective",
-    "policy_implications": "Policy implications", "legal_implications": "Legal implications",
-    "financial_implications": "Financial implications", "follow_up": "Follow-up action required",
-    "author_unit": "Author unit", "related_documents": "Related documents",
-}
+# the app's names for the entries: the English labels of the catalogue, without their colon
+FRONT_MATTER_LABELS = {key: label("front." + key, "en").rstrip(":") for key in FRONT_MATTER_KEYS}
 STATUS_BADGES = {"edited": ":orange-badge[Edited]", "inserted": ":green-badge[Inserted]",
                  "deleted": ":red-badge[Deleted]", "moved": ":blue-badge[Moved]",
                  "unchanged": ":gray-badge[Unchanged]"}

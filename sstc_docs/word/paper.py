@@ -15,6 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..domain.bundle import PaperBundle
+from ..domain.labels import label
 from . import text as _text
 from .flow import DEL, Flow, Note, Para, Seg, Table
 from .layout import paper_flow
@@ -23,7 +24,7 @@ from .oxml import (CT_CORE, CT_CUSTOM, CT_FOOTER, CT_FOOTNOTES, CT_HEADER, CT_NU
                    W, qn, serialize, w)
 from .oxml import fields as _fields
 from .oxml import footnotes as _footnotes
-from .oxml.fonts import RunFonts, east_asia_lang
+from .oxml.fonts import RunFonts
 from .oxml.hyperlinks import Relationships, hyperlink, split_urls
 from .oxml.package import (ContentTypes, Template, core_properties, custom_properties, fill_placeholder,
                            load_template, part_name, rels_name, relative_target, write_zip)
@@ -46,7 +47,10 @@ class PaperWriter:
     def write(self, flow: Flow) -> bytes:
         t = self.template
         self.ids = t.style_ids
-        self.fonts = RunFonts(t.east_asia_font, east_asia_lang(flow.language), hint=flow.language == "zh")
+        # English is the template's own default language; any other is tagged on every run
+        locale = label("locale", flow.language)
+        self.fonts = RunFonts(t.east_asia_font, None if flow.language == "en" else locale,
+                              east_asian=flow.language == "zh")
         self.tracker = self.tracker or ChangeTracker("sstc-docs", "")
         self.doc_rels = t.main_rels.copy()
         self.note_rels = Relationships()
@@ -128,8 +132,7 @@ class PaperWriter:
         package_rels = t.package_rels.copy()
         package_rels.items = [i for i in package_rels.items if i[1] != _RT_THUMBNAIL]
         core = _package_part(package_rels, RT_CORE, "docProps/core.xml")
-        parts[core] = core_properties(flow.title, flow.subject, flow.creator, flow.created,
-                                      {"zh": "zh-CN", "en": "en-GB"}.get(flow.language, flow.language))
+        parts[core] = core_properties(flow.title, flow.subject, flow.creator, flow.created, locale)
         types.override(core, CT_CORE)
         custom = _package_part(package_rels, RT_CUSTOM, "docProps/custom.xml")
         parts[custom] = custom_properties(flow.custom)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain.labels import label
+from ..domain.lifecycle import STATUS_NAMES
 from ..domain.report import IndicatorEntry, IndicatorReport, RevisionEntry, report_label
 from .flow import Flow, Para, Row, Seg, Table
 from .layout import FRAMEWORK_WIDTHS, format_date, labelled
@@ -21,7 +22,7 @@ def _decision_text(revision: RevisionEntry, language: str) -> str:
     ref = revision.decision
     if ref is None:
         return ""
-    status = report_label("decision." + ref.status, language) if ref.status else ""
+    status = label("decision_status." + ref.status, language) if ref.status in STATUS_NAMES else ref.status
     text = ref.citation
     if status:
         text += f"（{status}）" if language == "zh" else f" ({status})"

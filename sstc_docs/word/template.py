@@ -2,8 +2,8 @@
 
 The template is a small, complete Word document written from the definitions in oxml.styles
 (the same ones that fill in a user template's missing styles): A4 with 2.5 cm margins, Times New
-Roman for Latin text and Noto Serif CJK SC (SimSun as its alternative name) for Chinese, set in
-docDefaults too; the paper's styles; "1." paragraph numbering linked to the Numbered Paragraph
+Roman for Latin text and SimSun for Chinese (Noto Serif CJK SC as its alternative, see oxml.fonts),
+set in docDefaults too; the paper's styles; "1." paragraph numbering linked to the Numbered Paragraph
 style; a header holding {symbol} (the exporter puts the paper's symbol there) and a footer with
 the PAGE field; no header or footer on the first page, where the cover block stands.
 

@@ -5,6 +5,11 @@ leaves w:eastAsia unset falls back to whatever the machine's defaults say, which
 ends up in a Latin font's fallback. So every run the writer makes names the East Asian font, and
 in a Chinese paper also says its language is zh-CN (w:lang w:eastAsia) and hints eastAsia so
 ambiguous characters (quotes, dashes) take the Chinese font.
+
+The font named is SimSun (宋体), which every Chinese-capable Windows and Mac Word has. The font
+table gives it Noto Serif CJK SC as its alternative name, and describes it (panose, charset
+GB2312, roman family) so that a machine without SimSun — LibreOffice on a Linux server — picks a
+Chinese serif it has rather than a Latin font.
 """
 
 from __future__ import annotations
@@ -13,21 +18,26 @@ from lxml import etree
 
 from . import qn, w
 
-DEFAULT_EAST_ASIA = "Noto Serif CJK SC"
-FALLBACK_EAST_ASIA = "SimSun"
+DEFAULT_EAST_ASIA = "SimSun"          # what the house template names in docDefaults and on every run
+FALLBACK_EAST_ASIA = "SimSun"         # what runs name when a user template's defaults name no East Asian font
+ALTERNATIVE_EAST_ASIA = "Noto Serif CJK SC"   # the free font that stands in where SimSun is missing
 _R_STYLE, _R_FONTS, _LANG, _VAL = w("rStyle"), w("rFonts"), w("lang"), w("val")
 _EAST_ASIA, _HINT, _B = w("eastAsia"), w("hint"), w("b")
 
 
 class RunFonts:
-    """Builds w:rPr for runs: optional character style, East Asian font, language."""
+    """Builds w:rPr for runs: optional character style, East Asian font, language.
 
-    __slots__ = ("font", "lang", "hint")
+    ``locale`` (zh-CN, fr-FR …) tags the text for proofing; for an East Asian paper it goes in the
+    w:eastAsia slot and the run hints eastAsia, otherwise it is the run's w:val language.
+    """
 
-    def __init__(self, font: str, lang: str | None = None, hint: bool = False):
+    __slots__ = ("font", "locale", "east_asian")
+
+    def __init__(self, font: str, locale: str | None = None, east_asian: bool = False):
         self.font = font
-        self.lang = lang
-        self.hint = hint
+        self.locale = locale
+        self.east_asian = east_asian
 
     def rpr(self, run, style_id: str | None = None, bold: bool = False):
         """Append a w:rPr to ``run`` (children in schema order) and return it."""
@@ -36,17 +46,13 @@ class RunFonts:
             etree.SubElement(rpr, _R_STYLE).set(_VAL, style_id)
         fonts = etree.SubElement(rpr, _R_FONTS)
         fonts.set(_EAST_ASIA, self.font)
-        if self.hint:
+        if self.east_asian:
             fonts.set(_HINT, "eastAsia")
         if bold:
             etree.SubElement(rpr, _B)
-        if self.lang:
-            etree.SubElement(rpr, _LANG).set(_EAST_ASIA, self.lang)
+        if self.locale:
+            etree.SubElement(rpr, _LANG).set(_EAST_ASIA if self.east_asian else _VAL, self.locale)
         return rpr
-
-
-def east_asia_lang(language: str) -> str | None:
-    return {"zh": "zh-CN"}.get(language)
 
 
 def set_doc_defaults(styles_root, latin: str, east_asia: str, size_half_points: int = 22,
@@ -86,11 +92,10 @@ def doc_default_east_asia(styles_root) -> str | None:
     return fonts.get(qn("w:eastAsia"))
 
 
-FONT_TABLE_ENTRIES = """
+FONT_TABLE_ENTRIES = f"""
 <w:font w:name="Times New Roman"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/>
   <w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>
-<w:font w:name="Noto Serif CJK SC"><w:altName w:val="SimSun"/><w:charset w:val="86"/>
-  <w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>
-<w:font w:name="SimSun"><w:altName w:val="宋体"/><w:panose1 w:val="02010600030101010101"/>
-  <w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>
+<w:font w:name="{DEFAULT_EAST_ASIA}"><w:altName w:val="{ALTERNATIVE_EAST_ASIA}"/>
+  <w:panose1 w:val="02010600030101010101"/><w:charset w:val="86"/><w:family w:val="roman"/>
+  <w:pitch w:val="variable"/></w:font>
 """

@@ -17,11 +17,6 @@ from lxml import etree
 from . import fragment, qn
 from .footnotes import FOOTNOTE_STYLES
 
-_BOX = ('<w:pBdr><w:top w:val="single" w:sz="4" w:space="4" w:color="auto"/>'
-        '<w:left w:val="single" w:sz="4" w:space="4" w:color="auto"/>'
-        '<w:bottom w:val="single" w:sz="4" w:space="4" w:color="auto"/>'
-        '<w:right w:val="single" w:sz="4" w:space="4" w:color="auto"/></w:pBdr>')
-
 STYLES: list[tuple[str, str, str, str]] = [
     ("default_font", "Default Paragraph Font", "character",
      '<w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/>'),
@@ -45,9 +40,6 @@ STYLES: list[tuple[str, str, str, str]] = [
      '<w:basedOn w:val="{normal}"/><w:next w:val="{normal}"/><w:qFormat/>'
      '<w:pPr><w:keepNext/><w:spacing w:after="240"/><w:jc w:val="right"/></w:pPr>'
      '<w:rPr><w:b/><w:bCs/></w:rPr>'),
-    ("purpose", "Purpose Box", "paragraph",
-     '<w:basedOn w:val="{normal}"/><w:qFormat/><w:pPr><w:keepNext/>' + _BOX +
-     '<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/><w:spacing w:after="60"/></w:pPr>'),
     ("front", "Front Matter", "paragraph",
      '<w:basedOn w:val="{normal}"/><w:qFormat/><w:pPr><w:spacing w:before="60" w:after="60"/></w:pPr>'
      '<w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr>'),
@@ -73,8 +65,13 @@ STYLES: list[tuple[str, str, str, str]] = [
     ("table_text", "Table Text", "paragraph",
      '<w:basedOn w:val="{normal}"/><w:qFormat/><w:pPr><w:spacing w:before="40" w:after="40"/>'
      '<w:jc w:val="left"/></w:pPr><w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr>'),
+    # the part's label hangs at the decision text's indent, its text on the tab stop, so every line aligns
     ("decision_part", "Decision Part", "paragraph",
-     '<w:basedOn w:val="{body}"/><w:qFormat/><w:pPr><w:ind w:left="1134" w:hanging="567"/></w:pPr>'),
+     '<w:basedOn w:val="{body}"/><w:qFormat/><w:pPr><w:tabs><w:tab w:val="left" w:pos="1134"/></w:tabs>'
+     '<w:ind w:left="1134" w:hanging="567"/></w:pPr>'),
+    ("revision_note", "Revision Note", "paragraph",
+     '<w:basedOn w:val="{normal}"/><w:next w:val="{normal}"/><w:qFormat/>'
+     '<w:pPr><w:keepNext/><w:spacing w:after="240"/></w:pPr><w:rPr><w:i/><w:iCs/></w:rPr>'),
     ("header", "header", "paragraph",
      '<w:basedOn w:val="{normal}"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:pPr><w:tabs>'
      '<w:tab w:val="center" w:pos="{text_center}"/><w:tab w:val="right" w:pos="{text_width}"/></w:tabs>'
@@ -100,6 +97,15 @@ STYLES: list[tuple[str, str, str, str]] = [
      '<w:insideV w:val="single" w:sz="4" w:space="0" w:color="auto"/></w:tblBorders>'
      '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
      '<w:bottom w:w="28" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr>'),
+    # the front matter sits in one frame; a table, not paragraph borders, so it keeps inside the margins
+    ("front_box", "Front Matter Box", "table",
+     '<w:basedOn w:val="{table_normal}"/><w:uiPriority w:val="59"/>'
+     '<w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+     '<w:left w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+     '<w:bottom w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+     '<w:right w:val="single" w:sz="4" w:space="0" w:color="auto"/></w:tblBorders>'
+     '<w:tblCellMar><w:top w:w="85" w:type="dxa"/><w:left w:w="142" w:type="dxa"/>'
+     '<w:bottom w:w="85" w:type="dxa"/><w:right w:w="142" w:type="dxa"/></w:tblCellMar></w:tblPr>'),
     ("decision_box", "Decision Box", "table",
      '<w:basedOn w:val="{table_normal}"/><w:uiPriority w:val="59"/>'
      '<w:tblPr><w:tblBorders><w:top w:val="single" w:sz="8" w:space="0" w:color="auto"/>'

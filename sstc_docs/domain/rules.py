@@ -1,0 +1,104 @@
+"""The rules a kind adds on top of its shape: what may follow what, and what must exist.
+
+Pure: a rule sees the version being replaced, the new record, the records it refers to through a
+``Lookup``, and the command making the change. ``command`` is None for a plain save (the app's
+forms, the CLI's ``put``, an import); a move with side effects — adopting a decision brings
+revisions into force — is a command of its own (``decision move``), and a plain save that tries
+it is refused with the command to use. So every writer meets the same rules, and none can adopt
+a decision around them.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ..errors import Problem, ValidationError
+from . import lifecycle
+from .symbols import parse_symbol
+
+MOVE_COMMAND = "decision move"
+MOVE_HINT = ("use the command `python -m sstc_docs decision move ID --to STATUS …` or the Decisions page, "
+             "which record what the Governing Body decided and what follows from it")
+#: What only ``decision move`` may set: what the Governing Body decided, and when.
+OUTCOME_FIELDS = ("adopted_on", "adopted_version", "amendment", "adopted_text", "record", "deferred_to")
+
+
+class Lookup(Protocol):
+    def exists(self, kind: str, record_id: str) -> bool: ...
+
+
+class Rules:
+    """A kind without rules of its own; subclasses override ``check``."""
+
+    def check(self, lookup: Lookup, old: dict | None, new: dict, command: str | None) -> list[Problem]:
+        return []
+
+    @staticmethod
+    def missing(lookup: Lookup, kind: str, ids: list[str], field: str) -> list[Problem]:
+        return [Problem(field, f"there is no {kind} '{i}'; check the id or create the {kind} first")
+                for i in ids if i and not lookup.exists(kind, i)]
+
+
+class PaperRules(Rules):
+    def check(self, lookup, old, new, command):
+        problems = []
+        if old is not None and parse_symbol(old["symbol"]).base != parse_symbol(new["symbol"]).base:
+            problems.append(Problem("symbol", f"a paper keeps its item: {old['symbol']} can become a revision "
+                                              f"such as {parse_symbol(old['symbol']).revised()}, not "
+                                              f"{new['symbol']}; create a new paper for another item"))
+        strategies = [b["strategy_id"] for b in new["body"] if b["type"] == "framework"]
+        return problems + self.missing(lookup, "strategy", sorted(set(strategies)), "body.strategy_id")
+
+
+class IndicatorRules(Rules):
+    def check(self, lookup, old, new, command):
+        problems = self.missing(lookup, "strategy", [new["strategy_id"]], "strategy_id")
+        decisions = sorted({r["decision_id"] for r in new["revisions"] if r["decision_id"]})
+        problems += self.missing(lookup, "decision", decisions, "revisions.decision_id")
+        if command == MOVE_COMMAND:
+            return problems
+        before = {r["id"]: r for r in (old or {}).get("revisions", [])}
+        for revision in new["revisions"]:
+            previous = before.get(revision["id"])
+            was = previous["status"] if previous else "proposed"
+            if revision["status"] != was or (previous and revision["effective_date"] != previous["effective_date"]):
+                problems.append(Problem(f"revisions.{revision['id']}.status", (
+                    f"a revision comes into force (or lapses) only when the decision that authorises it is "
+                    f"adopted (or withdrawn), never by editing the indicator; {MOVE_HINT}")))
+        return problems
+
+
+class DecisionRules(Rules):
+    def check(self, lookup, old, new, command):
+        problems = self.missing(lookup, "paper", [new["paper_id"]], "paper_id")
+        if old is None:
+            if new["status"] not in ("draft", "in_review", "submitted"):
+                problems.append(Problem("status", "a new decision point starts as draft, in review or submitted; "
+                                                  f"record what the Governing Body decided afterwards: {MOVE_HINT}"))
+            elif any(new.get(name) for name in OUTCOME_FIELDS):
+                problems.append(Problem("adopted_on", "a new decision point has no outcome yet; "
+                                                      f"record it when the Governing Body decides: {MOVE_HINT}"))
+            return problems
+        try:
+            lifecycle.check_transition(old["status"], new["status"])
+            lifecycle.check_text_frozen(old, new)
+        except ValidationError as error:
+            problems += error.problems
+        if command != MOVE_COMMAND:
+            if new["status"] != old["status"] and new["status"] in lifecycle.WITH_CONSEQUENCES:
+                problems.append(Problem("status", f"moving a decision to "
+                                                  f"{lifecycle.STATUS_NAMES[new['status']].lower()} has consequences "
+                                                  f"that a plain save does not carry out; {MOVE_HINT}"))
+            changed = [name for name in OUTCOME_FIELDS if (old.get(name) or None) != (new.get(name) or None)]
+            if changed:
+                problems.append(Problem(changed[0], f"{', '.join(changed)} record what the Governing Body decided "
+                                                    f"and cannot be typed over; {MOVE_HINT}"))
+        return problems
+
+
+class EvidenceRules(Rules):
+    def check(self, lookup, old, new, command):
+        links = new["links"]
+        return (self.missing(lookup, "indicator", [link["id"] for link in links["indicators"]], "links.indicators")
+                + self.missing(lookup, "decision", links["decisions"], "links.decisions")
+                + self.missing(lookup, "paper", links["papers"], "links.papers"))
