@@ -37,7 +37,7 @@ from ...errors import ConflictError, NotFound, StoreError, ValidationError
 from ..backup import read_backup, write_backup
 from ..base import (StoreBase, Summarize, Validate, changes_arguments, chosen_version, is_possible_id, listed,
                     matching, no_summary, read_arguments)
-from ..blobs import SHA256
+from ..blobs import CHUNK, SHA256, file_digest
 from ..catalog import summarizer_fingerprint
 from ..index import Head, collector_paused
 from ..journal import chain_link
@@ -103,20 +103,15 @@ class PostgresStore(StoreBase):
         self._cache: dict[str, _KindHeads] = {}
         self._cache_lock = threading.Lock()
         self._closed = False
-        self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=False, name="sstc",
-                                    kwargs={"autocommit": True}, check=ConnectionPool.check_connection)
-        try:
-            self._pool.open(wait=True, timeout=10)
-        except PoolTimeout:
-            self._pool.close()
-            raise StoreError(f"Cannot connect to the PostgreSQL database {self.where}: check that the server "
-                             "runs, that the database exists and that the URL's user may log in.") from None
-        try:
-            with self._pool.connection() as conn, self._database_errors():
+        try:  # one connection first: a wrong URL or a server that is down is said at once, and why
+            with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
                 ensure_schema(conn, self.where)
-        except BaseException:
-            self._pool.close()
-            raise
+        except psycopg.OperationalError as error:
+            raise StoreError(f"Cannot connect to the PostgreSQL database {self.where} ({_first_line(error)}); "
+                             "check that the server runs, that the database exists and that the URL's user "
+                             "may log in.") from None
+        self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=True, name="sstc",
+                                    kwargs={"autocommit": True}, check=ConnectionPool.check_connection)
         self._listener = ChangeListener(url, self._catch_up_cached) if listen else None
         if self._listener is not None:
             self._listener.start()
@@ -253,15 +248,43 @@ class PostgresStore(StoreBase):
             return [Version.from_document(document_of(row)) for row in rows]
 
     # -- attachments -------------------------------------------------------------------------
-    def put_blob(self, data: bytes) -> str:
-        """Stored once by content, visible at once (as a file the embedded engine writes)."""
+    def put_blob(self, data: bytes | Path) -> str:
+        """Store an attachment (bytes, or a file read in chunks) once by content, visible at once
+        (as a file the embedded engine writes); returns its SHA-256."""
+        if isinstance(data, Path):
+            return self._put_file(data)
         if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise ValidationError(f"an attachment must be bytes, not {type(data).__name__}", field="data")
+            raise ValidationError(f"an attachment must be bytes or a file, not {type(data).__name__}", field="data")
         data = bytes(data)
         sha = hashlib.sha256(data).hexdigest()
         with self._blob_connection() as conn:
             conn.execute("INSERT INTO sstc_blobs (sha, data) VALUES (%s, %s) ON CONFLICT (sha) DO NOTHING",
                          (sha, data))
+        return sha
+
+    def _put_file(self, source: Path) -> str:
+        """Hash, then stream the file into a COPY as hex, hashing again: memory stays one chunk,
+        and a file that changed in between is refused (the COPY is rolled back) rather than misnamed."""
+        try:
+            sha, _ = file_digest(source)
+        except OSError as error:
+            raise ValidationError(f"cannot read {source}: {error.strerror or error}", field="file") from None
+        if self.has_blob(sha):
+            return sha
+        try:
+            with self._blob_connection() as conn, conn.transaction(), conn.cursor() as cursor, \
+                    cursor.copy("COPY sstc_blobs (sha, data) FROM STDIN") as copy, open(source, "rb") as file:
+                hasher = hashlib.sha256()
+                copy.write(f"{sha}\t\\\\x".encode())  # a bytea in hex, escaped for COPY's text format
+                while chunk := file.read(CHUNK):
+                    hasher.update(chunk)
+                    copy.write(chunk.hex().encode())
+                copy.write(b"\n")
+                if hasher.hexdigest() != sha:
+                    raise ValidationError(f"{source} changed while it was being stored; nothing was written. "
+                                          "Attach it again once nothing is changing it.", field="file")
+        except psycopg.errors.UniqueViolation:
+            pass  # another server stored the same content meanwhile
         return sha
 
     def read_blob(self, sha: str) -> bytes:
