@@ -136,15 +136,15 @@ def test_a_version_number_taken_by_a_writer_outside_the_lock_is_the_same_conflic
 def _kill_me_before_commit(url: str, ready) -> None:
     """Child: a unit whose versions are inserted, left open (not committed) until it is killed."""
     store = open_store(url)
-    original = PostgresStore._commit
+    original = PostgresStore._write
 
-    def commit_then_wait(self, conn, documents, chain):
+    def write_then_wait(self, conn, documents, chain):
         summaries = original(self, conn, documents, chain)
         ready.set()
         time.sleep(60)
         return summaries
 
-    PostgresStore._commit = commit_then_wait
+    PostgresStore._write = write_then_wait
     with store.unit() as unit:
         for n in range(4):
             unit.save("paper", f"P{n}", {"title": "half"}, author="bo", why="x", base_version=1)
@@ -172,19 +172,19 @@ def test_a_writer_killed_with_its_transaction_open_leaves_nothing(url):
 def test_a_connection_cut_mid_commit_leaves_nothing_and_the_store_goes_on(url, monkeypatch):
     with open_store(url, summarize=summarize) as store:
         store.save("paper", "P1", {"title": "one"}, author="ana", why="c", base_version=None)
-        original = PostgresStore._commit
+        original = PostgresStore._write
 
-        def commit_then_cut(self, conn, documents, chain):
+        def write_then_cut(self, conn, documents, chain):
             summaries = original(self, conn, documents, chain)
             _sql(url, "SELECT pg_terminate_backend(%s)", (conn.info.backend_pid,))
             return summaries
 
-        monkeypatch.setattr(PostgresStore, "_commit", commit_then_cut)
+        monkeypatch.setattr(PostgresStore, "_write", write_then_cut)
         with pytest.raises(StoreError, match="connection"):
             with store.unit() as unit:
                 unit.save("paper", "P1", {"title": "two"}, author="bo", why="e", base_version=1)
                 unit.save("paper", "P2", {"title": "new"}, author="bo", why="c", base_version=None)
-        monkeypatch.setattr(PostgresStore, "_commit", original)
+        monkeypatch.setattr(PostgresStore, "_write", original)
         assert [(h["id"], h["title"]) for h in store.heads("paper")] == [("P1", "one")]
         assert store.last_seq() == 1 and len(store.history("paper", "P1")) == 1
         assert store.save("paper", "P1", {"title": "two"}, author="bo", why="e", base_version=1).seq == 2

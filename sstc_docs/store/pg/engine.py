@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any, Callable, Iterator
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
@@ -128,24 +128,32 @@ class PostgresStore(StoreBase):
             yield active.unit  # joins the unit already open in this thread: one transaction for both
             return
         with self._database_errors(), self._pool.connection() as conn:
+            with conn.pipeline():  # one round trip: every writer queues here, so it is kept short
+                conn.execute("BEGIN")
+                locked = conn.execute("SELECT seq, chain FROM sstc_chain FOR UPDATE")
+            seq, chain = locked.fetchone()
+            unit = UnitOfWork(_remembered(partial(self._stored_versions, conn)), seq + 1)
             try:
-                with conn.transaction():
-                    seq, chain = conn.execute("SELECT seq, chain FROM sstc_chain FOR UPDATE").fetchone()
-                    unit = UnitOfWork(partial(self._stored_versions, conn), seq + 1)
-                    self._local.active = _Active(unit, conn)
-                    try:
-                        yield unit
-                        summaries = self._commit(conn, unit.documents, chain) if unit.documents else {}
-                    finally:
-                        self._local.active = None
+                self._local.active = _Active(unit, conn)
+                try:
+                    yield unit
+                finally:
+                    self._local.active = None
+                summaries = self._write(conn, unit.documents, chain) if unit.documents else {}
+                conn.execute("COMMIT" if unit.documents else "ROLLBACK")
             except psycopg.errors.UniqueViolation as error:
+                _rollback(conn)
                 raise self._conflict_from(error, unit) from None
+            except BaseException:
+                _rollback(conn)
+                raise
         if unit.documents:
             self._absorb_own(unit.documents, summaries)
 
-    def _commit(self, conn: psycopg.Connection, documents: list[dict], chain: str) -> dict:
-        """Insert the unit's versions with their chain, its heads, names and the new chain head;
-        returns the summaries. Summaries are made first: a hook that fails writes nothing."""
+    def _write(self, conn: psycopg.Connection, documents: list[dict], chain: str) -> dict:
+        """Insert the unit's versions with their chain, its heads, names and the new chain head (in
+        one round trip), not yet committed; returns the summaries. Summaries are made first: a hook
+        that fails writes nothing."""
         latest = {(d["kind"], d["id"]): d for d in documents}
         summaries = {key: self._summary(key[0], d["data"]) for key, d in latest.items()}
         rows = []
@@ -156,7 +164,7 @@ class PostgresStore(StoreBase):
                   d["effective_from"], d["seq"], d["hash"], self._fingerprint, as_json(summaries[key]))
                  for key, d in latest.items()]
         names = sorted({("author", d["author"]) for d in documents} | {("kind", d["kind"]) for d in documents})
-        with conn.cursor() as cursor:
+        with conn.pipeline(), conn.cursor() as cursor:
             cursor.executemany(_INSERT_VERSION, rows)
             cursor.executemany(_UPSERT_HEAD, heads)
             cursor.executemany(_INSERT_NAME, names)
@@ -470,6 +478,26 @@ class PostgresStore(StoreBase):
     def _forget_cache(self) -> None:
         with self._cache_lock:
             self._cache.clear()
+
+
+def _remembered(stored_versions: Callable[[str, str], list[dict]]) -> Callable[[str, str], list[dict]]:
+    """A unit asks for a record's stored versions more than once (to check, then to chain the
+    hash); under the chain lock they cannot change, so the database is asked once per record."""
+    known: dict[tuple[str, str], list[dict]] = {}
+
+    def remembered(kind: str, record_id: str) -> list[dict]:
+        if (kind, record_id) not in known:
+            known[(kind, record_id)] = stored_versions(kind, record_id)
+        return known[(kind, record_id)]
+    return remembered
+
+
+def _rollback(conn: psycopg.Connection) -> None:
+    """End a failed unit's transaction; a connection that broke is dropped by the pool instead."""
+    try:
+        conn.execute("ROLLBACK")
+    except psycopg.Error:
+        pass
 
 
 def _checked_sha(sha: Any) -> str:
