@@ -49,6 +49,7 @@ bench: $(VENV)/.dev
 	$(PY) bench/bench_store.py --scale 0.1
 	$(PY) bench/bench_export.py
 	$(PY) bench/bench_pages.py --papers 2000
+	$(PY) bench/bench_diff.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,6 +15,8 @@ from sstc_docs.diff import (
     diff_records, diff_text, diff_tokens, diff_value, new_text, old_text, segments_to_html, segments_to_text,
     similarity, summary, tokenize,
 )
+from sstc_docs.diff.tokens import (NOT_A_MARK_CHARS, OTHER, SIMPLE_WORD_CHARS, SINGLE_CHARS, SPACE, SPACELESS, WORD,
+                                   char_class, token_end)
 from sstc_docs.domain.records import validate
 
 
@@ -45,6 +49,31 @@ def test_tokenize_other_spaceless_scripts_and_combining_marks():
 
 
 # --------------------------------------------------------------------------- text diff
+
+
+def test_the_fast_paths_of_the_tokenizer_follow_its_rules():
+    def chars(cls: str) -> list[str]:
+        pattern = re.compile(f"[{cls}]")
+        return [chr(c) for c in range(0x10000) if pattern.match(chr(c))]
+    assert {char_class(ch) for ch in chars(SIMPLE_WORD_CHARS)} == {WORD}
+    assert {char_class(ch) for ch in chars(SINGLE_CHARS)} <= {OTHER, SPACELESS}
+    assert not [ch for ch in chars(NOT_A_MARK_CHARS) if unicodedata.category(ch)[0] == "M"]
+    space = re.compile(r"\s")
+    assert all(bool(space.match(chr(c))) == (char_class(chr(c)) == SPACE) for c in range(0x10000))
+
+
+TRICKY = list("abzÀɏΆ\u038bϵ\u03f6Ѐ\u0482ҁҊӿᾶ_09٣.,/:-–'’&@[]^ \t\n\u3000、〩\u302a一鿿！／０：＠ｦ\u0301\u0483") + ["[^1]", "[^"]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(TRICKY), max_size=30).map("".join))
+def test_tokenize_cuts_where_the_rules_cut(text):
+    by_rules, i = [], 0
+    while i < len(text):
+        j = token_end(text, i)
+        by_rules.append(text[i:j])
+        i = j
+    assert tokenize(text) == by_rules
 
 
 def test_english_word_insert():

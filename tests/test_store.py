@@ -528,7 +528,7 @@ def test_many_records_spread_over_shards_and_no_temp_files_remain(tmp_path):
 # -- a model check: any sequence of saves, stale saves and deletes --------------------------------
 STEPS = st.lists(st.tuples(st.sampled_from(["a", "b", "c"]),
                            st.sampled_from(["save", "stale", "delete", "reopen"]),
-                           st.dictionaries(st.sampled_from(["x", "y"]), st.integers() | st.text(max_size=3),
+                           st.dictionaries(st.sampled_from(["x", "y"]), st.integers(-10**18, 10**18) | st.text(max_size=3),
                                            max_size=2)),
                  max_size=25)
 

@@ -65,5 +65,7 @@ def test_fuzzed_text_never_breaks_the_export(text, note, title):
 @settings(max_examples=25, deadline=None)
 @given(old=_NASTY, new=_NASTY)
 def test_fuzzed_redline_never_breaks(old, new):
-    data = redline_docx(_bundle_with(old), _bundle_with(new), author="A\x00uthor", date="2012-11-01")
+    def version(text: str, recorded_at: str):
+        return dataclasses.replace(_bundle_with(text), author="A\x00uthor", recorded_at=recorded_at)
+    data = redline_docx([version(old, "2012-11-01"), version(new, "2012-11-02")])
     python_docx.Document(io.BytesIO(data))

@@ -24,12 +24,16 @@ footnote entry keeps ``old_key``. Markers are single tokens, so text around them
 
 from __future__ import annotations
 
-import difflib
+import bisect
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
+
 from ..domain.records import FOOTNOTE_MARKER
+from .engine import Alphabet, opcodes, ratio
 from .records import FieldChange, RecordDiff, diff_fields, diff_records
 from .text import DELETE, INSERT, Segment, content_tokens, diff_text, is_unchanged, segments_to_json, similarity
 
@@ -40,6 +44,7 @@ UNCHANGED, EDITED, INSERTED, DELETED, MOVED = "unchanged", "edited", "inserted",
 STATUSES = (UNCHANGED, EDITED, INSERTED, DELETED, MOVED)
 _MARKER_STAND_IN = "\ufffc"
 _LCS_CELL_LIMIT = 4_000_000
+_ROWS_AT_ONCE = 256
 
 
 @dataclass(frozen=True)
@@ -188,8 +193,7 @@ class _Block:
     number: int | None
     footnotes: list[tuple[str, str]]
     key: str
-    tokens: list[str]
-    bigrams: Counter
+    code: str | list[int]       # content tokens, one code point each (engine.Alphabet)
 
 
 def _ordered_footnotes(block: dict) -> list[tuple[str, str]]:
@@ -204,7 +208,7 @@ def _attributes(block: dict) -> dict:
     return {k: v for k, v in block.items() if k not in ("text", "footnotes")}
 
 
-def _prepare(body: list) -> list[_Block]:
+def _prepare(body: list, alphabet: Alphabet) -> list[_Block]:
     blocks, number = [], 0
     for index, block in enumerate(body or []):
         if not isinstance(block, dict):
@@ -218,70 +222,69 @@ def _prepare(body: list) -> list[_Block]:
         canonical = FOOTNOTE_MARKER.sub(_MARKER_STAND_IN, text)
         key = json.dumps([_attributes(block), canonical, [t for _, t in notes]],
                          sort_keys=True, ensure_ascii=False, default=str)
-        tokens = content_tokens(canonical)
         blocks.append(_Block(index, block, kind, text, number if numbered else None, notes, key,
-                             tokens, Counter(zip(tokens, tokens[1:]))))
+                             alphabet.encode(content_tokens(canonical))))
     return blocks
 
 
 # --------------------------------------------------------------------------- alignment
 
 
-def _dice(a: Counter, b: Counter, total: int) -> float:
-    if not total:
-        return 1.0
-    small, large = (a, b) if len(a) <= len(b) else (b, a)
-    return 2 * sum(min(count, large[gram]) for gram, count in small.items() if gram in large) / total
-
-
 class _Similarity:
-    """Cached block similarity (difflib ratio over content tokens); 0 across block types.
+    """Block similarity (engine.ratio over content tokens); 0 across block types; cached.
 
-    Asked with a ``floor``, pairs that clearly fall below it are not measured exactly: difflib's
-    cheap upper bounds, then the overlap of token pairs (bigrams), which stays well above
-    ``floor * PREFILTER`` for texts that differ only by scattered edits, rule them out early.
+    :meth:`near` finds the pairs at or above a floor among many blocks at once: rapidfuzz scores
+    a slice of old blocks against all candidates in C++ and gives up on a pair as soon as it
+    cannot reach the floor, so a rewritten 1,000-paragraph paper costs milliseconds, and memory
+    grows with the pairs found (and one slice of scores), not with the pairs possible.
     """
-
-    PREFILTER = 0.6
 
     def __init__(self, olds: list[_Block], news: list[_Block]):
         self.olds, self.news = olds, news
         self.cache: dict[tuple[int, int], float] = {}
-        self.below: dict[tuple[int, int], float] = {}  # pairs known to fall under this floor
-        self.matcher = difflib.SequenceMatcher(None, autojunk=False)
-        self.seq2: int | None = None
 
-    def __call__(self, i: int, j: int, floor: float = 0.0) -> float:
-        """Similarity of old block i and new block j; values under ``floor`` may come back as 0."""
-        if (i, j) in self.cache:
-            return self.cache[(i, j)]
-        if floor and self.below.get((i, j), 2.0) <= floor:
-            return 0.0
-        a, b = self.olds[i], self.news[j]
+    def __call__(self, i: int, j: int) -> float:
+        if (i, j) not in self.cache:
+            self.cache[(i, j)] = self._measure(self.olds[i], self.news[j])
+        return self.cache[(i, j)]
+
+    @staticmethod
+    def _measure(a: _Block, b: _Block) -> float:
         if a.type != b.type:
-            ratio = 0.0
-        elif a.type == "framework" and not a.tokens and not b.tokens:
+            return 0.0
+        if a.type == "framework" and not a.code and not b.code:
             same = (a.block.get("strategy_id"), a.block.get("outcome")) == \
                 (b.block.get("strategy_id"), b.block.get("outcome"))
-            ratio = 1.0 if same else 0.0
-        elif not a.tokens and not b.tokens:
-            ratio = 1.0
-        else:
-            la, lb = len(a.tokens), len(b.tokens)
-            if floor and (2 * min(la, lb) / (la + lb) < floor
-                          or (la > 3 and lb > 3 and _dice(a.bigrams, b.bigrams, la + lb - 2) < floor * self.PREFILTER)):
-                self.below[(i, j)] = floor  # only known to be under this floor
-                return 0.0
-            if self.seq2 != j:
-                self.matcher.set_seq2(b.tokens)
-                self.seq2 = j
-            self.matcher.set_seq1(a.tokens)
-            if floor and self.matcher.quick_ratio() < floor:
-                self.below[(i, j)] = floor
-                return 0.0
-            ratio = self.matcher.ratio()
-        self.cache[(i, j)] = ratio
-        return ratio
+            return 1.0 if same else 0.0
+        return ratio(a.code, b.code)
+
+    def near(self, old_ids: list[int], new_ids: list[int], floor: float) -> dict[int, dict[int, float]]:
+        """{old i: {new j: similarity}} for the pairs of old_ids × new_ids at or above ``floor``."""
+        def group(block: _Block) -> tuple[str, bool]:
+            return block.type, bool(block.code)
+        news_by: dict[tuple[str, bool], list[int]] = {}
+        for j in new_ids:
+            news_by.setdefault(group(self.news[j]), []).append(j)
+        found: dict[int, dict[int, float]] = {}
+        for key, columns in news_by.items():
+            rows = [i for i in old_ids if group(self.olds[i]) == key]
+            if not key[1]:  # no content tokens on either side: empty paragraphs, bare framework blocks
+                for i in rows:
+                    for j in columns:
+                        if (score := self._measure(self.olds[i], self.news[j])) >= floor:
+                            found.setdefault(i, {})[j] = score
+                continue
+            choices = [self.news[j].code for j in columns]
+            for start in range(0, len(rows), _ROWS_AT_ONCE):  # memory: a slice of rows at a time
+                chunk = rows[start:start + _ROWS_AT_ONCE]
+                scores = process.cdist([self.olds[i].code for i in chunk], choices, scorer=Indel.normalized_similarity,
+                                       score_cutoff=floor, dtype=numpy.float64, workers=1)
+                for r, c in zip(*numpy.nonzero(scores)):
+                    found.setdefault(chunk[r], {})[columns[c]] = float(scores[r, c])
+        for i, hits in found.items():
+            for j, score in hits.items():
+                self.cache[(i, j)] = score
+        return found
 
 
 def _lcs(olds: list[_Block], news: list[_Block], o0: int, o1: int, n0: int, n1: int) -> list[tuple[int, int]]:
@@ -289,15 +292,20 @@ def _lcs(olds: list[_Block], news: list[_Block], o0: int, o1: int, n0: int, n1: 
 
     Among equally long ones, the one that matches the earliest new blocks: when blocks swap
     places, the one that went down is the one reported as moved ("paragraph 3 moved to the end").
+    Blocks whose key is on one side only cannot be in it and are left out first, so a rewritten
+    paper costs nothing here.
     """
-    a, b = o1 - o0, n1 - n0
+    common = {x.key for x in olds[o0:o1]} & {x.key for x in news[n0:n1]}
+    at_a = [i for i in range(o0, o1) if olds[i].key in common]
+    at_b = [j for j in range(n0, n1) if news[j].key in common]
+    keys_a = [olds[i].key for i in at_a]
+    keys_b = [news[j].key for j in at_b]
+    a, b = len(keys_a), len(keys_b)
     if a == 0 or b == 0:
         return []
-    keys_a = [x.key for x in olds[o0:o1]]
-    keys_b = [x.key for x in news[n0:n1]]
     if a * b > _LCS_CELL_LIMIT:
-        matcher = difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=False)
-        return [(o0 + m.a + k, n0 + m.b + k) for m in matcher.get_matching_blocks() for k in range(m.size)]
+        return [(at_a[i1 + k], at_b[j1 + k]) for tag, i1, i2, j1, _ in opcodes(keys_a, keys_b)
+                if tag == "equal" for k in range(i2 - i1)]
     score = [[0] * (b + 1) for _ in range(a + 1)]
     for i in range(a - 1, -1, -1):
         row, below = score[i], score[i + 1]
@@ -310,7 +318,7 @@ def _lcs(olds: list[_Block], news: list[_Block], o0: int, o1: int, n0: int, n1: 
     pairs, i, j = [], 0, 0
     while i < a and j < b:
         if keys_a[i] == keys_b[j]:
-            pairs.append((o0 + i, n0 + j))
+            pairs.append((at_a[i], at_b[j]))
             i, j = i + 1, j + 1
         elif score[i + 1][j] >= score[i][j + 1]:
             i += 1  # keep new block j available: earlier new blocks are matched first
@@ -319,35 +327,44 @@ def _lcs(olds: list[_Block], news: list[_Block], o0: int, o1: int, n0: int, n1: 
     return pairs
 
 
-def _weighted_alignment(olds: list[int], news: list[int], weight) -> list[tuple[int, int]]:
-    """In-order pairs of olds × news maximising the total weight (pairs of weight 0 excluded)."""
-    a, b = len(olds), len(news)
-    if not a or not b:
+def _weighted_alignment(candidates: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
+    """The in-order (non-crossing) subset of candidate (old, new, weight) pairs of largest total weight.
+
+    Sparse dynamic programming: candidates are taken by old index, each extending the best chain
+    that ends at a smaller old and a smaller new index (a Fenwick tree of prefix maxima over the
+    new index), so the cost grows with the number of candidates, not with the size of the gap.
+    """
+    if not candidates:
         return []
-    memo: dict[tuple[int, int], float] = {}
-
-    def w_at(i: int, j: int) -> float:
-        if (i, j) not in memo:
-            memo[(i, j)] = weight(olds[i], news[j])
-        return memo[(i, j)]
-
-    score = [[0.0] * (b + 1) for _ in range(a + 1)]
-    for i in range(a - 1, -1, -1):
-        for j in range(b - 1, -1, -1):
-            w = w_at(i, j)
-            score[i][j] = max(score[i + 1][j], score[i][j + 1],
-                              score[i + 1][j + 1] + w if w > 0 else 0.0)
-    pairs, i, j = [], 0, 0
-    while i < a and j < b:
-        w = w_at(i, j)
-        if w > 0 and score[i][j] == score[i + 1][j + 1] + w:
-            pairs.append((olds[i], news[j]))
-            i, j = i + 1, j + 1
-        elif score[i + 1][j] >= score[i][j + 1]:
-            i += 1
-        else:
-            j += 1
-    return pairs
+    candidates = sorted(candidates)
+    rank = {j: r + 1 for r, j in enumerate(sorted({j for _, j, _ in candidates}))}
+    tree: list[tuple[float, int]] = [(0.0, -1)] * (len(rank) + 1)
+    best, back = [0.0] * len(candidates), [-1] * len(candidates)
+    start = 0
+    while start < len(candidates):
+        end = start
+        while end < len(candidates) and candidates[end][0] == candidates[start][0]:
+            end += 1
+        for k in range(start, end):  # pairs of one old block never extend each other
+            total, previous, r = 0.0, -1, rank[candidates[k][1]] - 1
+            while r > 0:
+                if tree[r][0] > total:
+                    total, previous = tree[r]
+                r -= r & -r
+            best[k], back[k] = total + candidates[k][2], previous
+        for k in range(start, end):
+            r = rank[candidates[k][1]]
+            while r < len(tree):
+                if best[k] > tree[r][0]:
+                    tree[r] = (best[k], k)
+                r += r & -r
+        start = end
+    k = max(range(len(candidates)), key=lambda c: best[c])
+    pairs = []
+    while k >= 0:
+        pairs.append(candidates[k][:2])
+        k = back[k]
+    return pairs[::-1]
 
 
 def _align(olds: list[_Block], news: list[_Block]):
@@ -380,40 +397,35 @@ def _align(olds: list[_Block], news: list[_Block]):
     sim = _Similarity(olds, news)
     rest_old = [i for i in range(n) if i not in used_old]
     rest_new = [j for j in range(m) if j not in used_new]
+    near = sim.near(rest_old, rest_new, MOVE_THRESHOLD)   # near-identical pairs anywhere
+    near_new: dict[int, list[int]] = {}
+    for i, hits in near.items():
+        for j in hits:
+            near_new.setdefault(j, []).append(i)
     edited: list[tuple[int, int]] = []
     bounds = [(-1, -1)] + sorted(anchors) + [(n, m)]
     for (a_o, a_n), (b_o, b_n) in zip(bounds, bounds[1:]):
-        gap_old = [i for i in rest_old if a_o < i < b_o]
-        gap_new = [j for j in rest_new if a_n < j < b_n]
+        gap_old = rest_old[bisect.bisect_right(rest_old, a_o):bisect.bisect_left(rest_old, b_o)]
+        gap_new = rest_new[bisect.bisect_right(rest_new, a_n):bisect.bisect_left(rest_new, b_n)]
         if not gap_old or not gap_new:
             continue
-        outside_new = [k for k in rest_new if not a_n < k < b_n]
-        outside_old = [k for k in rest_old if not a_o < k < b_o]
-
-        def weight(i: int, j: int) -> float:
-            ratio = sim(i, j, EDIT_THRESHOLD)
-            if ratio < EDIT_THRESHOLD:
-                return 0.0
-            # A loosely similar pair in place loses to a near-identical counterpart elsewhere:
-            # that is a move, not an edit here.
-            if ratio < MOVE_THRESHOLD:
-                floor = max(ratio, MOVE_THRESHOLD)
-                if any(sim(i, k, floor) > ratio for k in outside_new) or \
-                        any(sim(k, j, floor) > ratio for k in outside_old):
-                    return 0.0
-            return ratio
-
-        edited.extend(_weighted_alignment(gap_old, gap_new, weight))
+        candidates = []
+        for i, hits in sim.near(gap_old, gap_new, EDIT_THRESHOLD).items():
+            for j, ratio_ij in hits.items():
+                # A loosely similar pair in place loses to a near-identical counterpart elsewhere:
+                # that is a move, not an edit here.
+                if ratio_ij < MOVE_THRESHOLD and (any(not a_n < k < b_n for k in near.get(i, ()))
+                                                  or any(not a_o < k < b_o for k in near_new.get(j, ()))):
+                    continue
+                candidates.append((i, j, ratio_ij))
+        edited.extend(_weighted_alignment(candidates))
     used_old.update(i for i, _ in edited)
     used_new.update(j for _, j in edited)
 
     # Near-identical leftovers at other positions: moved.
-    candidates = sorted(((sim(i, j, MOVE_THRESHOLD), -abs(i - j), i, j)
-                         for i in range(n) if i not in used_old
-                         for j in range(m) if j not in used_new), reverse=True)
-    for ratio, _, i, j in candidates:
-        if ratio < MOVE_THRESHOLD:
-            break
+    candidates = sorted(((ratio_ij, -abs(i - j), i, j) for i, hits in near.items() if i not in used_old
+                         for j, ratio_ij in hits.items() if j not in used_new), reverse=True)
+    for _, _, i, j in candidates:
         if i not in used_old and j not in used_new:
             moved.append((i, j))
             used_old.add(i)
@@ -511,7 +523,8 @@ def _single_entry(block: _Block, inserted: bool) -> BlockDiff:
 
 def diff_bodies(old_body: list | None, new_body: list | None) -> tuple[BlockDiff, ...]:
     """The block entries for two paper bodies, in reading order (see the module docstring)."""
-    olds, news = _prepare(old_body or []), _prepare(new_body or [])
+    alphabet = Alphabet()
+    olds, news = _prepare(old_body or [], alphabet), _prepare(new_body or [], alphabet)
     aligned, moved, sim = _align(olds, news)
     moved_to = {j: i for i, j in moved}
     moved_from = {i for i, _ in moved}

@@ -12,19 +12,19 @@ A change is reported at a dotted path (``front_matter.purpose``, ``target``,
 
 Nested objects are followed key by key. Lists of objects that all carry a unique ``id``, ``key``
 or ``number`` are matched by it (path ``name[id=…]``); other lists are aligned item by item with
-``difflib`` — an inserted item is ``name[j]`` (its index in the new list), a deleted one
+``engine.opcodes`` — an inserted item is ``name[j]`` (its index in the new list), a deleted one
 ``name[i]`` (its index in the old list), and a replaced one is compared with its counterpart at
 ``name[j]`` (new index).
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ..domain.records import quantity_text
+from .engine import opcodes
 from .text import Segment, diff_text, segments_to_json
 
 ADDED, REMOVED, CHANGED, MOVED = "added", "removed", "changed", "moved"
@@ -247,9 +247,7 @@ def _walk_list(path: str, old: list, new: list, out: list[FieldChange]) -> None:
         if old_order != new_order:
             out.append(FieldChange(path, MOVED, old_order, new_order))
         return
-    matcher = difflib.SequenceMatcher(None, [_canonical(x) for x in old], [_canonical(x) for x in new],
-                                      autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes([_canonical(x) for x in old], [_canonical(x) for x in new]):
         if tag == "equal":
             continue
         paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0

@@ -2,9 +2,9 @@
 
 Texts are split by :func:`tokens.tokenize` (words for spaced scripts, characters for Chinese and
 the other scripts written without spaces, footnote markers whole) and compared with
-``difflib.SequenceMatcher(autojunk=False)``. Adjacent segments of the same kind are merged, a
-replacement is a delete followed by an insert, and whitespace left alone between two replacements
-is folded into them ("[-the quick-]{+a slow+}" rather than "[-the-]{+a+} [-quick-]{+slow+}").
+``engine.opcodes`` (a longest common subsequence of tokens, in C++). Adjacent segments of the same
+kind are merged, a replacement is a delete followed by an insert, and whitespace left alone
+between two replacements is folded into them ("[-the quick-]{+a slow+}" rather than "[-the-]{+a+} [-quick-]{+slow+}").
 
 Round trip, always: the equal and delete segments joined give the old text, the equal and insert
 segments joined give the new text (:func:`old_text`, :func:`new_text`).
@@ -12,10 +12,10 @@ segments joined give the new text (:func:`old_text`, :func:`new_text`).
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from .engine import encode_pair, opcodes, ratio
 from .tokens import tokenize
 
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
@@ -58,10 +58,9 @@ def segments_to_json(segments: Iterable[Segment] | None) -> list[dict] | None:
 def diff_tokens(old_tokens: Sequence[str], new_tokens: Sequence[str], *,
                 cleanup: bool = True) -> list[Segment]:
     """Segments for two token lists (joined, they give the old and the new text)."""
-    matcher = difflib.SequenceMatcher(None, list(old_tokens), list(new_tokens), autojunk=False)
     # Runs alternate between ("equal", text) and ("change", deleted, inserted).
     runs: list[list] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(old_tokens, new_tokens):
         if tag == "equal":
             runs.append([EQUAL, "".join(old_tokens[i1:i2])])
             continue
@@ -125,14 +124,12 @@ def content_tokens(text: str | None) -> list[str]:
 
 
 def similarity(old: str | None, new: str | None) -> float:
-    """How alike two texts are, 0.0 to 1.0: difflib's ratio over their content tokens."""
+    """How alike two texts are, 0.0 to 1.0: 2·LCS / total length, over their content tokens."""
     return token_similarity(content_tokens(old), content_tokens(new))
 
 
 def token_similarity(old_tokens: Sequence[str], new_tokens: Sequence[str]) -> float:
-    if not old_tokens and not new_tokens:
-        return 1.0
-    return difflib.SequenceMatcher(None, list(old_tokens), list(new_tokens), autojunk=False).ratio()
+    return ratio(*encode_pair(old_tokens, new_tokens))
 
 
 def changed_text(segments: Iterable[Segment]) -> tuple[str, str]:

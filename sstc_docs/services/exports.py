@@ -54,11 +54,11 @@ class ExportService:
         template = check_template(template)
         if from_version == to_version:
             raise ValidationError("choose two different versions to compare", field="to")
-        old = self.papers.bundle(paper_id, from_version)
-        new = self.papers.bundle(paper_id, to_version)
-        made_by = self.records.get("paper", paper_id, to_version)
-        data = redline_docx(old, new, template=template, author=made_by.author, date=made_by.recorded_at)
-        return data, docx_name(new.paper["symbol"], f"-redline-v{from_version}-v{to_version}")
+        step = 1 if to_version > from_version else -1
+        # every version between the two, so each change is credited to the version that made it
+        bundles = [self.papers.bundle(paper_id, v) for v in range(from_version, to_version + step, step)]
+        data = redline_docx(bundles, template=template)
+        return data, docx_name(bundles[-1].paper["symbol"], f"-redline-v{from_version}-v{to_version}")
 
     def indicator_report_docx(self, strategy_id: str, *, template: str | Path | None = None) -> tuple[bytes, str]:
         template = check_template(template)

@@ -454,6 +454,12 @@ class Store(StoreBase):
         if index is not None and not index.is_current(number, shard.signature):
             index.absorb_shard(number, shard.documents(), shard.signature)
             self._save_catalog_if_due(kind, index)
+        if not documents and self._journal.recorded(kind, record_id):
+            raise StoreError(f"{kind} {record_id} was recorded, but the data file {shard.path} no longer holds it "
+                             "(removed or replaced by hand). Nothing will be read or saved for it until it is back: "
+                             "restore that file from a backup copy, or restore the whole database with `python -m "
+                             "sstc_docs restore BACKUP.json` into an empty folder; `python -m sstc_docs verify` lists "
+                             "everything that is wrong.")
         if staged and self._active is not None:
             documents = documents + self._active.versions_of(kind, record_id)
         return number, shard, documents
@@ -483,6 +489,11 @@ class Store(StoreBase):
                 if not index.is_current(number, signature):
                     shard = self._shards.get(kind, number)
                     index.absorb_shard(number, shard.documents(), shard.signature)
+        recorded = self._journal.record_count(kind)
+        if len(index.heads) < recorded:
+            raise StoreError(f"{recorded - len(index.heads)} {kind} record(s) were recorded but are in no data file "
+                             f"under {self._layout.folder(kind)} (a file was removed or replaced by hand). Run "
+                             "`python -m sstc_docs verify` to see which, then restore from a backup.")
         self._save_catalog_if_due(kind, index)
         return index
 

@@ -2,7 +2,7 @@
 
 Public API (others code against it):
     export_docx(bundle, *, template=None) -> bytes
-    redline_docx(old, new, *, template=None, author, date) -> bytes
+    redline_docx(bundles, *, template=None) -> bytes     (bundles: first version to last)
     indicator_report_docx(report, *, template=None) -> bytes
 """
 

@@ -2,7 +2,8 @@
 
 A paper, a redline and a report are all laid out as a Flow; ``paper.PaperWriter`` is the only
 thing that turns a Flow into WordprocessingML. A redline is two Flows merged, with ``mark`` set
-on what was inserted or deleted, so the writer needs to know nothing about diffs.
+on what was inserted or deleted, and ``by`` naming who made that change and when, so the writer
+needs to know nothing about diffs.
 """
 
 from __future__ import annotations
@@ -12,12 +13,26 @@ from dataclasses import dataclass, field
 INS, DEL = "ins", "del"
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """Who made a tracked change and when (ISO date or datetime): one version of the record."""
+
+    author: str
+    date: str
+
+
 @dataclass(slots=True)
 class Note:
-    """A footnote: its paragraphs (lists of segments); ``mark`` when the whole note is ins/del."""
+    """A footnote: its paragraphs (lists of segments); ``mark`` when the whole note is ins/del.
+
+    ``key`` is the footnote's key in the record (``[^key]``), so a redline can match it to the
+    same footnote of another version the way the compare view does.
+    """
 
     paras: list[list["Seg"]]
     mark: str | None = None
+    key: str = ""
+    by: Change | None = None
 
 
 @dataclass(slots=True)
@@ -32,6 +47,7 @@ class Seg:
     style: str | None = None      # character style key: "label", "cover_symbol"
     note: Note | None = None
     mark: str | None = None       # INS / DEL
+    by: Change | None = None      # who made the change marked
 
 
 @dataclass(slots=True)
@@ -40,6 +56,7 @@ class Para:
     segs: list[Seg]
     numbered: bool = False        # takes the next number of the paper's paragraph numbering
     mark: str | None = None       # the paragraph (its mark) was inserted / deleted
+    by: Change | None = None
 
     def text(self) -> str:
         return "".join(s.text for s in self.segs if s.note is None)
@@ -49,6 +66,7 @@ class Para:
 class Row:
     cells: list[list[Para]]
     mark: str | None = None
+    by: Change | None = None
 
 
 @dataclass(slots=True)

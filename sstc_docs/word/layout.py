@@ -66,14 +66,14 @@ def text_segs(text: str, footnotes: list[dict] | tuple = ()) -> list[Seg]:
     for kind, value in split_footnote_markers(text or ""):
         if kind == "note" and value in notes and value not in used:
             used.add(value)
-            segs.append(Seg(note=Note([[Seg(notes[value])]])))
+            segs.append(Seg(note=Note([[Seg(notes[value])]], key=value)))
         elif kind == "note":
             segs.append(Seg(f"[^{value}]"))
         else:
             segs.append(Seg(value))
     for key, note_text in notes.items():
         if key not in used:
-            segs.append(Seg(note=Note([[Seg(note_text)]])))
+            segs.append(Seg(note=Note([[Seg(note_text)]], key=key)))
     return segs
 
 
@@ -216,19 +216,21 @@ def decision_numbers(bundle: PaperBundle) -> list[int]:
     return decision_paragraph_numbers(bundle.blocks, len(bundle.decisions))
 
 
+def block_items(block, language: str) -> list:
+    """The items one body block prints as (the redline compares a paper block by block)."""
+    if isinstance(block, OutcomeBlock):
+        return outcome_items(block, language)
+    if isinstance(block, dict) and block.get("type") == "heading":
+        return [Para("heading1", [Seg(str(block.get("text") or ""))])]
+    if isinstance(block, dict):
+        numbered = is_numbered(block)
+        return [Para("numbered" if numbered else "body",
+                     text_segs(str(block.get("text") or ""), block.get("footnotes") or ()), numbered)]
+    return []
+
+
 def body(bundle: PaperBundle) -> list:
-    language = bundle.language
-    items: list = []
-    for block in bundle.blocks:
-        if isinstance(block, OutcomeBlock):
-            items += outcome_items(block, language)
-        elif isinstance(block, dict) and block.get("type") == "heading":
-            items.append(Para("heading1", [Seg(str(block.get("text") or ""))]))
-        elif isinstance(block, dict):
-            numbered = is_numbered(block)
-            items.append(Para("numbered" if numbered else "body",
-                              text_segs(str(block.get("text") or ""), block.get("footnotes") or ()), numbered))
-    return items
+    return [item for block in bundle.blocks for item in block_items(block, bundle.language)]
 
 
 def provenance(bundle: PaperBundle) -> dict:

@@ -37,7 +37,7 @@ _RT_THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/me
 
 
 class PaperWriter:
-    """Writes Flows on one template. ``tracker`` (author/date) is needed only for marked flows."""
+    """Writes Flows on one template; marked items are stamped by ``tracker`` (ids, author, date)."""
 
     def __init__(self, template: str | Path | bytes | None = None, *, tracker: ChangeTracker | None = None):
         self.template: Template = load_template(template)
@@ -51,7 +51,7 @@ class PaperWriter:
         locale = label("locale", flow.language)
         self.fonts = RunFonts(t.east_asia_font, None if flow.language == "en" else locale,
                               east_asian=flow.language == "zh")
-        self.tracker = self.tracker or ChangeTracker("sstc-docs", "")
+        self.tracker = self.tracker or ChangeTracker()
         self.doc_rels = t.main_rels.copy()
         self.note_rels = Relationships()
         self.notes_root = _footnotes.new_footnotes_root()
@@ -172,7 +172,7 @@ class PaperWriter:
             etree.SubElement(numpr, _ILVL).set(_VAL, "0")
             etree.SubElement(numpr, _NUMID).set(_VAL, str(self.template.num_id))
         if para.mark:
-            self.tracker.mark_paragraph(ppr, para.mark)
+            self.tracker.mark_paragraph(ppr, para.mark, para.by)
         for seg in para.segs:
             if seg.note is not None:
                 self._reference(p, seg)
@@ -187,7 +187,7 @@ class PaperWriter:
                 parent = hyperlink(p, rels.hyperlink(_text.clean(url)))
                 run_style = self._link_style
             if seg.mark:
-                parent = self.tracker.wrapper(parent, seg.mark)
+                parent = self.tracker.wrapper(parent, seg.mark, seg.by)
             run = etree.SubElement(parent, _R)
             self.fonts.rpr(run, run_style)
             for kind, value in _text.pieces(chunk):
@@ -211,7 +211,7 @@ class PaperWriter:
     def _reference(self, p, seg: Seg) -> None:
         note_id = self.next_note
         self.next_note += 1
-        parent = self.tracker.wrapper(p, seg.mark) if seg.mark else p
+        parent = self.tracker.wrapper(p, seg.mark, seg.by) if seg.mark else p
         _footnotes.reference_run(parent, note_id, self._ref_rpr)
         self._note(note_id, seg.note)
 
@@ -222,9 +222,9 @@ class PaperWriter:
             p = etree.SubElement(element, _P)
             etree.SubElement(etree.SubElement(p, _PPR), _PSTYLE).set(_VAL, self._note_style)
             if i == 0:
-                parent = self.tracker.wrapper(p, note.mark) if note.mark else p
+                parent = self.tracker.wrapper(p, note.mark, note.by) if note.mark else p
                 _footnotes.number_run(parent, self._ref_rpr)
-                self._runs(p, Seg(" ", mark=note.mark), self.note_rels)
+                self._runs(p, Seg(" ", mark=note.mark, by=note.by), self.note_rels)
             for seg in segs:
                 if seg.note is None and seg.text:
                     self._runs(p, seg, self.note_rels)
@@ -250,7 +250,7 @@ class PaperWriter:
             trpr = etree.SubElement(tr, w("trPr"))
             etree.SubElement(trpr, w("cantSplit"))
             if row.mark:
-                self.tracker.mark_row(trpr, row.mark)
+                self.tracker.mark_row(trpr, row.mark, row.by)
             for i, cell in enumerate(row.cells):
                 tc = etree.SubElement(tr, w("tc"))
                 tcw = etree.SubElement(etree.SubElement(tc, w("tcPr")), w("tcW"))

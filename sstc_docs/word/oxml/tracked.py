@@ -44,34 +44,50 @@ def w3c_datetime(value: str) -> str:
 
 
 class ChangeTracker:
-    """Hands out change ids and builds the change elements for one author and date."""
+    """Hands out change ids and stamps each change element with who made it and when.
 
-    def __init__(self, author: str, date: str, first_id: int = 1):
-        self.author = clean(author).strip()[:255] or "sstc-docs"
-        self.date = w3c_datetime(date) or "1970-01-01T00:00:00Z"
+    Each call may name its own ``by`` (anything with ``author`` and ``date``, e.g. a
+    ``flow.Change``): a redline across several versions credits every change to the version
+    that made it. Without one, the tracker's default author and date are used.
+    """
+
+    def __init__(self, author: str = "", date: str = "", first_id: int = 1):
+        self.default = self._normalise(author, date)
         self.next_id = first_id
+        self._seen: dict[tuple[str, str], tuple[str, str]] = {}
 
-    def _stamp(self, node) -> None:
+    @staticmethod
+    def _normalise(author: str, date: str) -> tuple[str, str]:
+        return (clean(author or "").strip()[:255] or "sstc-docs",
+                w3c_datetime(date) or "1970-01-01T00:00:00Z")
+
+    def _stamp(self, node, by=None) -> None:
         node.set(_ID, str(self.next_id))
         self.next_id += 1
-        node.set(_AUTHOR, self.author)
-        node.set(_DATE, self.date)
+        author, date = self.default
+        if by is not None:
+            raw = (by.author, by.date)
+            if raw not in self._seen:
+                self._seen[raw] = self._normalise(*raw)
+            author, date = self._seen[raw]
+        node.set(_AUTHOR, author)
+        node.set(_DATE, date)
 
-    def wrapper(self, parent, kind: str):
+    def wrapper(self, parent, kind: str, by=None):
         """Append a w:ins or w:del to ``parent``; runs go inside it."""
         node = etree.SubElement(parent, _TAGS[kind])
-        self._stamp(node)
+        self._stamp(node, by)
         return node
 
-    def mark_paragraph(self, ppr, kind: str) -> None:
+    def mark_paragraph(self, ppr, kind: str, by=None) -> None:
         """Mark a paragraph's mark as inserted/deleted: w:pPr/w:rPr/w:ins|w:del (rPr comes last)."""
         rpr = ppr.find(qn("w:rPr"))
         if rpr is None:
             rpr = etree.SubElement(ppr, qn("w:rPr"))
-        self._stamp(etree.SubElement(rpr, _TAGS[kind]))
+        self._stamp(etree.SubElement(rpr, _TAGS[kind]), by)
 
-    def mark_row(self, trpr, kind: str) -> None:
-        self._stamp(etree.SubElement(trpr, _TAGS[kind]))
+    def mark_row(self, trpr, kind: str, by=None) -> None:
+        self._stamp(etree.SubElement(trpr, _TAGS[kind]), by)
 
 
 def as_deleted(run) -> None:

@@ -1,0 +1,181 @@
+"""Checking a whole embedded database against its own hashes: the store's ``fsck``.
+
+What is checked, and why each check exists:
+
+* every data file reads, and every version in it is whole, in the right file, and numbered
+  1, 2, 3 … for its record;
+* every version's hash matches its content and the hash of the version before it — an edited
+  version (content, author, time) breaks its own hash, a removed middle version the next one's;
+* the ``seq`` numbers of all versions are 1 … N without gaps — a removed latest version or a
+  removed record leaves a gap;
+* the journal's lines are 1 … N in order, its chain recomputes, and lines and versions match one
+  to one — a version removed from a data file still has its line, a line removed breaks the chain;
+* the heads catalog agrees with the data (it is only a cache: a disagreement is rebuilt, never
+  believed);
+* every attachment's content matches its name, and every attachment a record names is there.
+
+Each finding names the file, the record and what to do. Git's ``fsck`` and SQLite's
+``PRAGMA integrity_check`` are the models: report everything, change nothing unless asked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from .journal import chain_link
+from .shards import SHARD_FILE, shard_number
+from .versions import version_hash, version_problem
+
+ERROR, WARNING = "error", "warning"
+RESTORE = "restore the database from a backup into an empty folder (`python -m sstc_docs restore BACKUP.json`)"
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str   # error: the record cannot be trusted as it is; warning: a cache or a legacy version
+    file: str       # relative to the database folder
+    record: str     # "kind id vN", or "" for the whole file
+    problem: str
+    fix: str
+
+    def to_json(self) -> dict:
+        return {"severity": self.severity, "file": self.file, "record": self.record, "problem": self.problem,
+                "fix": self.fix}
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.record}: " if self.record else f"{self.file}: "
+        return f"{self.severity}: {where}{self.problem} — {self.fix}"
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    versions: int
+    records: int
+    attachments: int
+    head: str        # the journal's last chain value: write it down to compare later
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == ERROR for f in self.findings)
+
+    def to_json(self) -> dict:
+        return {"ok": self.ok, "versions": self.versions, "records": self.records, "attachments": self.attachments,
+                "chain_head": self.head, "findings": [f.to_json() for f in self.findings]}
+
+
+def check_versions(documents: dict[tuple[str, str], list[dict]], where: dict[tuple, str]) -> list[Finding]:
+    """Numbering, based-on, times and the hash chain of every record's versions."""
+    findings = []
+    for (kind, record_id), versions in sorted(documents.items()):
+        versions.sort(key=lambda d: d["version"])
+        numbers = [d["version"] for d in versions]
+        file = where.get((kind, record_id), "")
+        if numbers != list(range(1, len(numbers) + 1)):
+            missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
+            findings.append(Finding(ERROR, file, f"{kind} {record_id}", f"has versions {numbers[:12]}: version(s) "
+                                    f"{missing[:12] or 'repeated'} missing or doubled", RESTORE))
+        previous_hash, previous_time = "", ""
+        for document in versions:
+            label = f"{kind} {record_id} v{document['version']}"
+            if not document.get("hash"):
+                findings.append(Finding(WARNING, file, label, "was recorded before versions carried hashes",
+                                        "back it up and restore it to give it its hash"))
+                previous_hash, previous_time = "", document["recorded_at"]
+                continue
+            if version_hash(document, previous_hash) != document["hash"]:
+                findings.append(Finding(ERROR, file, label, "its content or metadata (author, time, reason) is not "
+                                        "what was recorded: the hash does not match", RESTORE))
+            if document["recorded_at"] <= previous_time:
+                findings.append(Finding(ERROR, file, label, "is recorded before the version it follows", RESTORE))
+            if document["version"] > 1 and document["based_on"] not in (None, document["version"] - 1):
+                findings.append(Finding(ERROR, file, label, f"claims to be based on v{document['based_on']}", RESTORE))
+            previous_hash, previous_time = document["hash"], document["recorded_at"]
+    return findings
+
+
+def check_journal(lines: list[dict], stored: dict[tuple[str, str, int], dict], torn: int) -> tuple[list[Finding], str]:
+    """The journal against the data: one line per version, in seq order, chained."""
+    findings, chain = [], ""
+    journal = "changes.jsonl"
+    if torn:
+        findings.append(Finding(ERROR, journal, "", f"{torn} line(s) cannot be read", "run `verify --repair` "
+                                "to rebuild the journal from the data files (the chain is then anchored anew)"))
+    seen = set()
+    for position, line in enumerate(lines, start=1):
+        key = (line.get("kind"), line.get("id"), line.get("version"))
+        label = f"{key[0]} {key[1]} v{key[2]}"
+        if line.get("seq") != position:
+            findings.append(Finding(ERROR, journal, label, f"is line {position} but says seq {line.get('seq')}: "
+                                    "lines were removed, added or reordered", RESTORE))
+            break
+        chain = chain_link(chain, str(line.get("hash")))
+        if line.get("chain") != chain:
+            findings.append(Finding(ERROR, journal, label, "breaks the chain: an earlier line was edited or removed",
+                                    RESTORE))
+            break
+        document = stored.get(key)
+        if document is None:
+            findings.append(Finding(ERROR, journal, label, "was recorded, but no data file holds it any more: a "
+                                    "version or a whole record was removed", RESTORE))
+        elif document.get("hash") != line.get("hash"):
+            findings.append(Finding(ERROR, journal, label, "differs from the version in the data file", RESTORE))
+        seen.add(key)
+    for key, document in sorted(stored.items(), key=lambda item: item[1].get("seq", 0)):
+        if key not in seen and document.get("hash"):
+            findings.append(Finding(ERROR, journal, f"{key[0]} {key[1]} v{key[2]}", "is in a data file but not in "
+                                    "the journal: added by hand, or the journal was cut", RESTORE))
+            break
+    return findings, chain
+
+
+def check_seq(documents: Iterable[dict]) -> list[Finding]:
+    seqs = sorted(d["seq"] for d in documents if d.get("seq"))
+    if seqs and seqs != list(range(1, len(seqs) + 1)):
+        gaps = sorted(set(range(1, seqs[-1] + 1)) - set(seqs))
+        return [Finding(ERROR, "shards/", "", f"the versions' sequence has gaps ({gaps[:10]}): a recorded version "
+                        "is no longer in any data file", RESTORE)]
+    return []
+
+
+def check_shard_file(path: Path, relative: str, kind: str, count: int) -> tuple[list[dict], list[Finding]]:
+    """One data file: readable, TinyDB-shaped, every version whole and in the file its id hashes to."""
+    try:
+        content = json.loads(path.read_bytes())
+        table = content["versions"]
+        documents = list(table.values())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        return [], [Finding(ERROR, relative, "", f"cannot be read ({type(error).__name__})", RESTORE)]
+    number = int(SHARD_FILE.match(path.name).group(1))
+    good, findings = [], []
+    for document in documents:
+        problem = version_problem({"seq": 0, "hash": "0" * 64, **document}) if isinstance(document, dict) else \
+            "a version must be a JSON object"
+        if problem:
+            findings.append(Finding(ERROR, relative, "", f"holds a damaged version: {problem}", RESTORE))
+            continue
+        if document["kind"] != kind or shard_number(document["id"], count) != number:
+            findings.append(Finding(ERROR, relative, f"{document['kind']} {document['id']}",
+                                    "is in the wrong data file (moved by hand)", RESTORE))
+            continue
+        good.append(document)
+    return good, findings
+
+
+def check_blob(path: Path, sha: str) -> Finding | None:
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError as error:
+        return Finding(ERROR, f"blobs/{sha[:2]}/{sha[2:]}", "", f"cannot be read ({error.strerror})",
+                       "attach the original file again (it repairs the copy), or restore from a backup")
+    if digest.hexdigest() != sha:
+        return Finding(ERROR, f"blobs/{sha[:2]}/{sha[2:]}", "", "is damaged: its content no longer matches its name",
+                       "attach the original file again (it repairs the copy), or restore from a backup")
+    return None
