@@ -28,9 +28,12 @@ run: demo
 	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT)
 
 # Debian packages the tests use: Chromium for the browser tests, LibreOffice and poppler to
-# convert and read exported papers, Noto CJK so Chinese renders. Installed only when missing.
+# convert and read exported papers, Noto CJK so Chinese renders, PostgreSQL's server (the tests
+# start a throwaway one; Debian keeps initdb and pg_ctl in /usr/lib/postgresql/<major>/bin, off
+# PATH). Installed only when missing.
 system-deps:
 	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
@@ -46,7 +49,8 @@ test: $(VENV)/.dev system-deps
 
 bench: $(VENV)/.dev
 	@command -v pandoc >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends pandoc; }
-	$(PY) bench/bench_store.py --scale 0.1
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends postgresql; }
+	$(PY) bench/bench_store.py --scale 0.1 --engine postgresql
 	$(PY) bench/bench_export.py
 	$(PY) bench/bench_pages.py --papers 2000
 	$(PY) bench/bench_diff.py

@@ -139,8 +139,10 @@ def _kill_me_before_commit(url: str, ready) -> None:
     original = PostgresStore._write
 
     def write_then_wait(self, conn, documents, chain):
-        summaries = original(self, conn, documents, chain)
-        ready.set()
+        with conn.pipeline():  # sent now, without the commit queued after them
+            summaries = original(self, conn, documents, chain)
+        if conn.execute("SELECT count(*) FROM sstc_versions").fetchone()[0] == 8:  # in, not committed
+            ready.set()
         time.sleep(60)
         return summaries
 
@@ -160,7 +162,8 @@ def test_a_writer_killed_with_its_transaction_open_leaves_nothing(url):
         child = context.Process(target=_kill_me_before_commit, args=(url, ready))
         child.start()
         assert ready.wait(60), "the child never reached its commit"
-        assert _sql(url, "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction'")[0][0] >= 1
+        assert _sql(url, "SELECT count(*) FROM pg_stat_activity WHERE xact_start IS NOT NULL "
+                         "AND query = 'SELECT count(*) FROM sstc_versions'") == [(1,)]  # its transaction is open
         os.kill(child.pid, signal.SIGKILL)
         child.join(30)
         assert {h["title"] for h in store.heads("paper")} == {"before"} and store.last_seq() == 4
@@ -175,7 +178,9 @@ def test_a_connection_cut_mid_commit_leaves_nothing_and_the_store_goes_on(url, m
         original = PostgresStore._write
 
         def write_then_cut(self, conn, documents, chain):
-            summaries = original(self, conn, documents, chain)
+            with conn.pipeline():  # sent now, without the commit queued after them
+                summaries = original(self, conn, documents, chain)
+            assert conn.execute("SELECT count(*) FROM sstc_versions").fetchone()[0] == 3  # in, not committed
             _sql(url, "SELECT pg_terminate_backend(%s)", (conn.info.backend_pid,))
             return summaries
 

@@ -139,8 +139,9 @@ class PostgresStore(StoreBase):
                     yield unit
                 finally:
                     self._local.active = None
-                summaries = self._write(conn, unit.documents, chain) if unit.documents else {}
-                conn.execute("COMMIT" if unit.documents else "ROLLBACK")
+                with conn.pipeline():  # the writes and the commit: one round trip under the lock
+                    summaries = self._write(conn, unit.documents, chain) if unit.documents else {}
+                    conn.execute("COMMIT" if unit.documents else "ROLLBACK")
             except psycopg.errors.UniqueViolation as error:
                 _rollback(conn)
                 raise self._conflict_from(error, unit) from None
@@ -151,9 +152,9 @@ class PostgresStore(StoreBase):
             self._absorb_own(unit.documents, summaries)
 
     def _write(self, conn: psycopg.Connection, documents: list[dict], chain: str) -> dict:
-        """Insert the unit's versions with their chain, its heads, names and the new chain head (in
-        one round trip), not yet committed; returns the summaries. Summaries are made first: a hook
-        that fails writes nothing."""
+        """Queue the inserts of the unit's versions with their chain, its heads, names and the new
+        chain head (the caller's pipeline sends them with the commit); returns the summaries.
+        Summaries are made first: a hook that fails writes nothing."""
         latest = {(d["kind"], d["id"]): d for d in documents}
         summaries = {key: self._summary(key[0], d["data"]) for key, d in latest.items()}
         rows = []
@@ -164,7 +165,7 @@ class PostgresStore(StoreBase):
                   d["effective_from"], d["seq"], d["hash"], self._fingerprint, as_json(summaries[key]))
                  for key, d in latest.items()]
         names = sorted({("author", d["author"]) for d in documents} | {("kind", d["kind"]) for d in documents})
-        with conn.pipeline(), conn.cursor() as cursor:
+        with conn.cursor() as cursor:
             cursor.executemany(_INSERT_VERSION, rows)
             cursor.executemany(_UPSERT_HEAD, heads)
             cursor.executemany(_INSERT_NAME, names)
@@ -396,6 +397,8 @@ class PostgresStore(StoreBase):
                              "server may be overloaded or unreachable.") from None
         except psycopg.errors.InsufficientPrivilege as error:
             raise StoreError(f"The database {self.where} refused: {_first_line(error)}.") from error
+        except psycopg.DataError as error:  # e.g. a NUL character, which PostgreSQL text cannot hold
+            raise ValidationError(f"PostgreSQL cannot store this value: {_first_line(error)}") from None
 
     def _stored_versions(self, conn: psycopg.Connection, kind: str, record_id: str) -> list[dict]:
         """What a unit builds on: it reads only the latest stored version (its number, time and
