@@ -25,7 +25,7 @@ demo: $(VENV)/.runtime
 	$(PY) -m sstc_docs demo --if-empty
 
 run: demo
-	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT)
+	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --server.maxUploadSize $$($(PY) -c 'import math; from sstc_docs.services.evidence import max_upload_mb_from_env as mb; print(math.ceil(mb()))')
 
 # Debian packages the tests use: Chromium for the browser tests, LibreOffice and poppler to
 # convert and read exported papers, Noto CJK so Chinese renders, PostgreSQL's server (the tests

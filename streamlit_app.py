@@ -1,7 +1,7 @@
 """sstc-docs in the browser: `streamlit run streamlit_app.py`.
 
 A thin router: page config, the "Your name" box every page shares, and the navigation over the
-page files in sstc_docs/ui/pages/. The evidence page is added when its file is present.
+page files in sstc_docs/ui/pages/.
 """
 
 from pathlib import Path
@@ -18,12 +18,12 @@ st.set_page_config(page_title="sstc-docs", page_icon=":material/description:", l
 pages = [
     st.Page(str(PAGES / "overview.py"), title="Overview", icon=":material/home:", url_path="overview", default=True),
     st.Page(str(PAGES / "papers.py"), title="Papers", icon=":material/description:", url_path="papers"),
+    st.Page(str(PAGES / "imports.py"), title="Import a paper", icon=":material/upload_file:", url_path="import"),
     st.Page(str(PAGES / "frameworks.py"), title="Frameworks", icon=":material/table_chart:", url_path="frameworks"),
     st.Page(str(PAGES / "decisions.py"), title="Decisions", icon=":material/gavel:", url_path="decisions"),
+    st.Page(str(PAGES / "evidence.py"), title="Evidence", icon=":material/fact_check:", url_path="evidence"),
+    st.Page(str(PAGES / "history.py"), title="History", icon=":material/history:", url_path="history"),
 ]
-if (PAGES / "evidence.py").exists():
-    pages.append(st.Page(str(PAGES / "evidence.py"), title="Evidence", icon=":material/fact_check:", url_path="evidence"))
-pages.append(st.Page(str(PAGES / "history.py"), title="History", icon=":material/history:", url_path="history"))
 
 navigation = st.navigation(pages)
 sidebar_user()

@@ -66,3 +66,14 @@ class ConflictError(SstcError):
 
 class StoreError(SstcError):
     """The database itself cannot be used (unreadable file, wrong folder); names the file and the fix."""
+
+
+class PartialBackup(StoreError):
+    """A backup was written without the attachments named, which are damaged; everything else is in it."""
+
+    def __init__(self, path: str, versions: int, damaged: list[str]):
+        self.versions, self.damaged = versions, damaged
+        super().__init__(f"The backup {path} was written with all {versions} versions, but without {len(damaged)} "
+                         f"damaged attachment(s): {', '.join(d[:12] for d in damaged[:10])}. Attach the original "
+                         "files again (that repairs them) and back up once more; `python -m sstc_docs verify` "
+                         "lists which records use them.")

@@ -11,7 +11,7 @@ import datetime as dt
 from sstc_docs import demo as seed
 from sstc_docs.ui import diffview as dv
 
-from test_app_pages import open_app, services, texts
+from test_app_pages import open_app, services, shown, texts
 
 PAPER = seed.PAPER_ID
 MARKER = "REVMARK-7"
@@ -30,7 +30,7 @@ def _edit_paper() -> int:
 
 
 def _markdown(at) -> str:
-    return "\n".join(str(m.value) for m in at.markdown)
+    return "\n".join(shown(str(m.value)) for m in at.markdown)
 
 
 def _downloads(at) -> list:
@@ -83,7 +83,7 @@ def test_history_diff_button_opens_the_comparison_with_the_previous_version(demo
     assert at.toggle(key="hist:cmp:on").value is True
     assert at.selectbox(key="hist:cmp:kind").value == "paper"
     shown = _markdown(at)
-    assert f"paper {PAPER}: version 1 → version 2" in shown
+    assert f"**paper {PAPER}**: version 1 → version 2" in shown
     assert "<ins" in shown and MARKER in shown
     assert at.button(key=f"hist:diff:paper:{PAPER}:1").disabled   # nothing before the first version
 

@@ -225,3 +225,16 @@ def test_a_restore_killed_midway_leaves_the_target_as_it_was_and_can_be_run_agai
         step = step * 2 + 1  # 1, 3, 7, 15 …: every stage of the build, the swap and the clean-up
         assert step < 10_000
     assert outcomes[0] == "as it was" and outcomes[-1] == "restored" and len(outcomes) >= 4
+
+
+def test_the_redline_from_1_to_2_tracks_only_the_paragraph_2_edit(demo):
+    _edit_paragraph_2(demo, author="Ana")
+    docx, _ = demo.exports.redline_docx(seed.PAPER_ID, 1, 2)
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        body = etree.fromstring(package.read("word/document.xml"))
+    changes = list(body.iter(f"{W}ins", f"{W}del"))
+    paragraphs = {id(next(c.iterancestors(f"{W}p"))): next(c.iterancestors(f"{W}p")) for c in changes}
+    assert len(paragraphs) == 1 and changes
+    assert {c.get(f"{W}author") for c in changes} == {"Ana"}
+    inserted = "".join(t.text for c in body.iter(f"{W}ins") for t in c.iter(f"{W}t"))
+    assert inserted == "（已核对）"

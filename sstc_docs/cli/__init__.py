@@ -2,7 +2,8 @@
 
 Exit codes: 0 done; 1 an unexpected internal error (a bug: set SSTC_DEBUG=1 for the traceback);
 2 the input or arguments were refused (nothing written); 3 a conflict with a newer version
-(nothing written); 4 the database cannot be used. Messages go to stderr, results to
+(nothing written); 4 the database cannot be used; 5 a check (verify, verify-docx) ran and found
+something wrong. Messages go to stderr, results to
 stdout, never a traceback. Each command group lives in its own module with ``register(commands)``.
 When the reader of stdout goes away (``get … | head``) the command ends quietly with 141, the
 shell's code for a broken pipe: the output was cut short, but nothing is wrong with the data.
@@ -17,11 +18,11 @@ import sys
 from typing import Callable
 
 from ..errors import ConflictError, NotFound, SstcError, StoreError, ValidationError
-from . import copy, decisions, documents, evidence, records
+from . import copy, decisions, documents, evidence, imports, records
 
 EXIT_OK, EXIT_BUG, EXIT_INVALID, EXIT_CONFLICT, EXIT_STORE = 0, 1, 2, 3, 4
 EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, what shells report for `… | head`
-COMMAND_GROUPS = (records, decisions, documents, evidence, copy)
+COMMAND_GROUPS = (records, decisions, documents, evidence, imports, copy)
 _SURROGATES = re.compile("[\ud800-\udfff]")
 # Arguments that name files: on POSIX a file name may be any bytes, so these are left as Python
 # decoded them (surrogate escapes included) and open() finds the file. Every other argument is

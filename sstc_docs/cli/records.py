@@ -10,6 +10,8 @@ from ..errors import ValidationError
 from .common import kind_argument, print_json, read_json, services_for
 
 ENVELOPE = ("kind", "id", "version", "_meta")
+#: verify and verify-docx: the check ran and found something wrong (see cli/__init__.py).
+EXIT_DIFFERENT = 5
 
 
 def register(commands) -> None:
@@ -51,6 +53,17 @@ def register(commands) -> None:
     restore = commands.add_parser("restore", help="restore a backup into an empty database")
     restore.add_argument("file")
     restore.set_defaults(handler=run_restore)
+
+    verify = commands.add_parser("verify", help="check every version, the hash chain, caches and attachments")
+    verify.add_argument("--repair", action="store_true", help="rebuild caches that disagree with the data")
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(handler=run_verify)
+
+    verify_docx = commands.add_parser("verify-docx", help="which record versions a Word file was built from, "
+                                                          "and whether it still matches them")
+    verify_docx.add_argument("file", metavar="FILE.docx")
+    verify_docx.add_argument("--json", action="store_true")
+    verify_docx.set_defaults(handler=run_verify_docx)
 
 
 def run_demo(args) -> int:
@@ -161,6 +174,39 @@ def run_backup(args) -> int:
         count = services.store.backup(args.file)
     print(f"backed up {count} version(s) to {args.file}", file=sys.stderr)
     return 0
+
+
+def run_verify(args) -> int:
+    with services_for(args) as services:
+        report = services.store.verify(repair=args.repair)
+    if args.json:
+        print_json(report.to_json())
+    else:
+        for finding in report.findings:
+            print(finding)
+        print(f"{'OK' if report.ok else 'NOT OK'}: {report.versions} versions of {report.records} records, "
+              f"{report.attachments} attachments checked; chain head {report.head or '(empty)'}")
+    return 0 if report.ok else EXIT_DIFFERENT
+
+
+def run_verify_docx(args) -> int:
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as error:
+        raise ValidationError(f"cannot read {args.file}: {error.strerror}", field="file") from None
+    with services_for(args) as services:
+        result = services.exports.verify_docx(data)
+    if args.json:
+        print_json(result)
+    else:
+        print(f"{args.file}: {result['symbol']} version {result['version']}, built from:")
+        for part in result["parts"]:
+            print(f"  {'ok ' if part['ok'] else 'BAD'} {part['record']} v{part['version']} "
+                  f"{(part['hash_in_database'] or part['hash_in_file'])[:16]}")
+        for problem in result["problems"]:
+            print(f"  problem: {problem}")
+        print("matches the record" if result["ok"] else "does NOT match the record")
+    return 0 if result["ok"] else EXIT_DIFFERENT
 
 
 def run_restore(args) -> int:

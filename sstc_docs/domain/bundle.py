@@ -67,6 +67,7 @@ class PaperBundle:
     recorded_at: str = ""           # when (UTC ISO)
     segment: str = ""               # the session segment the item belongs to, printed on the cover
     revised_paragraphs: tuple[int, ...] = ()   # a (Rev.) paper's changed paragraphs, for the cover note
+    hashes: dict[str, str] = field(default_factory=dict)   # "kind:id" -> hash of the version used
 
     @property
     def language(self) -> str:

@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..domain.report import build_indicator_report
-from ..errors import ValidationError
+from ..errors import NotFound, ValidationError
+from ..store.versions import version_hash
 from ..word import export_docx, indicator_report_docx, redline_docx
+from ..word.provenance import NotAWordFile, printed_content, read_properties
 
 if TYPE_CHECKING:
     from .decisions import DecisionService
@@ -59,6 +61,55 @@ class ExportService:
         bundles = [self.papers.bundle(paper_id, v) for v in range(from_version, to_version + step, step)]
         data = redline_docx(bundles, template=template)
         return data, docx_name(bundles[-1].paper["symbol"], f"-redline-v{from_version}-v{to_version}")
+
+    def verify_docx(self, data: bytes) -> dict:
+        """Which record versions a Word file was built from, whether the database still holds them
+        unchanged (by hash), and whether the file still prints what those versions print."""
+        try:
+            properties = read_properties(data)
+        except NotAWordFile as error:
+            raise ValidationError(f"the file cannot be checked: {error}", field="file") from None
+        paper_id, version = properties.get("sstc.paper_id"), properties.get("sstc.paper_version", "")
+        if not paper_id or not version.isdigit():
+            raise ValidationError("the file names no record versions: it was not exported by sstc-docs, or its "
+                                  "document properties were removed", field="file")
+        parts, problems = [], []
+        for name, value in sorted(properties.items()):
+            if not name.startswith("sstc.source:"):
+                continue
+            key = name[len("sstc.source:"):]
+            kind, _, record_id = key.partition(":")
+            recorded = properties.get(f"sstc.hash:{key}", "")
+            try:
+                stored = self._proven_hash(kind, record_id, int(value))
+            except (NotFound, ValidationError, ValueError):
+                stored = ""
+            ok = bool(stored) and (not recorded or recorded == stored)
+            parts.append({"record": key, "version": int(value) if value.isdigit() else value,
+                          "hash_in_file": recorded, "hash_in_database": stored, "ok": ok})
+            if not stored:
+                problems.append(f"{key} version {value} is not in this database")
+            elif not ok:
+                problems.append(f"{key} version {value} in the database is not the one the file was built from "
+                                "(its hash differs): the record or the file was altered")
+        matches = False
+        if not problems:
+            fresh = export_docx(self.papers.bundle(paper_id, int(version)))
+            matches = printed_content(fresh) == printed_content(data)
+            if not matches:
+                problems.append("the file's text differs from what those versions print: it was edited after export")
+        return {"paper": paper_id, "version": int(version), "symbol": properties.get("sstc.symbol", ""),
+                "parts": parts, "content_matches": matches, "ok": not problems, "problems": problems}
+
+    def _proven_hash(self, kind: str, record_id: str, number: int) -> str:
+        """The version's hash as its content proves it (recomputed along the record's chain), or
+        "changed" when the stored content no longer matches the hash stored beside it."""
+        previous = ""
+        for version in self.records.history(kind, record_id)[:number]:
+            if version_hash(version.to_json(), previous) != version.hash:
+                return "changed"
+            previous = version.hash
+        return previous
 
     def indicator_report_docx(self, strategy_id: str, *, template: str | Path | None = None) -> tuple[bytes, str]:
         template = check_template(template)

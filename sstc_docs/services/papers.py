@@ -92,6 +92,7 @@ class PaperService:
         recorded_by = None if (as_of or paper_version.version == latest) else paper_version.recorded_at
         paper = copy.deepcopy(paper_version.data)
         sources = {f"paper:{paper['id']}": paper_version.version}
+        hashes = {f"paper:{paper['id']}": paper_version.hash}
         strategies, indicators, decisions = {}, {}, []
         for block in paper["body"]:
             if block["type"] != "framework" or block["strategy_id"] in strategies:
@@ -101,21 +102,26 @@ class PaperService:
                 continue
             strategies[strategy.id] = strategy.data
             sources[f"strategy:{strategy.id}"] = strategy.version
+            hashes[f"strategy:{strategy.id}"] = strategy.hash
             for outcome in strategy.data["outcomes"]:
                 for indicator_id in outcome["indicator_ids"]:
                     indicator = self._part(paper, "indicator", indicator_id, as_of, recorded_by)
                     if indicator is not None:
                         indicators[indicator_id] = indicator.data
                         sources[f"indicator:{indicator_id}"] = indicator.version
+                        hashes[f"indicator:{indicator_id}"] = indicator.hash
         for decision_id in paper["decision_ids"]:
             decision = self._part(paper, "decision", decision_id, as_of, recorded_by)
             if decision is not None:
                 decisions.append((decision.data, decision.version))
                 sources[f"decision:{decision_id}"] = decision.version
-        return assemble(paper, paper_version.version, strategies=strategies, indicators=indicators,
-                        decisions=decisions, sources=sources, on=as_of, author=paper_version.author,
-                        recorded_at=paper_version.recorded_at,
-                        revised_paragraphs=self.revised_paragraphs(paper_id, paper_version))
+                hashes[f"decision:{decision_id}"] = decision.hash
+        bundle = assemble(paper, paper_version.version, strategies=strategies, indicators=indicators,
+                          decisions=decisions, sources=sources, on=as_of, author=paper_version.author,
+                          recorded_at=paper_version.recorded_at,
+                          revised_paragraphs=self.revised_paragraphs(paper_id, paper_version))
+        bundle.hashes = hashes
+        return bundle
 
     def revised_paragraphs(self, paper_id: str, version: "Version") -> tuple[int, ...]:
         """For a revised paper (its symbol has (Rev.)), the numbers of the paragraphs that differ

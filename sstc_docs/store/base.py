@@ -15,6 +15,7 @@ from typing import IO, Any, Callable
 from ..errors import NotFound, ValidationError
 from .index import Head, collector_paused
 from .unit import UnitOfWork
+from .verify import Report
 from .versions import Version, check_date, check_kind, check_record_id
 
 #: ``summarize(kind, data) -> dict``: the few fields listings show (kept in the heads index).
@@ -113,11 +114,18 @@ class StoreBase(ABC):
     # -- the whole database ------------------------------------------------------------------
     @abstractmethod
     def backup(self, file: str | Path | IO[bytes]) -> int:
-        """Write every version and attachment, one consistent moment; returns the version count."""
+        """Write every version and attachment, one consistent moment; returns the version count.
+        Refuses (StoreError, nothing written) when the data fails ``verify``; writes everything
+        else and then raises PartialBackup when only attachments are damaged."""
 
     @abstractmethod
     def restore(self, file: str | Path | IO[bytes]) -> int:
         """Load a backup into this empty database, all or nothing; returns the version count."""
+
+    @abstractmethod
+    def verify(self, *, repair: bool = False) -> "Report":
+        """Check every version, the chain, the caches and the attachments against the hashes
+        (verify.py); ``repair`` rebuilds caches that disagree with the data, never the data."""
 
     @abstractmethod
     def close(self) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from .atomic import Signature
 from .index import Head, KindIndex, Summarize, collector_paused
-from .storage import JSONFile
+from .storage import JSONFile, encode_json
 
 CATALOG_FORMAT = 3
 
@@ -45,6 +45,12 @@ def _code_text(code: Any) -> str:
             return "(" + ",".join(const(v) for v in value) + ")"
         return repr(value)
     return f"{code.co_code.hex()}|{const(code.co_consts)}|{code.co_names}"
+
+
+def _checksum(content: dict) -> str:
+    """A hand edit that keeps the shards' signatures (so the file looks current) still changes
+    this, and the catalog is then rebuilt instead of believed; ``verify`` compares it with the data."""
+    return hashlib.sha256(encode_json(content)).hexdigest()
 
 
 class CatalogFile(JSONFile):
@@ -78,6 +84,8 @@ class Catalog:
     def _load_into(self, index: KindIndex) -> bool:
         content = self.file.load()
         self.file.forget()
+        if content is None or content.pop("checksum", None) != _checksum(content):
+            return False  # edited by hand (or by anything but this class): rebuilt from the shards
         if (content is None or content.get("kind") != self.kind or content.get("shard_count") != self.shard_count
                 or content.get("summarizer") != self.fingerprint):
             return False
@@ -113,7 +121,8 @@ class Catalog:
                 summary = list(head.summary.values()) if list(head.summary) == keys else head.summary
                 rows.append([*head[:-1], summary])
             shards[str(number)] = {"signature": list(signature), "heads": rows}
-        self.file.save({"format": CATALOG_FORMAT, "kind": self.kind, "shard_count": self.shard_count,
-                        "summarizer": self.fingerprint, "summary_keys": keys or [], "shards": shards})
+        content = {"format": CATALOG_FORMAT, "kind": self.kind, "shard_count": self.shard_count,
+                   "summarizer": self.fingerprint, "summary_keys": keys or [], "shards": shards}
+        self.file.save({**content, "checksum": _checksum(content)})
         self.file.forget()
         index.unsaved.clear()

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Iterator
 
-from ..errors import NotFound, StoreError, ValidationError
+from ..errors import NotFound, PartialBackup, StoreError, ValidationError
 from .atomic import atomic_write_bytes, ensure_folder, remove_stale_temporaries
 from .backup import read_backup, write_backup
 from .base import StoreBase, Summarize, Validate
@@ -37,6 +37,8 @@ from .journal import ChangeJournal, chain_link, encode_lines
 from .locks import StoreLock
 from .shards import Shard, ShardCache, ShardLayout, shard_content
 from .unit import UnitOfWork
+from .verify import (ERROR, WARNING, Finding, Report, check_blob, check_journal, check_seq, check_shard_file,
+                     check_versions)
 from .versions import META_FIELDS, Version, check_date, check_kind, check_record_id, now_timestamp
 
 _OPEN_STORES: "weakref.WeakSet[Store]" = weakref.WeakSet()
@@ -278,6 +280,7 @@ class Store(StoreBase):
         until_day = until is not None and len(until) == 10
         results: list[dict] = []
         with self._reading():
+            self._check_journal_tail()
             for entry in self._journal.newest_first():
                 if len(results) >= limit:
                     break
@@ -340,12 +343,108 @@ class Store(StoreBase):
     # -- backup and restore ------------------------------------------------------------------
     def backup(self, file: str | Path | IO[bytes]) -> int:
         """Write every version of every record and every attachment as one JSON document.
-        Holds the write lock throughout, so the backup is one consistent moment of the database."""
+        Holds the write lock throughout, so the backup is one consistent moment of the database;
+        checks the whole database first (``verify``), so a backup never hides a loss."""
         with self._lock.writing():
             self._check_open()
             self._finish_pending()
-            blobs = ((sha, self._blobs.read(sha)) for sha in self._blobs.all())
-            return write_backup(file, now_timestamp(), self._all_documents(), blobs)
+            report, documents = self._verified()
+            wrong = [f for f in report.findings if f.severity == ERROR and not f.file.startswith("blobs/")]
+            if wrong:
+                listed = "\n".join(f"  - {f}" for f in wrong[:20])
+                raise StoreError(f"No backup was written: the database fails its checks, and a backup of it would "
+                                 f"carry the damage on. {len(wrong)} problem(s):\n{listed}")
+            damaged = sorted(f.file.replace("/", "")[5:] for f in report.findings
+                             if f.severity == ERROR and f.file.startswith("blobs/"))
+            blobs = ((sha, self._blobs.read(sha)) for sha in self._blobs.all() if sha not in damaged)
+            ordered = (d for _, d in sorted(((d["kind"], d["id"], d["version"]), d) for d in documents))
+            count = write_backup(file, now_timestamp(), ordered, blobs)
+        if damaged:
+            raise PartialBackup(str(getattr(file, "name", file)), count, damaged)
+        return count
+
+    def verify(self, *, repair: bool = False) -> Report:
+        with self._lock.writing():
+            self._check_open()
+            self._finish_pending()
+            report, documents = self._verified()
+            if repair:
+                report = self._repair(report, documents)
+            return report
+
+    def _verified(self) -> tuple[Report, list[dict]]:
+        """Every check of verify.py over the whole folder; also returns the readable versions."""
+        findings: list[Finding] = []
+        by_record: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        where: dict[tuple[str, str], str] = {}
+        stored: dict[tuple[str, str, int], dict] = {}
+        for kind in self._layout.kinds():
+            count = self._layout.count(kind)
+            for number in sorted(self._layout.signatures(kind)):
+                path = self._layout.path(kind, number)
+                documents, problems = check_shard_file(path, str(path.relative_to(self.path)), kind, count)
+                findings += problems
+                for document in documents:
+                    by_record[(kind, document["id"])].append(document)
+                    where[(kind, document["id"])] = str(path.relative_to(self.path))
+                    stored[(kind, document["id"], document["version"])] = document
+        findings += check_versions(by_record, where)
+        findings += check_seq(stored.values())
+        lines, torn = self._journal.oldest_first()
+        journal_findings, head = check_journal(lines, stored, torn)
+        findings += journal_findings
+        findings += self._check_catalogs(by_record)
+        referenced = {d["data"]["attachment"]["sha256"]: f"{d['kind']} {d['id']} v{d['version']}"
+                      for d in stored.values() if isinstance(d["data"].get("attachment"), dict)
+                      and isinstance(d["data"]["attachment"].get("sha256"), str)}
+        present = set(self._blobs.all())
+        for sha in sorted(present):
+            problem = check_blob(self._blobs.path(sha), sha)
+            if problem:
+                findings.append(problem)
+        for sha, record in sorted(referenced.items()):
+            if sha not in present:
+                findings.append(Finding(ERROR, f"blobs/{sha[:2]}/{sha[2:]}", record, "the attachment it names is "
+                                        "missing", "attach the original file again, or restore from a backup"))
+        return Report(findings, len(stored), len(by_record), len(present), head), list(stored.values())
+
+    def _check_catalogs(self, by_record: dict[tuple[str, str], list[dict]]) -> list[Finding]:
+        """Each kind's heads cache against the data: a cache is never believed over it."""
+        findings = []
+        for kind in self._layout.kinds():
+            cached = KindIndex(kind, self._summarize)
+            if not self._catalog(kind).load_into(cached):
+                continue
+            for record_id, head in cached.heads.items():
+                versions = by_record.get((kind, record_id))
+                latest = max(versions, key=lambda d: d["version"]) if versions else None
+                if (latest is None or head.version != latest["version"] or head.hash != latest.get("hash", "")
+                        or head.summary != cached.summary_of(latest["data"])):
+                    findings.append(Finding(WARNING, f"catalog/{kind}.json", f"{kind} {record_id}",
+                                            "the heads cache disagrees with the data (edited by hand, or stale)",
+                                            "run `verify --repair` to rebuild it; listings are rebuilt from the data"))
+                    break
+        return findings
+
+    def _repair(self, report: Report, documents: list[dict]) -> Report:
+        """Rebuild what is only a cache or a copy: the catalogs always, the journal when only the
+        journal is wrong (the data is whole: every version verified, seq without gaps)."""
+        shutil.rmtree(self.path / "catalog", ignore_errors=True)
+        self._forget_everything()
+        data_ok = not any(f.severity == ERROR and f.file != "changes.jsonl" and not f.file.startswith("blobs/")
+                          for f in report.findings)
+        journal_wrong = any(f.file == "changes.jsonl" for f in report.findings)
+        if data_ok and journal_wrong:
+            lines, chain = [], ""
+            for document in sorted(documents, key=lambda d: d["seq"]):
+                chain = chain_link(chain, document["hash"])
+                lines.append({**{name: document[name] for name in META_FIELDS}, "chain": chain})
+            self._journal.rewrite(lines)
+        repaired, _ = self._verified()
+        fixed = [Finding(WARNING, f.file, f.record, f.problem, "repaired: rebuilt from the data files")
+                 for f in report.findings if f not in repaired.findings]
+        return Report(repaired.findings + fixed, repaired.versions, repaired.records, repaired.attachments,
+                      repaired.head)
 
     def restore(self, file: str | Path | IO[bytes]) -> int:
         """Load a backup into this database, which must be empty; versions, authors, times, reasons
@@ -426,6 +525,18 @@ class Store(StoreBase):
             if self._active is None:
                 self._finish_pending_before_reading()
             yield
+
+    def _check_journal_tail(self) -> None:
+        """The audit trail must reach the newest version the data holds: a cut or deleted journal
+        is said, never shown as an empty or shorter history."""
+        newest = max((head.seq for kind in self._layout.kinds() for head in self._index(kind).heads.values()),
+                     default=0)
+        last = int((self._journal.last() or {}).get("seq") or 0)
+        if last < newest:
+            raise StoreError(f"The audit trail {self._journal.path} ends at version {last} of the database, but the "
+                             f"data files hold versions up to {newest}: it was cut or removed. Run `python -m "
+                             "sstc_docs verify` to see what else is wrong; `verify --repair` rebuilds the trail from "
+                             "the data files when they are whole.")
 
     def _stored_versions(self, kind: str, record_id: str) -> list[dict]:
         """What the unit of work builds on: the versions on disk, without anything staged."""
@@ -511,15 +622,6 @@ class Store(StoreBase):
 
     def _save_catalog(self, kind: str, index: KindIndex) -> None:
         self._catalog(kind).save_from(index)
-
-    def _all_documents(self) -> Iterator[dict]:
-        for kind in self._layout.kinds():
-            for number in sorted(self._layout.signatures(kind)):
-                shard = Shard(self._layout.path(kind, number))
-                documents = sorted(shard.documents(), key=lambda d: (d["id"], d["version"]))
-                shard.close()
-                for document in documents:
-                    yield dict(document)
 
     def _forget_everything(self) -> None:
         self._shards.clear()

@@ -2,21 +2,22 @@
 
 Papers read paragraph by paragraph (edited, inserted, deleted, moved, with their footnotes);
 other records field by field, with numbers, baselines and targets as old → new. Insertions are
-green ``<ins>``, deletions red struck-through ``<del>`` (``sstc_docs.diff.segments_to_html``).
+green ``<ins>``, deletions red struck-through ``<del>`` (the styles of ``sstc_docs.diff.render``).
 Used by the History page (compare with the previous version, compare any two) and by the
-Papers, Frameworks and Decisions pages.
+Papers, Frameworks and Decisions pages. Every piece of record text goes through ``w.literal_html``
+(inside the HTML built here) or ``w.literal`` (in Markdown), so it shows as typed.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
 import streamlit as st
 
-from sstc_docs.diff import FieldChange, PaperDiff, diff_text, is_quantity, segments_to_html
+from sstc_docs.diff import FieldChange, PaperDiff, diff_text, is_quantity
 from sstc_docs.diff.render import DEL_STYLE, INS_STYLE
+from sstc_docs.diff.text import DELETE, INSERT
 from sstc_docs.domain.labels import label
 from sstc_docs.domain.records import FOOTNOTE_MARKER, FRONT_MATTER_KEYS, quantity_text
 from sstc_docs.ui import widgets as w
@@ -44,15 +45,18 @@ def _sup_markers(markup: str) -> str:
 
 def marked(segments) -> str:
     """Segments as HTML with insertions and deletions marked and footnote markers raised."""
-    return _sup_markers(segments_to_html(segments, line_breaks=True))
+    wrap = {INSERT: f'<ins style="{INS_STYLE}">{{}}</ins>', DELETE: f'<del style="{DEL_STYLE}">{{}}</del>'}
+    return _sup_markers("".join(wrap.get(s.op, "{}").format(w.literal_html(s.text)) for s in segments))
 
 
 def plain(text: Any) -> str:
-    return _sup_markers(html.escape(str(text), quote=True).replace("\n", "<br>\n"))
+    return _sup_markers(w.literal_html(text))
 
 
 def html_block(markup: str) -> None:
-    """HTML inside a <div> so Markdown leaves it alone (no blank line may end the block early)."""
+    """HTML inside a <div> so Markdown leaves it alone. The block must stay one line: a blank line
+    would end it early and let the rest be read as Markdown, so record text comes in only through
+    ``w.literal_html``, which has no line endings left."""
     st.markdown(f'<div style="line-height:1.75">{markup}</div>', unsafe_allow_html=True)
 
 
@@ -87,8 +91,8 @@ def revision_html(revision: dict) -> str:
     status = REVISION_STATUS.get(revision.get("status"), revision.get("status", ""))
     if revision.get("effective_date"):
         status += f" since {revision['effective_date']}"
-    head = (f"<b>Revision {html.escape(str(revision.get('id', '')))}</b> · {html.escape(kind)} · "
-            f"{html.escape(status)} · authorised by {html.escape(revision.get('decision_id') or 'no decision')}")
+    head = (f"<b>Revision {w.literal_html(revision.get('id', ''))}</b> · {w.literal_html(kind)} · "
+            f"{w.literal_html(status)} · authorised by {w.literal_html(revision.get('decision_id') or 'no decision')}")
     rows = []
     old, new = revision.get("old") or {}, revision.get("new") or {}
     for field in VALUE_FIELDS:
@@ -139,7 +143,7 @@ def show_field_changes(changes) -> None:
     """Field by field: the field's name, what happened to it, and the value marked."""
     for change in changes:
         name, value = st.columns([1, 3])
-        name.markdown(f"**{path_label(change.path)}**  \n{OP_BADGES.get(change.op, change.op)}")
+        name.markdown(f"**{w.literal(path_label(change.path))}**  \n{OP_BADGES.get(change.op, change.op)}")
         with value:
             html_block(value_html(change))
 
@@ -156,7 +160,7 @@ def _block_title(block) -> str:
         title = f"New paragraph {block.new_number}"
     elif block.old_number and block.new_number and block.old_number != block.new_number:
         title += f" (now paragraph {block.new_number})"
-    return f"{STATUS_BADGES.get(block.status, block.status)} **{title}**"
+    return f"{STATUS_BADGES.get(block.status, block.status)} **{w.literal(title)}**"
 
 
 def show_block(block, *, footnotes_too: bool = True) -> None:
@@ -169,7 +173,7 @@ def show_block(block, *, footnotes_too: bool = True) -> None:
                 continue
             op = FOOTNOTE_OPS.get(note.op, note.op)
             renumbered = f", was {note.old_key}" if note.renumbered else ""
-            notes.append(f"<div><b>Footnote {html.escape(note.key)}</b> <i>({op}{renumbered})</i>: "
+            notes.append(f"<div><b>Footnote {w.literal_html(note.key)}</b> <i>({op}{w.literal_html(renumbered)})</i>: "
                          f"{marked(note.segments)}</div>")
         if notes:
             html_block(f'<div style="font-size:0.9em;border-top:1px solid #ddd;padding-top:0.3em">{"".join(notes)}</div>')
@@ -202,9 +206,10 @@ def show_paper_diff(diff: PaperDiff, key: str) -> None:
 def show_comparison(comparison, key: str) -> None:
     """The whole comparison: which versions, a one-line summary, then the changes marked."""
     old, new = comparison.old, comparison.new
-    st.markdown(f"**{new.kind} {new.id}: version {old.version} → version {new.version}** — {comparison.summary}")
-    st.caption(f"Version {old.version}: {old.author}, {w.when(old.recorded_at)}, “{old.why}”.  \n"
-               f"Version {new.version}: {new.author}, {w.when(new.recorded_at)}, “{new.why}”.")
+    st.markdown(f"**{new.kind} {w.literal(new.id)}**: version {old.version} → version {new.version} — "
+                f"{w.literal(comparison.summary)}")
+    st.caption("  \n".join(f"Version {v.version}: {w.literal(v.author)}, {w.when(v.recorded_at)}, “{w.literal(v.why)}”."
+                           for v in (old, new)))
     if old.version == new.version:
         w.empty_state("These are the same version — choose two different versions to compare.")
         return
@@ -270,7 +275,7 @@ def versions_expander(services, kind: str, record_id: str) -> None:
     ok, versions = w.guarded(lambda: services.records.history(kind, record_id))
     if not ok:
         return
-    section = w.lazy_expander(f"Versions of {record_id} ({len(versions)}) — compare any two",
+    section = w.lazy_expander(f"Versions of {w.literal(record_id)} ({len(versions)}) — compare any two",
                               f"cmp:{kind}:{record_id}:open")
     if not section.open:
         return

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import html
 import json
 import logging
+import re
 from typing import Any, Callable
 
 import streamlit as st
@@ -22,6 +24,46 @@ from .state import current_user, get_services
 NAME_KEY = "user_name"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _LOG = logging.getLogger("sstc_docs.ui")
+
+
+# -- user text shown as text ---------------------------------------------------------------------
+# Streamlit reads Markdown (and its own directives, LaTeX, icons, emoji) in st.markdown, captions,
+# alerts, headings and every widget, expander or tab label. Text people typed must show as they
+# typed it and never make the browser fetch anything, so every such place passes it through
+# ``literal`` (or ``literal_html`` inside HTML the app builds itself, as the diff view does).
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")     # CommonMark's line endings, and nothing else
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>&~$:|@#])")
+_LINE_START = re.compile(r"^(?:\d+(?=[.)])|(?=[+=-]))")   # before "1." "-" "+" "=": lists, setext headings
+# Streamlit and GFM rewrite these in the text itself, after Markdown escapes are resolved, so a
+# backslash cannot stop them; an invisible word joiner inside breaks the pattern instead.
+_WORD_JOINER = "\u2060"
+_REWRITTEN = re.compile(
+    r"(?i)(?<=:)(?=[\w+-]+:|material/)"      # :smile:, :material_home:, :streamlit: (and :material/…:,
+                                             # rewritten even before parsing) as emoji, icons, logo
+    r"|(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)"      # bare web and e-mail addresses made links
+    r"|(?<=(?<!\S)<)(?=->(?!\S)|[-=](?!\S))|(?<=(?<!\S)-)(?=[>-](?!\S))|(?<=(?<!\S)[>~])(?==(?!\S))")
+#      " <-> ", " <- ", " <= ", " -> ", " -- ", " >= ", " ~= " made arrows, dashes and signs
+
+
+def literal(text: Any) -> str:
+    """Markdown that Streamlit displays as exactly ``text``: no emphasis, links, images, HTML,
+    LaTeX, colours or icons from what a user typed. Line breaks stay line breaks. Select box and
+    multiselect options are plain text already and need none of it. In a template, follow it with
+    markup or a space, never ":" — "…:ok" then ":" would read as the emoji shortcode :ok:."""
+    lines = _LINE_BREAK.split(_REWRITTEN.sub(_WORD_JOINER, "" if text is None else str(text)))
+    # Blanks around a line are dropped (HTML collapses them anyway): leading ones would make indented
+    # code, and none may sit inside the ** or _ a caller wraps the text in.
+    return "  \n".join(_LINE_START.sub(r"\g<0>\\", _MARKDOWN_PUNCTUATION.sub(r"\\\1", line.strip(" \t")))
+                       for line in lines)
+
+
+def literal_html(text: Any) -> str:
+    """``text`` as HTML text for an HTML block in st.markdown: escaped, every line ending
+    (\\r\\n, \\r, \\n) a <br> so no blank line can end the block early, and ``:`` and ``$`` as
+    entities so Streamlit's icon and LaTeX passes, which read the raw source, find nothing."""
+    escaped = html.escape("" if text is None else str(text), quote=True)
+    return _LINE_BREAK.sub("<br>", escaped).replace(":", "&#58;").replace("$", "&#36;")
 
 
 # -- services and the person at the keyboard ----------------------------------------------------
@@ -38,10 +80,10 @@ def services():
     try:
         return get_services()
     except StoreError as error:
-        st.error(f"The database cannot be opened: {error}")
+        st.error(f"The database cannot be opened: {literal(error)}")
         st.stop()
     except SstcError as error:
-        st.error(str(error))
+        st.error(literal(error))
         st.stop()
 
 
@@ -60,7 +102,7 @@ def run_page(navigation) -> None:
     try:
         navigation.run()
     except SstcError as error:
-        st.error(str(error))
+        st.error(literal(error))
     except Exception:  # noqa: BLE001 - the details go to the server log, not to the user
         _LOG.exception("page %s failed", getattr(navigation, "title", "?"))
         st.error("Something went wrong on this page and it stopped. What you typed is kept; reload the page "
@@ -87,13 +129,13 @@ def require_reason(why: str) -> str | None:
 
 
 def flash(message: str, kind: str = "success") -> None:
-    """A message shown once, on the next run (after ``st.rerun``)."""
+    """A message shown once, on the next run (after ``st.rerun``), as text: it quotes what was saved."""
     st.session_state.setdefault("_flash", []).append((kind, message))
 
 
 def show_flash() -> None:
     for kind, message in st.session_state.pop("_flash", []):
-        getattr(st, kind)(message)
+        getattr(st, kind)(literal(message))
 
 
 def guarded(action: Callable[[], Any], *, what: str = "") -> tuple[bool, Any]:
@@ -101,7 +143,7 @@ def guarded(action: Callable[[], Any], *, what: str = "") -> tuple[bool, Any]:
     try:
         return True, action()
     except SstcError as error:
-        st.error(f"{what}{error}" if what else str(error))
+        st.error(literal(f"{what}{error}"))
         return False, None
 
 
@@ -191,7 +233,7 @@ def save_or_explain(action: Callable[[], Any], key: str, *,
         return action()
     except ConflictError as error:
         if on_conflict is None:
-            st.error(str(error))
+            st.error(literal(error))
             return None
         st.session_state.pop(key + ":problems", None)
         on_conflict(error)
@@ -200,7 +242,7 @@ def save_or_explain(action: Callable[[], Any], key: str, *,
         st.session_state[key + ":problems"] = error.problems
         st.rerun()
     except SstcError as error:
-        st.error(str(error))
+        st.error(literal(error))
         return None
 
 
@@ -225,7 +267,7 @@ def problems_for(problems: list[Problem] | None, *fields: str, exact: bool = Fal
 def field_problems(problems: list[Problem] | None, *fields: str, exact: bool = False) -> None:
     """Show, right under a field, the problems that concern it, in plain words."""
     for message in problems_for(problems, *fields, exact=exact):
-        st.error(message[:1].upper() + message[1:], icon=":material/error:")
+        st.error(literal(message[:1].upper() + message[1:]), icon=":material/error:")
 
 
 def problems_summary(problems: list[Problem] | None, shown: set[str] | None = None) -> None:
@@ -237,8 +279,8 @@ def problems_summary(problems: list[Problem] | None, shown: set[str] | None = No
     text = f"Not saved: {len(problems)} problem(s) to fix" + (", shown next to the fields." if
                                                                len(leftovers) < len(problems) else ".")
     if leftovers:
-        text += "\n" + "\n".join(f"- {field_name(p.field)}: {p.message}" if p.field else f"- {p.message}"
-                                 for p in leftovers)
+        text += "\n" + "\n".join(f"- {literal(field_name(p.field))}: {literal(p.message)}" if p.field else
+                                 f"- {literal(p.message)}" for p in leftovers)
     st.error(text)
 
 
@@ -333,9 +375,10 @@ def conflict_panel(key: str, *, labels: Callable[[str], str] | None = None,
         return None
     labels = labels or field_name
     with st.container(border=True):
-        st.warning(f"**Not saved — someone else saved first.** {conflict['author']} saved version "
+        st.warning(f"**Not saved — someone else saved first.** {literal(conflict['author'])} saved version "
                    f"{conflict['version']} at {when(conflict['recorded_at'])} while you were editing. "
-                   f"Their reason: “{conflict['why']}”. Your text is kept below; nothing you typed is lost.")
+                   f"Their reason: “{literal(conflict['why'])}”. Your text is kept below; nothing you typed is "
+                   "lost.")
         rows = changed_fields(conflict["theirs"], conflict["mine"])
         base = flatten(conflict.get("base") or {})
         theirs, mine = flatten(conflict["theirs"]), flatten(conflict["mine"])
@@ -347,9 +390,9 @@ def conflict_panel(key: str, *, labels: Callable[[str], str] | None = None,
                 who.append("changed by them")
             if base and mine.get(path) != base.get(path):
                 who.append("changed by you")
-            st.markdown(f"**{labels(path)}**" + (f" · _{' and '.join(who)}_" if who else ""))
+            st.markdown(f"**{literal(labels(path))}**" + (f" · _{' and '.join(who)}_" if who else ""))
             left, right = st.columns(2)
-            left.caption(f"Their version (v{conflict['version']}, {conflict['author']})")
+            left.caption(f"Their version (v{conflict['version']}, {literal(conflict['author'])})")
             left.text(show_value(their_value))
             right.caption("Your version (not saved)")
             right.text(show_value(my_value))

@@ -252,6 +252,8 @@ def provenance(bundle: PaperBundle) -> dict:
         props[f"sstc.source:{key}"] = number
         sources[str(key)] = number
     props["sstc.sources"] = "; ".join(f"{k}@{v}" for k, v in sources.items())
+    for key, digest in (bundle.hashes or {}).items():
+        props[f"sstc.hash:{key}"] = str(digest)
     return props
 
 

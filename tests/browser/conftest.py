@@ -1,7 +1,8 @@
 """Browser journeys: `streamlit run` on a free port over a temp database with the demo loaded,
 driven by Debian's Chromium through Playwright.
 
-The server is started once per test session (so once per xdist worker, each with its own port and
+The server runs with the app's own settings (.streamlit/config.toml: loopback only, so it is
+reached at 127.0.0.1). It is started once per test session (so once per xdist worker, each with its own port and
 database); every test gets fresh browser contexts, i.e. fresh Streamlit sessions. Readiness follows
 Streamlit's own e2e tests: poll /_stcore/health until 200, then wait until the app is connected and
 no script is running. After an action, tests wait for its visible outcome with ``expect`` — never
@@ -17,7 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -60,15 +61,16 @@ def db_path(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def server(db_path, tmp_path_factory) -> str:
+@contextmanager
+def streamlit_server(db: Path, log_dir: Path):
+    """`streamlit run` over ``db`` on a free port; yields its address once it answers."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = dict(os.environ, SSTC_DB=str(db_path), PYTHONPATH=str(ROOT))
+    log_path = log_dir / "streamlit.log"
+    env = dict(os.environ, SSTC_DB=str(db), PYTHONPATH=str(ROOT))
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+             "--server.port", str(port), "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -86,6 +88,18 @@ def server(db_path, tmp_path_factory) -> str:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def server(db_path, tmp_path_factory) -> str:
+    with streamlit_server(db_path, tmp_path_factory.mktemp("server")) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """A server over another database: ``with serve(db, log_dir) as base: …``."""
+    return streamlit_server
 
 
 @pytest.fixture(scope="session")
@@ -203,14 +217,29 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"report_{report.when}", report)
 
 
+@contextmanager
+def app_on(request, browser, base: str, db: Path):
+    """An App on the server at ``base``; if the test fails, a screenshot of what each browser showed."""
+    opened = App(browser, base, db)
+    try:
+        yield opened
+    finally:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            for i, context in enumerate(opened.contexts):
+                for tab in context.pages:
+                    tab.screenshot(path=str(SCREENSHOTS / f"failed-{request.node.name}-{i}.png"), full_page=True)
+        opened.close()
+
+
 @pytest.fixture
-def app(request, browser, server, db_path):
-    opened = App(browser, server, db_path)
-    yield opened
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:   # what each browser showed when the test failed
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        for i, context in enumerate(opened.contexts):
-            for tab in context.pages:
-                tab.screenshot(path=str(SCREENSHOTS / f"failed-{request.node.name}-{i}.png"), full_page=True)
-    opened.close()
+def app_at(request, browser):
+    """Apps on any server, ``app_at(base, db)``, closed (with screenshots if the test failed) after the test."""
+    with ExitStack() as stack:
+        yield lambda base, db: stack.enter_context(app_on(request, browser, base, db))
+
+
+@pytest.fixture
+def app(app_at, server, db_path):
+    return app_at(server, db_path)

@@ -55,8 +55,9 @@ def show_decision(services, decision_id: str) -> None:
         return
     data = decision.data
     status = data.get("status", "draft")
-    st.header(f"{decision_id} · {STATUS_NAMES.get(status, status)}")
-    st.caption(f"Version {decision.version}, saved by {decision.author} at {w.when(decision.recorded_at)}: “{decision.why}”")
+    st.header(f"{w.literal(decision_id)} · {STATUS_NAMES.get(status, status)}")
+    st.caption(f"Version {decision.version}, saved by {w.literal(decision.author)} at {w.when(decision.recorded_at)}: "
+               f"“{w.literal(decision.why)}”")
     left, right = st.columns(2)
     with left:
         st.subheader("Text")
@@ -75,18 +76,18 @@ def show_text(services, data: dict, *, heading=st.subheader) -> None:
     language = data.get("language", "en")
     citation = w.load(lambda: services.decisions.citation(data), "")
     if citation:
-        st.caption(f"Prints as {citation}")
+        st.caption(f"Prints as {w.literal(citation)}")
     for line in decision_paragraphs(data["text"], data.get("parts", []), language):
-        st.markdown(f"> {line}")
+        st.markdown(f"> {w.literal(line)}")
     if status in ADOPTED:
         heading("Record of decision")
         if status == "adopted_as_amended":
-            st.markdown(f"**Amendment:** {data.get('amendment', '')}")
+            st.markdown(f"**Amendment:** {w.literal(data.get('amendment', ''))}")
             adopted = data.get("adopted_text") or {}
             st.markdown("**Text as adopted:**")
             for line in decision_paragraphs(adopted.get("text", ""), adopted.get("parts", []), language):
-                st.markdown(f"> {line}")
-        st.success(data.get("record") or "—")
+                st.markdown(f"> {w.literal(line)}")
+        st.success(w.literal(data.get("record") or "—"))
         st.caption(f"Adopted on {data.get('adopted_on', '')}, on version {data.get('adopted_version')} of the text.")
     elif status == "deferred":
         st.info(f"Deferred to the {data.get('deferred_to')}th Session.")
@@ -107,7 +108,7 @@ def decision_as_at(services, decision_id: str) -> None:
         try:
             then = services.records.get("decision", decision_id, as_of=day.isoformat())
         except SstcError:
-            w.empty_state(f"{decision_id} did not exist yet on {day.isoformat()} — choose a later date.")
+            w.empty_state(f"{w.literal(decision_id)} did not exist yet on {day.isoformat()} — choose a later date.")
             return
         status = then.data.get("status", "draft")
         st.markdown(f"On {day.isoformat()}: **{STATUS_NAMES.get(status, status)}** — version {then.version}, "
@@ -165,8 +166,8 @@ def move_form(services, decision) -> None:
     w.problems_summary(problems, shown={"adopted_on", "amendment", "adopted_text", "deferred_to"})
     conflict = st.session_state.get(key + ":conflict")
     if conflict:
-        st.warning(f"{conflict['author']} saved version {conflict['version']} of this decision at "
-                   f"{w.when(conflict['recorded_at'])} (“{conflict['why']}”); it is now "
+        st.warning(f"{w.literal(conflict['author'])} saved version {conflict['version']} of this decision at "
+                   f"{w.when(conflict['recorded_at'])} (“{w.literal(conflict['why'])}”); it is now "
                    f"{STATUS_NAMES.get(conflict['theirs'].get('status'), '')}. Nothing was saved; check it above.")
     if st.button(f"Move to {STATUS_NAMES.get(to, to)}", key=f"{key}:save", type="primary"):
         author = w.require_user()

@@ -15,6 +15,7 @@ import streamlit as st
 from sstc_docs.domain.records import EVIDENCE_KINDS, RELIABILITY
 from sstc_docs.errors import ConflictError, SstcError, ValidationError
 from sstc_docs.services.evidence import STATUS_LABELS, STATUSES, format_size
+from sstc_docs.ui import diffview as dv
 from sstc_docs.ui import widgets as w
 
 KIND_NAMES = {"meeting": "Meeting held", "agreement": "Agreement signed", "programme": "Programme",
@@ -61,9 +62,9 @@ def _show_refusal(error: SstcError) -> None:
     if isinstance(error, ValidationError):
         w.problems_summary(error.problems)
     elif isinstance(error, ConflictError):
-        st.error(f"Not saved: {error} Reload this evidence and make your change again.")
+        st.error(f"Not saved: {w.literal(error)} Reload this evidence and make your change again.")
     else:
-        st.error(f"Not saved: {error}")
+        st.error(f"Not saved: {w.literal(error)}")
 
 
 class Choices:
@@ -148,35 +149,39 @@ def evidence_detail(services, choices: Choices, evidence_id: str) -> None:
         return
     data = version.data
     with st.container(border=True):
-        st.subheader(data["title"])
-        st.caption(f"{data['id']} · version {version.version} · saved by {version.author} "
-                   f"on {w.when(version.recorded_at)} — {version.why}")
+        st.subheader(w.literal(data["title"]))
+        st.caption(f"{w.literal(data['id'])} · version {version.version} · saved by {w.literal(version.author)} "
+                   f"on {w.when(version.recorded_at)} — {w.literal(version.why)}")
         facts = st.columns(4)
         facts[0].markdown(f"**Kind**  \n{KIND_NAMES.get(data['kind'], data['kind'])}")
         facts[1].markdown(f"**Date**  \n{data.get('date') or '—'}")
         facts[2].markdown(f"**Reliability**  \n{RELIABILITY_NAMES.get(data['reliability'], data['reliability'])}")
-        facts[3].markdown(f"**Reference**  \n{data.get('reference') or '—'}")
+        facts[3].markdown(f"**Reference**  \n{w.literal(data.get('reference') or '—')}")
         if data.get("source"):
-            st.markdown(f"**Source:** {data['source']}")
+            st.markdown(f"**Source:** {w.literal(data['source'])}")
         if data.get("url"):
-            st.markdown(f"**Web address:** [{data['url']}]({data['url']})")
+            # A link people open by clicking; in an HTML block, so no part of the address is read as Markdown.
+            address = w.literal_html(data["url"])
+            dv.html_block(f'<b>Web address:</b> <a href="{address}" target="_blank" rel="noopener noreferrer">'
+                          f"{address}</a>")
         if data.get("notes"):
-            st.markdown(f"**Notes:** {data['notes']}")
+            st.markdown(f"**Notes:** {w.literal(data['notes'])}")
         links = data["links"]
         st.markdown("**Links**")
         if not any(links.values()):
             st.caption("Not linked to anything yet — link it on the “Link evidence” tab.")
         for link in links["indicators"]:
-            st.markdown(f"- Indicator {_indicator_name(choices.indicators.get(link['id'], {'id': link['id']}))}: "
-                        f"contributes **{link['value']}**" + (f" in {link['period']}" if link.get("period") else ""))
+            name = _indicator_name(choices.indicators.get(link["id"], {"id": link["id"]}))
+            st.markdown(f"- Indicator {w.literal(name)} — contributes **{link['value']}**"
+                        + (f" in {w.literal(link['period'])}" if link.get("period") else ""))
         for decision_id in links["decisions"]:
-            st.markdown(f"- Decision {choices.decision_name(decision_id)}")
+            st.markdown(f"- Decision {w.literal(choices.decision_name(decision_id))}")
         for paper_id in links["papers"]:
-            st.markdown(f"- Paper {choices.paper_name(paper_id)}")
+            st.markdown(f"- Paper {w.literal(choices.paper_name(paper_id))}")
         attachment = data.get("attachment")
         if attachment:
             download_button(services, evidence_id, version.version, attachment,
-                            f"Download {attachment['name']} ({format_size(attachment['size'])})",
+                            f"Download {w.literal(attachment['name'])} ({format_size(attachment['size'])})",
                             key=f"ev_dl_{evidence_id}_{version.version}")
         else:
             st.caption("No file attached.")
@@ -192,8 +197,8 @@ def download_button(services, evidence_id: str, version: int | None, attachment:
     """The attached file, byte for byte, under its original name. The bytes are read only when the
     user clicks (a deferred download), so a page with large files stays quick."""
     if not services.records.store.has_blob(attachment["sha256"]):
-        st.error(f"The file {attachment['name']} of {evidence_id} is missing from the database folder; "
-                 "restore it from a backup.")
+        st.error(f"The file {w.literal(attachment['name'])} of {w.literal(evidence_id)} is missing from the database "
+                 "folder; restore it from a backup.")
         return
     st.download_button(label, data=lambda: services.evidence.download(evidence_id, version)[0],
                        file_name=attachment["name"], mime=attachment.get("media_type") or "application/octet-stream",
@@ -383,7 +388,7 @@ def link_form(services, choices: Choices, evidence_id: str) -> None:
         if current:
             remove = st.multiselect("Links to remove", list(range(len(current))), key=f"ev_link_rm_{n}",
                                     format_func=lambda i: describe(current[i]),
-                                    help="Current links: " + "; ".join(describe(c) for c in current))
+                                    help=w.literal("Current links: " + "; ".join(describe(c) for c in current)))
         else:
             st.caption("Not linked to anything yet.")
             remove = []
@@ -522,7 +527,7 @@ def progress_tab(services) -> None:
         st.altair_chart(chart)
         left_out = [_indicator_title(r) for r in rows if r not in charted]
         if left_out:
-            st.caption("Not charted (wording only, nothing counted yet): " + ", ".join(left_out))
+            st.caption("Not charted (wording only, nothing counted yet): " + w.literal(", ".join(left_out)))
 
     st.markdown("##### The evidence behind a number")
     names = {row["id"]: row for row in rows}
@@ -533,12 +538,13 @@ def progress_tab(services) -> None:
 
 
 def drill(services, row: dict) -> None:
-    unit = f" {row['unit']}" if row["unit"] else ""
-    st.markdown(f"**{row['label'] + ' ' if row['label'] else ''}{row['text']}**")
+    unit = f" {w.literal(row['unit'])}" if row["unit"] else ""
+    st.markdown(f"**{w.literal((row['label'] + ' ' if row['label'] else '') + row['text'])}**")
     cols = st.columns(4)
     cols[0].metric("Baseline", "—" if row["baseline_value"] is None else row["baseline_value"],
-                   help=row["baseline_text"] or None)
-    cols[1].metric("Target", "—" if row["target_value"] is None else row["target_value"], help=row["target_text"] or None)
+                   help=w.literal(row["baseline_text"]) or None)
+    cols[1].metric("Target", "—" if row["target_value"] is None else row["target_value"],
+                   help=w.literal(row["target_text"]) or None)
     cols[2].metric(f"Actual ({row['measure']}){unit}", row["actual"])
     cols[3].metric("Status", row["status_label"])
     if not row["evidence"]:
@@ -560,7 +566,7 @@ def drill(services, row: dict) -> None:
                  hide_index=True, width="stretch")
     for item in [e for e in row["evidence"] if e["attachment"]][:20]:
         download_button(services, item["id"], None, item["attachment"],
-                        f"Download {item['attachment']['name']} ({item['id']})",
+                        f"Download {w.literal(item['attachment']['name'])} ({w.literal(item['id'])})",
                         key=f"ev_prog_dl_{row['id']}_{item['id']}")
 
 

@@ -4,8 +4,6 @@ versions compared); the strategy's indicator revision report, in the app and as 
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from sstc_docs.domain.lifecycle import FINAL, STATUS_NAMES
@@ -60,7 +58,7 @@ def indicator_name(outcome: int, row: dict) -> str:
 
 
 def show_framework(framework: dict) -> None:
-    st.subheader(f"{framework['title']} · {framework['period']}")
+    st.subheader(f"{w.literal(framework['title'])} · {w.literal(framework['period'])}")
     st.caption(f"As at {framework['as_of']} (strategy version {framework['version']}). Values are those in force "
                "on that date; proposals not yet in force are in the last columns.")
     config = {"Label": st.column_config.TextColumn(width=50),
@@ -70,7 +68,7 @@ def show_framework(framework: dict) -> None:
               "Status": st.column_config.TextColumn(width=105),
               "Proposed changes": st.column_config.TextColumn(width=150, help="Revisions proposed, not yet in force")}
     for outcome in framework["outcomes"]:
-        st.markdown(f"**Outcome {outcome['number']}.** {outcome['statement']}")
+        st.markdown(f"**Outcome {outcome['number']}.** {w.literal(outcome['statement'])}")
         if not outcome["indicators"]:
             st.caption("No indicators yet — add one in the “Add an indicator” tab below.")
             continue
@@ -99,7 +97,7 @@ def decision_picker(label: str, key: str, decision_ids: list[str], names: dict[s
     chosen = w.kept(st.selectbox, label, key, options[0], options=options, help=help,
                     format_func=lambda d: d or "None — in force at once")
     if chosen:
-        st.caption(names.get(chosen, chosen))
+        st.caption(w.literal(names.get(chosen, chosen)))
     return chosen
 
 
@@ -131,7 +129,7 @@ def revise_indicator(services, indicators: dict) -> None:
         st.caption("Leave a field empty to keep what is in force.")
         for field, label in (("text", "New indicator text"), ("baseline", "New baseline"), ("target", "New target")):
             c1, c2 = st.columns(2)
-            c1.markdown(f"**In force now — {field}**  \n{row[field] or '—'}")
+            c1.markdown(f"**In force now — {field}**  \n{w.literal(row[field] or '—')}")
             with c2:
                 new[field] = w.kept(st.text_area, label, f"{key}:{field}", "", height=68)
                 w.field_problems(problems, f"new.{field}")
@@ -145,10 +143,10 @@ def revise_indicator(services, indicators: dict) -> None:
     w.problems_summary(problems, shown={"new", "reason", "why", "decision_id", "revisions"})
     conflict = st.session_state.get(key + ":conflict")
     if conflict:
-        st.warning(f"{conflict['author']} changed this indicator (version {conflict['version']}, "
-                   f"{w.when(conflict['recorded_at'])}: “{conflict['why']}”) while you were filling this in. "
-                   "Your revision was not saved; what you typed is kept. Check the table above and propose again "
-                   "to add it on top of their version.")
+        st.warning(f"{w.literal(conflict['author'])} changed this indicator (version {conflict['version']}, "
+                   f"{w.when(conflict['recorded_at'])}: “{w.literal(conflict['why'])}”) while you were filling this "
+                   "in. Your revision was not saved; what you typed is kept. Check the table above and propose "
+                   "again to add it on top of their version.")
     if st.button("Propose revision", key=f"{key}:save", type="primary"):
         author = w.require_user()
         if not author:
@@ -198,15 +196,16 @@ def revision_history(services, indicators: dict) -> None:
                        "Reason": r["reason"], "Recorded in version": r["recorded_in_version"]} for r in rows],
                      hide_index=True, width="stretch")
         for r in rows:
-            with st.expander(f"{r['id']} · {TYPE_NAMES.get(r['type'], r['type'])} · "
-                             f"{REVISION_STATUS.get(r['status'], r['status'])} · {r['decision_id'] or 'no decision'}"):
+            with st.expander(f"{w.literal(r['id'])} · {TYPE_NAMES.get(r['type'], r['type'])} · "
+                             f"{REVISION_STATUS.get(r['status'], r['status'])} · "
+                             f"{w.literal(r['decision_id'] or 'no decision')}"):
                 for field in ("text", "baseline", "target"):
                     old, new = r[f"old_{field}"], r[f"new_{field}"]
                     if old or new:
                         c1, c2 = st.columns(2)
-                        c1.markdown(f"**Old {field}**  \n{old or '—'}")
-                        c2.markdown(f"**New {field}**  \n{new or '—'}")
-                st.caption(f"Reason: {r['reason']}")
+                        c1.markdown(f"**Old {field}**  \n{w.literal(old or '—')}")
+                        c2.markdown(f"**New {field}**  \n{w.literal(new or '—')}")
+                st.caption(f"Reason: {w.literal(r['reason'])}")
     dv.versions_expander(services, "indicator", indicator_id)
 
 
@@ -219,12 +218,13 @@ def _revision_markup(number: int, revision) -> str:
         status += f" on {revision.proposed_on}, not yet in force" if revision.proposed_on else ", not yet in force"
     decision = revision.decision
     if decision:
-        authority = (f"{html.escape(decision.id)} — {html.escape(decision.citation)}, "
-                     f"{html.escape(STATUS_NAMES.get(decision.status, decision.status))}")
+        authority = (f"{w.literal_html(decision.id)} — {w.literal_html(decision.citation)}, "
+                     f"{w.literal_html(STATUS_NAMES.get(decision.status, decision.status))}")
     else:
         authority = "no decision"
-    rows = [f"<b>Revision {number}</b> ({html.escape(revision.id)}) · {html.escape(TYPE_NAMES.get(revision.type, revision.type))}"
-            f" · {html.escape(status)}<br>Authorised by {authority}"]
+    rows = [f"<b>Revision {number}</b> ({w.literal_html(revision.id)}) · "
+            f"{w.literal_html(TYPE_NAMES.get(revision.type, revision.type))} · {w.literal_html(status)}<br>"
+            f"Authorised by {authority}"]
     for field in ("text", "baseline", "target"):
         old, new = getattr(revision, f"old_{field}"), getattr(revision, f"new_{field}")
         if old or new:
@@ -245,7 +245,7 @@ def revision_report(services, strategy_id: str) -> None:
     w.docx_button("Download the report (.docx)", make_docx, file_name=name, key=f"fw:report:{strategy_id}",
                   container=c1)
     c2.caption(f"For each outcome and indicator, every revision in order, with its reason and the decision that "
-               f"authorises it. The Word file ({name}) is built when you click.")
+               f"authorises it. The Word file ({w.literal(name)}) is built when you click.")
     section = w.lazy_expander("Read the report here", f"fw:report:{strategy_id}:open", icon=":material/history_edu:")
     if not section.open:
         return
@@ -259,15 +259,16 @@ def show_report(report) -> None:
     st.caption(f"{len(report.revisions())} revision(s) across {sum(len(o.indicators) for o in report.outcomes)} "
                f"indicator(s), as recorded at {report.generated_at}.")
     for outcome in report.outcomes:
-        st.markdown(f"**{outcome_heading(outcome.number, outcome.statement, report.language)}**")
+        st.markdown(f"**{w.literal(outcome_heading(outcome.number, outcome.statement, report.language))}**")
         if not outcome.indicators:
             st.caption("No indicators for this outcome.")
         for indicator in outcome.indicators:
             state = "Retired" if indicator.retired else ("In force" if indicator.in_force else "Proposed (new)")
             with st.container(border=True):
-                st.markdown(f"**{indicator.label + ' ' if indicator.label else ''}{indicator.text}**  \n"
-                            f"{indicator.id} · {state} · Baseline: {indicator.baseline or '—'} · "
-                            f"Target: {indicator.target or '—'}")
+                name = (indicator.label + " " if indicator.label else "") + indicator.text
+                st.markdown(f"**{w.literal(name)}**  \n{w.literal(indicator.id)} · {state} · "
+                            f"Baseline: {w.literal(indicator.baseline or '—')} · "
+                            f"Target: {w.literal(indicator.target or '—')}")
                 if not indicator.revisions:
                     st.caption("Never revised: it reads as first approved.")
                     continue

@@ -90,21 +90,22 @@ def show_changes(services, changes: list[dict]) -> None:
     for change in changes:
         with st.container(border=False):
             row = st.columns(widths, vertical_alignment="center")
-            row[0].markdown(f"{w.when(change.get('recorded_at'))}  \n_{change.get('author', '')}_")
-            row[1].markdown(f"{change.get('kind', '')} **{change.get('id', '')}** · v{change.get('version')}"
-                            + (" (deleted)" if change.get("deleted") else ""))
-            row[2].write(change.get("why", ""))
+            row[0].markdown(f"{w.when(change.get('recorded_at'))}  \n_{w.literal(change.get('author', ''))}_")
+            row[1].markdown(f"{change.get('kind', '')} **{w.literal(change.get('id', ''))}** · "
+                            f"v{change.get('version')}" + (" (deleted)" if change.get("deleted") else ""))
+            row[2].markdown(w.literal(change.get("why", "")))
             target = (change.get("kind"), change.get("id"), change.get("version"))
             buttons = row[3].columns(2)
             if buttons[0].button("Open", key=f"hist:open:{target[0]}:{target[1]}:{target[2]}",
-                                 help=f"Show version {target[2]} of {target[0]} {target[1]}", width="stretch"):
+                                 help=f"Show version {target[2]} of {target[0]} {w.literal(target[1])}",
+                                 width="stretch"):
                 st.session_state[OPEN_KEY] = target
                 st.rerun()
             first = (target[2] or 1) <= 1
             if buttons[1].button("Diff", key=f"hist:diff:{target[0]}:{target[1]}:{target[2]}", width="stretch",
                                  disabled=first,
                                  help="The first version: there is nothing before it to compare with" if first else
-                                 f"Compare with previous version: {target[0]} {target[1]} "
+                                 f"Compare with previous version: {target[0]} {w.literal(target[1])} "
                                  f"v{(target[2] or 1) - 1} → v{target[2]}"):
                 ok, _ = w.guarded(lambda: open_compare(services, *target))
                 if ok:
@@ -134,16 +135,16 @@ def show_version(services, kind: str, record_id: str, number: int) -> None:
         return
     with st.container(border=True):
         top, close = st.columns([6, 1])
-        top.subheader(f"{kind} {record_id} · version {version.version}")
+        top.subheader(f"{kind} {w.literal(record_id)} · version {version.version}")
         if close.button("Close", key="hist:close"):
             st.session_state.pop(OPEN_KEY, None)
             st.rerun()
         a, b, c, d = st.columns(4)
-        a.markdown(f"**Who**  \n{version.author}")
+        a.markdown(f"**Who**  \n{w.literal(version.author)}")
         b.markdown(f"**Recorded (UTC)**  \n{w.when(version.recorded_at)}")
         c.markdown(f"**In force from**  \n{version.effective_from or '—'}")
         d.markdown(f"**Based on**  \n{('version ' + str(version.based_on)) if version.based_on else 'new record'}")
-        st.markdown(f"**Why:** {version.why}")
+        st.markdown(f"**Why:** {w.literal(version.why)}")
         if version.deleted:
             st.warning("This version records the deletion of the record.")
         changes, fields, raw = st.tabs(["What changed", "Fields", "JSON"])

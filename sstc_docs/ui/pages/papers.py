@@ -9,13 +9,12 @@ survives switching pages; a save asks for the reason and becomes the next versio
 from __future__ import annotations
 
 import copy
-import html
 
 import streamlit as st
 
 from sstc_docs.domain.bundle import OutcomeBlock
 from sstc_docs.domain.labels import LANGUAGES, label
-from sstc_docs.domain.lifecycle import STATUS_NAMES, decision_paragraphs
+from sstc_docs.domain.lifecycle import STATUS_NAMES, decision_paragraphs, text_editable
 from sstc_docs.domain.records import ACTIONS, FRONT_MATTER_KEYS, PAPER_STATUSES
 from sstc_docs.domain.symbols import SECTIONS, parse_symbol
 from sstc_docs.errors import ConflictError, SstcError, ValidationError
@@ -197,7 +196,7 @@ def create_paper(services, *, expanded: bool) -> None:
                 parse_symbol(symbol)
             except ValidationError as error:
                 symbol_problem = error.problems[0].message
-                st.error(f"Symbol: {symbol_problem}", icon=":material/error:")
+                st.error(f"Symbol: {w.literal(symbol_problem)}", icon=":material/error:")
         else:
             c1.caption("Like GB.316/POL/5, GB.316/INS/3/1 or GB.316/POL/5(Rev.)")
         why = w.reason_box("papers:new:why", "Reason for creating it", help="Required, e.g. 'New paper for the 316th Session'.")
@@ -213,10 +212,11 @@ def create_paper(services, *, expanded: bool) -> None:
                 saved = services.papers.create(blank_paper(symbol, title, language), author=author, why=why)
             except ValidationError as error:
                 for problem in error.problems:
-                    st.error(f"{w.field_name(problem.field)}: {problem.message}" if problem.field else problem.message)
+                    st.error(w.literal(f"{w.field_name(problem.field)}: {problem.message}" if problem.field else
+                                       problem.message))
                 return
             except SstcError as error:
-                st.error(str(error))
+                st.error(w.literal(error))
                 return
             w.forget_keys("papers:new:")
             st.session_state[OPEN_KEY] = saved.id
@@ -241,9 +241,9 @@ def edit_paper(services, paper_id: str) -> None:
     data = draft["data"]
     problems = st.session_state.get(key + ":problems")
 
-    st.header(f"{latest.data['symbol']} · version {latest.version}")
-    st.caption((latest.data.get("title") or "").replace("\n", " ") + f" — last saved by {latest.author}, "
-               f"{w.when(latest.recorded_at)}: “{latest.why}”")
+    st.header(f"{w.literal(latest.data['symbol'])} · version {latest.version}")
+    st.caption(w.literal((latest.data.get("title") or "").replace("\n", " ")) + f" — last saved by "
+               f"{w.literal(latest.author)}, {w.when(latest.recorded_at)}: “{w.literal(latest.why)}”")
     if draft["base"] < latest.version and not st.session_state.get(key + ":conflict"):
         st.info(f"Your unsaved edits are based on version {draft['base']}; the paper is now at version "
                 f"{latest.version}. When you save you will see their changes beside yours.")
@@ -337,7 +337,7 @@ def resolve_conflict(services, draft: dict) -> None:
             st.session_state[rebased["key"] + ":problems"] = error.problems
             st.rerun()
         except SstcError as error:
-            st.error(str(error))
+            st.error(w.literal(error))
             return
         drop_draft(draft)
         w.flash(f"Your changes were saved on top of {conflict['author']}'s: version {saved.version}.")
@@ -384,7 +384,7 @@ def edit_cover(key: str, data: dict, problems) -> None:
         try:
             parse_symbol(symbol)
         except ValidationError as error:
-            st.error(error.problems[0].message, icon=":material/error:")
+            st.error(w.literal(error.problems[0].message), icon=":material/error:")
         else:
             w.field_problems(problems, "symbol")
         w.bound(st.text_input, "Note on the symbol", f"{key}:symbol_note", data, "symbol_note")
@@ -480,7 +480,7 @@ def edit_framework_block(services, prefix: str, name: str, block: dict, strategi
     w.bound(c2.selectbox, "Outcome", f"{prefix}:outcome", block, "outcome", numbers[0], options=numbers,
             format_func=lambda n: f"Outcome {n}")
     if block.get("outcome") in statements:
-        st.caption(f"Outcome {block['outcome']}: {statements[block['outcome']]}")
+        st.caption(f"Outcome {block['outcome']}: {w.literal(statements[block['outcome']])}")
     w.field_problems(problems, f"body[{i}].strategy_id", f"body[{i}].outcome", f"body[{i}].type")
     w.bound(st.text_area, f"{name} narrative", f"{prefix}:text", block, "text", height=120)
     w.field_problems(problems, f"body[{i}].text")
@@ -535,10 +535,10 @@ def edit_decisions(services, paper) -> None:
 def edit_decision(services, decision, language: str) -> None:
     data = decision.data
     status = data.get("status", "draft")
-    st.markdown(f"**{decision.id}** · {STATUS_NAMES.get(status, status)} · version {decision.version}")
-    if status not in ("draft", "in_review"):
+    st.markdown(f"**{w.literal(decision.id)}** · {STATUS_NAMES.get(status, status)} · version {decision.version}")
+    if not text_editable(status):
         for line in decision_paragraphs(data["text"], data.get("parts", []), language):
-            st.markdown(f"> {line}")
+            st.markdown(f"> {w.literal(line)}")
         st.caption(f"The text is fixed once submitted (status: {STATUS_NAMES.get(status, status)}). Record its "
                    "adoption, amendment, deferral or withdrawal on the Decisions page.")
         st.page_link("sstc_docs/ui/pages/decisions.py", label="Go to Decisions", icon=":material/gavel:")
@@ -571,7 +571,7 @@ def edit_decision(services, decision, language: str) -> None:
     w.problems_summary(problems, shown={"text", "parts"})
     with st.expander("As printed"):
         for line in decision_paragraphs(text, parts, language):
-            st.markdown(line)
+            st.markdown(w.literal(line))
     why = w.reason_box(f"{key}:why", "Reason for changing the decision text")
     if st.button("Save decision text", key=f"{key}:save", type="primary"):
         author = w.require_user()
@@ -618,8 +618,8 @@ def versions_and_download(services, paper_id: str) -> None:
 
     w.docx_button(f"Download .docx of version {chosen.version}", make_docx, file_name=name,
                 key=f"papers:download:{paper_id}")
-    st.caption(f"The Word file is built when you click ({name}), from version {chosen.version} of the paper and "
-               "the versions of its strategy and decisions on record when it was saved.")
+    st.caption(f"The Word file is built when you click ({w.literal(name)}), from version {chosen.version} of the "
+               "paper and the versions of its strategy and decisions on record when it was saved.")
 
 
 def compare_versions(services, paper_id: str) -> None:
@@ -641,8 +641,8 @@ def compare_versions(services, paper_id: str) -> None:
 
     w.docx_button(f"Download redline .docx (v{start} → v{end})", make_redline, file_name=name,
                 key=f"papers:redline:{paper_id}")
-    st.caption(f"Built when you click ({name}): version {end} with the changes since version {start} as tracked "
-               "changes, attributed to the author of the later version.")
+    st.caption(f"Built when you click ({w.literal(name)}): version {end} with the changes since version {start} as "
+               "tracked changes, attributed to the author of the later version.")
     ok, comparison = w.guarded(lambda: services.diffs.compare("paper", paper_id, start, end))
     if ok:
         dv.show_comparison(comparison, f"papers:cmp:{paper_id}:{start}:{end}")
@@ -657,7 +657,7 @@ def paper_as_at(services, paper_id: str) -> None:
     try:
         bundle = services.papers.bundle(paper_id, as_of=day.isoformat())
     except SstcError:
-        w.empty_state(f"{paper_id} did not exist yet on {day.isoformat()} — choose a later date.")
+        w.empty_state(f"{w.literal(paper_id)} did not exist yet on {day.isoformat()} — choose a later date.")
         return
     name = docx_name(bundle.paper.get("symbol", paper_id), f"-as-at-{day.isoformat()}")
 
@@ -675,24 +675,25 @@ def show_bundle(bundle) -> None:
     """The paper read-only, as it prints: cover line, front matter, numbered paragraphs with their
     footnotes, framework tables and the draft decision."""
     paper, language = bundle.paper, bundle.language
-    st.markdown(f"**{html.escape(paper.get('symbol', ''))}** · {ACTION_NAMES.get(paper.get('action'), '')}")
-    st.markdown(f"#### {(paper.get('title') or '').replace(chr(10), ' ')}")
+    st.markdown(f"**{w.literal(paper.get('symbol', ''))}** · {ACTION_NAMES.get(paper.get('action'), '')}")
+    st.markdown(f"#### {w.literal((paper.get('title') or '').replace(chr(10), ' '))}")
     front = paper.get("front_matter", {})
-    st.markdown("  \n".join(f"**{FRONT_MATTER_LABELS[k]}:** {front.get(k) or label('none', language)}"
+    st.markdown("  \n".join(f"**{FRONT_MATTER_LABELS[k]}:** {w.literal(front.get(k) or label('none', language))}"
                              for k in FRONT_MATTER_KEYS))
     number = 0
     for block in bundle.blocks:
         if isinstance(block, OutcomeBlock):
-            st.markdown(f"**{label('outcome', language, n=block.number)}** {block.statement}")
+            st.markdown(f"**{label('outcome', language, n=block.number)}** {w.literal(block.statement)}")
             if block.text:
                 dv.html_block(dv.plain(block.text))
-            cells = "".join(f'<tr><td style="width:10em;vertical-align:top">{html.escape(label(r.kind, language, label=r.label))}'
+            cells = "".join(f'<tr><td style="width:10em;vertical-align:top">'
+                            f"{w.literal_html(label(r.kind, language, label=r.label))}"
                             f"</td><td>{dv.plain(r.text)}</td></tr>" for r in block.rows)
             dv.html_block(f'<table style="width:100%;font-size:0.95em">{cells}</table>' if cells else
                           "<i>No indicator in force for this outcome on that date.</i>")
             notes = block.footnotes
         elif block.get("type") == "heading":
-            st.markdown(f"##### {block.get('text', '')}")
+            st.markdown(f"##### {w.literal(block.get('text', ''))}")
             continue
         else:
             prefix = ""
@@ -703,14 +704,15 @@ def show_bundle(bundle) -> None:
             notes = block.get("footnotes") or []
         if notes:
             dv.html_block('<div style="font-size:0.85em;opacity:0.85">' + "<br>".join(
-                f"<sup>{html.escape(str(n.get('key', '')))}</sup> {dv.plain(n.get('text', ''))}" for n in notes)
+                f"<sup>{w.literal_html(n.get('key', ''))}</sup> {dv.plain(n.get('text', ''))}" for n in notes)
                 + "</div>")
     if bundle.decisions:
         st.markdown(f"**{label('draft_decision', language)}**")
         for decision in bundle.decisions:
             number += 1
             lines = list(decision.paragraphs)
-            st.markdown("\n".join(f"> {f'**{number}.** ' if i == 0 else ''}{line}  " for i, line in enumerate(lines)))
+            st.markdown("\n".join(f"> {f'**{number}.** ' if i == 0 else ''}{w.literal(line)}  "
+                                   for i, line in enumerate(lines)))
 
 
 render()
