@@ -19,7 +19,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from sstc_docs.errors import ConflictError, StoreError
+from sstc_docs.cli.copy import backup_blobs
+from sstc_docs.errors import ConflictError, PartialBackup, StoreError
 from sstc_docs.services import open_services
 from sstc_docs.store import Store, open_store
 from sstc_docs.store.journal import chain_link
@@ -58,7 +59,7 @@ def test_the_database_refuses_to_change_or_remove_a_version_even_to_its_owner(ur
         store.put_blob(b"evidence")
     for statement in ("UPDATE sstc_versions SET why = 'rewritten'", "DELETE FROM sstc_versions",
                       "TRUNCATE sstc_versions", "UPDATE sstc_blobs SET data = 'x'", "DELETE FROM sstc_blobs"):
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="keeps every version"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="keeps every (version|attachment)"):
             _sql(url, statement)
     with pytest.raises(psycopg.errors.UniqueViolation):
         _sql(url, "INSERT INTO sstc_versions SELECT * FROM sstc_versions")
@@ -250,13 +251,49 @@ def test_a_server_that_cannot_be_reached_is_said_plainly(tmp_path):
     assert "secret" not in str(caught.value)
 
 
-def test_a_damaged_attachment_is_reported(url):
+def test_a_damaged_attachment_is_reported_left_out_of_backups_and_repaired_by_storing_it_again(url, tmp_path):
     with open_store(url) as store:
         sha = store.put_blob(b"original")
+        other = store.put_blob(b"another")
         _sql(url, "ALTER TABLE sstc_blobs DISABLE TRIGGER sstc_blobs_immutable")
-        _sql(url, "UPDATE sstc_blobs SET data = 'tampered'")
+        _sql(url, "UPDATE sstc_blobs SET data = 'tampered' WHERE sha = %s", (sha,))
+        _sql(url, "ALTER TABLE sstc_blobs ENABLE TRIGGER sstc_blobs_immutable")
         with pytest.raises(StoreError, match="damaged"):
             store.read_blob(sha)
+        assert [f.file for f in store.verify().findings] == [f"sstc_blobs/{sha}"]
+        with pytest.raises(PartialBackup) as caught:
+            store.backup(tmp_path / "partial.json")
+        assert caught.value.damaged == [sha] and list(backup_blobs(tmp_path / "partial.json")) == [(other, b"another")]
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):  # only the true content may go back
+            _sql(url, "UPDATE sstc_blobs SET data = 'forged' WHERE sha = %s", (sha,))
+        (tmp_path / "original").write_bytes(b"original")
+        assert store.put_blob(tmp_path / "original") == sha and store.read_blob(sha) == b"original"
+        assert store.verify().ok and store.verify().findings == []
+
+
+def test_verify_finds_an_edited_version_and_stale_heads_and_repair_rebuilds_only_the_heads(url, tmp_path):
+    with open_store(url, summarize=summarize) as store:
+        store.save("paper", "P1", {"title": "one"}, author="ana", why="c", base_version=None)
+        store.save("paper", "P1", {"title": "two"}, author="bo", why="e", base_version=1)
+        store.save("paper", "P2", {"title": "other"}, author="bo", why="c", base_version=None)
+        clean = store.verify()
+        assert clean.ok and clean.findings == [] and (clean.versions, clean.records, clean.attachments) == (3, 2, 0)
+        assert clean.head == _sql(url, "SELECT chain FROM sstc_chain")[0][0]
+        _sql(url, "UPDATE sstc_heads SET summary = '{\"title\": \"forged\"}' WHERE id = 'P2'")
+        stale = store.verify()
+        assert stale.ok and [(f.severity, f.file, f.record) for f in stale.findings] == [
+            ("warning", "sstc_heads", "paper P2")]
+        repaired = store.verify(repair=True)
+        assert repaired.ok and [f.fix for f in repaired.findings] == ["repaired: rebuilt from the versions"]
+        assert [h["title"] for h in store.heads("paper")] == ["two", "other"] and store.verify().findings == []
+        _sql(url, "ALTER TABLE sstc_versions DISABLE TRIGGER sstc_versions_immutable")
+        _sql(url, "UPDATE sstc_versions SET why = 'rewritten' WHERE id = 'P1' AND version = 1")
+        edited = store.verify()
+        assert not edited.ok and [f.record for f in edited.findings if f.severity == "error"] == ["paper P1 v1"]
+        with pytest.raises(StoreError, match="No backup was written"):
+            store.backup(tmp_path / "refused.json")
+        assert not (tmp_path / "refused.json").exists()
+        assert not store.verify(repair=True).ok  # a version is never "repaired"
 
 
 # -- copy between engines -----------------------------------------------------------------------

@@ -33,7 +33,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from ...errors import ConflictError, NotFound, StoreError, ValidationError
+from ...errors import ConflictError, NotFound, PartialBackup, StoreError, ValidationError
 from ..backup import read_backup, write_backup
 from ..base import (StoreBase, Summarize, Validate, changes_arguments, chosen_version, is_possible_id, listed,
                     matching, no_summary, read_arguments)
@@ -42,11 +42,13 @@ from ..catalog import summarizer_fingerprint
 from ..index import Head, collector_paused
 from ..journal import chain_link
 from ..unit import UnitOfWork
+from ..verify import ERROR, WARNING, Finding, Report
 from ..versions import META_FIELDS, Version, check_kind, json_copy, now_timestamp
 from .listen import CHANNEL, ChangeListener
 from .load import load_into
 from .rows import VERSION_COLUMNS, as_json, document_of
 from .schema import ensure_schema
+from .verify import repair_derived, verify_database
 
 HEAD_COLUMNS = "id, version, deleted, author, recorded_at, why, effective_from, seq, hash"
 _INSERT_VERSION = (f"INSERT INTO sstc_versions ({VERSION_COLUMNS}, chain) "
@@ -58,6 +60,9 @@ _UPSERT_HEAD = ("INSERT INTO sstc_heads (kind, id, version, deleted, author, rec
                 "effective_from = excluded.effective_from, seq = excluded.seq, hash = excluded.hash, "
                 "summarizer = excluded.summarizer, summary = excluded.summary")
 _INSERT_NAME = "INSERT INTO sstc_names (what, name) VALUES (%s, %s) ON CONFLICT DO NOTHING"
+#: An attachment stored once; stored again only over a damaged copy (its bytes no longer its hash).
+_PUT_BLOB = ("INSERT INTO sstc_blobs (sha, data) SELECT given.sha, given.data FROM {source} ON CONFLICT (sha) "
+             "DO UPDATE SET data = excluded.data WHERE sha256(sstc_blobs.data) <> decode(excluded.sha, 'hex')")
 
 
 class _KindHeads:
@@ -259,7 +264,8 @@ class PostgresStore(StoreBase):
     # -- attachments -------------------------------------------------------------------------
     def put_blob(self, data: bytes | Path) -> str:
         """Store an attachment (bytes, or a file read in chunks) once by content, visible at once
-        (as a file the embedded engine writes); returns its SHA-256."""
+        (as a file the embedded engine writes); returns its SHA-256. Storing a damaged
+        attachment's content again repairs it (the one update the table's trigger allows)."""
         if isinstance(data, Path):
             return self._put_file(data)
         if not isinstance(data, (bytes, bytearray, memoryview)):
@@ -267,33 +273,34 @@ class PostgresStore(StoreBase):
         data = bytes(data)
         sha = hashlib.sha256(data).hexdigest()
         with self._blob_connection() as conn:
-            conn.execute("INSERT INTO sstc_blobs (sha, data) VALUES (%s, %s) ON CONFLICT (sha) DO NOTHING",
-                         (sha, data))
+            conn.execute(_PUT_BLOB.format(source="(VALUES (%s, %s::bytea)) given (sha, data)"), (sha, data))
         return sha
 
     def _put_file(self, source: Path) -> str:
         """Hash, then stream the file into a COPY as hex, hashing again: memory stays one chunk,
-        and a file that changed in between is refused (the COPY is rolled back) rather than misnamed."""
+        and a file that changed in between is refused (all rolled back) rather than misnamed."""
         try:
             sha, _ = file_digest(source)
         except OSError as error:
             raise ValidationError(f"cannot read {source}: {error.strerror or error}", field="file") from None
-        if self.has_blob(sha):
-            return sha
-        try:
-            with self._blob_connection() as conn, conn.transaction(), conn.cursor() as cursor, \
-                    cursor.copy("COPY sstc_blobs (sha, data) FROM STDIN") as copy, open(source, "rb") as file:
-                hasher = hashlib.sha256()
-                copy.write(f"{sha}\t\\\\x".encode())  # a bytea in hex, escaped for COPY's text format
-                while chunk := file.read(CHUNK):
-                    hasher.update(chunk)
-                    copy.write(chunk.hex().encode())
-                copy.write(b"\n")
-                if hasher.hexdigest() != sha:
-                    raise ValidationError(f"{source} changed while it was being stored; nothing was written. "
-                                          "Attach it again once nothing is changing it.", field="file")
-        except psycopg.errors.UniqueViolation:
-            pass  # another server stored the same content meanwhile
+        with self._blob_connection() as conn:
+            intact = conn.execute("SELECT sha256(data) = decode(sha, 'hex') FROM sstc_blobs WHERE sha = %s",
+                                  (sha,)).fetchone()
+            if intact is not None and intact[0]:
+                return sha
+            with conn.transaction(), conn.cursor() as cursor:
+                cursor.execute("CREATE TEMP TABLE sstc_upload (sha text, data bytea) ON COMMIT DROP")
+                with cursor.copy("COPY sstc_upload (sha, data) FROM STDIN") as copy, open(source, "rb") as file:
+                    hasher = hashlib.sha256()
+                    copy.write(f"{sha}\t\\\\x".encode())  # a bytea in hex, escaped for COPY's text format
+                    while chunk := file.read(CHUNK):
+                        hasher.update(chunk)
+                        copy.write(chunk.hex().encode())
+                    copy.write(b"\n")
+                    if hasher.hexdigest() != sha:
+                        raise ValidationError(f"{source} changed while it was being stored; nothing was written. "
+                                              "Attach it again once nothing is changing it.", field="file")
+                cursor.execute(_PUT_BLOB.format(source="sstc_upload given"))
         return sha
 
     def read_blob(self, sha: str) -> bytes:
@@ -315,18 +322,52 @@ class PostgresStore(StoreBase):
     # -- the whole database ------------------------------------------------------------------
     def backup(self, file: str | Path | IO[bytes]) -> int:
         """Every version and attachment as of one moment (one repeatable-read snapshot), streamed
-        through server-side cursors: the archive never sits in memory."""
+        through server-side cursors: the archive never sits in memory. Checked first, in that same
+        snapshot (``verify``): a damaged database is refused, damaged attachments left out and said."""
         self._check_open()
         with self._database_errors(), self._pool.connection() as conn, conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            report = verify_database(conn, self._summary, self._fingerprint)
+            wrong = [f for f in report.findings if f.severity == ERROR and not f.file.startswith("sstc_blobs/")]
+            if wrong:
+                listed_problems = "\n".join(f"  - {f}" for f in wrong[:20])
+                raise StoreError(f"No backup was written: the database fails its checks, and a backup of it would "
+                                 f"carry the damage on. {len(wrong)} problem(s):\n{listed_problems}")
+            damaged = sorted({f.file.split("/", 1)[1] for f in report.findings if f.severity == ERROR})
             versions = conn.cursor(name="sstc_backup_versions")
             versions.itersize = 2000
             versions.execute(f"SELECT {VERSION_COLUMNS} FROM sstc_versions ORDER BY kind, id, version")
             blobs = conn.cursor(name="sstc_backup_blobs", binary=True)
             blobs.itersize = 20
-            blobs.execute("SELECT sha, data FROM sstc_blobs ORDER BY sha")
-            return write_backup(file, now_timestamp(), (document_of(row) for row in versions),
-                                ((sha, bytes(data)) for sha, data in blobs))
+            blobs.execute("SELECT sha, data FROM sstc_blobs WHERE NOT sha = ANY(%s) ORDER BY sha", (damaged,))
+            count = write_backup(file, now_timestamp(), (document_of(row) for row in versions),
+                                 ((sha, bytes(data)) for sha, data in blobs))
+        if damaged:
+            raise PartialBackup(str(getattr(file, "name", file)), count, damaged)
+        return count
+
+    def verify(self, *, repair: bool = False) -> Report:
+        """verify.py's checks over the tables (pg/verify.py), streamed; ``repair`` rebuilds the
+        derived tables from the versions (as the owner: the app role may not delete heads)."""
+        self._check_open()
+        with self._database_errors(), self._pool.connection() as conn:
+            report = self._verified(conn)
+            if not repair:
+                return report
+            with conn.transaction():
+                conn.execute("SELECT FROM sstc_chain FOR UPDATE")
+                repair_derived(conn, self._summary, self._fingerprint)
+            self._forget_cache()
+            repaired = self._verified(conn)
+        fixed = [Finding(WARNING, f.file, f.record, f.problem, "repaired: rebuilt from the versions")
+                 for f in report.findings if f not in repaired.findings]
+        return Report(repaired.findings + fixed, repaired.versions, repaired.records, repaired.attachments,
+                      repaired.head)
+
+    def _verified(self, conn: psycopg.Connection) -> Report:
+        with conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return verify_database(conn, self._summary, self._fingerprint)
 
     def restore(self, file: str | Path | IO[bytes]) -> int:
         """Load a backup into this empty database after every check ``read_backup`` makes, in one

@@ -50,8 +50,18 @@ CREATE TABLE sstc_blobs (
     sha  text  PRIMARY KEY CHECK (sha ~ '^[0-9a-f]{64}$'),
     data bytea NOT NULL
 );
+-- The one change allowed: a damaged attachment given back the content its hash names (attaching
+-- the original file again repairs it, as in the embedded engine). Nothing else passes.
+CREATE FUNCTION sstc_blob_repair_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.sha = OLD.sha AND encode(sha256(NEW.data), 'hex') = NEW.sha THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'sstc-docs keeps every attachment: % on % is refused', TG_OP, TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege';
+END $$;
 CREATE TRIGGER sstc_blobs_immutable BEFORE UPDATE OR DELETE ON sstc_blobs
-    FOR EACH ROW EXECUTE FUNCTION sstc_refuse_change();
+    FOR EACH ROW EXECUTE FUNCTION sstc_blob_repair_only();
 CREATE TRIGGER sstc_blobs_no_truncate BEFORE TRUNCATE ON sstc_blobs
     FOR EACH STATEMENT EXECUTE FUNCTION sstc_refuse_change();
 
