@@ -215,8 +215,8 @@ class PostgresStore(StoreBase):
         if staged:
             return not staged[-1]["deleted"]
         with self._connection() as conn:
-            row = conn.execute("SELECT deleted FROM sstc_heads WHERE kind = %s AND id = %s",
-                               (kind, record_id)).fetchone()
+            row = conn.execute("SELECT deleted FROM sstc_versions WHERE kind = %s AND id = %s ORDER BY version DESC "
+                               "LIMIT 1", (kind, record_id)).fetchone()
         return row is not None and not row[0]
 
     def heads(self, kind: str, *, include_deleted: bool = False) -> list[dict]:
@@ -311,7 +311,8 @@ class PostgresStore(StoreBase):
         data = bytes(row[0])
         if hashlib.sha256(data).hexdigest() != sha:
             raise StoreError(f"The attachment {sha} in the database {self.where} is damaged (its content no "
-                             "longer matches its hash). Restore it from a backup.")
+                             "longer matches its hash). Attach the original file again (that replaces the damaged "
+                             "copy) or restore a backup.")
         return data
 
     def has_blob(self, sha: str) -> bool:
