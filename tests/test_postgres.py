@@ -365,3 +365,10 @@ def test_writers_in_several_processes_lose_nothing_and_keep_seq_and_chain_linear
         chain = chain_link(chain, stored_hash)
         assert stored_chain == chain
     print(f"conflicts retried: {sum(conflicts)}")
+
+
+def test_without_postgresql_binaries_the_fixture_says_how_to_install_them(monkeypatch, tmp_path):
+    import pg_server
+    monkeypatch.setattr(pg_server, "BINARIES", str(tmp_path / "nowhere" / "*" / "bin"))
+    with pytest.raises(RuntimeError, match="make test"):
+        pg_server.server_binaries()
