@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterable
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from functools import partial
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
@@ -60,6 +60,8 @@ _UPSERT_HEAD = ("INSERT INTO sstc_heads (kind, id, version, deleted, author, rec
                 "effective_from = excluded.effective_from, seq = excluded.seq, hash = excluded.hash, "
                 "summarizer = excluded.summarizer, summary = excluded.summary")
 _INSERT_NAME = "INSERT INTO sstc_names (what, name) VALUES (%s, %s) ON CONFLICT DO NOTHING"
+_LATEST_VERSION = (f"SELECT {VERSION_COLUMNS} FROM sstc_versions WHERE kind = %s AND id = %s "
+                   "ORDER BY version DESC LIMIT 1")
 #: An attachment stored once; stored again only over a damaged copy (its bytes no longer its hash).
 _PUT_BLOB = ("INSERT INTO sstc_blobs (sha, data) SELECT given.sha, given.data FROM {source} ON CONFLICT (sha) "
              "DO UPDATE SET data = excluded.data WHERE sha256(sstc_blobs.data) <> decode(excluded.sha, 'hex')")
@@ -125,19 +127,45 @@ class PostgresStore(StoreBase):
         return f"PostgresStore({self.where!r})"
 
     # -- writing -----------------------------------------------------------------------------
+    def unit(self) -> AbstractContextManager[UnitOfWork]:
+        return self._unit()
+
+    def save(self, kind: str, record_id: str, data: dict, *, author: str, why: str,
+             base_version: int | None, effective_from: str | None = None) -> Version:
+        """A unit of one, as StoreBase's, whose record is read in the round trip that takes the lock."""
+        with self._unit(record=(kind, record_id)) as unit:
+            saved = unit.save(kind, record_id, data, author=author, why=why, base_version=base_version,
+                              effective_from=effective_from)
+        return saved
+
+    def delete(self, kind: str, record_id: str, *, author: str, why: str, base_version: int,
+               effective_from: str | None = None) -> Version:
+        with self._unit(record=(kind, record_id)) as unit:
+            tombstone = unit.delete(kind, record_id, author=author, why=why, base_version=base_version,
+                                    effective_from=effective_from)
+        return tombstone
+
     @contextmanager
-    def unit(self) -> Iterator[UnitOfWork]:
+    def _unit(self, record: tuple[str, str] | None = None) -> Iterator[UnitOfWork]:
+        """The unit's transaction. Writers queue on the chain row, so what happens between taking
+        it and committing is kept to two round trips: the lock (with the one record a single save
+        builds on, if known), then the writes with the commit."""
         self._check_open()
         active: _Active | None = getattr(self._local, "active", None)
         if active is not None:
             yield active.unit  # joins the unit already open in this thread: one transaction for both
             return
+        known = record if record is not None and all(isinstance(part, str) for part in record) else None
         with self._database_errors(), self._pool.connection() as conn:
-            with conn.pipeline():  # one round trip: every writer queues here, so it is kept short
+            with conn.pipeline():
                 conn.execute("BEGIN")
                 locked = conn.execute("SELECT seq, chain FROM sstc_chain FOR UPDATE")
+                latest = conn.execute(_LATEST_VERSION, known) if known else None
             seq, chain = locked.fetchone()
-            unit = UnitOfWork(_remembered(partial(self._stored_versions, conn)), seq + 1)
+            stored_versions = _Remembered(partial(self._stored_versions, conn))
+            if latest is not None:
+                stored_versions.known[known] = [document_of(row) for row in latest.fetchall()]
+            unit = UnitOfWork(stored_versions, seq + 1)
             try:
                 self._local.active = _Active(unit, conn)
                 try:
@@ -445,8 +473,7 @@ class PostgresStore(StoreBase):
     def _stored_versions(self, conn: psycopg.Connection, kind: str, record_id: str) -> list[dict]:
         """What a unit builds on: it reads only the latest stored version (its number, time and
         hash), so only that one is fetched."""
-        row = conn.execute(f"SELECT {VERSION_COLUMNS} FROM sstc_versions WHERE kind = %s AND id = %s "
-                           "ORDER BY version DESC LIMIT 1", (kind, record_id)).fetchone()
+        row = conn.execute(_LATEST_VERSION, (kind, record_id)).fetchone()
         return [document_of(row)] if row else []
 
     def _versions(self, kind: str, record_id: str) -> list[dict]:
@@ -525,16 +552,19 @@ class PostgresStore(StoreBase):
             self._cache.clear()
 
 
-def _remembered(stored_versions: Callable[[str, str], list[dict]]) -> Callable[[str, str], list[dict]]:
+class _Remembered:
     """A unit asks for a record's stored versions more than once (to check, then to chain the
-    hash); under the chain lock they cannot change, so the database is asked once per record."""
-    known: dict[tuple[str, str], list[dict]] = {}
+    hash); under the chain lock they cannot change, so the database is asked once per record
+    (or not at all, for the record read with the lock)."""
 
-    def remembered(kind: str, record_id: str) -> list[dict]:
-        if (kind, record_id) not in known:
-            known[(kind, record_id)] = stored_versions(kind, record_id)
-        return known[(kind, record_id)]
-    return remembered
+    def __init__(self, stored_versions: Callable[[str, str], list[dict]]):
+        self._stored_versions = stored_versions
+        self.known: dict[tuple[str, str], list[dict]] = {}
+
+    def __call__(self, kind: str, record_id: str) -> list[dict]:
+        if (kind, record_id) not in self.known:
+            self.known[(kind, record_id)] = self._stored_versions(kind, record_id)
+        return self.known[(kind, record_id)]
 
 
 def _rollback(conn: psycopg.Connection) -> None:
