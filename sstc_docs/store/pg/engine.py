@@ -409,8 +409,12 @@ class PostgresStore(StoreBase):
         transaction, streaming; the caller vouches for them (``restore`` checks a file first,
         ``copy`` compares the result with its source)."""
         self._check_open()
-        with self._database_errors(), self._pool.connection() as conn, conn.transaction():
-            count = load_into(conn, versions, blobs, self._summary, self._fingerprint, self.where)
+        try:
+            with self._database_errors(), self._pool.connection() as conn, conn.transaction():
+                count = load_into(conn, versions, blobs, self._summary, self._fingerprint, self.where)
+        except psycopg.errors.UniqueViolation as error:
+            raise StoreError(f"The versions to load into {self.where} name one version twice "
+                             f"({error.diag.message_detail}); nothing was loaded.") from None
         self._forget_cache()
         return count
 

@@ -29,11 +29,13 @@ def load_into(conn: psycopg.Connection, versions: Iterable[dict], blobs: Iterabl
               summarize: Callable[[str, dict], dict], fingerprint: str, where: str) -> int:
     """Call inside a transaction; returns the number of versions loaded."""
     seq = conn.execute("SELECT seq FROM sstc_chain FOR UPDATE").fetchone()[0]
-    if seq or conn.execute("SELECT EXISTS (SELECT FROM sstc_versions) OR EXISTS (SELECT FROM sstc_blobs)").fetchone()[0]:
+    if seq or conn.execute("SELECT EXISTS (SELECT FROM sstc_versions) OR EXISTS (SELECT FROM sstc_blobs)"
+                           ).fetchone()[0]:
         raise StoreError(f"The database {where} is not empty; a backup can only be restored into an empty "
                          "database. Restore into a new database (create it, point SSTC_DB at its URL and run "
                          "`python -m sstc_docs restore BACKUP.json`).")
-    conn.execute(f"CREATE TEMP TABLE sstc_load ON COMMIT DROP AS SELECT {VERSION_COLUMNS} FROM sstc_versions WITH NO DATA")
+    conn.execute(f"CREATE TEMP TABLE sstc_load ON COMMIT DROP AS SELECT {VERSION_COLUMNS} FROM sstc_versions "
+                 "WITH NO DATA")
     conn.execute("CREATE TEMP TABLE sstc_load_chain (seq bigint PRIMARY KEY, chain text NOT NULL) ON COMMIT DROP")
     with conn.cursor() as cursor:
         with cursor.copy(f"COPY sstc_load ({VERSION_COLUMNS}) FROM STDIN") as copy:
@@ -44,8 +46,9 @@ def load_into(conn: psycopg.Connection, versions: Iterable[dict], blobs: Iterabl
             raise StoreError(f"The versions to load into {where} do not carry the seq numbers 1 to {count} "
                              "each once; nothing was loaded.")
         chain = _chain(conn, cursor)
-        cursor.execute(f"INSERT INTO sstc_versions ({VERSION_COLUMNS}, chain) SELECT {', '.join('l.' + c for c in VERSION_COLUMNS.split(', '))}, "
-                       "c.chain FROM sstc_load l JOIN sstc_load_chain c USING (seq) ORDER BY seq")
+        loaded = ", ".join("l." + column for column in VERSION_COLUMNS.split(", "))
+        cursor.execute(f"INSERT INTO sstc_versions ({VERSION_COLUMNS}, chain) SELECT {loaded}, c.chain "
+                       "FROM sstc_load l JOIN sstc_load_chain c USING (seq) ORDER BY seq")
         _heads(conn, cursor, summarize, fingerprint)
         cursor.execute("INSERT INTO sstc_names (what, name) SELECT DISTINCT 'author', author FROM sstc_load "
                        "UNION SELECT DISTINCT 'kind', kind FROM sstc_load")
