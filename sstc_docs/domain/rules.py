@@ -10,10 +10,11 @@ a decision around them.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..errors import Problem, ValidationError
 from . import lifecycle
+from .framework import period_years
 from .symbols import parse_symbol
 
 MOVE_COMMAND = "decision move"
@@ -25,6 +26,8 @@ OUTCOME_FIELDS = ("adopted_on", "adopted_version", "amendment", "adopted_text", 
 
 class Lookup(Protocol):
     def exists(self, kind: str, record_id: str) -> bool: ...
+
+    def get(self, kind: str, record_id: str) -> Any: ...
 
 
 class Rules:
@@ -99,6 +102,35 @@ class DecisionRules(Rules):
 class EvidenceRules(Rules):
     def check(self, lookup, old, new, command):
         links = new["links"]
-        return (self.missing(lookup, "indicator", [link["id"] for link in links["indicators"]], "links.indicators")
-                + self.missing(lookup, "decision", links["decisions"], "links.decisions")
-                + self.missing(lookup, "paper", links["papers"], "links.papers"))
+        problems = (self.missing(lookup, "indicator", [link["id"] for link in links["indicators"]], "links.indicators")
+                    + self.missing(lookup, "decision", links["decisions"], "links.decisions")
+                    + self.missing(lookup, "paper", links["papers"], "links.papers"))
+        if problems:
+            return problems
+        before = [(link["id"], link.get("value"), link.get("period")) for link in (old or {}).get("links", {})
+                  .get("indicators", [])]
+        for link in links["indicators"]:
+            if (link["id"], link.get("value"), link.get("period")) in before and old.get("date") == new.get("date"):
+                continue  # checked when it was made: a link saved before these checks stays as it was
+            problems += self._will_count(lookup.get("indicator", link["id"]).data, new, link)
+        return problems
+
+    @staticmethod
+    def _will_count(indicator: dict, evidence: dict, link: dict) -> list[Problem]:
+        """A link that would not count, or not as the user thinks, is refused at link time with the
+        reason, instead of counting silently (or silently not at all) in the progress table."""
+        where = f"links.indicators.{link['id']}"
+        period, measure = indicator.get("period", ""), indicator.get("measure", "count")
+        years = period_years(period)
+        attributed = link.get("period") or (evidence.get("date") or "")[:4]
+        span = period_years(attributed)
+        if years and span and not (years[0] <= span[0] and span[1] <= years[1]):
+            when = f"period {link['period']}" if link.get("period") else f"dated {evidence.get('date')}"
+            return [Problem(where, f"evidence {when} cannot count toward {link['id']}, which measures {period}; "
+                                   "give the link the period the evidence belongs to, or link it to the indicator "
+                                   "of that period")]
+        if measure == "count" and link.get("value", 1) != 1:
+            return [Problem(where, f"{link['id']} counts pieces of evidence (each counts once), so a value of "
+                                   f"{link['value']} would count as 1; leave the value at 1, or record each item "
+                                   "as evidence of its own")]
+        return []
