@@ -81,6 +81,10 @@ def test_the_app_role_of_the_readme_can_do_everything_the_app_does_and_nothing_m
             unit.save("decision", "D1", {"title": "d"}, author="ana", why="c", base_version=None)
         app.save("paper", "P1", {"title": "two"}, author="bo", why="e", base_version=1)
         app.delete("decision", "D1", author="bo", why="gone", base_version=1)
+        app.save_draft("ana", "paper:P1", {"title": "typing"})
+        app.save_draft("ana", "paper:P1", {"title": "typing more"})
+        assert app.drafts("ana")["paper:P1"]["value"] == {"title": "typing more"}
+        app.save_draft("ana", "paper:P1", None)
         sha = app.put_blob(b"file")
         assert app.read_blob(sha) == b"file" and [h["title"] for h in app.heads("paper")] == ["two"]
         assert app.authors() == ["ana", "bo"] and app.last_seq() == 4 and len(app.changes()) == 4

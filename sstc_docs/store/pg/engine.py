@@ -34,6 +34,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ...errors import ConflictError, NotFound, PartialBackup, StoreError, ValidationError
+from ...limits import check_json_limits
 from ..backup import read_backup, write_backup
 from ..base import (StoreBase, Summarize, Validate, changes_arguments, chosen_version, is_possible_id, listed,
                     matching, no_summary, read_arguments)
@@ -43,7 +44,7 @@ from ..index import Head, collector_paused
 from ..journal import chain_link
 from ..unit import UnitOfWork
 from ..verify import ERROR, WARNING, Finding, Report
-from ..versions import META_FIELDS, Version, check_kind, json_copy, now_timestamp
+from ..versions import META_FIELDS, Version, check_kind, check_text, json_copy, now_timestamp
 from .listen import CHANNEL, ChangeListener
 from .load import load_into
 from .rows import VERSION_COLUMNS, as_json, document_of
@@ -289,6 +290,25 @@ class PostgresStore(StoreBase):
                                 (seq, limit))
             return [Version.from_document(document_of(row)) for row in rows]
 
+    # -- drafts ------------------------------------------------------------------------------
+    def save_draft(self, owner: str, key: str, value: dict | None) -> None:
+        owner, key = check_text(owner, "author"), check_text(key, "key")
+        if value is not None:
+            check_json_limits(value, "draft")
+        with self._outside_unit() as conn:
+            if value is None:
+                conn.execute("DELETE FROM sstc_drafts WHERE owner = %s AND key = %s", (owner, key))
+            else:
+                conn.execute("INSERT INTO sstc_drafts (owner, key, value, saved_at) VALUES (%s, %s, %s, %s) "
+                             "ON CONFLICT (owner, key) DO UPDATE SET value = excluded.value, saved_at = "
+                             "excluded.saved_at", (owner, key, as_json(json_copy(value)), now_timestamp()))
+
+    def drafts(self, owner: str) -> dict[str, dict]:
+        owner = check_text(owner, "author")
+        with self._outside_unit() as conn:
+            rows = conn.execute("SELECT key, value, saved_at FROM sstc_drafts WHERE owner = %s ORDER BY key", (owner,))
+            return {key: {"value": value, "saved_at": saved_at} for key, value, saved_at in rows}
+
     # -- attachments -------------------------------------------------------------------------
     def put_blob(self, data: bytes | Path) -> str:
         """Store an attachment (bytes, or a file read in chunks) once by content, visible at once
@@ -300,7 +320,7 @@ class PostgresStore(StoreBase):
             raise ValidationError(f"an attachment must be bytes or a file, not {type(data).__name__}", field="data")
         data = bytes(data)
         sha = hashlib.sha256(data).hexdigest()
-        with self._blob_connection() as conn:
+        with self._outside_unit() as conn:
             conn.execute(_PUT_BLOB.format(source="(VALUES (%s, %s::bytea)) given (sha, data)"), (sha, data))
         return sha
 
@@ -311,7 +331,7 @@ class PostgresStore(StoreBase):
             sha, _ = file_digest(source)
         except OSError as error:
             raise ValidationError(f"cannot read {source}: {error.strerror or error}", field="file") from None
-        with self._blob_connection() as conn:
+        with self._outside_unit() as conn:
             intact = conn.execute("SELECT sha256(data) = decode(sha, 'hex') FROM sstc_blobs WHERE sha = %s",
                                   (sha,)).fetchone()
             if intact is not None and intact[0]:
@@ -332,7 +352,7 @@ class PostgresStore(StoreBase):
         return sha
 
     def read_blob(self, sha: str) -> bytes:
-        with self._blob_connection() as conn:
+        with self._outside_unit() as conn:
             row = conn.execute("SELECT data FROM sstc_blobs WHERE sha = %s", (_checked_sha(sha),)).fetchone()
         if row is None:
             raise NotFound(f"There is no attachment {sha} in the database.")
@@ -344,7 +364,7 @@ class PostgresStore(StoreBase):
         return data
 
     def has_blob(self, sha: str) -> bool:
-        with self._blob_connection() as conn:
+        with self._outside_unit() as conn:
             return conn.execute("SELECT EXISTS (SELECT 1 FROM sstc_blobs WHERE sha = %s)",
                                 (_checked_sha(sha),)).fetchone()[0]
 
@@ -453,8 +473,9 @@ class PostgresStore(StoreBase):
             yield conn
 
     @contextmanager
-    def _blob_connection(self) -> Iterator[psycopg.Connection]:
-        """Attachments never wait for a unit: stored at once, as files are in the embedded engine."""
+    def _outside_unit(self) -> Iterator[psycopg.Connection]:
+        """Attachments and drafts never wait for a unit: stored at once, as files are in the
+        embedded engine, and kept if the unit fails."""
         self._check_open()
         with self._database_errors(), self._pool.connection() as conn:
             yield conn

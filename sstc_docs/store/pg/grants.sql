@@ -10,4 +10,5 @@ GRANT SELECT, INSERT ON sstc_versions, sstc_blobs, sstc_names TO :"app_role";
 GRANT UPDATE (data) ON sstc_blobs TO :"app_role";
 GRANT SELECT, INSERT, UPDATE ON sstc_heads TO :"app_role";
 GRANT SELECT, UPDATE ON sstc_chain TO :"app_role";
+GRANT SELECT, INSERT, UPDATE, DELETE ON sstc_drafts TO :"app_role";
 GRANT SELECT ON sstc_schema TO :"app_role";

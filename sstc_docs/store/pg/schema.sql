@@ -6,7 +6,8 @@
 -- INSERT, see the README). Everything else is derived in the same transaction as the versions:
 -- sstc_heads (the latest version of each record, with its listing summary), sstc_names (authors
 -- and kinds), sstc_chain (the newest seq and store-wide chain; its one row, locked FOR UPDATE,
--- is the write lock that keeps seq without gaps and the chain linear).
+-- is the write lock that keeps seq without gaps and the chain linear). sstc_drafts is no part of
+-- the history at all.
 --
 -- Text that is compared or sorted is COLLATE "C": byte order, which is Python's order, so ids
 -- list and timestamps compare exactly as in the embedded engine whatever the server's locale.
@@ -98,6 +99,16 @@ CREATE TABLE sstc_chain (
     chain text    NOT NULL
 );
 INSERT INTO sstc_chain (seq, chain) VALUES (0, '');
+
+-- What each person is typing, per record being edited: not history (replaced as they type, gone
+-- once saved), so the one table whose rows change and go.
+CREATE TABLE sstc_drafts (
+    owner    text COLLATE "C" NOT NULL,
+    key      text COLLATE "C" NOT NULL,
+    value    json NOT NULL,
+    saved_at text NOT NULL,
+    PRIMARY KEY (owner, key)
+);
 
 CREATE TABLE sstc_schema (version integer NOT NULL);
 INSERT INTO sstc_schema (version) VALUES (1);
