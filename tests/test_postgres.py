@@ -376,3 +376,26 @@ def test_without_postgresql_binaries_the_fixture_says_how_to_install_them(monkey
     monkeypatch.setattr(pg_server, "BINARIES", str(tmp_path / "nowhere" / "*" / "bin"))
     with pytest.raises(RuntimeError, match="make test"):
         pg_server.server_binaries()
+
+
+def test_every_page_of_the_app_runs_on_postgresql(url, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from sstc_docs.ui.state import get_services
+    services = open_services(url)
+    services.load_demo()
+    services.close()
+    monkeypatch.setenv("SSTC_DB", url)
+    get_services.clear()
+    try:
+        app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+        app.session_state["user_name"] = "Ana Tester"
+        app.run()
+        assert not app.exception, [e.value for e in app.exception]
+        assert isinstance(get_services().store, PostgresStore)
+        for page in sorted(p.stem for p in (ROOT / "sstc_docs" / "ui" / "pages").glob("*.py")):
+            app.switch_page(f"sstc_docs/ui/pages/{page}.py").run()
+            assert not app.exception, (page, [e.value for e in app.exception])
+    finally:
+        get_services().close()
+        get_services.clear()
