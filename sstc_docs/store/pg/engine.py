@@ -102,6 +102,9 @@ class PostgresStore(StoreBase):
 
     def __init__(self, url: str, *, summarize: Summarize | None = None, validate: Validate | None = None,
                  pool_size: int = 10, listen: bool = True):
+        """``summarize`` and ``validate`` are the kinds' hooks (base.py), as for the embedded engine;
+        ``pool_size`` bounds the connections this process holds; ``listen=False`` for a one-off
+        command that need not hear other servers."""
         self.url = url
         self.where = _redacted(url)
         self._summarize: Summarize = summarize or no_summary
