@@ -35,9 +35,12 @@ run: demo
 
 # Debian packages the tests use: Chromium for the browser tests, LibreOffice and poppler to
 # convert and read exported papers, Noto CJK so Chinese renders, pandoc to make Word files of
-# another producer for the import tests, Node.js for the test OIDC provider. Installed only when missing.
+# another producer for the import tests, Node.js for the test OIDC provider, PostgreSQL's server
+# (the tests start a throwaway one; Debian keeps initdb and pg_ctl in /usr/lib/postgresql/<major>/bin,
+# off PATH). Installed only when missing.
 system-deps:
 	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
@@ -59,7 +62,7 @@ test: $(VENV)/.dev system-deps tests/oidc/node_modules
 	$(PY) -m pytest
 
 bench: $(VENV)/.dev system-deps
-	$(PY) bench/bench_store.py --scale 0.1
+	$(PY) bench/bench_store.py --scale 0.1 --engine postgresql
 	$(PY) bench/bench_export.py
 	$(PY) bench/bench_pages.py --papers 2000
 	$(PY) bench/bench_diff.py
