@@ -21,6 +21,7 @@ import pytest
 
 from sstc_docs.cli.copy import backup_blobs
 from sstc_docs.errors import ConflictError, PartialBackup, StoreError
+from people import TESTER, sign_in
 from sstc_docs.services import open_services
 from sstc_docs.store import Store, open_store
 from sstc_docs.store.journal import chain_link
@@ -239,7 +240,7 @@ def test_a_postgresql_url_in_sstc_db_or_db_chooses_postgresql(url, tmp_path, mon
     monkeypatch.setenv("SSTC_DB", url)
     with open_store() as store:
         assert isinstance(store, PostgresStore) and "postgres" not in store.where.split("@", 1)[1].split("/")[0]
-    services = open_services()
+    services = open_services().acting_as(TESTER)
     services.load_demo()
     services.close()
     monkeypatch.delenv("SSTC_DB")
@@ -312,7 +313,7 @@ def _without_created_at(path: Path) -> bytes:
 
 
 def test_copy_embedded_to_postgresql_and_back_gives_an_identical_backup(url, tmp_path):
-    services = open_services(tmp_path / "one")
+    services = open_services(tmp_path / "one").acting_as(TESTER)
     services.load_demo()
     services.store.put_blob(b"%PDF-1.4 an attachment" * 1000)
     services.store.delete("strategy", services.store.heads("strategy")[0]["id"], author="ana", why="test",
@@ -382,14 +383,14 @@ def test_every_page_of_the_app_runs_on_postgresql(url, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     from sstc_docs.ui.state import get_services
-    services = open_services(url)
+    services = open_services(url).acting_as(TESTER)
     services.load_demo()
     services.close()
     monkeypatch.setenv("SSTC_DB", url)
+    monkeypatch.setenv("SSTC_AUTH", "accounts")
     get_services.clear()
     try:
-        app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
-        app.session_state["user_name"] = "Ana Tester"
+        app = sign_in(AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60))
         app.run()
         assert not app.exception, [e.value for e in app.exception]
         assert isinstance(get_services().store, PostgresStore)
