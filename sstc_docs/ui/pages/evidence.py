@@ -104,15 +104,17 @@ def find_tab(services, choices: Choices) -> None:
                       "“Register evidence” tab; then link it to the indicators it shows progress on.")
         return
     top = st.columns([3, 2, 2])
-    text = top[0].text_input("Search", key="ev_q", placeholder="words in the title, reference, source or notes")
-    kinds = top[1].multiselect("Kind", EVIDENCE_KINDS, key="ev_f_kind", format_func=KIND_NAMES.get)
-    levels = top[2].multiselect("Reliability", RELIABILITY, key="ev_f_rel", format_func=RELIABILITY_NAMES.get)
+    # kept (widgets.kept): the search and filters are still there after a page switch or a reload
+    text = w.kept(top[0].text_input, "Search", "ev_q", "", placeholder="words in the title, reference, source or notes")
+    kinds = w.kept(top[1].multiselect, "Kind", "ev_f_kind", [], options=list(EVIDENCE_KINDS), format_func=KIND_NAMES.get)
+    levels = w.kept(top[2].multiselect, "Reliability", "ev_f_rel", [], options=list(RELIABILITY),
+                    format_func=RELIABILITY_NAMES.get)
     bottom = st.columns([2, 2, 3])
-    date_from = bottom[0].date_input("Dated from", value=None, key="ev_f_from", **DATE_RANGE)
-    date_to = bottom[1].date_input("Dated up to", value=None, key="ev_f_to", **DATE_RANGE)
+    date_from = w.kept(bottom[0].date_input, "Dated from", "ev_f_from", None, **DATE_RANGE)
+    date_to = w.kept(bottom[1].date_input, "Dated up to", "ev_f_to", None, **DATE_RANGE)
     linkable = [*choices.indicators, *choices.decisions, *choices.papers]
-    linked = bottom[2].selectbox("Linked to", linkable, index=None, key="ev_f_linked", format_func=choices.any_name,
-                                 placeholder="any record (or choose an indicator, decision or paper)")
+    linked = w.kept(bottom[2].selectbox, "Linked to", "ev_f_linked", None, options=linkable, index=None,
+                    format_func=choices.any_name, placeholder="any record (or choose an indicator, decision or paper)")
     ok, rows = w.guarded(lambda: services.evidence.search(text, kind=kinds, reliability=levels,
                                                           date_from=_iso(date_from) or None,
                                                           date_to=_iso(date_to) or None, linked=linked))

@@ -12,6 +12,7 @@ import copy
 
 import streamlit as st
 
+from sstc_docs.diff.merge import merge_values
 from sstc_docs.domain.bundle import OutcomeBlock
 from sstc_docs.domain.labels import LANGUAGES, label
 from sstc_docs.domain.lifecycle import STATUS_NAMES, decision_paragraphs, text_editable
@@ -69,19 +70,31 @@ def has_changes(draft: dict) -> bool:
     return clean(draft["data"]) != clean(draft["base_data"])
 
 
-def rebase_after_outside_save(services, paper_id: str) -> None:
-    """Another save on this paper from this page (a new decision point): carry the draft across."""
-    draft = find_draft(paper_id)
-    if draft is None:
-        return
-    latest = services.records.get("paper", paper_id)
-    if latest.version == draft["base"]:
-        return
-    mine = clean(draft["data"])
-    changed = has_changes(draft)
+def catch_up(services, draft: dict, latest) -> dict:
+    """The paper moved on (someone saved, here or elsewhere) while this draft was open: never drop
+    what was typed. Nothing typed — show the newer version; changes elsewhere in the paper or in
+    other words of a paragraph — merge them into the draft and say what came in; the same words
+    changed by both — keep the draft as it is and ask (the conflict panel). Returns the draft to edit."""
+    if latest.version <= draft["base"] or st.session_state.get(draft["key"] + ":conflict") \
+            or st.session_state.get(draft["key"] + ":save"):
+        return draft   # already asking; or "Save" was clicked: the save meets their version and asks
+    base, mine = clean(draft["base_data"]), clean(draft["data"])
+    if mine == base:
+        drop_draft(draft)
+        return new_draft(draft["paper_id"], latest.version, latest.data)
+    merged, overlaps = merge_values(base, mine, latest.data)
+    why = st.session_state.get("_kept", {}).get(draft["key"] + ":why", "")
+    if overlaps:
+        w.remember_newer(draft["key"] + ":conflict", latest, mine=mine, base=base, why=why, pending=True)
+        return draft
+    body = latest.data.get("body", [])
+    theirs = sorted({field_label(path, body) for path, _, _ in w.changed_fields(base, latest.data)})
     drop_draft(draft)
-    if changed:
-        new_draft(paper_id, latest.version, w.merge_onto(clean(draft["base_data"]), mine, latest.data), latest.data)
+    rebased = new_draft(draft["paper_id"], latest.version, merged, latest.data)
+    w.preset(rebased["key"] + ":why", why)
+    rebased["note"] = (f"{latest.author} saved version {latest.version} while you were typing (“{latest.why}”). "
+                       f"Their changes are merged into your draft: {', '.join(theirs)}. Nothing you typed was lost.")
+    return rebased
 
 
 # -- callbacks for the paragraph list -----------------------------------------------------------
@@ -231,12 +244,7 @@ def edit_paper(services, paper_id: str) -> None:
     if not ok:
         return
     draft = find_draft(paper_id)
-    if draft is not None and draft["base"] < latest.version and not has_changes(draft) \
-            and not st.session_state.get(draft["key"] + ":conflict"):
-        drop_draft(draft)   # nothing typed: simply show the newer version
-        draft = None
-    if draft is None:
-        draft = new_draft(paper_id, latest.version, latest.data)
+    draft = new_draft(paper_id, latest.version, latest.data) if draft is None else catch_up(services, draft, latest)
     key = draft["key"]
     data = draft["data"]
     problems = st.session_state.get(key + ":problems")
@@ -244,9 +252,8 @@ def edit_paper(services, paper_id: str) -> None:
     st.header(f"{w.literal(latest.data['symbol'])} · version {latest.version}")
     st.caption(w.literal((latest.data.get("title") or "").replace("\n", " ")) + f" — last saved by "
                f"{w.literal(latest.author)}, {w.when(latest.recorded_at)}: “{w.literal(latest.why)}”")
-    if draft["base"] < latest.version and not st.session_state.get(key + ":conflict"):
-        st.info(f"Your unsaved edits are based on version {draft['base']}; the paper is now at version "
-                f"{latest.version}. When you save you will see their changes beside yours.")
+    if draft.get("note"):
+        st.info(w.literal(draft["note"]), icon=":material/merge:")
 
     resolve_conflict(services, draft)
     w.problems_summary(problems, shown={"symbol", "title", "symbol_note", "session_dates", "agenda_item", "action",
@@ -268,7 +275,7 @@ def edit_paper(services, paper_id: str) -> None:
         paper_as_at(services, paper_id)
 
     with st.container(border=True):
-        changed = has_changes(draft)
+        changed = draft["unsaved"] = has_changes(draft)   # an unchanged draft is not kept on the server
         st.markdown("**Save the paper** (cover, front matter, paragraphs and framework blocks)" +
                     (" — _you have unsaved changes_" if changed else " — no unsaved changes"))
         c1, c2, c3 = st.columns([6, 1, 2], vertical_alignment="bottom")
@@ -306,20 +313,24 @@ def save_paper(services, draft: dict, why: str, *, base: int | None = None) -> N
 def resolve_conflict(services, draft: dict) -> None:
     key = draft["key"]
     conflict = st.session_state.get(key + ":conflict")
-    body = (conflict or {}).get("mine", {}).get("body", [])
-    action = w.conflict_panel(key + ":conflict", labels=lambda path: field_label(path, body))
-    if not action:
+    if not conflict:
         return
-    conflict = st.session_state[key + ":conflict"]
-    merged = w.merge_onto(conflict["base"], conflict["mine"], conflict["theirs"])
+    body = conflict.get("mine", {}).get("body", [])
+    pending = conflict.get("pending", False)   # their save landed while I typed; I have not saved yet
+    chosen = w.conflict_panel(key + ":conflict", labels=lambda path: field_label(path, body), saved=not pending,
+                              actions=("rebase", "discard") if pending else ("merge", "rebase", "discard"))
+    if not chosen:
+        return
+    action, merged = chosen
     if action == "discard":
         drop_draft(draft)
         w.flash(f"Your changes were discarded; you are now editing version {conflict['version']}.", "info")
         st.rerun()
     elif action == "rebase":
+        why = st.session_state.get("_kept", {}).get(key + ":why", "")
         drop_draft(draft)
-        new_draft(draft["paper_id"], conflict["version"], merged, conflict["theirs"])
-        w.flash(f"Your changes are now on top of version {conflict['version']}; review them and save.", "info")
+        w.preset(new_draft(draft["paper_id"], conflict["version"], merged, conflict["theirs"])["key"] + ":why", why)
+        w.flash(f"Your changes are merged with version {conflict['version']}; review them and save.", "info")
         st.rerun()
     else:
         author = w.require_user()
@@ -340,7 +351,7 @@ def resolve_conflict(services, draft: dict) -> None:
             st.error(w.literal(error))
             return
         drop_draft(draft)
-        w.flash(f"Your changes were saved on top of {conflict['author']}'s: version {saved.version}.")
+        w.flash(f"Your changes were merged with {conflict['author']}'s and saved: version {saved.version}.")
         st.rerun()
 
 
@@ -527,7 +538,6 @@ def edit_decisions(services, paper) -> None:
                 paper.id, text=text, parts=[p for p in parts_raw.splitlines() if p.strip()], author=author, why=why))
             if ok:
                 w.forget_keys(f"papers:newdec:{paper.id}:")
-                rebase_after_outside_save(services, paper.id)
                 w.flash(f"Decision point {saved.id} added as a draft.")
                 st.rerun()
 
@@ -552,20 +562,22 @@ def edit_decision(services, decision, language: str) -> None:
                                "data": {"text": data["text"], "parts_raw": "\n".join(data.get("parts", []))}}
     key = draft["key"]
     conflict_key = key + ":conflict"
-    action = w.conflict_panel(conflict_key, actions=("reapply", "discard"))
-    if action:
+    chosen = w.conflict_panel(conflict_key, actions=("merge", "discard"))
+    if chosen:
+        action, merged = chosen
         conflict = st.session_state[conflict_key]
         if action == "discard":
             drop_draft(draft)
             st.rerun()
         author = w.require_user()
         if author:
-            _save_decision(services, decision.id, draft, conflict["mine"]["text"], conflict["mine"]["parts"],
+            _save_decision(services, decision.id, draft, merged["text"], merged["parts"],
                            author, conflict["my_why"], conflict["version"])
     text = w.bound(st.text_area, "Draft decision text", f"{key}:text", draft["data"], "text", height=90)
     parts_raw = w.bound(st.text_area, "Draft decision parts — one per line", f"{key}:parts", draft["data"],
                         "parts_raw", height=80)
     parts = [p.strip() for p in parts_raw.splitlines() if p.strip()]
+    draft["unsaved"] = (text, parts) != (draft["base_data"]["text"], draft["base_data"].get("parts", []))
     problems = st.session_state.get(key + ":problems")
     w.field_problems(problems, "text", "parts")
     w.problems_summary(problems, shown={"text", "parts"})
