@@ -220,7 +220,8 @@ def bound(widget: Callable, label: str, key: str, holder: dict, field: str, defa
 
 def restore_drafts() -> None:
     """When a session starts (or the person at the keyboard changes): bring back what they were
-    typing, from the server. What this session holds already wins over the server's copy."""
+    typing, from the server. The server's copy wins, except over a page draft this session has
+    unsaved changes in (typed before the name was known)."""
     owner = current_user()
     if not owner or st.session_state.get("_drafts_owner") == owner:
         return
@@ -232,10 +233,9 @@ def restore_drafts() -> None:
     mine = drafts()
     for key, value in stored.items():
         if key == _KEPT:
-            for name, text in value.items():
-                st.session_state.setdefault(_KEPT, {}).setdefault(name, text)
-        else:
-            mine.setdefault(key, value)
+            st.session_state.setdefault(_KEPT, {}).update(value)
+        elif not (mine.get(key) or {}).get("unsaved"):
+            mine[key] = value
     st.session_state["_drafts_owner"] = owner
     st.session_state[_ON_SERVER] = {key: _as_json(value) for key, value in stored.items()}
 

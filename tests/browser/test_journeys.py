@@ -167,8 +167,15 @@ def test_journey_5_two_people_edit_the_same_paragraph(app):
     app.shot(first, "papers-conflict")
     assert app.versions("paper", PAPER) == their_version
 
-    first.get_by_role("button", name=f"Re-apply my changes on top of version {their_version}").click()
-    expect(first.get_by_text(f"Your changes were saved on top of Femi Second's: version {their_version + 1}.")
+    merge = first.get_by_role("button", name=f"Merge my changes with version {their_version} and save")
+    merge.click()                                   # the same words changed by both: it asks first
+    expect(first.get_by_text("Choose, above, whose words to keep", exact=False)).to_be_visible()
+    assert app.versions("paper", PAPER) == their_version
+    first.get_by_text("my words", exact=True).click()
+    app.wait(first)
+    expect(first.get_by_text(f"Their words there stay in the history (version {their_version}).")).to_be_visible()
+    merge.click()
+    expect(first.get_by_text(f"Your changes were merged with Femi Second's and saved: version {their_version + 1}.")
            ).to_be_visible()
     latest = app.latest("paper", PAPER)
     assert latest.version == their_version + 1 and mine in latest.data["body"][1]["text"]

@@ -51,15 +51,21 @@ def new_draft(paper_id: str, version: int, data: dict, base_data: dict | None = 
     body_data, count = _with_uids(data)
     draft = {"key": f"paper:{paper_id}:v{version}", "paper_id": paper_id, "base": version,
              "base_data": copy.deepcopy(base_data if base_data is not None else data), "data": body_data,
-             "next_uid": count}
+             "next_uid": count, "unsaved": base_data is not None and clean(body_data) != base_data}
     w.drafts()[draft["key"]] = draft
     return draft
 
 
 def find_draft(paper_id: str) -> dict | None:
+    """The draft of this paper: the one with unsaved changes (e.g. brought back from the server after
+    a reload, on an older version), else the newest; drafts with nothing in them are let go."""
     prefix = f"paper:{paper_id}:v"
-    found = [d for k, d in w.drafts().items() if k.startswith(prefix)]
-    return max(found, key=lambda d: d["base"]) if found else None
+    found = sorted((d for k, d in w.drafts().items() if k.startswith(prefix)),
+                   key=lambda d: (bool(d.get("unsaved", True)), d["base"]))
+    for idle in found[:-1]:
+        if not idle.get("unsaved", True):
+            drop_draft(idle)
+    return found[-1] if found else None
 
 
 def drop_draft(draft: dict) -> None:
