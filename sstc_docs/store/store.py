@@ -417,11 +417,12 @@ class Store(StoreBase):
             count = self._layout.count(kind)
             for number in sorted(self._layout.signatures(kind)):
                 path = self._layout.path(kind, number)
-                documents, problems = check_shard_file(path, str(path.relative_to(self.path)), kind, count)
+                relative = str(path.relative_to(self.path))
+                documents, problems = check_shard_file(path, relative, kind, count)
                 findings += problems
                 for document in documents:
                     by_record[(kind, document["id"])].append(document)
-                    where[(kind, document["id"])] = str(path.relative_to(self.path))
+                    where[(kind, document["id"])] = relative
                     stored[(kind, document["id"], document["version"])] = document
         findings += check_versions(by_record, where)
         findings += check_seq(stored.values())
