@@ -22,6 +22,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from ..diff.merge import FieldConflict, merge3, merge_values
+from ..domain.labels import label
 from ..errors import ConflictError, Problem, SstcError, StoreError, ValidationError
 from .state import current_user, get_services
 
@@ -542,6 +543,14 @@ def conflict_panel(key: str, *, labels: Callable[[str], str] | None = None,
     return (chosen, merged) if chosen else None
 
 
+def kind_name(kind: str) -> str:
+    """What people call a kind of record ("Decision point", not "decision"), from the label catalogue."""
+    try:
+        return label(f"kind.{kind}", "en")
+    except KeyError:
+        return str(kind)
+
+
 # -- versions -----------------------------------------------------------------------------------
 def version_label(version: Any) -> str:
     return (f"v{version.version} · {when(version.recorded_at)} · {version.author} — {version.why}"
@@ -563,14 +572,20 @@ def version_picker(label: str, versions: list, key: str) -> Any:
     return by_number.get(chosen)
 
 
-def version_table(versions: list) -> list[dict]:
+def version_table(versions: list, *, in_force: bool = True) -> list[dict]:
     """Each version with its facts; the fingerprint (the start of its hash) lets anyone compare it
-    with `history --json`, an exported file's properties or `verify`."""
-    return [{"Version": v.version, "Recorded (UTC)": when(v.recorded_at), "In force from": v.effective_from or "",
-             "Back-dated": "yes" if v.effective_from and v.effective_from < v.recorded_at[:10] else "",
-             "Author": v.author, "Reason": v.why, "Based on": v.based_on,
-             "Deleted": "yes" if v.deleted else "", "Fingerprint": (v.hash or "")[:16]}
-            for v in sorted(versions, key=lambda v: -v.version)]
+    with `history --json`, an exported file's properties or `verify`. ``in_force=False`` for papers:
+    a paper version has no date of coming into force of its own, it is what was saved."""
+    rows = []
+    for v in sorted(versions, key=lambda v: -v.version):
+        row = {"Version": v.version, "Recorded (UTC)": when(v.recorded_at), "In force from": v.effective_from or "",
+               "Back-dated": "yes" if v.effective_from and v.effective_from < v.recorded_at[:10] else "",
+               "Author": v.author, "Reason": v.why, "Based on": v.based_on,
+               "Deleted": "yes" if v.deleted else "", "Fingerprint": (v.hash or "")[:16]}
+        if not in_force:
+            del row["In force from"], row["Back-dated"]
+        rows.append(row)
+    return rows
 
 
 DATE_LIMITS = {"format": "YYYY-MM-DD", "min_value": dt.date(1919, 1, 1), "max_value": dt.date(2100, 12, 31)}

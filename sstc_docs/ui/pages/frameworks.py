@@ -40,6 +40,12 @@ def render() -> None:
         return
     show_framework(framework)
     indicators = {row["id"]: (outcome["number"], row) for outcome in framework["outcomes"] for row in outcome["indicators"]}
+    if as_of:
+        # a past view is read-only: revising "what is in force now" from a page showing another day would mislead
+        st.caption("A view of the framework as it stood on that date: read-only. Switch off “As at a date” to "
+                   "revise or add indicators.")
+        revision_history(services, indicators)
+        return
     tabs = st.tabs(["Revise an indicator", "Revision history", "Revision report", "Add an indicator"])
     with tabs[0]:
         revise_indicator(services, indicators)

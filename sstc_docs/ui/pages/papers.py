@@ -13,8 +13,7 @@ import copy
 import streamlit as st
 
 from sstc_docs.diff.merge import merge_values
-from sstc_docs.domain.bundle import OutcomeBlock
-from sstc_docs.domain.labels import LANGUAGES, label
+from sstc_docs.domain.labels import LANGUAGES
 from sstc_docs.domain.lifecycle import STATUS_NAMES, decision_paragraphs, text_editable
 from sstc_docs.domain.records import ACTIONS, FRONT_MATTER_KEYS, PAPER_STATUSES
 from sstc_docs.domain.symbols import SECTIONS, parse_symbol
@@ -22,6 +21,7 @@ from sstc_docs.errors import ConflictError, SstcError, ValidationError
 from sstc_docs.services.exports import docx_name
 from sstc_docs.services.papers import blank_paper
 from sstc_docs.ui import diffview as dv
+from sstc_docs.ui import reading
 from sstc_docs.ui import widgets as w
 
 DOCX_MIME = w.DOCX_MIME
@@ -265,8 +265,8 @@ def edit_paper(services, paper_id: str) -> None:
     w.problems_summary(problems, shown={"symbol", "title", "symbol_note", "session_dates", "agenda_item", "action",
                                         "date", "original_language", "language", "status", "front_matter", "body"})
 
-    tabs = st.tabs(["Cover and front matter", "Paragraphs and framework", "Draft decision", "Versions and download",
-                    "Compare versions", "As at a date"])
+    tabs = st.tabs(["Cover and front matter", "Paragraphs and framework", "Draft decision", "Read",
+                    "Versions and download", "Compare versions", "As at a date"])
     with tabs[0]:
         edit_cover(key, data, problems)
     with tabs[1]:
@@ -274,10 +274,12 @@ def edit_paper(services, paper_id: str) -> None:
     with tabs[2]:
         edit_decisions(services, latest)
     with tabs[3]:
-        versions_and_download(services, paper_id)
+        read_version(services, paper_id)
     with tabs[4]:
-        compare_versions(services, paper_id)
+        versions_and_download(services, paper_id)
     with tabs[5]:
+        compare_versions(services, paper_id)
+    with tabs[6]:
         paper_as_at(services, paper_id)
 
     with st.container(border=True):
@@ -617,12 +619,25 @@ def _save_decision(services, decision_id: str, draft: dict, text: str, parts: li
     st.rerun()
 
 
+def read_version(services, paper_id: str) -> None:
+    """Any saved version as it prints (the Word file's own layout), read-only."""
+    versions = [v for v in w.load(lambda: services.records.history("paper", paper_id), []) if not v.deleted]
+    chosen = w.version_picker("Version to read", versions, f"papers:read:{paper_id}")
+    if chosen is None:
+        return
+    ok, bundle = w.guarded(lambda: services.papers.bundle(paper_id, chosen.version))
+    if ok:
+        st.caption(f"Version {chosen.version} as saved, read-only, laid out as its Word file. To change the paper, "
+                   "use the tabs before this one.")
+        reading.show_paper(bundle)
+
+
 def versions_and_download(services, paper_id: str) -> None:
     with st.spinner("Loading the versions…"):
         ok, versions = w.guarded(lambda: services.records.history("paper", paper_id))
     if not ok:
         return
-    st.dataframe(w.version_table(versions), hide_index=True, width="stretch")
+    st.dataframe(w.version_table(versions, in_force=False), hide_index=True, width="stretch")
     chosen = w.version_picker("Version to download", versions, f"papers:dlv:{paper_id}")
     if chosen is None:
         return
@@ -685,52 +700,7 @@ def paper_as_at(services, paper_id: str) -> None:
     w.docx_button(f"Download .docx as at {day.isoformat()}", make_docx, file_name=name, key=f"papers:asof-dl:{paper_id}")
     used = ", ".join(f"{k.split(':', 1)[0]} v{v}" for k, v in bundle.sources.items())
     st.caption(f"Version {bundle.paper_version} of the paper ({used}).")
-    with st.container(border=True):
-        show_bundle(bundle)
-
-
-def show_bundle(bundle) -> None:
-    """The paper read-only, as it prints: cover line, front matter, numbered paragraphs with their
-    footnotes, framework tables and the draft decision."""
-    paper, language = bundle.paper, bundle.language
-    st.markdown(f"**{w.literal(paper.get('symbol', ''))}** · {ACTION_NAMES.get(paper.get('action'), '')}")
-    st.markdown(f"#### {w.literal((paper.get('title') or '').replace(chr(10), ' '))}")
-    front = paper.get("front_matter", {})
-    st.markdown("  \n".join(f"**{FRONT_MATTER_LABELS[k]}:** {w.literal(front.get(k) or label('none', language))}"
-                             for k in FRONT_MATTER_KEYS))
-    number = 0
-    for block in bundle.blocks:
-        if isinstance(block, OutcomeBlock):
-            st.markdown(f"**{label('outcome', language, n=block.number)}** {w.literal(block.statement)}")
-            if block.text:
-                dv.html_block(dv.plain(block.text))
-            cells = "".join(f'<tr><td style="width:10em;vertical-align:top">'
-                            f"{w.literal_html(label(r.kind, language, label=r.label))}"
-                            f"</td><td>{dv.plain(r.text)}</td></tr>" for r in block.rows)
-            dv.html_block(f'<table style="width:100%;font-size:0.95em">{cells}</table>' if cells else
-                          "<i>No indicator in force for this outcome on that date.</i>")
-            notes = block.footnotes
-        elif block.get("type") == "heading":
-            st.markdown(f"##### {w.literal(block.get('text', ''))}")
-            continue
-        else:
-            prefix = ""
-            if block.get("numbered", True):
-                number += 1
-                prefix = f"<b>{number}.</b> "
-            dv.html_block(prefix + dv.plain(block.get("text", "")))
-            notes = block.get("footnotes") or []
-        if notes:
-            dv.html_block('<div style="font-size:0.85em;opacity:0.85">' + "<br>".join(
-                f"<sup>{w.literal_html(n.get('key', ''))}</sup> {dv.plain(n.get('text', ''))}" for n in notes)
-                + "</div>")
-    if bundle.decisions:
-        st.markdown(f"**{label('draft_decision', language)}**")
-        for decision in bundle.decisions:
-            number += 1
-            lines = list(decision.paragraphs)
-            st.markdown("\n".join(f"> {f'**{number}.** ' if i == 0 else ''}{w.literal(line)}  "
-                                   for i, line in enumerate(lines)))
+    reading.show_paper(bundle)
 
 
 render()
