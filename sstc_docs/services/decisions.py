@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..domain import lifecycle
 from ..domain.records import parse_date
 from ..domain.rules import MOVE_COMMAND
+from ..domain.symbols import record_order
 from ..errors import ValidationError
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ class DecisionService:
 
     def list(self, *, status: str = "") -> list[dict]:
         heads = self.records.heads("decision", status=status) if status else self.records.heads("decision")
-        return sorted(heads, key=lambda h: h["id"])
+        return sorted(heads, key=lambda h: record_order(h["id"]))
 
     def awaiting_action(self) -> list[dict]:
         return [h for h in self.list() if h.get("status") not in lifecycle.FINAL and h.get("status") not in lifecycle.ADOPTED]

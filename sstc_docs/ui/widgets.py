@@ -614,6 +614,17 @@ def docx_button(label: str, make: Callable[[], bytes], *, file_name: str, key: s
                               type="primary", icon=":material/download:")
 
 
+def rows_that_open(rows: list[dict], ids: list, *, key: str, pick_key: str, **kwargs) -> None:
+    """A table whose rows open their record: clicking a row sets the ``kept`` picker ``pick_key``
+    to ``ids[row]`` (the picker stays, for the keyboard and for screen readers)."""
+    def opened() -> None:
+        chosen = st.session_state[key].selection.rows
+        if chosen and chosen[0] < len(ids):
+            preset(pick_key, ids[chosen[0]])
+
+    st.dataframe(rows, key=key, on_select=opened, selection_mode="single-row", hide_index=True, **kwargs)
+
+
 def lazy_expander(label: str, key: str, **kwargs):
     """An expander whose body is only built while it is open (check ``.open``): nothing hidden is
     computed or sent to the browser."""

@@ -80,3 +80,40 @@ def test_two_people_edit_different_words_of_the_same_paragraph_both_kept(app):
            ).to_be_visible()
     text = app.latest("paper", PAPER).data["body"][1]["text"]
     assert text.startswith(start) and f"{end}[^2]" in text
+
+
+def _add_paper(app, symbol: str) -> None:
+    from sstc_docs.services.papers import blank_paper
+    with app.services() as services:
+        if not services.records.exists("paper", symbol):
+            services.papers.create(blank_paper(symbol, f"Item {symbol}", "en"), author="Cli Writer", why="order test")
+
+
+def test_papers_list_in_natural_order_and_a_row_opens_its_paper(app):
+    for symbol in ("GB.316/POL/10", "GB.316/POL/9"):
+        _add_paper(app, symbol)
+    tab = app.new_page("Nat Order", "Papers")
+    picker = tab.get_by_label("Open paper", exact=True)
+    picker.click()
+    options = [o.inner_text() for o in tab.get_by_role("option").all()]
+    tab.keyboard.press("Escape")
+    ours = [o for o in options if o in (PAPER, "GB.316/POL/9", "GB.316/POL/10")]
+    assert ours == [PAPER, "GB.316/POL/9", "GB.316/POL/10"]
+    app.wait(tab)
+    grid = tab.get_by_test_id("stDataFrame").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    row = options.index("GB.316/POL/10")
+    tab.mouse.click(box["x"] + 12, box["y"] + 35 * (row + 1) + 17)     # the row's selection cell
+    app.wait(tab)
+    expect(tab.get_by_role("heading", name="GB.316/POL/10 · version 1")).to_be_visible()
+    app.shot(tab, "papers-row-opened")
+
+
+def test_reading_view_of_the_chinese_demo_paper_has_chinese_labels(app):
+    tab = app.new_page("Lin Reader", "Papers")
+    app.open_tab(tab, "Read")
+    expect(tab.get_by_text("第五项议程")).to_be_visible()
+    expect(tab.get_by_text("决定草案", exact=True)).to_be_visible()
+    expect(tab.get_by_text("供决定", exact=True)).to_be_visible()
+    app.shot(tab, "papers-read")

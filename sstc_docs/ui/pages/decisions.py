@@ -41,12 +41,29 @@ def render() -> None:
     if not rows:
         w.empty_state("No decision point has this status — choose “All”.")
         return
-    st.dataframe([{"Decision": d["id"], "Status": STATUS_NAMES.get(d.get("status"), d.get("status")),
-                   "Paper": d.get("paper_id", ""), "Text": d.get("title", "")} for d in rows],
-                 hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 250))
-    decision_id = w.kept(c2.selectbox, "Open decision point", "dec:pick", rows[0]["id"], options=[d["id"] for d in rows])
+    gists = {d["id"]: gist(services, d) for d in rows}
+    w.rows_that_open([{"Decision": d["id"], "Status": STATUS_NAMES.get(d.get("status"), d.get("status")),
+                       "Paper": d.get("paper_id", ""), "Text": gists[d["id"]]} for d in rows],
+                     [d["id"] for d in rows], key="dec:rows", pick_key="dec:pick",
+                     width="stretch", height=min(38 + 35 * len(rows), 250))
+    decision_id = w.kept(c2.selectbox, "Open decision point", "dec:pick", rows[0]["id"], options=[d["id"] for d in rows],
+                         format_func=lambda i: f"{i} — {short(gists.get(i, ''))}")
     st.divider()
     show_decision(services, decision_id)
+
+
+def gist(services, head: dict) -> str:
+    """What a decision says, for lists: its text, and when the text only opens its parts ("The
+    Governing Body:"), the text with its parts, which say what it decides."""
+    text = (head.get("title") or "").strip()
+    if text.endswith((":", "：")):
+        record = w.load(lambda: services.records.get("decision", head["id"]).data, {})
+        text = " ".join([record.get("text", text), *record.get("parts", [])])
+    return " ".join(text.split())
+
+
+def short(text: str, size: int = 70) -> str:
+    return text if len(text) <= size else text[:size].rstrip() + " …"
 
 
 def show_decision(services, decision_id: str) -> None:

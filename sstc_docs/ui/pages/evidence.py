@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from sstc_docs.domain.records import EVIDENCE_KINDS, RELIABILITY
+from sstc_docs.domain.symbols import record_order
 from sstc_docs.errors import ConflictError, SstcError, ValidationError
 from sstc_docs.services.evidence import STATUS_LABELS, STATUSES, format_size
 from sstc_docs.ui import diffview as dv
@@ -74,9 +75,9 @@ class Choices:
         self.indicators = {h["id"]: h for h in sorted(w.load(lambda: services.records.heads("indicator"), []),
                                                       key=lambda h: h["id"])}
         self.decisions = {h["id"]: h for h in sorted(w.load(lambda: services.records.heads("decision"), []),
-                                                     key=lambda h: h["id"])}
+                                                     key=lambda h: record_order(h["id"]))}
         self.papers = {h["id"]: h for h in sorted(w.load(lambda: services.records.heads("paper"), []),
-                                                  key=lambda h: h["id"])}
+                                                  key=lambda h: record_order(h["id"]))}
 
     def decision_name(self, decision_id: str) -> str:
         head = self.decisions.get(decision_id, {})

@@ -8,6 +8,7 @@ import streamlit as st
 
 from sstc_docs.domain.lifecycle import FINAL, STATUS_NAMES
 from sstc_docs.domain.report import outcome_heading
+from sstc_docs.domain.symbols import record_order
 from sstc_docs.errors import ValidationError
 from sstc_docs.services.exports import docx_name
 from sstc_docs.ui import diffview as dv
@@ -90,7 +91,7 @@ def show_framework(framework: dict) -> None:
 
 def decision_options(services) -> tuple[list[str], dict[str, str]]:
     decisions = w.load(services.decisions.list, [])
-    open_first = sorted(decisions, key=lambda d: (d.get("status") in FINAL, d["id"]))
+    open_first = sorted(decisions, key=lambda d: (d.get("status") in FINAL, record_order(d["id"])))
     names = {d["id"]: f"{d['id']} ({STATUS_NAMES.get(d.get('status'), d.get('status'))}) — {d.get('title', '')}"
              for d in open_first}
     return list(names), names

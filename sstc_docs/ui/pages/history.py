@@ -10,6 +10,7 @@ import datetime as dt
 import streamlit as st
 
 from sstc_docs.domain.records import KINDS
+from sstc_docs.domain.symbols import record_order
 from sstc_docs.ui import diffview as dv
 from sstc_docs.ui import reading
 from sstc_docs.ui import widgets as w
@@ -128,7 +129,7 @@ def compare_panel(services) -> None:
         if not ids:
             w.empty_state(f"There is no {kind} yet, so nothing to compare — choose another kind.")
             return
-        record_id = w.kept(c2.selectbox, "Record", f"{CMP}:record:{kind}", ids[0], options=sorted(ids))
+        record_id = w.kept(c2.selectbox, "Record", f"{CMP}:record:{kind}", ids[0], options=sorted(ids, key=record_order))
         dv.compare_section(services, kind, record_id, f"{CMP}:{kind}:{record_id}")
 
 

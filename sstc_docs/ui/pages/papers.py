@@ -180,11 +180,12 @@ def find_and_pick(services, all_papers: list[dict]) -> str | None:
     if not rows:
         w.empty_state("No paper matches these filters — set them back to “All” or change the search.")
         return None
-    st.dataframe([{"Symbol": p.get("symbol"), "Title": (p.get("title") or "").replace("\n", " "),
+    w.rows_that_open([{"Symbol": p.get("symbol"), "Title": (p.get("title") or "").replace("\n", " "),
                    "Session": p.get("session"), "Section": p.get("section"),
                    "Status": PAPER_STATUS_NAMES.get(p.get("status"), p.get("status")),
                    "Language": LANGUAGES.get(p.get("language"), p.get("language"))} for p in rows],
-                 hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 250),
+                 [p["id"] for p in rows], key="papers:rows", pick_key="papers:pick",
+                 width="stretch", height=min(38 + 35 * len(rows), 250),
                  column_config={"Symbol": st.column_config.TextColumn(width=150),
                                 "Title": st.column_config.TextColumn(width=380),
                                 "Session": st.column_config.NumberColumn(width=70),
