@@ -42,6 +42,13 @@ class DecisionService:
         paragraph = self.papers.decision_paragraph(paper, decision["id"])
         return lifecycle.citation(paper["symbol"], paragraph, decision.get("language", "en"))
 
+    def record_preview(self, decision: dict, adopted_text: dict | None = None) -> str:
+        """The record of decision adoption would write (``move``'s own wording), for the person to
+        read before recording what the Governing Body decided."""
+        voted = adopted_text or {"text": decision["text"], "parts": decision.get("parts", [])}
+        return lifecycle.record_of_decision(voted["text"], voted["parts"], decision.get("language", "en"),
+                                            self.citation(decision))
+
     def save_text(self, decision_id: str, *, text: str, parts: list[str], author: str, why: str,
                   base_version: int) -> "Version":
         current = self.records.get("decision", decision_id, base_version)
@@ -88,8 +95,7 @@ class DecisionService:
             else:
                 data["adopted_text"] = {"text": data["text"], "parts": data["parts"]}
             voted = data["adopted_text"]
-            data["record"] = record.strip() or lifecycle.record_of_decision(
-                voted["text"], voted["parts"], data["language"], self.citation(data))
+            data["record"] = record.strip() or self.record_preview(data, voted)
         elif to == "deferred":
             data["deferred_to"] = deferred_to
         elif to == "submitted" and data.get("deferred_to"):

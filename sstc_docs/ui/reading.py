@@ -65,7 +65,7 @@ class _Writer:
                    f"<span>{right}</span></div>"
         if para.numbered:
             self.number += 1
-            return f'<p style="{css};display:flex;gap:1em"><span>{self.number}.</span><span>{inner}</span></p>'
+            return f'<p style="{css};display:flex;gap:1em"><span style="flex:none">{self.number}.</span><span>{inner}</span></p>'
         return f'<p style="{css}">{inner or "&nbsp;"}</p>'
 
     def table(self, table: Table) -> str:

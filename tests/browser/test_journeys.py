@@ -67,6 +67,7 @@ def test_journey_2_revise_a_target_then_adopt_the_decision(app):
     # yet when the choice shows, and typing into the previous indicator's form would be lost.
     in_force_target = tab.get_by_test_id("stMarkdownContainer").filter(has_text="In force now — target")
     expect(in_force_target.filter(has_text=seed.PARTNERSHIPS_ORIGINAL["target"]["text"])).to_be_visible()
+    app.wait(tab)   # the run that swapped the form in has ended (and taken the previous form away)
     app.fill(tab, "New target", target)
     app.fill(tab, "Reason for the revision", "Journey 2: a higher target after the review")
     expect(tab.get_by_label("Authorised by decision", exact=True)).to_have_value(re.compile("^" + re.escape(seed.DECISION_ID)))
@@ -88,6 +89,12 @@ def test_journey_2_revise_a_target_then_adopt_the_decision(app):
     expect(tab.get_by_role("heading", name=f"{seed.DECISION_ID} · Submitted")).to_be_visible()
     app.shot(tab, "decisions")
     expect(tab.get_by_role("radiogroup")).to_contain_text("Adopted")
+    expect(tab.get_by_text("The record of decision will read:")).to_be_visible()   # before adopting
+    adopted_on = tab.get_by_label("Adopted on", exact=True)        # empty: never today by default (AppTest checks)
+    adopted_on.click()
+    tab.keyboard.type("2012-11-16")
+    tab.keyboard.press("Enter")
+    app.wait(tab)
     app.fill(tab, "Reason for this change", "Journey 2: adopted by the Governing Body")
     tab.get_by_role("button", name="Move to Adopted").click()
     expect(tab.get_by_text(f"{seed.DECISION_ID} is now adopted")).to_be_visible()

@@ -162,7 +162,9 @@ def move_form(services, decision) -> None:
     st.caption(STEP_HELP.get(to, ""))
     extra: dict = {}
     if to in ADOPTED:
-        adopted_on = w.date_box(st, "Adopted on", f"{key}:adopted_on")
+        # empty until given: the day the Governing Body decided is rarely the day it is recorded
+        adopted_on = w.kept(st.date_input, "Adopted on", f"{key}:adopted_on", None, **w.DATE_LIMITS,
+                            help="The day the Governing Body adopted it (revisions it authorises are in force from then).")
         w.field_problems(problems, "adopted_on")
         extra["adopted_on"] = adopted_on.isoformat() if adopted_on else ""
     if to == "adopted_as_amended":
@@ -179,6 +181,11 @@ def move_form(services, decision) -> None:
         extra["deferred_to"] = w.kept(st.number_input, "Deferred to session", f"{key}:deferred_to", session + 1,
                                       min_value=1, step=1)
         w.field_problems(problems, "deferred_to")
+    if to in ADOPTED:
+        preview = w.load(lambda: services.decisions.record_preview(data, extra.get("adopted_text")), "")
+        if preview:
+            st.markdown("**The record of decision will read:**")
+            st.success(w.literal(preview))
     why = w.reason_box(f"{key}:why")
     w.problems_summary(problems, shown={"adopted_on", "amendment", "adopted_text", "deferred_to"})
     conflict = st.session_state.get(key + ":conflict")

@@ -291,7 +291,7 @@ def add_indicator(services, framework: dict) -> None:
     c1, c2 = st.columns([3, 1])
     outcome = w.kept(c1.selectbox, "Outcome", f"{key}:outcome", next(iter(outcomes)), options=list(outcomes),
                      format_func=lambda n: f"Outcome {n}: {outcomes[n][:80]}")
-    label = w.kept(c2.text_input, "Label", f"{key}:label", "", placeholder="(C)")
+    label = w.kept(c2.text_input, "Label", f"{key}:label", "", placeholder="e.g. (C)")
     problems = st.session_state.get(key + ":problems")
     w.field_problems(problems, "label")
     text = w.kept(st.text_area, "Indicator text", f"{key}:text", "", height=68)
@@ -303,7 +303,7 @@ def add_indicator(services, framework: dict) -> None:
     target = w.kept(c2.text_input, "Target", f"{key}:target", "", placeholder="e.g. ten meetings, or 10")
     with c2:
         w.field_problems(problems, "target")
-    unit = w.kept(c3.text_input, "Unit", f"{key}:unit", "", placeholder="meetings")
+    unit = w.kept(c3.text_input, "Unit", f"{key}:unit", "", placeholder="e.g. meetings")
     decision_ids, names = decision_options(services)
     decision_id = decision_picker("Proposed by decision (optional)", f"{key}:decision", decision_ids, names,
                                   optional=True, help="With a decision, the indicator is proposed as new and comes "

@@ -206,17 +206,20 @@ def find_and_pick(services, all_papers: list[dict]) -> str | None:
 def create_paper(services, *, expanded: bool) -> None:
     with st.expander("Create a paper", expanded=expanded, icon=":material/add:"):
         c1, c2, c3 = st.columns([3, 4, 1])
-        symbol = w.kept(c1.text_input, "Symbol of the new paper", "papers:new:symbol", "", placeholder="GB.316/POL/5")
+        symbol = w.kept(c1.text_input, "Symbol of the new paper", "papers:new:symbol", "", placeholder="e.g. GB.347/POL/2")
         title = w.kept(c2.text_input, "Title of the new paper", "papers:new:title", "")
         language = w.kept(c3.selectbox, "Its language", "papers:new:language", "en", options=list(LANGUAGES),
                           format_func=lambda s: LANGUAGES[s])
         symbol_problem = ""
         if symbol.strip():   # checked on every change of the field, before anything is saved
             try:
-                parse_symbol(symbol)
+                read = str(parse_symbol(symbol))
             except ValidationError as error:
                 symbol_problem = error.problems[0].message
                 st.error(f"Symbol: {w.literal(symbol_problem)}", icon=":material/error:")
+            else:
+                if read != symbol.strip():
+                    c1.caption(f"Reads as {w.literal(read)}")
         else:
             c1.caption("Like GB.316/POL/5, GB.316/INS/3/1 or GB.316/POL/5(Rev.)")
         why = w.reason_box("papers:new:why", "Reason for creating it", help="Required, e.g. 'New paper for the 316th Session'.")
@@ -419,7 +422,7 @@ def edit_cover(key: str, data: dict, problems) -> None:
         w.bound(b.selectbox, "Action", f"{key}:action", data, "action", "decision", options=list(ACTIONS),
                 format_func=lambda s: ACTION_NAMES.get(s, s))
         w.field_problems(problems, "agenda_item", "action")
-        w.bound(st.text_input, "Date (YYYY-MM-DD)", f"{key}:date", data, "date", placeholder="2012-10-05")
+        w.bound(st.text_input, "Date (YYYY-MM-DD)", f"{key}:date", data, "date", placeholder="YYYY-MM-DD")
         w.field_problems(problems, "date")
         a, b = st.columns(2)
         w.bound(a.selectbox, "Original language", f"{key}:original_language", data, "original_language", "en",
@@ -476,7 +479,7 @@ def edit_body(services, key: str, draft: dict, problems) -> None:
             if "_fn_raw" not in block:
                 block["_fn_raw"] = footnotes_text(block.get("footnotes"))
             raw = w.bound(st.text_area, f"{name} footnotes", f"{prefix}:footnotes", block, "_fn_raw", height=68,
-                          placeholder="1: GB.313/PV, paragraph 401.")
+                          placeholder="key: text of the note, one per line — e.g. 1: … for the marker [^1]")
             block["footnotes"] = parse_footnotes(raw)
             w.field_problems(problems, f"body[{i}].footnotes")
     st.caption(f"The draft decision prints as paragraph {number + 1}.")
@@ -532,7 +535,7 @@ def edit_decisions(services, paper) -> None:
             edit_decision(services, decision, paper.data.get("language", "en"))
     with st.expander("Add a decision point" if decision_ids else "Write the draft decision", expanded=not decision_ids):
         text = w.kept(st.text_area, "Decision text (present tense)", f"papers:newdec:{paper.id}:text", "",
-                      placeholder="The Governing Body approves …", height=90)
+                      placeholder="e.g. The Governing Body approves …", height=90)
         parts_raw = w.kept(st.text_area, "Parts (a), (b) … — one per line, optional", f"papers:newdec:{paper.id}:parts",
                            "", height=80)
         why = w.reason_box(f"papers:newdec:{paper.id}:why", "Reason for adding the decision point")
