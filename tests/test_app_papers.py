@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from sstc_docs import demo as seed
+from sstc_docs.errors import ValidationError
 from sstc_docs.ui.widgets import changed_fields
 
 from test_app_pages import open_app, services, texts, versions
@@ -254,3 +259,16 @@ def test_a_reload_brings_the_unsaved_text_back(demo_db):
     again.button(key=f"{DRAFT}:discard").click().run()
     assert _para2(open_app("papers")).value != "Typed, never saved.[^2]"
     assert not [key for key in services().drafts.all("Ana Tester") if key.startswith("paper:")]
+
+
+def test_downloads_offer_the_house_template_or_an_uploaded_one(demo_db, tmp_path):
+    at = open_app("papers")
+    radio = at.radio(key=f"papers:dl:{seed.PAPER_ID}:template")
+    assert radio.value == "house"
+    house = (Path(__file__).resolve().parent.parent / "templates" / "house.docx").read_bytes()
+    path = services().exports.uploaded_template(house)
+    assert path.read_bytes() == house
+    data, _ = services().exports.paper_docx(seed.PAPER_ID, template=path)
+    assert data[:2] == b"PK"
+    with pytest.raises(ValidationError, match="not a .docx file"):
+        services().exports.uploaded_template(b"plain text, not Word")

@@ -608,6 +608,25 @@ def as_at_picker(label: str, key: str, note: str, what: str) -> dt.date | None:
     return day
 
 
+HOUSE = "house"
+
+
+def template_choice(key: str, services) -> Any:
+    """Which styles a download uses: the house template (templates/house.docx) or an office's own
+    .docx, uploaded here. Returns what ``ExportService`` takes as ``template`` (None: the house's)."""
+    choice = kept(st.radio, "Styles", f"{key}:template", HOUSE, options=[HOUSE, "upload"], horizontal=True,
+                  format_func=lambda c: "House format (templates/house.docx)" if c == HOUSE else "My office's template",
+                  help="The Word file takes its styles (fonts, spacing, header) from this template.")
+    if choice == HOUSE:
+        return None
+    upload = st.file_uploader("Template (.docx)", type=["docx"], key=f"{key}:template-file")
+    if upload is None:
+        st.caption("Choose a .docx whose styles the file should use; until then the house format is used.")
+        return None
+    ok, path = guarded(lambda: services.exports.uploaded_template(upload.getvalue()))
+    return path if ok else None
+
+
 def docx_button(label: str, make: Callable[[], bytes], *, file_name: str, key: str, container=st) -> None:
     """A .docx download built only when clicked (``make`` runs then; the page does not rerun)."""
     container.download_button(label, data=make, file_name=file_name, mime=DOCX_MIME, on_click="ignore", key=key,

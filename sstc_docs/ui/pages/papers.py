@@ -649,9 +649,10 @@ def versions_and_download(services, paper_id: str) -> None:
         st.info("This version records a deletion; choose another version to download.")
         return
     name = docx_name(chosen.data.get("symbol", paper_id))
+    template = w.template_choice(f"papers:dl:{paper_id}", services)
 
-    def make_docx(paper_id=paper_id, version=chosen.version) -> bytes:
-        return services.exports.paper_docx(paper_id, version)[0]
+    def make_docx(paper_id=paper_id, version=chosen.version, template=template) -> bytes:
+        return services.exports.paper_docx(paper_id, version, template=template)[0]
 
     w.docx_button(f"Download .docx of version {chosen.version}", make_docx, file_name=name,
                 key=f"papers:download:{paper_id}")
@@ -673,8 +674,10 @@ def compare_versions(services, paper_id: str) -> None:
     symbol = next((v.data.get("symbol") for v in versions if v.version == end), paper_id)
     name = docx_name(symbol, f"-redline-v{start}-v{end}")
 
-    def make_redline(paper_id=paper_id, start=start, end=end) -> bytes:
-        return services.exports.redline_docx(paper_id, start, end)[0]
+    template = w.template_choice(f"papers:cmp:{paper_id}", services)
+
+    def make_redline(paper_id=paper_id, start=start, end=end, template=template) -> bytes:
+        return services.exports.redline_docx(paper_id, start, end, template=template)[0]
 
     w.docx_button(f"Download redline .docx (v{start} → v{end})", make_redline, file_name=name,
                 key=f"papers:redline:{paper_id}")
@@ -698,8 +701,10 @@ def paper_as_at(services, paper_id: str) -> None:
         return
     name = docx_name(bundle.paper.get("symbol", paper_id), f"-as-at-{day.isoformat()}")
 
-    def make_docx(paper_id=paper_id, as_of=day.isoformat()) -> bytes:
-        return services.exports.paper_docx(paper_id, as_of=as_of)[0]
+    template = w.template_choice(f"papers:asof:{paper_id}", services)
+
+    def make_docx(paper_id=paper_id, as_of=day.isoformat(), template=template) -> bytes:
+        return services.exports.paper_docx(paper_id, as_of=as_of, template=template)[0]
 
     w.docx_button(f"Download .docx as at {day.isoformat()}", make_docx, file_name=name, key=f"papers:asof-dl:{paper_id}")
     used = ", ".join(f"{k.split(':', 1)[0]} v{v}" for k, v in bundle.sources.items())
