@@ -633,6 +633,18 @@ def docx_button(label: str, make: Callable[[], bytes], *, file_name: str, key: s
                               type="primary", icon=":material/download:")
 
 
+def wrapped_row_height(rows: list[dict], widths: dict[str, int], *, most: int = 220) -> int:
+    """A table row height at which the longest text of the ``widths`` columns (column → width in
+    pixels) shows in full: a table cell wraps its text when the row is tall enough, and clips it
+    otherwise. Chinese characters take two Latin characters' room."""
+    def lines(text: str, pixels: int) -> int:
+        room = max(pixels // 8, 1)
+        wide = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+        return -(-wide // room)
+    needed = max([lines(str(row.get(col) or ""), px) for row in rows for col, px in widths.items()] or [1])
+    return min(14 + 21 * max(needed, 1), most)
+
+
 def rows_that_open(rows: list[dict], ids: list, *, key: str, pick_key: str, **kwargs) -> None:
     """A table whose rows open their record: clicking a row sets the ``kept`` picker ``pick_key``
     to ``ids[row]`` (the picker stays, for the keyboard and for screen readers)."""

@@ -497,7 +497,9 @@ def progress_tab(services) -> None:
               "In force": "yes" if row["in_force"] and not row["retired"] else ("retired" if row["retired"] else "proposed"),
               "Text": row["text"]}
              for row in rows]
-    st.dataframe(pd.DataFrame(table).astype({"Baseline": str, "Target": str}), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(table).astype({"Baseline": str, "Target": str}), hide_index=True, width="stretch",
+                 row_height=w.wrapped_row_height(table, {"Baseline": 120, "Target": 120, "Text": 300}),
+                 column_config={"Text": st.column_config.TextColumn(width=300)})
 
     st.markdown("##### All indicators at a glance")
     overview = pd.DataFrame([{"indicator": _indicator_title(r), "share": round(100 * (r["share_of_target"] or 0), 1),

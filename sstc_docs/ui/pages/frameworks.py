@@ -86,7 +86,9 @@ def show_framework(framework: dict) -> None:
                          "Target": row["target"], "Status": status,
                          "Proposed changes": "; ".join(f"{TYPE_NAMES.get(p['type'], p['type'])} · {p['decision_id']}"
                                                        for p in row["pending"])})
-        st.dataframe(rows, hide_index=True, width="stretch", row_height=72, column_config=config)
+        st.dataframe(rows, hide_index=True, width="stretch", column_config=config,
+                     row_height=w.wrapped_row_height(rows, {"Indicator": 230, "Baseline": 135, "Target": 135,
+                                                            "Proposed changes": 150}))
 
 
 def decision_options(services) -> tuple[list[str], dict[str, str]]:
