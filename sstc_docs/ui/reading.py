@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from sstc_docs.domain.labels import label
 from sstc_docs.word.flow import Flow, Para, Table
 from sstc_docs.word.layout import paper_flow
 
@@ -87,7 +88,7 @@ class _Writer:
                         for i, text in enumerate(self.notes, 1))
         if notes:
             body += f'<hr style="width:30%;margin:1.5em 0 .5em">{notes}'
-        lang = {"zh": "zh-Hans"}.get(flow.language, flow.language)
+        lang = label("locale", flow.language)   # the language tag the Word file carries too
         return f'<div lang="{lang}" style="line-height:1.6;max-width:48em">{body}</div>'
 
 
