@@ -30,6 +30,8 @@ TABLE_CSS = {"front_box": "border:1px solid currentColor;padding:.6em .8em;margi
              "decision_box": "border:1px solid currentColor;padding:.6em .8em;margin:.6em 0",
              "framework": "margin:.4em 0"}
 SEG_CSS = {"label": "font-weight:700", "cover_symbol": "font-weight:700"}
+# Styles that are headings, for screen readers (the paper's own heading levels, as Word's outline)
+HEADINGS = {"title": 2, "heading1": 3}
 
 
 class _Writer:
@@ -67,7 +69,9 @@ class _Writer:
         if para.numbered:
             self.number += 1
             return f'<p style="{css};display:flex;gap:1em"><span style="flex:none">{self.number}.</span><span>{inner}</span></p>'
-        return f'<p style="{css}">{inner or "&nbsp;"}</p>'
+        level = HEADINGS.get(para.style)
+        role = f' role="heading" aria-level="{level}"' if level else ""
+        return f'<p{role} style="{css}">{inner or "&nbsp;"}</p>'
 
     def table(self, table: Table) -> str:
         css = TABLE_CSS.get(table.style, "margin:.6em 0")
