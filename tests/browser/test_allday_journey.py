@@ -6,6 +6,8 @@ Each journey has its own people (drafts are kept on the server per person) and u
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
@@ -48,6 +50,8 @@ def test_a_reload_with_unsaved_text_brings_it_back(app):
     open_paragraphs(app, tab)
     text = f"Unsaved before the reload {marker('RELOAD')}.[^2]"
     app.fill(tab, "Paragraph 2 text", text)
+    with app.services() as services:   # kept on the server by the run the blur caused
+        assert any(text in json.dumps(v, ensure_ascii=False) for v in services.drafts.all("Rex Reload").values())
     tab.reload()
     app.wait(tab)
     name = tab.get_by_label("Your name", exact=True)
