@@ -6,7 +6,7 @@ What lives where under the database folder (see each module for why):
     catalog/<kind>.json                 heads index saved for fast cold opens (catalog.py) - a cache
     changes.jsonl                       audit trail and hash chain, in seq order (journal.py)
     blobs/ab/cdef…                      attachments by SHA-256 (blobs.py)
-    commit.json                         only while a unit of work is being put in place (commit.py)
+    commit.log                          a unit of work while it is put in place, then empty (commit.py)
     restore.partial/                    only while a restore is being built
     .lock                               cross-process write lock (locks.py)
 
