@@ -98,6 +98,9 @@ def test_adopting_the_decision_brings_its_revisions_into_force(demo_db):
     _revise_target(at, "每年六个新的伙伴关系。", "Raise the target")
     at.switch_page("sstc_docs/ui/pages/decisions.py").run()
     at.radio(key=f"{MOVE}:to").set_value("adopted").run()
+    assert at.date_input(key=f"{MOVE}:adopted_on").value is None      # never today by default
+    assert "GB.316/POL/5，第 4 段" in texts(at.success)                # the record of decision, before adoption
+    assert services().records.get("decision", seed.DECISION_ID).data["status"] == "submitted"
     at.date_input(key=f"{MOVE}:adopted_on").set_value(dt.date(2012, 11, 15))
     at.text_input(key=f"{MOVE}:why").input("Adopted by the Governing Body at its 316th Session")
     at.button(key=f"{MOVE}:save").click().run()
@@ -116,6 +119,7 @@ def test_adopting_the_decision_brings_its_revisions_into_force(demo_db):
 def test_adopting_as_amended_needs_the_amendment(demo_db):
     at = open_app("decisions")
     at.radio(key=f"{MOVE}:to").set_value("adopted_as_amended").run()
+    at.date_input(key=f"{MOVE}:adopted_on").set_value(dt.date(2012, 11, 15))
     at.text_input(key=f"{MOVE}:why").input("Adopted with an amendment")
     at.button(key=f"{MOVE}:save").click().run()
     assert "say what the amendment was" in texts(at.error).lower()

@@ -146,7 +146,17 @@ def test_history_opens_a_version(demo_db):
     at = open_app("history")
     at.button(key=f"hist:open:indicator:{seed.IND_PARTNERSHIPS}:2").click().run()
     assert not at.exception
-    assert f"indicator {seed.IND_PARTNERSHIPS} · version 2" in texts(at.subheader)
-    assert any(seed.IND_PARTNERSHIPS in str(j.value) for j in at.json)
+    assert f"Indicator {seed.IND_PARTNERSHIPS} · version 2" in texts(at.subheader)
+    assert not at.json                                  # the fields in words, no raw JSON
+    assert any("text" in list(df.value["Field"]) for df in at.dataframe if "Field" in df.value.columns)
     at.button(key="hist:close").click().run()
     assert "version 2" not in texts(at.subheader)
+
+
+def test_a_search_typed_on_evidence_is_still_there_after_a_page_switch(demo_db):
+    at = open_app("evidence")
+    at.text_input(key="ev_q").input("PARDEV").run()
+    at.switch_page("sstc_docs/ui/pages/papers.py").run()
+    at.switch_page("sstc_docs/ui/pages/evidence.py").run()
+    assert at.text_input(key="ev_q").value == "PARDEV"
+    assert open_app("evidence").text_input(key="ev_q").value == "PARDEV"     # and after a reload

@@ -18,6 +18,7 @@ from .accounts import AccountService
 from .decisions import DecisionService
 from .demo import load_demo
 from .diffs import DiffService
+from .drafts import DraftService
 from .evidence import EvidenceService
 from .exports import ExportService
 from .frameworks import FrameworkService
@@ -39,6 +40,7 @@ class Services:
         self.frameworks = FrameworkService(self.records)
         self.decisions = DecisionService(self.records, self.papers, self.frameworks)
         self.diffs = DiffService(self.records)
+        self.drafts = DraftService(store)
         self.exports = ExportService(self.records, self.papers, self.decisions)
         self.evidence = EvidenceService(self.records)
         self.overview = OverviewService(self.records, self.papers, self.frameworks, self.decisions)

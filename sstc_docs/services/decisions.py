@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..domain import lifecycle
 from ..domain.records import parse_date
 from ..domain.rules import MOVE_COMMAND
+from ..domain.symbols import record_order
 from ..errors import ValidationError
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ class DecisionService:
 
     def list(self, *, status: str = "") -> list[dict]:
         heads = self.records.heads("decision", status=status) if status else self.records.heads("decision")
-        return sorted(heads, key=lambda h: h["id"])
+        return sorted(heads, key=lambda h: record_order(h["id"]))
 
     def awaiting_action(self) -> list[dict]:
         return [h for h in self.list() if h.get("status") not in lifecycle.FINAL and h.get("status") not in lifecycle.ADOPTED]
@@ -40,6 +41,13 @@ class DecisionService:
         paper = self.records.get("paper", decision["paper_id"]).data
         paragraph = self.papers.decision_paragraph(paper, decision["id"])
         return lifecycle.citation(paper["symbol"], paragraph, decision.get("language", "en"))
+
+    def record_preview(self, decision: dict, adopted_text: dict | None = None) -> str:
+        """The record of decision adoption would write (``move``'s own wording), for the person to
+        read before recording what the Governing Body decided."""
+        voted = adopted_text or {"text": decision["text"], "parts": decision.get("parts", [])}
+        return lifecycle.record_of_decision(voted["text"], voted["parts"], decision.get("language", "en"),
+                                            self.citation(decision))
 
     def save_text(self, decision_id: str, *, text: str, parts: list[str], why: str,
                   base_version: int) -> "Version":
@@ -87,8 +95,7 @@ class DecisionService:
             else:
                 data["adopted_text"] = {"text": data["text"], "parts": data["parts"]}
             voted = data["adopted_text"]
-            data["record"] = record.strip() or lifecycle.record_of_decision(
-                voted["text"], voted["parts"], data["language"], self.citation(data))
+            data["record"] = record.strip() or self.record_preview(data, voted)
         elif to == "deferred":
             data["deferred_to"] = deferred_to
         elif to == "submitted" and data.get("deferred_to"):

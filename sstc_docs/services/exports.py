@@ -6,7 +6,9 @@ The app's download buttons and the CLI call these same functions, so both give t
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +46,22 @@ class ExportService:
         self.records = records
         self.papers = papers
         self.decisions = decisions
+
+    def uploaded_template(self, data: bytes) -> Path:
+        """An office's own template, uploaded in the app, as a file the exporter can read: kept by its
+        content (the same upload twice is one file) in the machine's temporary folder — a template is
+        a choice for one download, not a record."""
+        folder = Path(tempfile.gettempdir()) / "sstc-docs-templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{hashlib.sha256(data).hexdigest()}.docx"
+        if not path.is_file():
+            path.write_bytes(data)
+        try:
+            return check_template(path)
+        except ValidationError:
+            path.unlink(missing_ok=True)
+            raise ValidationError("the uploaded template is not a .docx file; choose a Word (.docx) file",
+                                  field="template") from None
 
     def paper_docx(self, paper_id: str, version: int | None = None, *, as_of: str | None = None,
                    template: str | Path | None = None) -> tuple[bytes, str]:

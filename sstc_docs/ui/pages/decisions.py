@@ -43,12 +43,29 @@ def render() -> None:
     if not rows:
         w.empty_state("No decision point has this status — choose “All”.")
         return
-    st.dataframe([{"Decision": d["id"], "Status": STATUS_NAMES.get(d.get("status"), d.get("status")),
-                   "Paper": d.get("paper_id", ""), "Text": d.get("title", "")} for d in rows],
-                 hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 250))
-    decision_id = w.kept(c2.selectbox, "Open decision point", "dec:pick", rows[0]["id"], options=[d["id"] for d in rows])
+    gists = {d["id"]: gist(services, d) for d in rows}
+    w.rows_that_open([{"Decision": d["id"], "Status": STATUS_NAMES.get(d.get("status"), d.get("status")),
+                       "Paper": d.get("paper_id", ""), "Text": gists[d["id"]]} for d in rows],
+                     [d["id"] for d in rows], key="dec:rows", pick_key="dec:pick",
+                     width="stretch", height=min(38 + 35 * len(rows), 250))
+    decision_id = w.kept(c2.selectbox, "Open decision point", "dec:pick", rows[0]["id"], options=[d["id"] for d in rows],
+                         format_func=lambda i: f"{i} — {short(gists.get(i, ''))}")
     st.divider()
     show_decision(services, decision_id)
+
+
+def gist(services, head: dict) -> str:
+    """What a decision says, for lists: its text, and when the text only opens its parts ("The
+    Governing Body:"), the text with its parts, which say what it decides."""
+    text = (head.get("title") or "").strip()
+    if text.endswith((":", "：")):
+        record = w.load(lambda: services.records.get("decision", head["id"]).data, {})
+        text = " ".join([record.get("text", text), *record.get("parts", [])])
+    return " ".join(text.split())
+
+
+def short(text: str, size: int = 70) -> str:
+    return text if len(text) <= size else text[:size].rstrip() + " …"
 
 
 def show_decision(services, decision_id: str) -> None:
@@ -153,7 +170,9 @@ def move_form(services, decision) -> None:
     st.caption(STEP_HELP.get(to, ""))
     extra: dict = {}
     if to in ADOPTED:
-        adopted_on = w.date_box(st, "Adopted on", f"{key}:adopted_on")
+        # empty until given: the day the Governing Body decided is rarely the day it is recorded
+        adopted_on = w.kept(st.date_input, "Adopted on", f"{key}:adopted_on", None, **w.DATE_LIMITS,
+                            help="The day the Governing Body adopted it (revisions it authorises are in force from then).")
         w.field_problems(problems, "adopted_on")
         extra["adopted_on"] = adopted_on.isoformat() if adopted_on else ""
     if to == "adopted_as_amended":
@@ -170,6 +189,11 @@ def move_form(services, decision) -> None:
         extra["deferred_to"] = w.kept(st.number_input, "Deferred to session", f"{key}:deferred_to", session + 1,
                                       min_value=1, step=1)
         w.field_problems(problems, "deferred_to")
+    if to in ADOPTED:
+        preview = w.load(lambda: services.decisions.record_preview(data, extra.get("adopted_text")), "")
+        if preview:
+            st.markdown("**The record of decision will read:**")
+            st.success(w.literal(preview))
     why = w.reason_box(f"{key}:why")
     w.problems_summary(problems, shown={"adopted_on", "amendment", "adopted_text", "deferred_to"})
     conflict = st.session_state.get(key + ":conflict")

@@ -8,6 +8,7 @@ import streamlit as st
 
 from sstc_docs.domain.lifecycle import FINAL, STATUS_NAMES
 from sstc_docs.domain.report import outcome_heading
+from sstc_docs.domain.symbols import record_order
 from sstc_docs.errors import ValidationError
 from sstc_docs.services.exports import docx_name
 from sstc_docs.ui import diffview as dv
@@ -40,6 +41,12 @@ def render() -> None:
         return
     show_framework(framework)
     indicators = {row["id"]: (outcome["number"], row) for outcome in framework["outcomes"] for row in outcome["indicators"]}
+    if as_of:
+        # a past view is read-only: revising "what is in force now" from a page showing another day would mislead
+        st.caption("A view of the framework as it stood on that date: read-only. Switch off “As at a date” to "
+                   "revise or add indicators.")
+        revision_history(services, indicators)
+        return
     tabs = st.tabs(["Revise an indicator", "Revision history", "Revision report", "Add an indicator"])
     with tabs[0]:
         revise_indicator(services, indicators)
@@ -79,12 +86,14 @@ def show_framework(framework: dict) -> None:
                          "Target": row["target"], "Status": status,
                          "Proposed changes": "; ".join(f"{TYPE_NAMES.get(p['type'], p['type'])} · {p['decision_id']}"
                                                        for p in row["pending"])})
-        st.dataframe(rows, hide_index=True, width="stretch", row_height=72, column_config=config)
+        st.dataframe(rows, hide_index=True, width="stretch", column_config=config,
+                     row_height=w.wrapped_row_height(rows, {"Indicator": 230, "Baseline": 135, "Target": 135,
+                                                            "Proposed changes": 150}))
 
 
 def decision_options(services) -> tuple[list[str], dict[str, str]]:
     decisions = w.load(services.decisions.list, [])
-    open_first = sorted(decisions, key=lambda d: (d.get("status") in FINAL, d["id"]))
+    open_first = sorted(decisions, key=lambda d: (d.get("status") in FINAL, record_order(d["id"])))
     names = {d["id"]: f"{d['id']} ({STATUS_NAMES.get(d.get('status'), d.get('status'))}) — {d.get('title', '')}"
              for d in open_first}
     return list(names), names
@@ -287,7 +296,7 @@ def add_indicator(services, framework: dict) -> None:
     c1, c2 = st.columns([3, 1])
     outcome = w.kept(c1.selectbox, "Outcome", f"{key}:outcome", next(iter(outcomes)), options=list(outcomes),
                      format_func=lambda n: f"Outcome {n}: {outcomes[n][:80]}")
-    label = w.kept(c2.text_input, "Label", f"{key}:label", "", placeholder="(C)")
+    label = w.kept(c2.text_input, "Label", f"{key}:label", "", placeholder="e.g. (C)")
     problems = st.session_state.get(key + ":problems")
     w.field_problems(problems, "label")
     text = w.kept(st.text_area, "Indicator text", f"{key}:text", "", height=68)
@@ -299,7 +308,7 @@ def add_indicator(services, framework: dict) -> None:
     target = w.kept(c2.text_input, "Target", f"{key}:target", "", placeholder="e.g. ten meetings, or 10")
     with c2:
         w.field_problems(problems, "target")
-    unit = w.kept(c3.text_input, "Unit", f"{key}:unit", "", placeholder="meetings")
+    unit = w.kept(c3.text_input, "Unit", f"{key}:unit", "", placeholder="e.g. meetings")
     decision_ids, names = decision_options(services)
     decision_id = decision_picker("Proposed by decision (optional)", f"{key}:decision", decision_ids, names,
                                   optional=True, help="With a decision, the indicator is proposed as new and comes "

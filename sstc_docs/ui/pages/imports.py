@@ -111,7 +111,7 @@ def render() -> None:
     data = upload.getvalue()
     sha = hashlib.sha256(data).hexdigest()
     c1, c2 = st.columns(2)
-    symbol = c1.text_input("Symbol, if the file does not print one", key=f"{KEY}:symbol", placeholder="GB.316/POL/5")
+    symbol = c1.text_input("Symbol, if the file does not print one", key=f"{KEY}:symbol", placeholder="e.g. GB.316/POL/5")
     strategy = c2.text_input("Strategy the framework tables belong to (optional)", key=f"{KEY}:strategy")
     importer = ImportService(services)
     try:
