@@ -83,7 +83,7 @@ def test_history_diff_button_opens_the_comparison_with_the_previous_version(demo
     assert at.toggle(key="hist:cmp:on").value is True
     assert at.selectbox(key="hist:cmp:kind").value == "paper"
     shown = _markdown(at)
-    assert f"**paper {PAPER}**: version 1 → version 2" in shown
+    assert f"**Paper {PAPER}**: version 1 → version 2" in shown
     assert "<ins" in shown and MARKER in shown
     assert at.button(key=f"hist:diff:paper:{PAPER}:1").disabled   # nothing before the first version
 

@@ -155,6 +155,12 @@ def run_page(navigation) -> None:
         keep_drafts()
 
 
+def drafts_owner() -> str:
+    """Whose drafts these are: the signed-in account's login ("" while nobody is signed in)."""
+    actor = current_user()
+    return actor.login if actor is not None else ""
+
+
 def require_user() -> Actor | None:
     """The signed-in account, or an error saying to sign in (every change is saved with who made it)."""
     actor = current_user()
@@ -257,7 +263,7 @@ def restore_drafts() -> None:
     """When a session starts (or the person at the keyboard changes): bring back what they were
     typing, from the server. The server's copy wins, except over a page draft this session has
     unsaved changes in (typed before the name was known)."""
-    owner = current_user()
+    owner = drafts_owner()
     if not owner or st.session_state.get("_drafts_owner") == owner:
         return
     try:
@@ -294,7 +300,7 @@ def _typed_now() -> dict[str, Any]:
 def keep_drafts() -> None:
     """After every run: write to the server the drafts that changed, drop those saved or discarded.
     Only keys this session has seen are dropped, so another tab's drafts are left alone."""
-    owner = current_user()
+    owner = drafts_owner()
     if not owner or st.session_state.get("_drafts_owner") != owner:
         return
     on_server = st.session_state.setdefault(_ON_SERVER, {})

@@ -11,9 +11,11 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from people import person
 from test_journeys import PAPER, edit_paragraph_2, marker, open_paragraphs
 
 pytestmark = pytest.mark.browser
+CLI_WRITER = person("cli.writer", "Cli Writer")
 
 
 def _their_save(app, change) -> int:
@@ -22,8 +24,8 @@ def _their_save(app, change) -> int:
         latest = services.records.get("paper", PAPER)
         data = latest.data
         change(data)
-        return services.papers.update(PAPER, data, author="Cli Writer", why="saved elsewhere",
-                                      base_version=latest.version).version
+        return services.acting_as(CLI_WRITER).papers.update(PAPER, data, why="saved elsewhere",
+                                                            base_version=latest.version).version
 
 
 def test_typing_while_another_save_lands_keeps_the_text_and_merges(app):
@@ -90,7 +92,7 @@ def _add_paper(app, symbol: str) -> None:
     from sstc_docs.services.papers import blank_paper
     with app.services() as services:
         if not services.records.exists("paper", symbol):
-            services.papers.create(blank_paper(symbol, f"Item {symbol}", "en"), author="Cli Writer", why="order test")
+            services.acting_as(CLI_WRITER).papers.create(blank_paper(symbol, f"Item {symbol}", "en"), why="order test")
 
 
 def test_papers_list_in_natural_order_and_a_row_opens_its_paper(app):
