@@ -150,8 +150,7 @@ class StoreBase(ABC):
 
 # -- rules every engine's reads share ---------------------------------------------------------
 # The engines differ in where a record's versions come from, never in what a read answers or in
-# the words of its refusal; so the choosing lives here, once. (Store.get still carries its own
-# copy of these rules; it can call these instead.)
+# the words of its refusal; so the choosing lives here, once.
 
 def no_summary(kind: str, data: dict) -> dict:
     return {}
