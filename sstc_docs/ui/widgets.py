@@ -209,7 +209,7 @@ def drafts() -> dict:
     return st.session_state.setdefault("_drafts", {})
 
 
-_VALUE_WIDGETS = {"text_input", "text_area", "number_input"}
+_VALUE_WIDGETS = {"text_input", "text_area", "number_input", "checkbox", "toggle"}
 _KEPT = "_kept"            # values of ``kept`` widgets, by widget key
 _ON_SERVER = "_drafts_on_server"   # what the server holds for this session's person: key → JSON
 
