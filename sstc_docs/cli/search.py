@@ -44,10 +44,10 @@ def run_search(args) -> int:
                               field="query")
     if not 1 <= args.limit <= 500:
         raise ValidationError("must be between 1 and 500", field="--limit")
-    with services_for(args) as services:
+    with services_for(args, acting=args.rebuild) as services:
         search = services.search
         if args.rebuild:
-            count = search.rebuild()
+            count = services.rebuild_search()
             print(f"search index rebuilt from {count} version(s)", file=sys.stderr)
             if not text:
                 return 0

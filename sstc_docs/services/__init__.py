@@ -82,6 +82,12 @@ class Services:
             self.search.rebuild()
         return report
 
+    def rebuild_search(self) -> int:
+        """Forget the search index and absorb every version again (minutes at archive scale, and
+        every search waits meanwhile): like the other repairs, administrators only."""
+        rights.require(self.actor, rights.REPAIR)
+        return self.search.rebuild()
+
     def load_demo(self) -> int:
         return load_demo(self.records)
 
