@@ -325,6 +325,11 @@ def kept(widget: Callable, label: str, key: str, default: Any = "", **kwargs) ->
     return bound(widget, label, key, st.session_state.setdefault(_KEPT, {}), key, default, **kwargs)
 
 
+def kept_value(key: str, default: Any = None) -> Any:
+    """What a ``kept`` widget holds now (before it is drawn on this run)."""
+    return st.session_state.get(_KEPT, {}).get(key, default)
+
+
 def preset(key: str, value: Any) -> None:
     """Set what a ``kept`` widget shows on the next run (e.g. a link from another part of the page)."""
     st.session_state.setdefault(_KEPT, {})[key] = value
@@ -694,6 +699,19 @@ def rows_that_open(rows: list[dict], ids: list, *, key: str, pick_key: str, **kw
             preset(pick_key, ids[chosen[0]])
 
     st.dataframe(rows, key=key, on_select=opened, selection_mode="single-row", hide_index=True, **kwargs)
+
+
+def pager(total: int, key: str, size: int, *, container: Any = st) -> int:
+    """Paging controls for a list of ``total`` rows shown ``size`` at a time; returns the offset of
+    the page chosen (``kept``: the page survives a page switch; past the end it is the last page)."""
+    pages = max(1, -(-total // size))
+    if pages == 1:
+        return 0
+    if not 1 <= (kept_value(key) or 1) <= pages:
+        preset(key, pages)
+    page = kept(container.number_input, f"Page (of {pages})", key, 1, min_value=1, max_value=pages, step=1,
+                help=f"{total} rows, {size} a page")
+    return (int(page) - 1) * size
 
 
 def lazy_expander(label: str, key: str, **kwargs):
