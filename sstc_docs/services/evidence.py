@@ -37,6 +37,7 @@ from ..domain.framework import period_years
 from ..domain.records import EVIDENCE_KINDS, RELIABILITY, parse_date, quantity_text, validate
 from ..errors import ConflictError, NotFound, Problem, ValidationError
 from ..store.blobs import file_digest
+from .records import MAX_LISTED
 
 if TYPE_CHECKING:
     from ..store import Version
@@ -50,8 +51,6 @@ _MEDIA_TYPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A
 _BIDI_CONTROLS = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 LINK_FIELDS = ("indicator_ids", "decision_ids", "paper_ids")  # what an evidence summary says it links
-#: the most rows a list without pages answers (the command line's and the progress page's lists)
-MAX_LISTED = 1_000_000
 STATUSES = ("achieved", "on_track", "at_risk", "no_evidence", "no_target")
 STATUS_LABELS = {"achieved": "achieved", "on_track": "on track", "at_risk": "at risk",
                  "no_evidence": "no evidence", "no_target": "no numeric target"}

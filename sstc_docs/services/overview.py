@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from ..domain.records import kind_of, parse_date
@@ -26,14 +25,17 @@ class OverviewService:
 
     def papers_by_session(self) -> list[dict]:
         """One row per (session, status) with the number of papers, newest session first."""
-        counts = Counter((h.get("session"), h.get("status")) for h in self.papers.list())
+        counts = self.records.store.tally("paper", "session", "status")
         return [{"session": s, "status": st, "papers": n}
                 for (s, st), n in sorted(counts.items(), key=lambda item: (-(item[0][0] or 0), item[0][1] or ""))]
 
-    def pending_revisions(self) -> list[dict]:
-        return [{"indicator": ind["id"], "label": ind.get("label", ""), "type": rev["type"],
-                 "decision": rev.get("decision_id", ""), "reason": rev["reason"], "proposed_on": rev.get("proposed_on", "")}
-                for ind, rev in self.frameworks.pending_revisions()]
+    def pending_revisions(self, *, limit: int = 15) -> tuple[int, list[dict]]:
+        """How many revisions are proposed and not yet in force, and rows for those of the first
+        ``limit`` indicators that have any."""
+        total, pairs = self.frameworks.pending_revisions(limit=limit)
+        return total, [{"indicator": ind["id"], "label": ind.get("label", ""), "type": rev["type"],
+                        "decision": rev.get("decision_id", ""), "reason": rev["reason"],
+                        "proposed_on": rev.get("proposed_on", "")} for ind, rev in pairs]
 
     def changes(self, *, kind: str = "", author: str = "", since: str = "", until: str = "",
                 record_id: str = "", limit: int = 200) -> list[dict]:

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 #: Paper statuses whose pins follow their parts; an issued paper keeps what it printed.
 FOLLOWING_PARTS = ("draft", "in_review")
+#: ``limit`` of a list that has no pages (the command line prints every paper): more than any archive holds
+MAX_LISTED = 10_000_000
 
 
 @dataclass

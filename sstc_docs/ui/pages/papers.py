@@ -30,6 +30,7 @@ ALL = "All"
 PAPER_STATUS_NAMES = {"draft": "Draft", "in_review": "In review", "issued": "Issued"}
 ACTION_NAMES = {"decision": "For decision", "debate": "For debate and guidance", "information": "For information"}
 FRONT_MATTER_LABELS = dv.FRONT_MATTER_LABELS
+PAGE_SIZE = 50  # papers listed at a time
 OPEN_KEY = "papers:open"
 
 
@@ -152,20 +153,20 @@ def parse_footnotes(text: str) -> list[dict]:
 # -- the page -----------------------------------------------------------------------------------
 def render() -> None:
     services = w.page("Papers")
-    all_papers = w.load(services.papers.list, [])
-    paper_id = find_and_pick(services, all_papers)
-    create_paper(services, expanded=not all_papers)
+    total = w.load(lambda: services.records.store.heads_page("paper", limit=0).total, 0)
+    paper_id = find_and_pick(services, total)
+    create_paper(services, expanded=not total)
     if paper_id:
         st.divider()
         edit_paper(services, paper_id)
 
 
-def find_and_pick(services, all_papers: list[dict]) -> str | None:
-    if not all_papers:
+def find_and_pick(services, total: int) -> str | None:
+    if not total:
         w.empty_state("No papers yet — create one below (“Create a paper”), or load the demo with "
                       "`python -m sstc_docs demo`.")
         return None
-    sessions = sorted({p.get("session") for p in all_papers if p.get("session")}, reverse=True)
+    sessions = w.load(services.papers.sessions, [])
     c1, c2, c3, c4, c5 = st.columns([1, 1, 1, 1, 2])
     session = w.kept(c1.selectbox, "Session", "papers:f:session", ALL, options=[ALL, *sessions])
     section = w.kept(c2.selectbox, "Section", "papers:f:section", ALL, options=[ALL, *SECTIONS],
@@ -175,12 +176,17 @@ def find_and_pick(services, all_papers: list[dict]) -> str | None:
     language = w.kept(c4.selectbox, "Language", "papers:f:language", ALL, options=[ALL, *LANGUAGES],
                       format_func=lambda s: LANGUAGES.get(s, s))
     text = w.kept(c5.text_input, "Search by symbol or title", "papers:f:text", "", placeholder="e.g. GB.316 or 南南合作")
-    rows = w.load(lambda: services.papers.list(
-        session=None if session == ALL else session, section="" if section == ALL else section,
-        status="" if status == ALL else status, language="" if language == ALL else language, text=text), [])
-    if not rows:
+    filters = dict(session=None if session == ALL else session, section="" if section == ALL else section,
+                   status="" if status == ALL else status, language="" if language == ALL else language, text=text)
+    matching = w.load(lambda: services.papers.page(**filters, limit=0).total, 0)
+    if not matching:
         w.empty_state("No paper matches these filters — set them back to “All” or change the search.")
         return None
+    caption, paging = st.columns([3, 1], vertical_alignment="bottom")
+    offset = w.pager(matching, "papers:page", PAGE_SIZE, container=paging)
+    rows = w.load(lambda: services.papers.page(**filters, offset=offset, limit=PAGE_SIZE).rows, [])
+    caption.caption(f"{matching} of {total} paper(s)"
+                    + (f" · {offset + 1}–{offset + len(rows)} shown" if matching > PAGE_SIZE else ""))
     w.rows_that_open([{"Symbol": p.get("symbol"), "Title": (p.get("title") or "").replace("\n", " "),
                    "Session": p.get("session"), "Section": p.get("section"),
                    "Status": PAPER_STATUS_NAMES.get(p.get("status"), p.get("status")),
@@ -194,14 +200,16 @@ def find_and_pick(services, all_papers: list[dict]) -> str | None:
                                 "Status": st.column_config.TextColumn(width=80),
                                 "Language": st.column_config.TextColumn(width=80)})
     # Option labels must not change when a paper is edited (a select box keeps showing the old label),
-    # so they are the paper's id, which never changes; the symbol and title are shown below.
-    titles = {p["id"]: p["id"] for p in rows}
+    # so they are the paper's id, which never changes; the symbol and title are shown below. The
+    # options are this page's papers, and the one open (from another page, or just created).
+    ids = [p["id"] for p in rows]
     wanted = st.session_state.pop(OPEN_KEY, None)
-    if wanted in titles:
-        st.session_state.setdefault("_kept", {})["papers:pick"] = wanted
-        st.session_state.pop("papers:pick", None)
-    return w.kept(st.selectbox, "Open paper", "papers:pick", rows[0]["id"], options=list(titles),
-                  format_func=lambda i: titles.get(i, i))
+    for opened in (wanted, w.kept_value("papers:pick")):
+        if opened and opened not in ids and services.records.exists("paper", opened):
+            ids.insert(0, opened)
+    if wanted in ids:
+        w.preset("papers:pick", wanted)
+    return w.kept(st.selectbox, "Open paper", "papers:pick", ids[0], options=ids)
 
 
 def create_paper(services, *, expanded: bool) -> None:
