@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..domain.records import kind_of, parse_date
+from ..domain.records import SHOWN_KINDS, kind_of, parse_date
 from ..domain.rights import SYSTEM
+from ..store.versions import META_FIELDS
 from .records import shown_kind
 
 if TYPE_CHECKING:
@@ -44,6 +45,8 @@ class OverviewService:
         until_at = parse_date(until).isoformat() + "T23:59:59.999999Z" if until else None
         if kind:
             shown_kind(kind)
+        if record_id:
+            return self._record_changes(kind, author, since_at, until_at, record_id, limit)
         asked = limit
         while True:  # secret kinds (credentials) are never shown: ask for more until ``limit`` are left
             found = self.records.store.changes(kind=kind or None, author=author or None, since=since_at,
@@ -52,6 +55,18 @@ class OverviewService:
             if len(shown) >= limit or len(found) < asked:
                 return shown[:limit]
             asked *= 4
+
+    def _record_changes(self, kind: str, author: str, since_at: str | None, until_at: str | None,
+                        record_id: str, limit: int) -> list[dict]:
+        """One record's changes from its own history (a few reads), not from the whole audit trail:
+        the record of each kind shown with that id (or of ``kind``), filtered as ``changes`` does."""
+        found = []
+        for shown in ([kind] if kind else SHOWN_KINDS):
+            for version in self.records.store.history(shown, record_id):
+                if ((not author or version.author == author) and (since_at is None or version.recorded_at >= since_at)
+                        and (until_at is None or version.recorded_at <= until_at)):
+                    found.append({name: getattr(version, name) for name in META_FIELDS})
+        return sorted(found, key=lambda change: change["seq"], reverse=True)[:limit]
 
     def authors(self) -> list[str]:
         """Everyone who recorded a version people see (the program itself only keeps secrets)."""

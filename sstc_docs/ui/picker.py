@@ -62,9 +62,10 @@ def _offered(services, kind: str, text: str, chosen: list[str], where) -> dict[s
 
 
 def pick_one(services, kind: str, label: str, key: str, *, container: Any = st, where=None,
-             placeholder: str = "", help: str | None = None) -> str | None:
+             placeholder: str = "", help: str | None = None, required: bool = False) -> str | None:
     """A search box and a select box of the best matches; returns the chosen id or None. The choice
-    is ``kept`` (it survives a page switch), and ``w.preset(key, id)`` chooses one from elsewhere."""
+    is ``kept`` (it survives a page switch), and ``w.preset(key, id)`` chooses one from elsewhere;
+    ``required``: the first match is chosen until someone chooses another (the box is never empty)."""
     find, choose = container.columns([2, 3], vertical_alignment="bottom")
     text = w.kept(find.text_input, f"Find {KIND_NOUNS.get(kind, kind)}", f"{key}:find", "",
                   placeholder="id, symbol or words of the title", help="Press Enter: the best matches are offered "
@@ -73,7 +74,8 @@ def pick_one(services, kind: str, label: str, key: str, *, container: Any = st, 
     offered = _offered(services, kind, text, [chosen] if chosen else [], where)
     if not offered:
         find.caption("Nothing matches: try fewer words, or part of the id.")
-    return w.kept(choose.selectbox, label, key, None, options=list(offered), index=None,
+    first = next(iter(offered), None) if required else None
+    return w.kept(choose.selectbox, label, key, first, options=list(offered), index=0 if first else None,
                   format_func=lambda i: offered.get(i, i), help=help,
                   placeholder=placeholder or f"choose {KIND_NOUNS.get(kind, kind)}")
 
