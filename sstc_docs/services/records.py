@@ -119,6 +119,16 @@ class RecordService:
         shown_kind(kind)
         return self.store.find(kind, **equals) if equals else self.store.heads(kind)
 
+    def count(self, kind: str) -> int:
+        """How many records of ``kind`` exist (none is built)."""
+        shown_kind(kind)
+        return self.store.heads_page(kind, limit=0).total
+
+    def heads_of(self, kind: str, record_ids: list[str]) -> list[dict]:
+        """The listing rows of the records named (in id order), leaving out ids no record has."""
+        shown_kind(kind)
+        return self.store.heads_page(kind, ids=record_ids, limit=max(len(record_ids), 1)).rows
+
     # -- writing -----------------------------------------------------------------------------
     def check(self, kind: str, old: dict | None, record: dict, *, command: str | None = None) -> list[Problem]:
         """The kind's rules for ``record`` replacing ``old`` (None for a new record)."""

@@ -272,6 +272,8 @@ def paged(heads: dict[str, Head], *, where: Where | None, order: Order | None, d
     with collector_paused():
         chosen = heads.values() if ids is None else [heads[i] for i in dict.fromkeys(ids) if i in heads]
         found = [head for head in chosen if not head.deleted and (where is None or where(head))]
+        if not limit:
+            return HeadsPage(len(found), [])
         if order is None:
             found.sort(key=lambda head: head.id, reverse=descending)
         else:

@@ -47,7 +47,7 @@ def _short(text: str, size: int) -> str:
 def labels_of(services, kind: str, record_ids: list[str]) -> dict[str, str]:
     """``record_label`` of the given records (one read of the index, however many there are); an id
     no record has any more is named by itself."""
-    rows = services.records.store.heads_page(kind, ids=record_ids, limit=max(len(record_ids), 1)).rows
+    rows = services.records.heads_of(kind, record_ids)
     named = {row["id"]: record_label(kind, row) for row in rows}
     return {record_id: named.get(record_id, record_id) for record_id in record_ids}
 

@@ -55,7 +55,7 @@ def render() -> None:
     opened = w.kept_value("dec:pick")  # opened from another page of the list, or from another page: it stays
     if opened and opened not in ids and services.records.exists("decision", opened):
         ids.insert(0, opened)
-        gists[opened] = gist(services, services.records.store.heads_page("decision", ids=[opened]).rows[0])
+        gists[opened] = gist(services, services.records.heads_of("decision", [opened])[0])
     decision_id = w.kept(c2.selectbox, "Open decision point", "dec:pick", ids[0], options=ids,
                          format_func=lambda i: f"{i} — {short(gists.get(i, ''))}")
     st.divider()

@@ -71,7 +71,7 @@ def linked_filter(services, container) -> str | None:
 
 
 def find_tab(services) -> None:
-    total = w.load(lambda: services.records.store.heads_page("evidence", limit=0).total, 0)
+    total = w.load(lambda: services.records.count("evidence"), 0)
     if not total:
         w.empty_state("No evidence yet. Register a meeting, an agreement, a report or a file on the "
                       "“Register evidence” tab; then link it to the indicators it shows progress on.")
@@ -117,7 +117,7 @@ def find_tab(services) -> None:
     by_id = {r["id"]: r for r in rows}
     chosen = st.session_state.get("ev_open")
     if chosen and chosen not in by_id:  # opened from another page of the list: it stays open
-        by_id.update({row["id"]: row for row in services.records.store.heads_page("evidence", ids=[chosen]).rows})
+        by_id.update({row["id"]: row for row in services.records.heads_of("evidence", [chosen])})
     chosen = st.selectbox("Open an evidence record", list(by_id), index=None, key="ev_open",
                           format_func=lambda i: picker.record_label("evidence", by_id[i]),
                           placeholder="choose one of those listed to see its details, links, file and history")
@@ -320,7 +320,7 @@ def register_tab(services) -> None:
 # -- link --------------------------------------------------------------------------------------
 def link_tab(services) -> None:
     st.markdown("#### Link evidence to indicators, decisions and papers")
-    if not w.load(lambda: services.records.store.heads_page("evidence", limit=0).total, 0):
+    if not w.load(lambda: services.records.count("evidence"), 0):
         w.empty_state("No evidence to link yet: register some on the “Register evidence” tab.")
     else:
         evidence_id = picker.pick_one(services, "evidence", "Evidence", "ev_link_which",

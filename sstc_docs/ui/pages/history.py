@@ -123,7 +123,7 @@ def compare_panel(services) -> None:
         c1, c2 = st.columns([1, 3])
         kind = w.kept(c1.selectbox, "Kind of record", f"{CMP}:kind", "paper", options=list(SHOWN_KINDS),
                       format_func=w.kind_name)
-        if not w.load(lambda: services.records.store.heads_page(kind, limit=0).total, 0):
+        if not w.load(lambda: services.records.count(kind), 0):
             w.empty_state(f"There is no {kind} yet, so nothing to compare — choose another kind.")
             return
         record_id = picker.pick_one(services, kind, "Record", f"{CMP}:record:{kind}", container=c2)

@@ -153,7 +153,7 @@ def parse_footnotes(text: str) -> list[dict]:
 # -- the page -----------------------------------------------------------------------------------
 def render() -> None:
     services = w.page("Papers")
-    total = w.load(lambda: services.records.store.heads_page("paper", limit=0).total, 0)
+    total = w.load(lambda: services.records.count("paper"), 0)
     paper_id = find_and_pick(services, total)
     create_paper(services, expanded=not total)
     if paper_id:
