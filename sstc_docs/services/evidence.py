@@ -220,9 +220,11 @@ class EvidenceService:
     # ------------------------------------------------------------------ saving
 
     def _next_id(self) -> str:
-        numbers = [int(m.group(1)) for h in self.records.heads("evidence")
-                   if (m := re.fullmatch(r"EV-(\d+)", h["id"]))]
-        return f"EV-{max(numbers, default=0) + 1:04d}"
+        """One past the highest number of an ``EV-<n>`` id (only that head is built)."""
+        numbered = re.compile(r"EV-(\d+)")
+        highest = self.records.store.heads_page("evidence", where=lambda head: numbered.fullmatch(head.id) is not None,
+                                                order=lambda head: int(head.id[3:]), descending=True, limit=1).rows
+        return f"EV-{int(highest[0]['id'][3:]) + 1 if highest else 1:04d}"
 
     def _precheck(self, data: dict, *, why: str, base_version: int | None) -> None:
         """Everything ``RecordService.save`` would refuse, checked before a file is stored."""
