@@ -176,8 +176,8 @@ EVIDENCE = [
 
 SESSION = {
     "id": "316", "number": 316, "place": "Geneva", "opening": SESSION_OPENS, "closing": SESSION_CLOSES,
-    "note": ("Assumed: the seed prints no session dates of its own beyond November 2012; the demo takes "
-             "1–16 November 2012 for the 316th Session."),
+    "note": ("Assumed: the seed prints neither its session nor the session's dates; the demo takes the "
+             "316th Session (November 2012) to have met in Geneva from 1 to 16 November 2012."),
     "sections": [{"code": "POL", "segments": [], "items": [
         {"number": 5, "title": ("South–South and triangular cooperation: the way forward — revised indicators "
                                 "for the strategy adopted in March 2012"), "papers": [PAPER_ID]}]}],

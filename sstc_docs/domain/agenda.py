@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from .labels import date_range, label, ordinal_word, session_ordinal
-from .lifecycle import ADOPTED, PENDING, citation, record_citation, record_lines
+from .lifecycle import ADOPTED, citation, record_citation, record_lines
+from .records import item_number
 from .symbols import parse_symbol
 
 
@@ -134,6 +135,39 @@ def record_of_decisions(session: dict, papers: dict[str, dict], decisions: dict[
     return record
 
 
-def undecided(decisions: list[dict]) -> int:
-    """How many of these decision points the Governing Body has not yet disposed of."""
-    return sum(d.get("status") in PENDING for d in decisions)
+@dataclass(frozen=True)
+class TocRow:
+    """One line of the minutes' table of contents. The page is not known here: the minutes are
+    paginated in Word when they are finished, so the column is left for Word (see word/session.py)."""
+
+    item: str                    # "5", or "3/1" for a sub-item
+    document: str                # the paper's symbol, "" for an item without one
+    title: str
+    decision_paragraphs: str     # the paragraph(s) of the paper that carry its draft decision(s)
+
+
+@dataclass
+class MinutesToc:
+    number: int
+    dates: str
+    language: str
+    sections: list[tuple[str, list[TocRow]]] = field(default_factory=list)
+
+
+def minutes_toc(session: dict, papers: dict[str, dict], paragraphs: dict[str, int], language: str) -> MinutesToc:
+    """Item No. / Document No. / Title / Page / Decision paragraph No., section by section."""
+    toc = MinutesToc(session["number"], cover_dates(session, language), language)
+    for section in session.get("sections", []):
+        rows = []
+        for item in section["items"]:
+            found = [papers[p] for p in item["papers"] if p in papers]
+            for paper in found or [None]:
+                if paper is None:
+                    rows.append(TocRow(item_number(item), "", item["title"], ""))
+                    continue
+                numbers = [paragraphs[d] for d in paper.get("decision_ids", []) if d in paragraphs]
+                title = " ".join(paper["title"].split()) if paper.get("language") == language else item["title"]
+                rows.append(TocRow(item_number(item), paper["symbol"], title,
+                                   label("list_separator", language).join(str(n) for n in numbers)))
+        toc.sections.append((section["code"], rows))
+    return toc

@@ -16,6 +16,7 @@ from .frameworks import FrameworkService
 from .overview import OverviewService
 from .papers import PaperService
 from .records import RecordService
+from .sessions import SessionService
 
 
 class Services:
@@ -31,6 +32,7 @@ class Services:
         self.exports = ExportService(self.records, self.papers, self.decisions)
         self.evidence = EvidenceService(self.records)
         self.overview = OverviewService(self.records, self.papers, self.frameworks, self.decisions)
+        self.sessions = SessionService(self.records, self.papers, self.exports)
 
     def load_demo(self) -> int:
         return load_demo(self.records)
