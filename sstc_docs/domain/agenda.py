@@ -122,8 +122,10 @@ def record_of_decisions(session: dict, papers: dict[str, dict], decisions: dict[
                     section["code"], item.get("segment", ""), "", _heading("outcome", item, language),
                     (("", outcome),), record_citation(paper["symbol"], language)))
                 continue
-            # the item's title as the paper prints it when the paper is in the record's language
-            titled = dict(item, title=" ".join(paper["title"].split())) if paper.get("language") == language else item
+            # the agenda's titles are kept in English; a record in another language takes the title of
+            # a paper written in that language, as it prints it
+            translated = language != "en" and paper.get("language") == language
+            titled = dict(item, title=" ".join(paper["title"].split())) if translated else item
             for decision_id in ids:
                 decision = decisions[decision_id]
                 spoken = decision.get("language", language)   # the decision reads in its own language
@@ -166,7 +168,8 @@ def minutes_toc(session: dict, papers: dict[str, dict], paragraphs: dict[str, in
                     rows.append(TocRow(item_number(item), "", item["title"], ""))
                     continue
                 numbers = [paragraphs[d] for d in paper.get("decision_ids", []) if d in paragraphs]
-                title = " ".join(paper["title"].split()) if paper.get("language") == language else item["title"]
+                translated = language != "en" and paper.get("language") == language   # as in the record
+                title = " ".join(paper["title"].split()) if translated else item["title"]
                 rows.append(TocRow(item_number(item), paper["symbol"], title,
                                    label("list_separator", language).join(str(n) for n in numbers)))
         toc.sections.append((section["code"], rows))
