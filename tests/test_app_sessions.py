@@ -94,3 +94,19 @@ def test_the_overview_shows_the_sessions_progress(demo_db):
     at = open_app("overview")
     row = next(d.value for d in at.dataframe if "Decisions adopted" in d.value.columns).iloc[0]
     assert (row["Papers"], row["Decisions adopted"], row["Pending"]) == ("Decided: 1", 1, 0)
+
+
+def test_the_decisions_page_asks_for_a_reason_when_the_adoption_is_outside_the_session(demo_db):
+    move = f"dec:move:{seed.DECISION_ID}"
+    at = open_app("decisions")
+    at.radio(key=f"{move}:to").set_value("adopted").run()
+    at.date_input(key=f"{move}:adopted_on").set_value(dt.date(2012, 12, 3))
+    at.text_input(key=f"{move}:why").input("Adopted")
+    at.button(key=f"{move}:save").click().run()
+    assert "outside the 316th Session" in texts(at.error)
+    assert services().records.get("decision", seed.DECISION_ID).data["status"] == "submitted"
+    at.text_input(key=f"{move}:outside_session_reason").input("Adopted by correspondence.")
+    at.button(key=f"{move}:save").click().run()
+    assert not at.exception and not at.error, texts(at.error)
+    decision = services().records.get("decision", seed.DECISION_ID).data
+    assert (decision["status"], decision["outside_session_reason"]) == ("adopted", "Adopted by correspondence.")

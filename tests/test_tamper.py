@@ -60,7 +60,7 @@ def errors(report: dict) -> list[str]:
 
 def test_an_untouched_database_verifies(db):
     code, report = verify(db)
-    assert code == 0 and report["ok"] and report["versions"] == 12 and len(report["chain_head"]) == 64
+    assert code == 0 and report["ok"] and report["versions"] == 13 and len(report["chain_head"]) == 64
 
 
 @pytest.mark.parametrize("what, change", [
@@ -138,7 +138,7 @@ def test_a_cut_or_deleted_journal_is_said_and_repaired_from_whole_data(db):
     repaired = cli(db, "verify", "--repair")
     assert repaired.returncode == 0, repaired.stdout
     services = open_services(db)
-    assert len(services.store.changes(limit=100)) == 12
+    assert len(services.store.changes(limit=100)) == 13
     services.close()
     journal.unlink()
     assert verify(db)[0] == 5
@@ -158,7 +158,7 @@ def test_a_flipped_bit_in_an_attachment_backs_up_the_rest_and_attaching_again_re
     assert code == 5 and any("damaged" in e for e in errors(report))
     result = cli(db, "backup", str(tmp_path / "b.json"))
     assert result.returncode == 4 and "without 1 damaged attachment" in result.stderr
-    assert len(json.loads((tmp_path / "b.json").read_text())["versions"]) == 13
+    assert len(json.loads((tmp_path / "b.json").read_text())["versions"]) == 14
     again = cli(db, "attach", str(original), "--evidence", evidence, "--why", "repair", "--author", "Ana")
     assert again.returncode == 0, again.stderr
     assert blob.read_bytes() == original.read_bytes()

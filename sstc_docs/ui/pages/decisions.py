@@ -146,7 +146,10 @@ def move_form(services, decision) -> None:
     extra: dict = {}
     if to in ADOPTED:
         adopted_on = w.date_box(st, "Adopted on", f"{key}:adopted_on")
-        w.field_problems(problems, "adopted_on")
+        extra["outside_session_reason"] = w.kept(
+            st.text_input, "Reason, if that day is outside the session's dates", f"{key}:outside_session_reason", "",
+            placeholder="e.g. Adopted by correspondence after the session closed")
+        w.field_problems(problems, "adopted_on", "outside_session_reason")
         extra["adopted_on"] = adopted_on.isoformat() if adopted_on else ""
     if to == "adopted_as_amended":
         extra["amendment"] = w.kept(st.text_area, "The amendment", f"{key}:amendment", "", height=68,
@@ -163,7 +166,8 @@ def move_form(services, decision) -> None:
                                       min_value=1, step=1)
         w.field_problems(problems, "deferred_to")
     why = w.reason_box(f"{key}:why")
-    w.problems_summary(problems, shown={"adopted_on", "amendment", "adopted_text", "deferred_to"})
+    w.problems_summary(problems, shown={"adopted_on", "amendment", "adopted_text", "deferred_to",
+                                        "outside_session_reason"})
     conflict = st.session_state.get(key + ":conflict")
     if conflict:
         st.warning(f"{w.literal(conflict['author'])} saved version {conflict['version']} of this decision at "
