@@ -24,6 +24,7 @@ pages = [
     st.Page(str(PAGES / "sessions.py"), title="Sessions", icon=":material/event:", url_path="sessions"),
     st.Page(str(PAGES / "evidence.py"), title="Evidence", icon=":material/fact_check:", url_path="evidence"),
     st.Page(str(PAGES / "history.py"), title="History", icon=":material/history:", url_path="history"),
+    st.Page(str(PAGES / "integrity.py"), title="Integrity", icon=":material/verified:", url_path="integrity"),
 ]
 
 navigation = st.navigation(pages)

@@ -131,3 +131,13 @@ def test_indicator_as_of_follows_revisions_in_force():
     new["revisions"][0].update(status="in_force", effective_date="2012-11-16")
     assert not indicator_as_of(new, "2012-11-15").in_force
     assert indicator_as_of(new, "2012-11-16").in_force
+
+
+def test_symbols_typed_in_any_case_are_read_and_sort_in_natural_order():
+    from sstc_docs.domain.symbols import parse_symbol, symbol_order
+    assert str(parse_symbol("gb.347/pol/2")) == "GB.347/POL/2"
+    assert str(parse_symbol(" GB.316/pol/5(rev.) ")) == "GB.316/POL/5(Rev.)"
+    assert str(parse_symbol("gb.316/ins/3/1(ADD.2)")) == "GB.316/INS/3/1(Add.2)"
+    typed = ["GB.329/PFA/1/120", "GB.329/PFA/1/60(Rev.)", "GB.329/PFA/1/60", "GB.329/PFA/1/9", "GB.316/POL/5"]
+    assert sorted(typed, key=symbol_order) == ["GB.316/POL/5", "GB.329/PFA/1/9", "GB.329/PFA/1/60",
+                                              "GB.329/PFA/1/60(Rev.)", "GB.329/PFA/1/120"]

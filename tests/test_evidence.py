@@ -211,10 +211,10 @@ def test_ids_are_generated_in_sequence_and_explicit_ids_kept(framework):
 # -- progress -----------------------------------------------------------------------------------
 def test_progress_counts_links_for_a_count_indicator(framework):
     ev = framework.evidence
-    ev.register(evidence("Meeting A", date="2020-03-01", links=ind_link("S/I1", 7)), author=AUTHOR, why=WHY)
+    ev.register(evidence("Meeting A", date="2020-03-01", links=ind_link("S/I1", 1)), author=AUTHOR, why=WHY)
     ev.register(evidence("Meeting B", links=ind_link("S/I1", 1, "2021")), author=AUTHOR, why=WHY)
-    ev.register(evidence("Meeting C", links=ind_link("S/I1", 1, "2022")), author=AUTHOR, why=WHY)  # outside
-    result = ev.progress("S", as_of="2021-12-31")
+    ev.register(evidence("Meeting C", date="2021-12-01", links=ind_link("S/I1", 1)), author=AUTHOR, why=WHY)
+    result = ev.progress("S", as_of="2021-06-30")
     meetings = row(result, "S/I1")
     assert meetings["actual"] == 2  # a count: each link is one, whatever its value
     assert (meetings["baseline_value"], meetings["target_value"]) == (5, 10)
@@ -222,8 +222,19 @@ def test_progress_counts_links_for_a_count_indicator(framework):
         ("2020", 1, 1, ["EV-0001"]), ("2021", 1, 2, ["EV-0002"])]
     behind = {e["id"]: (e["counted"], e["contributes"]) for e in meetings["evidence"]}
     assert behind == {"EV-0001": (True, 1), "EV-0002": (True, 1), "EV-0003": (False, 0)}
-    assert "outside 2020-21" in next(e for e in meetings["evidence"] if e["id"] == "EV-0003")["why_not"]
+    assert "after the as-of date" in next(e for e in meetings["evidence"] if e["id"] == "EV-0003")["why_not"]
     json.dumps(result)  # JSON-ready
+
+
+def test_a_link_that_would_not_count_is_refused_when_it_is_made_with_the_reason(framework):
+    ev = framework.evidence
+    with pytest.raises(ValidationError, match="a value of 7 would count as 1"):
+        ev.register(evidence("Meeting A", date="2020-03-01", links=ind_link("S/I1", 7)), author=AUTHOR, why=WHY)
+    with pytest.raises(ValidationError, match="period 2022 cannot count toward S/I1, which measures 2020-21"):
+        ev.register(evidence("Meeting C", links=ind_link("S/I1", 1, "2022")), author=AUTHOR, why=WHY)
+    with pytest.raises(ValidationError, match="dated 2023-05-01 cannot count"):
+        ev.register(evidence("Meeting D", date="2023-05-01", links=ind_link("S/I1", 1)), author=AUTHOR, why=WHY)
+    assert framework.records.heads("evidence") == []
 
 
 def test_progress_sums_values_for_a_sum_indicator(framework):
@@ -315,7 +326,7 @@ def test_links_from_both_ends(demo):
         (saved.id, 1, "2012")]
     assert saved.id in [r["id"] for r in demo.evidence.evidence_for_decision(seed.DECISION_ID)]
     assert saved.id in [r["id"] for r in demo.evidence.evidence_for_paper(seed.PAPER_ID)]
-    linked = demo.evidence.link(saved.id, indicators=[{"id": seed.IND_PARTNERSHIPS, "value": 2}],
+    linked = demo.evidence.link(saved.id, indicators=[{"id": seed.IND_PARTNERSHIPS, "value": 1}],
                                 author=AUTHOR, why="Also a partnership")
     assert linked.version == 2 and len(linked.data["links"]["indicators"]) == 2
     assert [r["id"] for r in demo.evidence.evidence_for_indicator(seed.IND_PARTNERSHIPS)] == [saved.id]

@@ -154,6 +154,9 @@ def test_linking_existing_evidence_raises_the_actual_value(db):
     at.number_input(key="ev_link_val_0").set_value(2.0)
     at.text_input(key="ev_link_why_0").input("The minutes record a partnership")
     submit(at, "Save the links")
+    assert any("would count as 1" in e.value for e in at.error)  # said at link time, not counted silently
+    at.number_input(key="ev_link_val_0").set_value(1.0)
+    submit(at, "Save the links")
     assert not at.error, [e.value for e in at.error]
     assert any("Saved the links of EV-GB313-PV-401" in s.value for s in at.success)
     at.selectbox(key="ev_link_target").select(seed.IND_PARTNERSHIPS).run()

@@ -553,3 +553,16 @@ def test_authors_include_the_history_a_restore_brings(tmp_path):
     assert target.authors() == ["Restored Author"]
     source.close()
     target.close()
+
+
+def test_drafts_are_kept_per_person_survive_reopening_and_are_not_history(tmp_path):
+    db = tmp_path / "db"
+    with Store(db) as store:
+        store.save_draft("Ana Lopez", "paper:GB.1/POL/1", {"title": "Half typed"})
+        store.save_draft("Bo", "paper:GB.1/POL/1", {"title": "Another"})
+    with Store(db) as store:
+        assert store.drafts("Ana Lopez")["paper:GB.1/POL/1"]["value"] == {"title": "Half typed"}
+        assert store.drafts("Bo")["paper:GB.1/POL/1"]["value"] == {"title": "Another"}
+        assert store.drafts("Zoe") == {} and store.changes() == [] and store.last_seq() == 0
+        store.save_draft("Ana Lopez", "paper:GB.1/POL/1", None)
+        assert store.drafts("Ana Lopez") == {}

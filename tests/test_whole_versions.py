@@ -238,3 +238,17 @@ def test_the_redline_from_1_to_2_tracks_only_the_paragraph_2_edit(demo):
     assert {c.get(f"{W}author") for c in changes} == {"Ana"}
     inserted = "".join(t.text for c in body.iter(f"{W}ins") for t in c.iter(f"{W}t"))
     assert inserted == "（已核对）"
+
+
+def test_comparing_paper_versions_shows_the_change_of_a_part(demo):
+    paper = demo.papers.create({"symbol": "GB.347/POL/2", "title": "Draft", "body": [
+        {"type": "paragraph", "text": "The Office proposes."}]}, author="Ana", why="new")
+    decision = demo.decisions.create(paper.id, text="The Governing Body approves the proposal.", author="Ana",
+                                     why="decision point")
+    demo.decisions.save_text(decision.id, text="The Governing Body approves the revised proposal.", parts=[],
+                             author="Bo", why="reworded", base_version=1)
+    comparison = demo.diffs.compare("paper", paper.id, 2, 3)
+    assert not comparison.diff.fields.changes  # the paper's own fields did not change …
+    [part] = comparison.parts                  # … its decision point did
+    assert (part.kind, part.old_version, part.new_version) == ("decision", 1, 2)
+    assert "{+revised +}" in comparison.as_text() or "revised" in comparison.as_text()

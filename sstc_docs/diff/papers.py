@@ -549,9 +549,11 @@ def diff_bodies(old_body: list | None, new_body: list | None) -> tuple[BlockDiff
 
 
 def diff_papers(old_paper: dict | None, new_paper: dict | None) -> PaperDiff:
-    """How a paper changed: its fields (everything but ``body``, via diff_records) and its body."""
+    """How a paper changed: its fields (everything but ``body`` and the versions of its parts it
+    pins, via diff_records) and its body. The parts themselves are compared where the paper's
+    two versions pin different versions of them (services/diffs.py)."""
     def front(paper: dict | None) -> dict | None:
-        return None if paper is None else {k: v for k, v in paper.items() if k != "body"}
+        return None if paper is None else {k: v for k, v in paper.items() if k not in ("body", "pinned")}
 
     fields = diff_records("paper", front(old_paper), front(new_paper))
     old_paper, new_paper = old_paper or {}, new_paper or {}

@@ -9,6 +9,8 @@ A revision counts on a date only if it is in force and took effect on or before 
 
 from __future__ import annotations
 
+import re
+
 import copy
 from dataclasses import dataclass, field
 
@@ -54,3 +56,18 @@ def indicator_as_of(indicator: dict, on: str | None = None) -> IndicatorView:
     return IndicatorView(indicator["id"], indicator.get("label", ""), values, original,
                          in_force, retired, applied, pending)
 
+
+def period_years(period: str) -> tuple[int, int] | None:
+    """'2012-13' → (2012, 2013); '2013' → (2013, 2013); '' → None (no bounds)."""
+    period = (period or "").replace("–", "-").strip()
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2}|\d{4}))?", period)
+    if not match:
+        return None
+    start = int(match.group(1))
+    end_text = match.group(2)
+    if end_text is None:
+        return start, start
+    end = int(end_text) if len(end_text) == 4 else (start // 100) * 100 + int(end_text)
+    if end < start:
+        end += 100
+    return start, end

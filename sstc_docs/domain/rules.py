@@ -10,10 +10,11 @@ a decision around them.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..errors import Problem, ValidationError
 from . import lifecycle
+from .framework import period_years
 from .labels import session_ordinal
 from .symbols import parse_symbol
 
@@ -28,8 +29,7 @@ OUTCOME_FIELDS = ("adopted_on", "adopted_version", "amendment", "adopted_text", 
 class Lookup(Protocol):
     def exists(self, kind: str, record_id: str) -> bool: ...
 
-    def current(self, kind: str, record_id: str) -> dict | None:
-        """The record as it stands now (staged changes included), None if there is none."""
+    def get(self, kind: str, record_id: str) -> Any: ...
 
 
 class Rules:
@@ -37,6 +37,11 @@ class Rules:
 
     def check(self, lookup: Lookup, old: dict | None, new: dict, command: str | None) -> list[Problem]:
         return []
+
+    @staticmethod
+    def current(lookup: Lookup, kind: str, record_id: str) -> dict | None:
+        """The record as it stands now (what the open unit staged included), None if there is none."""
+        return lookup.get(kind, record_id).data if lookup.exists(kind, record_id) else None
 
     @staticmethod
     def missing(lookup: Lookup, kind: str, ids: list[str], field: str) -> list[Problem]:
@@ -120,7 +125,7 @@ class DecisionRules(Rules):
             return []
         if old.get("adopted_on") == new["adopted_on"] and old.get("status") == new["status"]:
             return []
-        session = lookup.current("session", str(new["session"]))
+        session = Rules.current(lookup, "session", str(new["session"]))
         if not session or not lifecycle.outside_session(new["adopted_on"], session["opening"], session["closing"]):
             return []
         if new.get("outside_session_reason"):
@@ -140,7 +145,7 @@ class SessionRules(Rules):
             for j, item in enumerate(section["items"]):
                 path = f"sections[{i}].items[{j}].papers"
                 for paper_id in item["papers"]:
-                    paper = lookup.current("paper", paper_id)
+                    paper = self.current(lookup, "paper", paper_id)
                     if paper is None:
                         problems += self.missing(lookup, "paper", [paper_id], path)
                     elif paper.get("session") != new["number"]:
@@ -156,6 +161,35 @@ class SessionRules(Rules):
 class EvidenceRules(Rules):
     def check(self, lookup, old, new, command):
         links = new["links"]
-        return (self.missing(lookup, "indicator", [link["id"] for link in links["indicators"]], "links.indicators")
-                + self.missing(lookup, "decision", links["decisions"], "links.decisions")
-                + self.missing(lookup, "paper", links["papers"], "links.papers"))
+        problems = (self.missing(lookup, "indicator", [link["id"] for link in links["indicators"]], "links.indicators")
+                    + self.missing(lookup, "decision", links["decisions"], "links.decisions")
+                    + self.missing(lookup, "paper", links["papers"], "links.papers"))
+        if problems:
+            return problems
+        before = [(link["id"], link.get("value"), link.get("period")) for link in (old or {}).get("links", {})
+                  .get("indicators", [])]
+        for link in links["indicators"]:
+            if (link["id"], link.get("value"), link.get("period")) in before and old.get("date") == new.get("date"):
+                continue  # checked when it was made: a link saved before these checks stays as it was
+            problems += self._will_count(lookup.get("indicator", link["id"]).data, new, link)
+        return problems
+
+    @staticmethod
+    def _will_count(indicator: dict, evidence: dict, link: dict) -> list[Problem]:
+        """A link that would not count, or not as the user thinks, is refused at link time with the
+        reason, instead of counting silently (or silently not at all) in the progress table."""
+        where = f"links.indicators.{link['id']}"
+        period, measure = indicator.get("period", ""), indicator.get("measure", "count")
+        years = period_years(period)
+        attributed = link.get("period") or (evidence.get("date") or "")[:4]
+        span = period_years(attributed)
+        if years and span and not (years[0] <= span[0] and span[1] <= years[1]):
+            when = f"period {link['period']}" if link.get("period") else f"dated {evidence.get('date')}"
+            return [Problem(where, f"evidence {when} cannot count toward {link['id']}, which measures {period}; "
+                                   "give the link the period the evidence belongs to, or link it to the indicator "
+                                   "of that period")]
+        if measure == "count" and link.get("value", 1) != 1:
+            return [Problem(where, f"{link['id']} counts pieces of evidence (each counts once), so a value of "
+                                   f"{link['value']} would count as 1; leave the value at 1, or record each item "
+                                   "as evidence of its own")]
+        return []

@@ -14,7 +14,7 @@ SECTIONS: dict[str, dict[str, str]] = {code: {language: section_name(code, langu
 
 _SYMBOL = re.compile(
     r"^GB\.(?P<session>\d{1,4})/(?P<section>[A-Za-z]+)/(?P<item>\d{1,3})(?:/(?P<sub_item>\d{1,3}))?"
-    r"(?:\((?P<suffix>Rev\.|Rev\.\d{1,2}|Add\.\d{1,2})\))?$"
+    r"(?:\((?P<suffix>Rev\.|Rev\.\d{1,2}|Add\.\d{1,2})\))?$", re.IGNORECASE
 )
 
 
@@ -52,7 +52,7 @@ class Symbol:
 
 def parse_symbol(text: str) -> Symbol:
     """Parse a symbol or raise a ValidationError that says what a good one looks like."""
-    raw = (text or "").strip().replace(" ", "")
+    raw = (text or "").strip().replace(" ", "")  # "gb.347/pol/2" is read as GB.347/POL/2
     match = _SYMBOL.match(raw)
     if not match:
         raise ValidationError(
@@ -66,5 +66,18 @@ def parse_symbol(text: str) -> Symbol:
     session = int(match["session"])
     if session < 1:
         raise ValidationError("the session number must be 1 or more", field="symbol")
+    suffix = (match["suffix"] or "").capitalize()  # typed as rev. or ADD.1: written Rev. / Add.1
     return Symbol(session, section, int(match["item"]),
-                  int(match["sub_item"]) if match["sub_item"] else None, match["suffix"] or "")
+                  int(match["sub_item"]) if match["sub_item"] else None, suffix)
+
+
+def symbol_order(text: str) -> tuple:
+    """How symbols sort for a reader: by session, section, then item numbers as numbers
+    (GB.329/PFA/1/60 before GB.329/PFA/1/120), the original before its (Rev.) and (Add.)."""
+    try:
+        symbol = parse_symbol(text)
+    except ValidationError:
+        return (1, 0, "", 0, 0, 0, str(text))
+    kind, _, number = symbol.suffix.partition(".")
+    return (0, symbol.session, symbol.section, symbol.item, symbol.sub_item or 0,
+            ("", "Rev", "Add").index(kind) if kind in ("", "Rev", "Add") else 3, int(number or 0), "")

@@ -34,6 +34,10 @@ class Services:
         self.overview = OverviewService(self.records, self.papers, self.frameworks, self.decisions)
         self.sessions = SessionService(self.records, self.papers, self.exports)
 
+    def verify(self, *, repair: bool = False):
+        """The whole record checked against its hashes (store/verify.py); ``repair`` rebuilds caches."""
+        return self.store.verify(repair=repair)
+
     def load_demo(self) -> int:
         return load_demo(self.records)
 

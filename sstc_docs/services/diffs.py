@@ -13,12 +13,37 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class PartChange:
+    """A part of a paper (a decision point, an indicator, a strategy) whose pinned version differs
+    between the two paper versions compared: a change of the paper, shown with the paper."""
+
+    kind: str
+    id: str
+    old_version: int | None
+    new_version: int | None
+    diff: RecordDiff
+
+    @property
+    def label(self) -> str:
+        versions = f"v{self.old_version or '—'} → v{self.new_version or '—'}"
+        return f"{KIND_WORDS.get(self.kind, self.kind)} {self.id} ({versions})"
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "id": self.id, "from": self.old_version, "to": self.new_version,
+                "diff": self.diff.to_json()}
+
+
+KIND_WORDS = {"decision": "Decision point", "indicator": "Indicator", "strategy": "Strategy"}
+
+
+@dataclass(frozen=True)
 class VersionComparison:
     """Two versions of one record and what changed between them."""
 
     old: "Version"
     new: "Version"
     diff: RecordDiff | PaperDiff
+    parts: tuple[PartChange, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -26,7 +51,7 @@ class VersionComparison:
 
     def to_json(self) -> dict:
         return {"kind": self.new.kind, "id": self.new.id, "from": self.old.meta(), "to": self.new.meta(),
-                "summary": self.summary, "diff": self.diff.to_json()}
+                "summary": self.summary, "diff": self.diff.to_json(), "parts": [p.to_json() for p in self.parts]}
 
     def as_text(self) -> str:
         """A plain-text report: [-deleted-]{+inserted+} inside each changed field and paragraph."""
@@ -45,6 +70,11 @@ class VersionComparison:
                 for note in block.footnotes:
                     if note.op != "unchanged":
                         lines.append(f"    footnote {note.key} ({note.op}): {segments_to_text(note.segments)}")
+        for part in self.parts:
+            lines.append(f"{part.label}:")
+            for change in part.diff.changes:
+                shown = segments_to_text(change.segments) if change.segments else f"{change.old!r} → {change.new!r}"
+                lines.append(f"    {change.path} ({change.op}): {shown}")
         return "\n".join(lines)
 
 
@@ -56,5 +86,20 @@ class DiffService:
         old = self.records.get(kind, record_id, from_version)
         new = self.records.get(kind, record_id, to_version)
         if kind == "paper":
-            return VersionComparison(old, new, diff_papers(old.data, new.data))
+            return VersionComparison(old, new, diff_papers(old.data, new.data), self._parts(old.data, new.data))
         return VersionComparison(old, new, diff_records(kind, old.data, new.data))
+
+    def _parts(self, old: dict, new: dict) -> tuple[PartChange, ...]:
+        before, after = old.get("pinned") or {}, new.get("pinned") or {}
+        changes = []
+        for key in sorted(set(before) | set(after)):
+            if before.get(key) == after.get(key):
+                continue
+            kind, _, record_id = key.partition(":")
+            if kind == "strategy":
+                continue  # its indicators are listed themselves; the outcome lists follow from them
+            versions = [self.records.get(kind, record_id, v).data if v else None
+                        for v in (before.get(key), after.get(key))]
+            changes.append(PartChange(kind, record_id, before.get(key), after.get(key),
+                                      diff_records(kind, *versions)))
+        return tuple(changes)

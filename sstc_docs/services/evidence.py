@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..domain.framework import indicator_as_of
+from ..domain.framework import period_years
 from ..domain.records import EVIDENCE_KINDS, RELIABILITY, parse_date, quantity_text, validate
 from ..errors import ConflictError, NotFound, Problem, ValidationError
 from ..store.blobs import file_digest
@@ -118,22 +119,6 @@ def _media_type(name: str, given: str | None) -> str:
         return given
     guessed, _ = mimetypes.guess_type(name, strict=False)
     return guessed or given or "application/octet-stream"
-
-
-def period_years(period: str) -> tuple[int, int] | None:
-    """'2012-13' → (2012, 2013); '2013' → (2013, 2013); '' → None (no bounds)."""
-    period = (period or "").replace("–", "-").strip()
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2}|\d{4}))?", period)
-    if not match:
-        return None
-    start = int(match.group(1))
-    end_text = match.group(2)
-    if end_text is None:
-        return start, start
-    end = int(end_text) if len(end_text) == 4 else (start // 100) * 100 + int(end_text)
-    if end < start:
-        end += 100
-    return start, end
 
 
 def _elapsed(years: tuple[int, int] | None, on: str) -> float | None:

@@ -9,7 +9,7 @@ from ..diff import diff_papers
 from ..domain.agenda import cover_dates, placement
 from ..domain.bundle import PaperBundle, assemble, decision_paragraph_numbers
 from ..domain.records import parse_date
-from ..domain.symbols import parse_symbol
+from ..domain.symbols import parse_symbol, symbol_order
 from ..errors import NotFound
 
 if TYPE_CHECKING:
@@ -31,7 +31,8 @@ class PaperService:
 
     def list(self, *, session: int | None = None, section: str = "", status: str = "", language: str = "",
              text: str = "") -> list[dict]:
-        """Papers newest session first, filtered; ``text`` matches symbol or title, any case."""
+        """Papers newest session first, then in symbol order (items as numbers), filtered; ``text``
+        matches symbol or title, any case."""
         needle = text.strip().lower()
         rows = [h for h in self.records.heads("paper")
                 if (session is None or h.get("session") == session)
@@ -39,7 +40,7 @@ class PaperService:
                 and (not status or h.get("status") == status)
                 and (not language or h.get("language") == language)
                 and (not needle or needle in h.get("symbol", "").lower() or needle in h.get("title", "").lower())]
-        return sorted(rows, key=lambda h: (-(h.get("session") or 0), h.get("symbol", "")))
+        return sorted(rows, key=lambda h: (-(h.get("session") or 0), symbol_order(h.get("symbol", ""))))
 
     def create(self, data: dict, *, author: str, why: str) -> "Version":
         return self.records.save("paper", data, author=author, why=why, base_version=None)

@@ -70,11 +70,6 @@ class RecordService:
     def exists(self, kind: str, record_id: str) -> bool:
         return self.store.exists(kind, record_id)
 
-    def current(self, kind: str, record_id: str) -> dict | None:
-        """The record as it stands now, staged changes included; None if there is none (rules.Lookup)."""
-        versions = self.store.history(kind, record_id)
-        return None if not versions or versions[-1].deleted else versions[-1].data
-
     def resolve_id(self, kind: str, record_id: str) -> str:
         """A paper may be named by its current symbol as well as its id (its first symbol)."""
         record_id = (record_id or "").strip()

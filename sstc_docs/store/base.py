@@ -96,6 +96,16 @@ class StoreBase(ABC):
         """Versions with ``seq`` above the one given, oldest first, at most ``limit``: how an index
         kept beside the store catches up after a crash or another process's saves."""
 
+    # -- drafts -----------------------------------------------------------------------------
+    @abstractmethod
+    def save_draft(self, owner: str, key: str, value: dict | None) -> None:
+        """Keep what ``owner`` is typing for ``key`` (a record being edited), or drop it (None).
+        Drafts are not history: they are replaced as the person types, and gone once saved."""
+
+    @abstractmethod
+    def drafts(self, owner: str) -> dict[str, dict]:
+        """Every draft ``owner`` keeps: key → {"value": …, "saved_at": UTC timestamp}."""
+
     # -- attachments -------------------------------------------------------------------------
     @abstractmethod
     def put_blob(self, data: bytes) -> str:

@@ -17,6 +17,7 @@ and asks the ``summarize`` hook which few fields of the latest version listings 
 from __future__ import annotations
 
 import atexit
+import hashlib
 import os
 import shutil
 import weakref
@@ -34,12 +35,15 @@ from .catalog import Catalog
 from .commit import CommitRecord, discard
 from .index import Head, KindIndex, collector_paused
 from .journal import ChangeJournal, chain_link, encode_lines
+from ..limits import check_json_limits
 from .locks import StoreLock
 from .shards import Shard, ShardCache, ShardLayout, shard_content
+from .storage import JSONFile
 from .unit import UnitOfWork
 from .verify import (ERROR, WARNING, Finding, Report, check_blob, check_journal, check_seq, check_shard_file,
                      check_versions)
-from .versions import META_FIELDS, Version, check_date, check_kind, check_record_id, now_timestamp
+from .versions import (META_FIELDS, Version, check_date, check_kind, check_record_id, check_text, json_copy,
+                       now_timestamp)
 
 _OPEN_STORES: "weakref.WeakSet[Store]" = weakref.WeakSet()
 
@@ -89,6 +93,7 @@ class Store(StoreBase):
         self._commit_record = CommitRecord(self.path, self._journal)
         self._active: UnitOfWork | None = None  # only its own thread gets past the lock while set
         self._swept = False
+        self._draft_files: dict[str, DraftFile] = {}
         self._closed = False
         _OPEN_STORES.add(self)
 
@@ -321,6 +326,36 @@ class Store(StoreBase):
                 found.append(Version.from_document(match))
             return found
 
+    # -- drafts --------------------------------------------------------------------------------
+    def save_draft(self, owner: str, key: str, value: dict | None) -> None:
+        owner, key = check_text(owner, "author"), check_text(key, "key")
+        if value is not None:
+            check_json_limits(value, "draft")
+        with self._lock.writing():
+            self._check_open()
+            file = self._draft_file(owner)
+            kept = dict(file.load() or {})
+            if value is None:
+                if kept.pop(key, None) is None:
+                    return
+            else:
+                kept[key] = {"value": json_copy(value), "saved_at": now_timestamp()}
+            if kept:
+                file.save(kept)
+            else:
+                file.path.unlink(missing_ok=True)
+                file.forget()
+
+    def drafts(self, owner: str) -> dict[str, dict]:
+        owner = check_text(owner, "author")
+        with self._reading():
+            return json_copy(self._draft_file(owner).load() or {})
+
+    def _draft_file(self, owner: str) -> DraftFile:
+        """One small file per person: a name can hold any character, so the file is named by its hash."""
+        name = hashlib.sha256(owner.encode("utf-8")).hexdigest()[:32]
+        return self._draft_files.setdefault(name, DraftFile(self.path / "drafts" / f"{name}.json"))
+
     # -- attachments -------------------------------------------------------------------------
     def put_blob(self, data: bytes | Path) -> str:
         """Store an attachment once (bytes, or a file read in chunks); returns its SHA-256 hex digest
@@ -348,7 +383,7 @@ class Store(StoreBase):
         with self._lock.writing():
             self._check_open()
             self._finish_pending()
-            report, documents = self._verified()
+            report, _ = self._verified()
             wrong = [f for f in report.findings if f.severity == ERROR and not f.file.startswith("blobs/")]
             if wrong:
                 listed = "\n".join(f"  - {f}" for f in wrong[:20])
@@ -357,8 +392,7 @@ class Store(StoreBase):
             damaged = sorted(f.file.replace("/", "")[5:] for f in report.findings
                              if f.severity == ERROR and f.file.startswith("blobs/"))
             blobs = ((sha, self._blobs.read(sha)) for sha in self._blobs.all() if sha not in damaged)
-            ordered = (d for _, d in sorted(((d["kind"], d["id"], d["version"]), d) for d in documents))
-            count = write_backup(file, now_timestamp(), ordered, blobs)
+            count = write_backup(file, now_timestamp(), self._stored_documents(), blobs)
         if damaged:
             raise PartialBackup(str(getattr(file, "name", file)), count, damaged)
         return count
@@ -367,36 +401,45 @@ class Store(StoreBase):
         with self._lock.writing():
             self._check_open()
             self._finish_pending()
-            report, documents = self._verified()
+            report, metas = self._verified()
             if repair:
-                report = self._repair(report, documents)
+                report = self._repair(report, metas)
             return report
 
     def _verified(self) -> tuple[Report, list[dict]]:
-        """Every check of verify.py over the whole folder; also returns the readable versions."""
+        """Every check of verify.py over the whole folder, one data file at a time (a record's
+        versions all live in one file), keeping only each version's metadata: memory grows with
+        the number of versions, not with what they hold. Returns the metadata too, in seq order."""
         findings: list[Finding] = []
-        by_record: dict[tuple[str, str], list[dict]] = defaultdict(list)
-        where: dict[tuple[str, str], str] = {}
-        stored: dict[tuple[str, str, int], dict] = {}
+        metas: dict[tuple[str, str, int], dict] = {}
+        heads: dict[tuple[str, str], tuple[int, str, dict]] = {}
+        referenced: dict[str, str] = {}
+        records = 0
         for kind in self._layout.kinds():
             count = self._layout.count(kind)
+            index = KindIndex(kind, self._summarize)
             for number in sorted(self._layout.signatures(kind)):
                 path = self._layout.path(kind, number)
-                documents, problems = check_shard_file(path, str(path.relative_to(self.path)), kind, count)
+                relative = str(path.relative_to(self.path))
+                documents, problems = check_shard_file(path, relative, kind, count)
                 findings += problems
+                by_record: dict[tuple[str, str], list[dict]] = defaultdict(list)
                 for document in documents:
                     by_record[(kind, document["id"])].append(document)
-                    where[(kind, document["id"])] = str(path.relative_to(self.path))
-                    stored[(kind, document["id"], document["version"])] = document
-        findings += check_versions(by_record, where)
-        findings += check_seq(stored.values())
+                    metas[(kind, document["id"], document["version"])] = {n: document.get(n) for n in META_FIELDS}
+                    attachment = document["data"].get("attachment")
+                    if isinstance(attachment, dict) and isinstance(attachment.get("sha256"), str):
+                        referenced[attachment["sha256"]] = f"{kind} {document['id']} v{document['version']}"
+                findings += check_versions(by_record, {key: relative for key in by_record})
+                for key, versions in by_record.items():
+                    latest = max(versions, key=lambda d: d["version"])
+                    heads[key] = (latest["version"], latest.get("hash", ""), index.summary_of(latest["data"]))
+                records += len(by_record)
+        findings += check_seq(metas.values())
         lines, torn = self._journal.oldest_first()
-        journal_findings, head = check_journal(lines, stored, torn)
+        journal_findings, head = check_journal(lines, metas, torn)
         findings += journal_findings
-        findings += self._check_catalogs(by_record)
-        referenced = {d["data"]["attachment"]["sha256"]: f"{d['kind']} {d['id']} v{d['version']}"
-                      for d in stored.values() if isinstance(d["data"].get("attachment"), dict)
-                      and isinstance(d["data"]["attachment"].get("sha256"), str)}
+        findings += self._check_catalogs(heads)
         present = set(self._blobs.all())
         for sha in sorted(present):
             problem = check_blob(self._blobs.path(sha), sha)
@@ -406,9 +449,10 @@ class Store(StoreBase):
             if sha not in present:
                 findings.append(Finding(ERROR, f"blobs/{sha[:2]}/{sha[2:]}", record, "the attachment it names is "
                                         "missing", "attach the original file again, or restore from a backup"))
-        return Report(findings, len(stored), len(by_record), len(present), head), list(stored.values())
+        ordered = sorted(metas.values(), key=lambda m: m.get("seq") or 0)
+        return Report(findings, len(metas), records, len(present), head), ordered
 
-    def _check_catalogs(self, by_record: dict[tuple[str, str], list[dict]]) -> list[Finding]:
+    def _check_catalogs(self, heads: dict[tuple[str, str], tuple[int, str, dict]]) -> list[Finding]:
         """Each kind's heads cache against the data: a cache is never believed over it."""
         findings = []
         for kind in self._layout.kinds():
@@ -416,17 +460,23 @@ class Store(StoreBase):
             if not self._catalog(kind).load_into(cached):
                 continue
             for record_id, head in cached.heads.items():
-                versions = by_record.get((kind, record_id))
-                latest = max(versions, key=lambda d: d["version"]) if versions else None
-                if (latest is None or head.version != latest["version"] or head.hash != latest.get("hash", "")
-                        or head.summary != cached.summary_of(latest["data"])):
+                if heads.get((kind, record_id)) != (head.version, head.hash, head.summary):
                     findings.append(Finding(WARNING, f"catalog/{kind}.json", f"{kind} {record_id}",
                                             "the heads cache disagrees with the data (edited by hand, or stale)",
                                             "run `verify --repair` to rebuild it; listings are rebuilt from the data"))
                     break
         return findings
 
-    def _repair(self, report: Report, documents: list[dict]) -> Report:
+    def _stored_documents(self) -> Iterator[dict]:
+        """Every version document, one data file at a time (for a backup: never all in memory)."""
+        for kind in self._layout.kinds():
+            for number in sorted(self._layout.signatures(kind)):
+                shard = Shard(self._layout.path(kind, number))
+                documents = sorted(shard.documents(), key=lambda d: (d["id"], d["version"]))
+                shard.close()
+                yield from documents
+
+    def _repair(self, report: Report, metas: list[dict]) -> Report:
         """Rebuild what is only a cache or a copy: the catalogs always, the journal when only the
         journal is wrong (the data is whole: every version verified, seq without gaps)."""
         shutil.rmtree(self.path / "catalog", ignore_errors=True)
@@ -436,9 +486,9 @@ class Store(StoreBase):
         journal_wrong = any(f.file == "changes.jsonl" for f in report.findings)
         if data_ok and journal_wrong:
             lines, chain = [], ""
-            for document in sorted(documents, key=lambda d: d["seq"]):
-                chain = chain_link(chain, document["hash"])
-                lines.append({**{name: document[name] for name in META_FIELDS}, "chain": chain})
+            for meta in metas:
+                chain = chain_link(chain, meta["hash"])
+                lines.append({**meta, "chain": chain})
             self._journal.rewrite(lines)
         repaired, _ = self._verified()
         fixed = [Finding(WARNING, f.file, f.record, f.problem, "repaired: rebuilt from the data files")
@@ -626,6 +676,13 @@ class Store(StoreBase):
     def _forget_everything(self) -> None:
         self._shards.clear()
         self._indexes.clear()
+
+
+class DraftFile(JSONFile):
+    """A person's drafts: an unreadable file is reported, never taken as "no drafts" and overwritten."""
+
+    def problem_with(self, content: Any) -> str | None:
+        return None if isinstance(content, dict) else "it is not an object of drafts"
 
 
 def default_db_path() -> Path:

@@ -431,9 +431,13 @@ def version_picker(label: str, versions: list, key: str) -> Any:
 
 
 def version_table(versions: list) -> list[dict]:
+    """Each version with its facts; the fingerprint (the start of its hash) lets anyone compare it
+    with `history --json`, an exported file's properties or `verify`."""
     return [{"Version": v.version, "Recorded (UTC)": when(v.recorded_at), "In force from": v.effective_from or "",
+             "Back-dated": "yes" if v.effective_from and v.effective_from < v.recorded_at[:10] else "",
              "Author": v.author, "Reason": v.why, "Based on": v.based_on,
-             "Deleted": "yes" if v.deleted else ""} for v in sorted(versions, key=lambda v: -v.version)]
+             "Deleted": "yes" if v.deleted else "", "Fingerprint": (v.hash or "")[:16]}
+            for v in sorted(versions, key=lambda v: -v.version)]
 
 
 DATE_LIMITS = {"format": "YYYY-MM-DD", "min_value": dt.date(1919, 1, 1), "max_value": dt.date(2100, 12, 31)}

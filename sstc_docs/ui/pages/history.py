@@ -145,6 +145,11 @@ def show_version(services, kind: str, record_id: str, number: int) -> None:
         c.markdown(f"**In force from**  \n{version.effective_from or '—'}")
         d.markdown(f"**Based on**  \n{('version ' + str(version.based_on)) if version.based_on else 'new record'}")
         st.markdown(f"**Why:** {w.literal(version.why)}")
+        if version.effective_from and version.effective_from < version.recorded_at[:10]:
+            st.info(f"Back-dated: recorded on {version.recorded_at[:10]}, in force from {version.effective_from}. "
+                    "What the record showed before that day is still on record (`get --as-recorded`).")
+        st.caption(f"Fingerprint (SHA-256 of this version, chained to the one before): {version.hash or 'none'} · "
+                   f"number {version.seq} in the order the database recorded versions")
         if version.deleted:
             st.warning("This version records the deletion of the record.")
         changes, fields, raw = st.tabs(["What changed", "Fields", "JSON"])

@@ -8,7 +8,6 @@ that comes from the file is shown in tables or as plain text, never as Markdown.
 from __future__ import annotations
 
 import hashlib
-import re
 
 import streamlit as st
 
@@ -17,12 +16,6 @@ from sstc_docs.services.imports import ImportPreview, ImportService
 from sstc_docs.ui import widgets as w
 
 KEY = "imp"
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:&])")
-
-
-def plain(text: object) -> str:
-    """Text from the file or the user, escaped so that a message box shows it as typed, not as Markdown."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def _accepted(sha: str) -> set[str]:
@@ -48,7 +41,7 @@ def show_review(preview: ImportPreview) -> None:
                                              f"{result.provenance['paper_version']}" if result.exported_by_us
                                              else "no (a file written elsewhere)"))
     for problem in preview.problems:
-        st.error("Cannot be saved yet: " + plain(problem))
+        st.error("Cannot be saved yet: " + w.literal(problem))
     st.markdown("**Cover**")
     _table([{"field": key, "value": str(paper.get(key) or "—")}
             for key in ("symbol", "session_dates", "agenda_item", "action", "date", "original_language",
@@ -104,7 +97,7 @@ def show_plan(preview: ImportPreview) -> None:
     _table([{"record": f"{p.kind} {p.id}", "becomes": p.describe().split(": ", 1)[1]} for p in preview.parts],
            "Nothing can be saved until the problems above are solved.")
     for part in preview.conflicts:
-        st.warning("Conflict — " + plain(part.describe()) + ". Saving will be refused.")
+        st.warning("Conflict — " + w.literal(part.describe()) + ". Saving will be refused.")
 
 
 def render() -> None:
@@ -125,7 +118,7 @@ def render() -> None:
         preview = importer.preview(data, upload.name, symbol=symbol.strip() or None,
                                    strategy_id=strategy.strip() or None, accepted_changes=_accepted(sha))
     except SstcError as error:
-        st.error("Refused: " + plain(error))
+        st.error("Refused: " + w.literal(error))
         return
     show_review(preview)
     show_changes(preview)
@@ -138,10 +131,10 @@ def render() -> None:
             try:
                 saved = importer.commit(preview, author=user, why=reason)
             except SstcError as error:
-                st.error("Not saved: " + plain(error))
+                st.error("Not saved: " + w.literal(error))
                 return
-            w.flash("Saved: " + plain("; ".join(f"{kind} {rid} version {v}" for kind, rid, v in saved.versions))
-                    + plain(f". The original file is kept as evidence {saved.evidence_id}."))
+            w.flash("Saved: " + "; ".join(f"{kind} {rid} version {v}" for kind, rid, v in saved.versions)
+                    + f". The original file is kept as evidence {saved.evidence_id}.")
             st.rerun()
 
 
