@@ -316,3 +316,18 @@ def test_the_cli_edits_the_agenda_and_writes_the_documents(tmp_path, capsys):
     assert "Decision concerning Reports of the Director-General" in text
     assert "The Governing Body took note of the report." in text
     assert main([*base, "session-pack", "316", "--out", str(tmp_path / "p.docx")]) == 2
+
+
+def test_a_paper_version_prints_the_session_as_it_stood(session):
+    """A session is a part the paper pins: a draft paper follows a change of its session with a
+    version of its own; an issued one, and every earlier version, prints the dates it printed."""
+    services, ids = session
+    draft = paper(services, "GB.347/POL/9", "A late paper", 1)
+    current = services.sessions.get(347)
+    services.sessions.save(dict(current.data, closing="2023-03-24"), author=AUTHOR, why="Extended by a day",
+                           base_version=current.version)
+    followed = services.records.get("paper", draft)
+    assert followed.version == 2 and followed.why == "Part changed (session 347): Extended by a day"
+    assert services.papers.bundle(draft).paper["session_dates"] == "13–24 March 2023"
+    assert services.papers.bundle(draft, 1).paper["session_dates"] == "13–23 March 2023"
+    assert services.papers.bundle(ids["strategy"]).paper["session_dates"] == "13–23 March 2023"

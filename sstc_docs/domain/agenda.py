@@ -66,7 +66,6 @@ class RecordEntry:
 @dataclass
 class RecordOfDecisions:
     number: int
-    place: str
     dates: str
     language: str
     entries: list[RecordEntry] = field(default_factory=list)
@@ -106,7 +105,7 @@ def record_of_decisions(session: dict, papers: dict[str, dict], decisions: dict[
     """Every decision point of the session in agenda order; an item without one says the outcome
     of its discussion. ``papers`` and ``decisions`` map ids to records; ``paragraphs`` gives the
     paragraph each decision is printed under in its paper."""
-    record = RecordOfDecisions(session["number"], session.get("place", ""), cover_dates(session, language), language)
+    record = RecordOfDecisions(session["number"], cover_dates(session, language), language)
     for section, item in agenda(session):
         found = [papers[p] for p in item["papers"] if p in papers]
         if not found:
