@@ -85,7 +85,7 @@ def documents(services, data: dict) -> None:
         bar = st.progress(0.0, text="Exporting the papers…")
 
         def step(done: int, total: int, symbol: str) -> None:
-            bar.progress(done / total, text=f"{done} of {total}: {symbol}")
+            bar.progress(done / total, text=f"{done} of {total}: {w.literal(symbol)}")
 
         ok, built = w.guarded(lambda: services.sessions.pack(number, progress=step))
         if ok:
