@@ -28,12 +28,14 @@ run: demo
 	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --server.maxUploadSize $$($(PY) -c 'import math; from sstc_docs.services.evidence import max_upload_mb_from_env as mb; print(math.ceil(mb()))')
 
 # Debian packages the tests use: Chromium for the browser tests, LibreOffice and poppler to
-# convert and read exported papers, Noto CJK so Chinese renders. Installed only when missing.
+# convert and read exported papers, Noto CJK so Chinese renders, pandoc to make Word files of
+# another producer for the import tests. Installed only when missing.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v pandoc >/dev/null || missing="$$missing pandoc"; \
 	{ command -v fc-list >/dev/null && fc-list | grep -qi "Noto Sans CJK"; } || missing="$$missing fonts-noto-cjk fontconfig"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:$$missing"; \
@@ -44,12 +46,14 @@ system-deps:
 test: $(VENV)/.dev system-deps
 	$(PY) -m pytest
 
-bench: $(VENV)/.dev
-	@command -v pandoc >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends pandoc; }
+bench: $(VENV)/.dev system-deps
 	$(PY) bench/bench_store.py --scale 0.1
 	$(PY) bench/bench_export.py
 	$(PY) bench/bench_pages.py --papers 2000
 	$(PY) bench/bench_diff.py
+	$(PY) bench/bench_import.py
+	$(PY) bench/bench_search.py
+	$(PY) bench/bench_integrity.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

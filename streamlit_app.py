@@ -8,7 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from sstc_docs.ui.widgets import run_page, sidebar_user
+from sstc_docs.ui.search_box import sidebar_search_box
+from sstc_docs.ui.widgets import run_page, services, sidebar_user
 
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "sstc_docs" / "ui" / "pages"
@@ -17,6 +18,7 @@ st.set_page_config(page_title="sstc-docs", page_icon=":material/description:", l
 
 pages = [
     st.Page(str(PAGES / "overview.py"), title="Overview", icon=":material/home:", url_path="overview", default=True),
+    st.Page(str(PAGES / "search.py"), title="Search", icon=":material/search:", url_path="search"),
     st.Page(str(PAGES / "papers.py"), title="Papers", icon=":material/description:", url_path="papers"),
     st.Page(str(PAGES / "imports.py"), title="Import a paper", icon=":material/upload_file:", url_path="import"),
     st.Page(str(PAGES / "frameworks.py"), title="Frameworks", icon=":material/table_chart:", url_path="frameworks"),
@@ -29,4 +31,5 @@ pages = [
 
 navigation = st.navigation(pages)
 sidebar_user()
+sidebar_search_box(services())
 run_page(navigation)

@@ -331,3 +331,8 @@ def test_a_paper_version_prints_the_session_as_it_stood(session):
     assert services.papers.bundle(draft).paper["session_dates"] == "13–24 March 2023"
     assert services.papers.bundle(draft, 1).paper["session_dates"] == "13–23 March 2023"
     assert services.papers.bundle(ids["strategy"]).paper["session_dates"] == "13–23 March 2023"
+
+
+def test_a_session_is_found_by_search(demo):
+    hits = demo.search.search("South–South triangular", kind="session")
+    assert [hit.record_id for hit in hits] == ["316"]

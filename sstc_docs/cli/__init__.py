@@ -18,11 +18,11 @@ import sys
 from typing import Callable
 
 from ..errors import ConflictError, NotFound, SstcError, StoreError, ValidationError
-from . import decisions, documents, evidence, imports, records, sessions
+from . import decisions, documents, evidence, imports, records, search, sessions
 
 EXIT_OK, EXIT_BUG, EXIT_INVALID, EXIT_CONFLICT, EXIT_STORE = 0, 1, 2, 3, 4
 EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, what shells report for `… | head`
-COMMAND_GROUPS = (records, decisions, documents, evidence, imports, sessions)
+COMMAND_GROUPS = (records, decisions, documents, evidence, imports, search, sessions)
 _SURROGATES = re.compile("[\ud800-\udfff]")
 # Arguments that name files: on POSIX a file name may be any bytes, so these are left as Python
 # decoded them (surrogate escapes included) and open() finds the file. Every other argument is

@@ -178,7 +178,7 @@ def run_backup(args) -> int:
 
 def run_verify(args) -> int:
     with services_for(args) as services:
-        report = services.store.verify(repair=args.repair)
+        report = services.verify(repair=args.repair)
     if args.json:
         print_json(report.to_json())
     else:

@@ -16,6 +16,7 @@ from .frameworks import FrameworkService
 from .overview import OverviewService
 from .papers import PaperService
 from .records import RecordService
+from .search import SearchService
 from .sessions import SessionService
 
 
@@ -33,15 +34,29 @@ class Services:
         self.evidence = EvidenceService(self.records)
         self.overview = OverviewService(self.records, self.papers, self.frameworks, self.decisions)
         self.sessions = SessionService(self.records, self.papers, self.exports)
+        self._search: SearchService | None = None
+
+    @property
+    def search(self) -> SearchService:
+        """The search index beside the store, opened on first use (most commands never search)."""
+        if self._search is None:
+            self._search = SearchService(self.store)
+        return self._search
 
     def verify(self, *, repair: bool = False):
-        """The whole record checked against its hashes (store/verify.py); ``repair`` rebuilds caches."""
-        return self.store.verify(repair=repair)
+        """The whole record checked against its hashes (store/verify.py); ``repair`` rebuilds the
+        caches — the store's, and the search index — from the data."""
+        report = self.store.verify(repair=repair)
+        if repair:
+            self.search.rebuild()
+        return report
 
     def load_demo(self) -> int:
         return load_demo(self.records)
 
     def close(self) -> None:
+        if self._search is not None:
+            self._search.close()
         self.store.close()
 
 

@@ -37,6 +37,7 @@ class ChangeJournal:
         self._authors: set[str] = set()
         self._records: dict[str, set[int]] = {}   # kind -> hash(id): small at 100,000 records
         self._read: tuple[int, int] = (0, 0)  # (inode, bytes read)
+        self._resume: tuple[int, int, int] = (0, -1, 0)  # (inode, seq, offset just after its line)
 
     def size(self) -> int:
         try:
@@ -137,6 +138,42 @@ class ChangeJournal:
         """How many records of ``kind`` ever had a version."""
         self._follow()
         return len(self._records.get(kind, ()))
+
+    def after(self, seq: int, limit: int) -> list[dict]:
+        """Lines with ``seq`` above the one given, oldest first, at most ``limit``. Near the end it
+        reads backwards; further back it reads forwards from where the previous call stopped, so an
+        index catching up from the start reads the journal once, not once per batch."""
+        last = self.last()
+        if last is None or int(last.get("seq") or 0) <= seq:
+            return []
+        if int(last["seq"]) - seq <= limit:
+            found = []
+            for entry in self.newest_first():
+                if not isinstance(entry.get("seq"), int) or entry["seq"] <= seq:
+                    break
+                found.append(entry)
+            return found[::-1]
+        try:
+            handle = open(self.path, "rb")
+        except FileNotFoundError:
+            return []
+        with handle:
+            inode = os.fstat(handle.fileno()).st_ino
+            resume = self._resume
+            offset = resume[2] if resume[:2] == (inode, seq) else 0
+            handle.seek(offset)
+            found: list[dict] = []
+            for line in handle:
+                offset += len(line)
+                entry = _parse(line)
+                if entry is None or not isinstance(entry.get("seq"), int) or entry["seq"] <= seq:
+                    continue
+                found.append(entry)
+                if len(found) >= limit:
+                    break
+        if found:
+            self._resume = (inode, found[-1]["seq"], offset)
+        return found
 
     def oldest_first(self) -> tuple[list[dict], int]:
         """Every line in order, and how many could not be read (for ``verify``)."""

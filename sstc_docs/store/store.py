@@ -310,12 +310,7 @@ class Store(StoreBase):
 
     def versions_since(self, seq: int, *, limit: int = 1000) -> list[Version]:
         with self._reading():
-            wanted = []
-            for entry in self._journal.newest_first():
-                if not isinstance(entry.get("seq"), int) or entry["seq"] <= seq:
-                    break
-                wanted.append(entry)
-            wanted = sorted(wanted, key=lambda e: e["seq"])[:limit]
+            wanted = self._journal.after(seq, limit)
             found = []
             for entry in wanted:
                 documents = self._fresh_versions(entry["kind"], entry["id"], staged=False)[2]

@@ -1,0 +1,179 @@
+"""Search for the app and the CLI: parse, catch the index up with the store, rank, cut snippets.
+
+Never stale, without any hook in the store: the index remembers the highest ``seq`` it absorbed,
+and before every query ``catch_up`` compares it with ``store.last_seq()`` (one read of the
+journal's last line) and absorbs what is missing from ``store.versions_since``. Saves made by
+another process, a crash between a save and its indexing, a deleted index file — all end the
+same way: the next query catches up. ``after_save`` is the same call, for a caller who wants
+the index warm right after saving. ``rebuild`` starts from nothing (``verify --repair``).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..domain.records import check_kind, parse_date
+from ..errors import ValidationError
+from ..search.documents import document_for
+from ..search.index import Filters, Match, SearchIndex, VersionState
+from ..search.query import parse_query
+from ..search.snippets import Snippet, best_snippet
+from ..search.sqlite_index import SqliteSearchIndex
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+BATCH = 5000  # versions per transaction
+INDEX_FILE = "search.sqlite"
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """A stretch of versions the text was in: from ``appeared`` until ``disappeared`` (None: still there)."""
+
+    appeared: int
+    disappeared: int | None
+    deleted: bool = False  # it disappeared because the record was deleted
+
+
+@dataclass
+class SearchResult:
+    kind: str
+    record_id: str
+    version: int
+    title: str
+    current: bool
+    snippet: Snippet | None
+    score: float
+    latest_version: int
+    matched_versions: list[int] = field(default_factory=list)
+    appearances: list[Appearance] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "id": self.record_id, "version": self.version, "current": self.current,
+                "latest_version": self.latest_version, "title": self.title, "score": round(self.score, 4),
+                "snippet": self.snippet.to_json() if self.snippet else None,
+                "matched_versions": self.matched_versions,
+                "appearances": [{"appeared": a.appeared, "disappeared": a.disappeared, "deleted": a.deleted}
+                                for a in self.appearances]}
+
+
+class SearchResults(list):
+    """The results, best first, and whether every match was ranked (False: the query matched more
+    than the engine ranks, and the newest matches were ranked — more words narrow it)."""
+
+    def __init__(self, results=(), *, ranked_all: bool = True):
+        super().__init__(results)
+        self.ranked_all = ranked_all
+
+
+class SearchService:
+    """One search index kept beside one store; safe to share between a server's sessions."""
+
+    def __init__(self, store: "Store", index: SearchIndex | None = None):
+        self.store = store
+        self.index = index or open_index(store)
+        self._catching_up = threading.Lock()
+        self._history_checked = False
+
+    def search(self, text: str, *, kind: str = "", session: int | None = None, section: str = "",
+               status: str = "", since: str = "", until: str = "", any_version: bool = False,
+               limit: int = 20) -> "SearchResults":
+        """Results best first; current text only unless ``any_version``."""
+        query = parse_query(text)
+        filters = _filters(kind, session, section, status, since, until)
+        self.catch_up()
+        ranking = self.index.search(query, filters, any_version=any_version, limit=limit)
+        return SearchResults((self._result(m, query, any_version) for m in ranking.matches),
+                             ranked_all=ranking.complete)
+
+    def catch_up(self) -> int:
+        """Absorb every version the store recorded since the index's high water; returns how many."""
+        with self._catching_up:
+            if not self._history_checked:
+                self._forget_another_history()
+            absorbed = 0
+            while True:
+                high_water, newest = self.index.high_water(), self.store.last_seq()
+                if newest < high_water:  # the index describes another history (a restored database)
+                    self.index.clear()
+                    continue
+                if newest == high_water:
+                    return absorbed
+                batch = self.store.versions_since(high_water, limit=BATCH)
+                if not batch:
+                    return absorbed
+                absorbed += self.index.absorb(document_for(v) for v in batch)
+
+    after_save = catch_up
+
+    def _forget_another_history(self) -> None:
+        """Once per service: clear an index whose last version is not the store's version of that
+        ``seq`` (a database restored or replaced under an old index file)."""
+        high_water, expected = self.index.high_water(), self.index.high_water_hash()
+        if high_water and expected:
+            there = self.store.versions_since(high_water - 1, limit=1)
+            if not there or there[0].seq != high_water or there[0].hash != expected:
+                self.index.clear()
+        self._history_checked = True
+
+    def rebuild(self) -> int:
+        """Forget the index and absorb every version again; returns how many."""
+        self.index.clear()
+        return self.catch_up()
+
+    def stats(self) -> dict:
+        return self.index.stats()
+
+    def close(self) -> None:
+        self.index.close()
+
+    def _result(self, match: Match, query, any_version: bool) -> SearchResult:
+        states = self.index.versions(match.kind, match.record_id)
+        result = SearchResult(match.kind, match.record_id, match.version, match.title, match.current,
+                              best_snippet(match.fields, match.language, query), match.score,
+                              latest_version=states[-1].version if states else match.version)
+        if any_version:
+            result.matched_versions = match.matched_versions
+            result.appearances = appearances(match.matched_versions, states)
+        return result
+
+
+def open_index(store) -> SearchIndex:
+    """The index beside a store: in PostgreSQL for a PostgreSQL store (it has a ``url``), else the
+    file ``search.sqlite`` in the database folder."""
+    url = getattr(store, "url", None)
+    if url:
+        from ..search.postgres_index import PostgresSearchIndex  # psycopg only for those who use it
+
+        return PostgresSearchIndex(url)
+    return SqliteSearchIndex(store.path / INDEX_FILE)
+
+
+def appearances(matched: list[int], states: list[VersionState]) -> list[Appearance]:
+    """The stretches of consecutive versions that matched, each with the version that dropped it."""
+    found, wanted = [], set(matched)
+    start = None
+    for state in states:
+        if state.version in wanted and start is None:
+            start = state.version
+        elif state.version not in wanted and start is not None:
+            found.append(Appearance(start, state.version, state.deleted))
+            start = None
+    if start is not None:
+        found.append(Appearance(start, None))
+    return found
+
+
+def _filters(kind, session, section, status, since, until) -> Filters:
+    if kind:
+        check_kind(kind)
+    if session is not None and (isinstance(session, bool) or not isinstance(session, int) or session < 1):
+        raise ValidationError(f"'{session}' is not a session number (e.g. 316)", field="session")
+    since = parse_date(since).isoformat() if since else ""
+    until = parse_date(until).isoformat() if until else ""
+    if since and until and since > until:
+        raise ValidationError(f"the period ends ({until}) before it starts ({since})", field="until")
+    return Filters(kind or "", session, (section or "").strip().upper(), (status or "").strip(), since, until)
