@@ -7,6 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8501
+# Where the app listens. Anything but this machine needs SSTC_AUTH=accounts or oidc (README, "Who is signed in").
+HOST ?= 127.0.0.1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test system-deps bench demo clean
@@ -25,16 +27,24 @@ demo: $(VENV)/.runtime
 	$(PY) -m sstc_docs demo --if-empty
 
 run: demo
-	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --server.maxUploadSize $$($(PY) -c 'import math; from sstc_docs.services.evidence import max_upload_mb_from_env as mb; print(math.ceil(mb()))')
+	@case "$(HOST)" in 127.*|localhost|::1) ;; *) [ "$${SSTC_AUTH:-local}" != local ] || { \
+		echo "make run HOST=$(HOST) opens the app to other machines, but SSTC_AUTH is local (whoever reaches it would act as $$USER)."; \
+		echo "Set SSTC_AUTH=accounts (accounts an administrator creates) or SSTC_AUTH=oidc (your organisation's sign-in); see the README, \"Who is signed in\"."; \
+		exit 2; } ;; esac
+	$(PY) -m streamlit run streamlit_app.py --server.address $(HOST) --server.port $(PORT) --server.maxUploadSize $$($(PY) -c 'import math; from sstc_docs.services.evidence import max_upload_mb_from_env as mb; print(math.ceil(mb()))')
 
 # Debian packages the tests use: Chromium for the browser tests, LibreOffice and poppler to
 # convert and read exported papers, Noto CJK so Chinese renders, pandoc to make Word files of
-# another producer for the import tests. Installed only when missing.
+# another producer for the import tests, Node.js for the test OIDC provider, PostgreSQL's server
+# (the tests start a throwaway one; Debian keeps initdb and pg_ctl in /usr/lib/postgresql/<major>/bin,
+# off PATH). Installed only when missing.
 system-deps:
 	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	command -v pandoc >/dev/null || missing="$$missing pandoc"; \
 	{ command -v fc-list >/dev/null && fc-list | grep -qi "Noto Sans CJK"; } || missing="$$missing fonts-noto-cjk fontconfig"; \
 	if [ -n "$$missing" ]; then \
@@ -43,11 +53,16 @@ system-deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-test: $(VENV)/.dev system-deps
+# The OpenID Connect provider the oidc browser journey signs in against (node_modules pinned by its lock file).
+tests/oidc/node_modules: tests/oidc/package.json tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund
+	touch $@
+
+test: $(VENV)/.dev system-deps tests/oidc/node_modules
 	$(PY) -m pytest
 
 bench: $(VENV)/.dev system-deps
-	$(PY) bench/bench_store.py --scale 0.1
+	$(PY) bench/bench_store.py --scale 0.1 --engine postgresql
 	$(PY) bench/bench_export.py
 	$(PY) bench/bench_pages.py --papers 2000
 	$(PY) bench/bench_diff.py
@@ -56,4 +71,4 @@ bench: $(VENV)/.dev system-deps
 	$(PY) bench/bench_integrity.py
 
 clean:
-	rm -rf $(VENV) build .pytest_cache
+	rm -rf $(VENV) build .pytest_cache tests/oidc/node_modules

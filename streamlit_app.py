@@ -1,7 +1,8 @@
 """sstc-docs in the browser: `streamlit run streamlit_app.py`.
 
-A thin router: page config, the "Your name" box every page shares, and the navigation over the
-page files in sstc_docs/ui/pages/.
+A thin router: page config, the refusal to serve beyond this machine without sign-in, who is
+signed in (every page acts as that account), and the navigation over the page files in
+sstc_docs/ui/pages/.
 """
 
 from pathlib import Path
@@ -9,12 +10,14 @@ from pathlib import Path
 import streamlit as st
 
 from sstc_docs.ui.search_box import sidebar_search_box
+from sstc_docs.ui.signin import refuse_open_without_sign_in
 from sstc_docs.ui.widgets import run_page, services, sidebar_user
 
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "sstc_docs" / "ui" / "pages"
 
 st.set_page_config(page_title="sstc-docs", page_icon=":material/description:", layout="wide")
+refuse_open_without_sign_in()
 
 pages = [
     st.Page(str(PAGES / "overview.py"), title="Overview", icon=":material/home:", url_path="overview", default=True),

@@ -32,13 +32,14 @@ SECTIONS = ("INS", "POL", "LILS", "PFA")
 
 
 def build_database(folder: Path, papers: int) -> None:
-    services = open_services(folder)
+    opened = open_services(folder)
+    services = opened.acting_as(opened.accounts.local_actor())  # local mode, as `make run`
     services.load_demo()
     for n in range(papers):
         symbol = f"GB.{300 + n % 30}/{SECTIONS[n % 4]}/{n // 120 + 1}/{n % 120 + 1}"
         paper = blank_paper(symbol, f"Synthetic paper {n}: programme and budget follow-up", "en")
         paper["body"] = [{"type": "paragraph", "text": f"Paragraph {i} of paper {n}."} for i in range(1, 6)]
-        services.papers.create(paper, author="bench", why="synthetic archive")
+        services.papers.create(paper, why="synthetic archive")
     services.close()
 
 

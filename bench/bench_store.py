@@ -10,10 +10,17 @@ The same versions go into one plain TinyDB file (default ``JSONStorage``) for co
 
 Measured, as medians over repeated runs on randomly chosen records (so caches do not flatter):
 save one version, read one record, read a record's full history (10 versions), list the papers
-of one session, and cold open (a new Store object on the folder, every kind's index loaded).
+of one session, the changes of one record, and cold open (a new store on the database, every
+kind's heads loaded); then 8 writer processes saving at once (saves per second, and a check that
+no version was lost or duplicated).
+
+``--engine postgresql`` measures PostgreSQL beside the embedded engine in the same run, on the same
+archive (restored into both): a throwaway server with fsync on (tests/pg_server.py), or the
+database of ``--pg-url``, which must be empty.
 
     python bench/bench_store.py                     # design point, and 1% for the save ratio
     python bench/bench_store.py --scale 0.01 --no-compare
+    python bench/bench_store.py --engine postgresql --scale 0.1 --no-compare
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import multiprocessing
 import random
 import shutil
 import statistics
@@ -31,17 +39,22 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # pg_server.py
 
 from tinydb import Query, TinyDB  # noqa: E402
 
 from sstc_docs.domain.records import summarize  # noqa: E402
-from sstc_docs.store import Store  # noqa: E402
+from sstc_docs.errors import ConflictError  # noqa: E402
+from sstc_docs.store import open_store  # noqa: E402
 from sstc_docs.store.backup import write_backup  # noqa: E402
+from sstc_docs.store.versions import version_hash  # noqa: E402
 
 DESIGN = {"papers": 10_000, "paper_versions": 50_000, "evidence": 100_000, "indicators": 2_000,
           "decisions": 5_000, "strategies": 10}
 HISTORY_VERSIONS = 10
-GOALS_MS = {"save": 20, "read": 20, "history": 20, "list": 100, "open": 2000}
+GOALS_MS = {"save": 20, "read": 20, "history": 20, "list": 100, "changes": 100, "open": 2000}
+PG_GOALS_MS = {"save": 10, "read": 5, "history": 5, "list": 50}
+WRITERS, SAVES_PER_WRITER, WRITERS_GOAL = 8, 60, 300  # goal: saves per second, all writers together
 WORDS = ("governing body office decision programme budget south-south triangular cooperation partners "
          "member states strategy indicator outcome report session item document approach capacity "
          "development decent work social protection employment rights dialogue tripartite knowledge "
@@ -93,12 +106,15 @@ class Archive:
         plan += [("decision", f"D/{papers[n % len(papers)]}", 1) for n in range(self.count["decisions"])]
         plan += [("strategy", f"SSTC-{n}", 1) for n in range(self.count["strategies"])]
         plan.sort(key=lambda step: (step[2], self.rng.random()))  # first versions first, then revisions
-        for kind, record_id, version in plan:
+        previous: dict[tuple[str, str], str] = {}
+        for seq, (kind, record_id, version) in enumerate(plan, start=1):
             stamp = self._stamp()
-            yield {"kind": kind, "id": record_id, "version": version, "based_on": version - 1 or None,
-                   "author": self.rng.choice(("ana.perez", "b.ngozi", "chen.li", "d.muller")),
-                   "recorded_at": stamp, "why": "synthetic archive", "effective_from": stamp[:10],
-                   "deleted": False, "data": self.data(kind, record_id, version)}
+            document = {"kind": kind, "id": record_id, "version": version, "based_on": version - 1 or None,
+                        "author": self.rng.choice(("ana.perez", "b.ngozi", "chen.li", "d.muller")),
+                        "recorded_at": stamp, "why": "synthetic archive", "effective_from": stamp[:10],
+                        "deleted": False, "seq": seq, "hash": "", "data": self.data(kind, record_id, version)}
+            document["hash"] = previous[(kind, record_id)] = version_hash(document, previous.get((kind, record_id), ""))
+            yield document
 
     def data(self, kind: str, record_id: str, version: int) -> dict:
         if kind == "paper":
@@ -135,26 +151,27 @@ def median_ms(run: Callable[[int], object], repeats: int, setup: Callable[[int],
     return statistics.median(times)
 
 
-def build(folder: Path, archive: Archive) -> tuple[Path, Path, int]:
-    """Write the archive as a backup, restore it into a store, and load it into plain TinyDB."""
+def build(folder: Path, archive: Archive, databases: dict[str, object]) -> tuple[Path, int]:
+    """Write the archive as a backup, restore it into each database, and load it into plain TinyDB."""
     backup = folder / "archive-backup.json"
     versions = list(archive.versions())
     write_backup(backup, archive._stamp(), versions, [])
-    store_path = folder / "store"
-    with Store(store_path, summarize=summarize) as store:
-        restored = store.restore(backup)
+    restored = 0
+    for location in databases.values():
+        with open_store(location, summarize=summarize) as store:
+            restored = store.restore(backup)
     plain_path = folder / "plain-tinydb.json"
     plain = TinyDB(plain_path)  # default JSONStorage: one file, rewritten in place on every change
     plain.insert_multiple(versions)
     plain.close()
     backup.unlink()
-    return store_path, plain_path, restored
+    return plain_path, restored
 
 
-def measure_store(path: Path, archive: Archive, repeats: int) -> dict[str, float]:
+def measure_store(location: object, archive: Archive, repeats: int) -> dict[str, float]:
     rng = random.Random(7)
     papers = archive.paper_ids()
-    store = Store(path, summarize=summarize)
+    store = open_store(location, summarize=summarize)
     store.heads("paper")  # the app lists papers first; saves then keep this index current
     results: dict[str, float] = {}
     pending: dict[int, tuple[str, int]] = {}
@@ -170,16 +187,69 @@ def measure_store(path: Path, archive: Archive, repeats: int) -> dict[str, float
     results["history"] = median_ms(lambda i: store.history("paper", archive.history_paper), repeats)
     assert len(store.history("paper", archive.history_paper)) >= HISTORY_VERSIONS
     results["list"] = median_ms(lambda i: store.find("paper", session=rng.choice(archive.sessions)), repeats)
+    results["changes"] = median_ms(lambda i: store.changes(kind="paper", record_id=rng.choice(papers)), repeats)
     store.close()
 
     def cold_open(i: int) -> None:
-        opened = Store(path, summarize=summarize)
+        opened = open_store(location, summarize=summarize)
         for kind in ("paper", "evidence", "indicator", "decision", "strategy"):
             opened.find(kind, id="")  # loads (and syncs) the kind's index; matches nothing
         opened.close()
 
     results["open"] = median_ms(cold_open, max(3, repeats // 6), lambda i: gc.collect())
+    results["writers"] = measure_writers(location)
     return results
+
+
+def _writer(location: object, name: str, start, saves: int) -> tuple[int, float]:
+    """One of the writer processes: new records and revisions of its own, then one more version of
+    the shared record on every tenth save (retried on conflict). Returns (conflicts, seconds)."""
+    store = open_store(location, summarize=summarize)
+    conflicts = 0
+    start.wait()
+    began = time.perf_counter()
+    for n in range(saves):
+        if n % 10 == 9:
+            while True:
+                latest = store.get("decision", "bench-shared")
+                try:
+                    store.save("decision", "bench-shared", {"n": latest.data["n"] + 1}, author=name, why="shared",
+                               base_version=latest.version)
+                    break
+                except ConflictError:
+                    conflicts += 1
+        else:
+            record_id = f"bench-{name}-{n % 20}"
+            base = n // 20 if n >= 20 else None
+            store.save("evidence", record_id, {"title": f"{name} {n}"}, author=name, why="writers", base_version=base)
+    seconds = time.perf_counter() - began
+    store.close()
+    return conflicts, seconds
+
+
+def measure_writers(location: object) -> float:
+    """Saves per second of WRITERS processes at once; asserts nothing was lost or duplicated."""
+    with open_store(location, summarize=summarize) as store:
+        store.save("decision", "bench-shared", {"n": 0}, author="bench", why="writers", base_version=None)
+        before = store.last_seq()
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        start = manager.Event()
+        with context.Pool(WRITERS) as pool:
+            waiting = pool.starmap_async(_writer, [(location, f"w{k}", start, SAVES_PER_WRITER) for k in range(WRITERS)])
+            time.sleep(2.0)  # every writer has opened its store
+            began = time.perf_counter()
+            start.set()
+            outcomes = waiting.get()
+            elapsed = time.perf_counter() - began
+    total = WRITERS * SAVES_PER_WRITER
+    with open_store(location, summarize=summarize) as store:
+        added = store.versions_since(before, limit=total + 1)
+        keys = {(v.kind, v.id, v.version) for v in added}
+        assert len(added) == total and len(keys) == total, "a version was lost or duplicated"
+        assert [v.seq for v in added] == list(range(before + 1, before + total + 1)), "seq has a gap"
+        assert store.get("decision", "bench-shared").data["n"] == WRITERS * (SAVES_PER_WRITER // 10)
+    return total / elapsed
 
 
 def measure_plain(path: Path, archive: Archive, repeats: int) -> dict[str, float]:
@@ -219,28 +289,48 @@ def measure_plain(path: Path, archive: Archive, repeats: int) -> dict[str, float
 
 LABELS = {"save": "save one version", "read": "read one record",
           "history": f"full history ({HISTORY_VERSIONS} versions)",
-          "list": "list papers of one session", "open": "cold open"}
+          "list": "list papers of one session", "changes": "changes of one record", "open": "cold open"}
 
 
-def run_scale(scale: float, repeats: int, plain_repeats: int) -> dict[str, dict[str, float]]:
+def run_scale(scale: float, repeats: int, plain_repeats: int, engine: str, pg_url: str | None) -> dict[str, dict]:
     archive = Archive(scale)
     folder = Path(tempfile.mkdtemp(prefix=f"sstc-bench-{scale}-"))
+    server = None
+    databases: dict[str, object] = {"store": folder / "store"}
+    if engine == "postgresql":
+        if pg_url is None:
+            from pg_server import ThrowawayServer
+            server = ThrowawayServer(durable=True).start()
+            pg_url = server.create_database("bench")
+        databases["postgresql"] = pg_url
     try:
         started = time.perf_counter()
-        store_path, plain_path, count = build(folder, archive)
+        plain_path, count = build(folder, archive, databases)
         print(f"\nscale {scale}: built {count:,} versions ({archive.count['papers']:,} papers, "
               f"{archive.count['evidence']:,} evidence, {archive.count['indicators']:,} indicators) "
-              f"in {time.perf_counter() - started:.1f} s; shards {folder_size(store_path) / 1e6:.0f} MB, "
+              f"in {time.perf_counter() - started:.1f} s; shards {folder_size(folder / 'store') / 1e6:.0f} MB, "
               f"plain TinyDB file {plain_path.stat().st_size / 1e6:.0f} MB", flush=True)
-        ours = measure_store(store_path, archive, repeats)
-        plain = measure_plain(plain_path, archive, plain_repeats)
+        results = {name: measure_store(location, archive, repeats) for name, location in databases.items()}
+        results["plain"] = measure_plain(plain_path, archive, plain_repeats)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    print(f"{'median, ms':<32}{'sharded store':>15}{'plain TinyDB':>15}{'goal':>9}")
+        if server is not None:
+            server.stop()
+    columns = [("store", "sharded store"), *([("postgresql", "PostgreSQL")] if engine == "postgresql" else []),
+               ("plain", "plain TinyDB")]
+    print(f"{'median, ms':<32}" + "".join(f"{title:>15}" for _, title in columns) + f"{'goal':>9}")
     for key, label in LABELS.items():
-        verdict = "ok" if ours[key] < GOALS_MS[key] else "MISSED"
-        print(f"{label:<32}{ours[key]:>15.2f}{plain[key]:>15.2f}{'< ' + str(GOALS_MS[key]):>9}  {verdict}")
-    return {"store": ours, "plain": plain}
+        verdict = "ok" if results["store"][key] < GOALS_MS[key] else "MISSED"
+        if engine == "postgresql" and key in PG_GOALS_MS:
+            verdict += f"; PostgreSQL < {PG_GOALS_MS[key]}: " + (
+                "ok" if results["postgresql"][key] < PG_GOALS_MS[key] else "MISSED")
+        print(f"{label:<32}" + "".join(f"{results[name].get(key, float('nan')):>15.2f}" for name, _ in columns)
+              + f"{'< ' + str(GOALS_MS[key]):>9}  {verdict}")
+    for name, title in columns[:-1]:
+        rate = results[name]["writers"]
+        print(f"{WRITERS} writer processes, {title}: {rate:,.0f} saves/s, nothing lost or duplicated"
+              + (f" (goal {WRITERS_GOAL}: {'ok' if rate >= WRITERS_GOAL else 'MISSED'})" if name == "postgresql" else ""))
+    return results
 
 
 def folder_size(folder: Path) -> int:
@@ -256,14 +346,18 @@ def main() -> None:
     parser.add_argument("--no-compare", dest="compare", action="store_false",
                         help="skip the 1%% run used for the save-time ratio")
     parser.add_argument("--compare-scales", dest="compare", action="store_true", help="(the default)")
+    parser.add_argument("--engine", choices=("tinydb", "postgresql"), default="tinydb",
+                        help="postgresql: measure PostgreSQL too, beside the embedded engine")
+    parser.add_argument("--pg-url", help="an empty PostgreSQL database to use (default: a throwaway server)")
     parser.set_defaults(compare=True)
     args = parser.parse_args()
 
     def plain_repeats(scale: float) -> int:
         return args.plain_repeats or (3 if scale >= 0.5 else 5 if scale >= 0.05 else 11)
 
-    small = run_scale(0.01, args.repeats, plain_repeats(0.01)) if args.compare and args.scale != 0.01 else None
-    main_run = run_scale(args.scale, args.repeats, plain_repeats(args.scale))
+    small = (run_scale(0.01, args.repeats, plain_repeats(0.01), "tinydb", None)
+             if args.compare and args.scale != 0.01 else None)
+    main_run = run_scale(args.scale, args.repeats, plain_repeats(args.scale), args.engine, args.pg_url)
     if small:
         ratio = main_run["store"]["save"] / small["store"]["save"]
         print(f"\nsave time at scale {args.scale} vs 0.01: {main_run['store']['save']:.2f} ms / "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 
+from people import person
 from sstc_docs import demo as seed
 
 
@@ -26,7 +27,8 @@ def plant(services, address: str) -> dict[str, str]:
     """Save versions of the demo records with ``hostile(address)`` in every field people type, and
     with it as the author and the reason. Returns the ids of what was added."""
     text = hostile(address)
-    who = dict(author=f"Eve {text}", why=text)
+    services = services.acting_as(person("eve", f"Eve {text}"))
+    who = dict(why=text)
 
     decision = services.decisions.create(seed.PAPER_ID, text=text, parts=[text, text], **who)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sstc_docs.services.papers import blank_paper
 
-AUTHOR, WHY = "Clerk", "Session test data"
+WHY = "Session test data"
 OPENING, CLOSING = "2023-03-13", "2023-03-23"
 
 
@@ -14,26 +14,26 @@ def paper(services, symbol: str, title: str, paragraphs: int, *, action: str = "
     data = blank_paper(symbol, title)
     data.update(action=action, date="2023-02-20", body=[
         {"type": "paragraph", "numbered": True, "text": f"Paragraph {n} of {symbol}."} for n in range(1, paragraphs + 1)])
-    return services.papers.create(data, author=AUTHOR, why=WHY).id
+    return services.papers.create(data, why=WHY).id
 
 
 def decide(services, paper_id: str, text: str, parts: list[str], to: str, **outcome) -> str:
     """A decision point taken through review and submission to ``to``, its paper issued first."""
-    decision = services.decisions.create(paper_id, text=text, parts=parts, author=AUTHOR, why=WHY)
+    decision = services.decisions.create(paper_id, text=text, parts=parts, why=WHY)
     for step in ("in_review", "submitted"):
         latest = services.records.get("decision", decision.id)
-        services.decisions.move(decision.id, step, author=AUTHOR, why=WHY, base_version=latest.version)
+        services.decisions.move(decision.id, step, why=WHY, base_version=latest.version)
     issue(services, paper_id)
     if to != "submitted":
         latest = services.records.get("decision", decision.id)
-        services.decisions.move(decision.id, to, author=AUTHOR, why=WHY, base_version=latest.version, **outcome)
+        services.decisions.move(decision.id, to, why=WHY, base_version=latest.version, **outcome)
     return decision.id
 
 
 def issue(services, paper_id: str) -> None:
     latest = services.records.get("paper", paper_id)
     if latest.data["status"] == "draft":
-        services.papers.update(paper_id, dict(latest.data, status="issued"), author=AUTHOR, why="Issued",
+        services.papers.update(paper_id, dict(latest.data, status="issued"), why="Issued",
                                base_version=latest.version)
 
 
@@ -55,7 +55,7 @@ def build(services) -> dict:
         {"code": "INS", "items": [
             {"number": 5, "title": "Proposals for a new meeting structure", "papers": [deferred]},
             {"number": 6, "title": "Report of the Working Party", "papers": [withdrawn]}]}]},
-        author=AUTHOR, why=WHY, base_version=None)
+        why=WHY, base_version=None)
     ids = {"strategy": strategy, "amended": amended, "debate": debate, "deferred": deferred, "withdrawn": withdrawn}
     ids["strategy_decision"] = decide(
         services, strategy, "The Governing Body:", ["approves the strategy", "requests the Office to report in 2025"],

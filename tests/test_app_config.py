@@ -1,7 +1,8 @@
 """The server settings `make run` and the browser tests start Streamlit with (.streamlit/config.toml).
 
-The app has no login: whoever reaches it can save under any name, so it must listen on this machine
-only, keep Streamlit's XSRF check, and refuse an oversized upload before reading it whole.
+In local mode (the default) whoever reaches the app acts as this machine's user, so it must listen on
+this machine only (and the app refuses any other address in that mode: tests/test_signin_page.py),
+keep Streamlit's XSRF check, and refuse an oversized upload before reading it whole.
 """
 
 from __future__ import annotations

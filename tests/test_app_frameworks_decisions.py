@@ -7,7 +7,7 @@ import datetime as dt
 from sstc_docs import demo as seed
 from sstc_docs.domain.lifecycle import allowed_next
 
-from test_app_pages import open_app, services, texts, versions
+from test_app_pages import open_app, services, services_as, texts, versions
 
 REV = f"fw:rev:{seed.IND_PARTNERSHIPS}"
 MOVE = f"dec:move:{seed.DECISION_ID}"
@@ -98,6 +98,9 @@ def test_adopting_the_decision_brings_its_revisions_into_force(demo_db):
     _revise_target(at, "每年六个新的伙伴关系。", "Raise the target")
     at.switch_page("sstc_docs/ui/pages/decisions.py").run()
     at.radio(key=f"{MOVE}:to").set_value("adopted").run()
+    assert at.date_input(key=f"{MOVE}:adopted_on").value is None      # never today by default
+    assert "GB.316/POL/5，第 4 段" in texts(at.success)                # the record of decision, before adoption
+    assert services().records.get("decision", seed.DECISION_ID).data["status"] == "submitted"
     at.date_input(key=f"{MOVE}:adopted_on").set_value(dt.date(2012, 11, 15))
     at.text_input(key=f"{MOVE}:why").input("Adopted by the Governing Body at its 316th Session")
     at.button(key=f"{MOVE}:save").click().run()
@@ -152,11 +155,10 @@ def test_revision_typed_before_someone_elses_save_shows_the_conflict_and_keeps_t
     at.text_area(key=f"{REV}:target").input("Mine: seven a year.").run()
     at.text_area(key=f"{REV}:reason").input("My reason").run()
     current = services().records.get("indicator", seed.IND_PARTNERSHIPS)
-    services().frameworks.propose_revision(seed.IND_PARTNERSHIPS, kind="revised", new={"baseline": "four"},
-                                           reason="Theirs", decision_id=seed.DECISION_ID, author="Other",
-                                           why="Theirs", base_version=current.version)
+    services_as("Other").frameworks.propose_revision(seed.IND_PARTNERSHIPS, kind="revised", new={"baseline": "four"},
+                                           reason="Theirs", decision_id=seed.DECISION_ID, why="Theirs", base_version=current.version)
     at.button(key=f"{REV}:save").click().run()
-    assert "Other changed this indicator" in texts(at.warning)
+    assert "Other (other) changed this indicator" in texts(at.warning)
     assert at.text_area(key=f"{REV}:target").value == "Mine: seven a year."
     assert versions("indicator", seed.IND_PARTNERSHIPS) == 3
     at.button(key=f"{REV}:save").click().run()

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from people import TESTER, login_of, person, sign_in
 from sstc_docs import demo as seed
 from sstc_docs.ui.state import get_services
 
@@ -27,15 +28,21 @@ def services():
     return get_services()
 
 
-def open_app(page: str = "overview", *, user: str = "Ana Tester") -> AppTest:
+def open_app(page: str = "overview", *, user: str = "Ana Tester", roles: tuple[str, ...] = ()) -> AppTest:
+    """The app on ``page``, signed in as ``user`` (holding ``roles``; every role when none are given)."""
     at = AppTest.from_file(APP, default_timeout=60)
     if user:
-        at.session_state["user_name"] = user
+        sign_in(at, user, *roles)
     at.run()
     if page != "overview":
         at.switch_page(f"sstc_docs/ui/pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def services_as(name: str):
+    """The app's services acting as someone else, ``name`` (every role)."""
+    return services().acting_as(person(login_of(name), name))
 
 
 def shown(markdown: str) -> str:
@@ -65,14 +72,22 @@ def test_every_page_renders_on_the_demo_without_error(demo_db, page):
 def test_every_page_says_what_to_do_on_an_empty_database(empty_db, page):
     at = open_app(page)
     assert not at.error, texts(at.error)
-    assert "demo" in texts(at.info) or "Papers page" in texts(at.info)
+    if page == "history":  # the only change yet: the account of who signed in
+        assert _history_rows(at) == ["hist:open:account:ana.tester:1"]
+    else:
+        assert "demo" in texts(at.info) or "Papers page" in texts(at.info)
 
 
-def test_sidebar_name_persists_across_pages(demo_db):
-    at = open_app("overview", user="")
-    at.sidebar.text_input(key="user_name").input("Bo Li").run()
+def test_the_signed_in_account_is_shown_on_every_page(demo_db):
+    at = open_app("overview", user="Bo Li")
     at.switch_page("sstc_docs/ui/pages/history.py").run()
-    assert at.sidebar.text_input(key="user_name").value == "Bo Li"
+    assert "Bo Li (bo.li)" in texts(at.sidebar.markdown)
+
+
+def test_without_a_session_the_app_asks_to_sign_in_and_shows_nothing_else(demo_db):
+    at = open_app("overview", user="")
+    assert at.title[0].value == "Sign in to sstc-docs"
+    assert not at.get("dataframe")
 
 
 # -- overview -------------------------------------------------------------------------------------
@@ -86,7 +101,7 @@ def test_overview_shows_state_of_play(demo_db):
     decisions = next(f for f in frames if "Decision" in f.columns)
     assert list(decisions["Decision"]) == [seed.DECISION_ID]
     changes = next(f for f in frames if "Why" in f.columns)
-    assert len(changes) >= 10 and set(changes["Who"]) == {seed.AUTHOR}
+    assert len(changes) >= 10 and set(changes["Who"]) == {TESTER.label}
 
 
 def test_overview_empty_states(empty_db):
@@ -103,7 +118,7 @@ def _history_rows(at) -> list[str]:
 
 def test_history_lists_every_change_and_filters(demo_db):
     at = open_app("history")
-    assert len(_history_rows(at)) == 13      # the demo's versions, its session included
+    assert len(_history_rows(at)) == 14  # the demo's 13 (its session included) and the signed-in account
     at.selectbox(key="hist:f:kind").set_value("paper").run()
     assert _history_rows(at) == [f"hist:open:paper:{seed.PAPER_ID}:1"]
     at.selectbox(key="hist:f:kind").set_value("All kinds").run()
@@ -114,14 +129,14 @@ def test_history_lists_every_change_and_filters(demo_db):
 def test_history_filters_by_who_and_date(demo_db):
     paper = services().records.get("paper", seed.PAPER_ID)
     changed = dict(paper.data, symbol_note=paper.data["symbol_note"] + " Checked.")
-    services().papers.update(seed.PAPER_ID, changed, author="Zoe", why="Re-save", base_version=1)
+    services_as("Zoe").papers.update(seed.PAPER_ID, changed, why="Re-save", base_version=1)
     at = open_app("history")
-    at.selectbox(key="hist:f:author").set_value("Zoe").run()
+    at.selectbox(key="hist:f:author").set_value("Zoe (zoe)").run()
     assert _history_rows(at) == [f"hist:open:paper:{seed.PAPER_ID}:2"]
     at.selectbox(key="hist:f:author").set_value("Anyone").run()
     today = dt.datetime.now(dt.timezone.utc).date()
     at.date_input(key="hist:f:dates").set_value((today, today)).run()
-    assert len(_history_rows(at)) == 14
+    assert len(_history_rows(at)) == 15
     at.date_input(key="hist:f:dates").set_value((dt.date(2001, 1, 1), dt.date(2001, 12, 31))).run()
     assert _history_rows(at) == []
     assert "No change matches these filters" in texts(at.info)
@@ -131,7 +146,17 @@ def test_history_opens_a_version(demo_db):
     at = open_app("history")
     at.button(key=f"hist:open:indicator:{seed.IND_PARTNERSHIPS}:2").click().run()
     assert not at.exception
-    assert f"indicator {seed.IND_PARTNERSHIPS} · version 2" in texts(at.subheader)
-    assert any(seed.IND_PARTNERSHIPS in str(j.value) for j in at.json)
+    assert f"Indicator {seed.IND_PARTNERSHIPS} · version 2" in texts(at.subheader)
+    assert not at.json                                  # the fields in words, no raw JSON
+    assert any("text" in list(df.value["Field"]) for df in at.dataframe if "Field" in df.value.columns)
     at.button(key="hist:close").click().run()
     assert "version 2" not in texts(at.subheader)
+
+
+def test_a_search_typed_on_evidence_is_still_there_after_a_page_switch(demo_db):
+    at = open_app("evidence")
+    at.text_input(key="ev_q").input("PARDEV").run()
+    at.switch_page("sstc_docs/ui/pages/papers.py").run()
+    at.switch_page("sstc_docs/ui/pages/evidence.py").run()
+    assert at.text_input(key="ev_q").value == "PARDEV"
+    assert open_app("evidence").text_input(key="ev_q").value == "PARDEV"     # and after a reload

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from sstc_docs import demo as seed
-from sstc_docs.ui.widgets import changed_fields, merge_onto
+from pathlib import Path
 
-from test_app_pages import open_app, services, texts, versions
+import pytest
+
+from sstc_docs import demo as seed
+from sstc_docs.errors import ValidationError
+from sstc_docs.ui.widgets import changed_fields
+
+from test_app_pages import open_app, services, services_as, texts, versions
 
 DRAFT = f"paper:{seed.PAPER_ID}:v1"
 
@@ -59,7 +64,7 @@ def test_edit_paragraph_with_reason_makes_a_new_version(demo_db):
     assert not at.exception and not at.error, texts(at.error)
     assert "Saved version 2" in texts(at.success)
     latest = services().records.get("paper", seed.PAPER_ID)
-    assert latest.version == 2 and latest.author == "Ana Tester" and latest.why == "Shorter paragraph 2"
+    assert latest.version == 2 and latest.author == "Ana Tester (ana.tester)" and latest.why == "Shorter paragraph 2"
     assert latest.data["body"][1]["text"] == "第二段的新文字。[^2]"
     table = next(df.value for df in at.dataframe if "Version" in df.value.columns)
     assert list(table["Version"]) == [2, 1]
@@ -75,12 +80,13 @@ def test_empty_reason_is_refused_and_the_text_kept(demo_db):
     assert _para2(at).value == "Edited but not explained."
 
 
-def test_saving_needs_a_name(demo_db):
+def test_nobody_signed_in_sees_the_sign_in_form_and_a_reader_no_save(demo_db):
     at = open_app("papers", user="")
-    _para2(at).input("Anonymous edit.").run()
-    at.text_input(key=f"{DRAFT}:why").input("why not")
-    at.button(key=f"{DRAFT}:save").click().run()
-    assert "Enter your name in the sidebar" in texts(at.error)
+    assert at.title[0].value == "Sign in to sstc-docs" and not at.text_area
+    at = open_app("papers", user="Rae Reader", roles=("reader",))
+    assert _para2(at).value and not [b for b in at.button if b.key == f"{DRAFT}:save"]
+    assert "Rae Reader (rae.reader) may not draft papers" in texts(at.caption)
+    assert "needs the drafter role" in texts(at.caption)
     assert versions("paper", seed.PAPER_ID) == 1
 
 
@@ -127,7 +133,7 @@ def test_conflict_shows_both_texts_and_reapplies_on_top(demo_db):
     theirs = services().records.get("paper", seed.PAPER_ID).data
     theirs["body"][1]["text"] = "Their wording of paragraph 2.[^2]"
     theirs["front_matter"]["author_unit"] = "PARDEV (their edit)"
-    services().papers.update(seed.PAPER_ID, theirs, author="Other Person", why="Their reason", base_version=1)
+    services_as("Other Person").papers.update(seed.PAPER_ID, theirs, why="Their reason", base_version=1)
     at.button(key=f"{DRAFT}:save").click().run()
     assert not at.exception
     warning = texts(at.warning)
@@ -136,10 +142,13 @@ def test_conflict_shows_both_texts_and_reapplies_on_top(demo_db):
     assert "Their wording of paragraph 2.[^2]" in shown and "My wording of paragraph 2.[^2]" in shown
     assert _para2(at).value == "My wording of paragraph 2.[^2]"
     assert versions("paper", seed.PAPER_ID) == 2
-    at.button(key=f"{DRAFT}:conflict:reapply").click().run()
+    at.button(key=f"{DRAFT}:conflict:merge").click().run()          # the same words: it asks first
+    assert "Choose, above, whose words to keep" in texts(at.error) and versions("paper", seed.PAPER_ID) == 2
+    at.radio(key=f"{DRAFT}:conflict:choice:body[1].text").set_value("mine").run()
+    at.button(key=f"{DRAFT}:conflict:merge").click().run()
     assert not at.error, texts(at.error)
     latest = services().records.get("paper", seed.PAPER_ID)
-    assert latest.version == 3 and latest.why == "My reason" and latest.author == "Ana Tester"
+    assert latest.version == 3 and latest.why == "My reason" and latest.author == "Ana Tester (ana.tester)"
     assert latest.data["body"][1]["text"] == "My wording of paragraph 2.[^2]"
     assert latest.data["front_matter"]["author_unit"] == "PARDEV (their edit)"   # their change kept
 
@@ -150,7 +159,7 @@ def test_conflict_keep_editing_on_top(demo_db):
     at.text_input(key=f"{DRAFT}:why").input("mine").run()
     theirs = services().records.get("paper", seed.PAPER_ID).data
     theirs["title"] = "Their title"
-    services().papers.update(seed.PAPER_ID, theirs, author="Other", why="title", base_version=1)
+    services_as("Other").papers.update(seed.PAPER_ID, theirs, why="title", base_version=1)
     at.button(key=f"{DRAFT}:save").click().run()
     at.button(key=f"{DRAFT}:conflict:rebase").click().run()
     draft2 = f"paper:{seed.PAPER_ID}:v2"
@@ -187,18 +196,80 @@ def test_a_viewer_with_nothing_typed_sees_the_newer_version(demo_db):
     at = open_app("papers")
     theirs = services().records.get("paper", seed.PAPER_ID).data
     theirs["body"][1]["text"] = "Saved by someone else meanwhile.[^2]"
-    services().papers.update(seed.PAPER_ID, theirs, author="Other", why="meanwhile", base_version=1)
+    services_as("Other").papers.update(seed.PAPER_ID, theirs, why="meanwhile", base_version=1)
     at.run()
     assert _para2(at, f"paper:{seed.PAPER_ID}:v2").value == "Saved by someone else meanwhile.[^2]"
-    assert not at.warning
+    assert not at.warning, [w.value for w in at.warning]
 
 
-def test_merge_reapplies_only_my_changes_on_top_of_theirs():
-    base = {"title": "T", "body": [{"text": "a"}, {"text": "b"}], "front_matter": {"purpose": "p"}}
-    mine = {"title": "T", "body": [{"text": "a"}, {"text": "mine"}], "front_matter": {"purpose": "p"}}
-    theirs = {"title": "Their T", "body": [{"text": "theirs"}, {"text": "b"}], "front_matter": {"purpose": "p2"}}
-    assert merge_onto(base, mine, theirs) == {"title": "Their T", "body": [{"text": "theirs"}, {"text": "mine"}],
-                                              "front_matter": {"purpose": "p2"}}
-    both = {"title": "T", "body": [{"text": "a"}, {"text": "their b"}], "front_matter": {"purpose": "p"}}
-    assert merge_onto(base, mine, both)["body"][1]["text"] == "mine"          # same field: mine wins
+def test_changed_fields_name_each_leaf_that_differs():
+    both = {"title": "T", "body": [{"text": "a"}, {"text": "their b"}]}
+    mine = {"title": "T", "body": [{"text": "a"}, {"text": "mine"}]}
     assert changed_fields(both, mine) == [("body[1].text", "their b", "mine")]
+
+
+# -- nothing typed is lost ----------------------------------------------------------------------
+def _their_save(change) -> int:
+    theirs = services().records.get("paper", seed.PAPER_ID).data
+    change(theirs)
+    return services_as("Other Person").papers.update(seed.PAPER_ID, theirs, why="Their reason",
+                                    base_version=1).version
+
+
+def test_typing_while_another_save_lands_keeps_the_text_and_merges_theirs(demo_db):
+    at = open_app("papers")
+    _para2(at).input("My new paragraph two.[^2]")           # typed; their save lands before it reaches us
+    _their_save(lambda d: d["front_matter"].__setitem__("author_unit", "PARDEV (theirs)"))
+    at.run()
+    draft2 = f"paper:{seed.PAPER_ID}:v2"
+    assert _para2(at, draft2).value == "My new paragraph two.[^2]"
+    assert at.text_area(key=f"{draft2}:fm:author_unit").value == "PARDEV (theirs)"
+    assert "Other Person (other.person) saved version 2 while you were typing" in texts(at.info)
+
+
+def test_different_words_of_the_same_paragraph_merge_without_asking(demo_db):
+    at = open_app("papers")
+    original = _para2(at).value
+    _para2(at).input("【mine】" + original).run()
+    _their_save(lambda d: d["body"][1].__setitem__("text", d["body"][1]["text"].replace("[^2]", "【theirs】[^2]")))
+    at.run()
+    merged = _para2(at, f"paper:{seed.PAPER_ID}:v2").value
+    assert merged.startswith("【mine】") and "【theirs】[^2]" in merged and not at.warning
+
+
+def test_the_same_words_changed_by_both_ask_and_lose_nothing(demo_db):
+    at = open_app("papers")
+    _para2(at).input("Mine.[^2]").run()
+    _their_save(lambda d: d["body"][1].__setitem__("text", "Theirs.[^2]"))
+    at.run()
+    assert "Someone else saved this record while you were typing" in texts(at.warning)
+    assert _para2(at).value == "Mine.[^2]"
+    at.radio(key=f"{DRAFT}:conflict:choice:body[1].text").set_value("theirs").run()
+    assert "Your words there are replaced by theirs" in texts(at.caption)
+    at.button(key=f"{DRAFT}:conflict:rebase").click().run()
+    assert _para2(at, f"paper:{seed.PAPER_ID}:v2").value == "Theirs.[^2]"
+
+
+def test_a_reload_brings_the_unsaved_text_back(demo_db):
+    at = open_app("papers")
+    _para2(at).input("Typed, never saved.[^2]").run()
+    at.text_input(key=f"{DRAFT}:why").input("half-way").run()
+    again = open_app("papers")                                 # a new session: a reload, another device
+    assert _para2(again).value == "Typed, never saved.[^2]"
+    assert again.text_input(key=f"{DRAFT}:why").value == "half-way"
+    again.button(key=f"{DRAFT}:discard").click().run()
+    assert _para2(open_app("papers")).value != "Typed, never saved.[^2]"
+    assert not [key for key in services().drafts.all("Ana Tester") if key.startswith("paper:")]
+
+
+def test_downloads_offer_the_house_template_or_an_uploaded_one(demo_db, tmp_path):
+    at = open_app("papers")
+    radio = at.radio(key=f"papers:dl:{seed.PAPER_ID}:template")
+    assert radio.value == "house"
+    house = (Path(__file__).resolve().parent.parent / "templates" / "house.docx").read_bytes()
+    path = services().exports.uploaded_template(house)
+    assert path.read_bytes() == house
+    data, _ = services().exports.paper_docx(seed.PAPER_ID, template=path)
+    assert data[:2] == b"PK"
+    with pytest.raises(ValidationError, match="not a .docx file"):
+        services().exports.uploaded_template(b"plain text, not Word")

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import zipfile
 
+from people import TESTER
 from test_app_pages import open_app, services, texts
 
 from sstc_docs import demo as seed
@@ -44,8 +45,8 @@ def test_the_session_pack_is_built_with_a_progress_bar(demo_db):
 
 
 def test_create_a_session_with_an_item_and_its_paper(demo_db):
-    created = services().papers.create({"symbol": "GB.317/POL/2", "title": "Youth employment"}, author="Ana",
-                                       why="A paper for the next session")
+    created = services().acting_as(TESTER).papers.create({"symbol": "GB.317/POL/2", "title": "Youth employment"},
+                                                          why="A paper for the next session")
     at = open_app(PAGE)
     at.selectbox(key="sessions:pick").set_value("new").run()
     key = "session:new"
@@ -62,7 +63,7 @@ def test_create_a_session_with_an_item_and_its_paper(demo_db):
     at.button(key=f"{key}:save").click().run()
     assert not at.exception and not at.error, texts(at.error)
     session = services().sessions.get(317)
-    assert session.author == "Ana Tester" and session.why == "The 317th Session's agenda"
+    assert session.author == "Ana Tester (ana.tester)" and session.why == "The 317th Session's agenda"
     assert session.data["sections"][0]["items"][0] == {
         "number": 2, "sub_item": None, "title": "Youth employment", "segment": "", "papers": ["GB.317/POL/2"],
         "outcome": ""}
@@ -89,7 +90,7 @@ def test_the_overview_shows_the_sessions_progress(demo_db):
     row = table.iloc[0]
     assert (row["Session"], row["Papers"], row["Decisions adopted"], row["Pending"]) == (316, "Issued: 1", 0, 1)
     current = services().records.get("decision", seed.DECISION_ID)
-    services().decisions.move(seed.DECISION_ID, "adopted", author="Clerk", why="adopted",
+    services().acting_as(TESTER).decisions.move(seed.DECISION_ID, "adopted", why="adopted",
                               base_version=current.version, adopted_on="2012-11-16")
     at = open_app("overview")
     row = next(d.value for d in at.dataframe if "Decisions adopted" in d.value.columns).iloc[0]

@@ -10,12 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from sstc_docs.services.accounts import os_login
+
 ROOT = Path(__file__).resolve().parents[1]
+#: In local mode (the default) the command line acts as the operating system's user.
+LOCAL = os_login()
 
 
 def cli(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "sstc_docs", "--db", str(db), *args], cwd=ROOT, input=stdin,
-                          capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONWARNINGS": "ignore", "SSTC_AUTH": "local"})
 
 
 @pytest.fixture(scope="module")
@@ -58,15 +62,15 @@ def test_put_round_trip_conflict_and_invalid(db, tmp_path):
     record["body"][2]["text"] += " CLI-EDIT"
     path = tmp_path / "paper.json"
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    saved = cli(db, "put", str(path), "--why", "test edit", "--author", "cli")
+    saved = cli(db, "put", str(path), "--why", "test edit")
     assert saved.returncode == 0 and saved.stdout.strip() == str(base + 1)
-    again = cli(db, "put", str(path), "--why", "stale", "--author", "cli")
-    assert again.returncode == 3 and "was changed by cli" in again.stderr
+    again = cli(db, "put", str(path), "--why", "stale")
+    assert again.returncode == 3 and f"was changed by {LOCAL}" in again.stderr
     versions = _count_versions(db)
     record["version"] = base + 1
     record["symbol"] = "GB.316/XYZ/5"
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    bad = cli(db, "put", str(path), "--why", "x", "--author", "cli")
+    bad = cli(db, "put", str(path), "--why", "x")
     assert bad.returncode == 2 and "unknown section 'XYZ'" in bad.stderr and "nothing was written" in bad.stderr
     assert _count_versions(db) == versions
     history = cli(db, "history", "paper", "GB.316/POL/5", "--json")
@@ -74,12 +78,12 @@ def test_put_round_trip_conflict_and_invalid(db, tmp_path):
 
 
 @pytest.mark.parametrize("args, stdin, message", [
-    (("put", "-", "--why", "w", "--author", "a"), "{not json", "is not valid JSON"),
-    (("put", "-", "--why", "w", "--author", "a"), '{"title": "x"}', 'add "kind"'),
-    (("put", "-", "--why", " ", "--author", "a"), '{"kind": "strategy", "id": "S2", "title": "T"}', "give the reason"),
-    (("put", "-", "--why", "w", "--author", "a"), '{"kind": "indicator", "id": "I", "strategy_id": "SSTC-2012", '
+    (("put", "-", "--why", "w"), "{not json", "is not valid JSON"),
+    (("put", "-", "--why", "w"), '{"title": "x"}', 'add "kind"'),
+    (("put", "-", "--why", " "), '{"kind": "strategy", "id": "S2", "title": "T"}', "give the reason"),
+    (("put", "-", "--why", "w"), '{"kind": "indicator", "id": "I", "strategy_id": "SSTC-2012", '
      '"outcome": 1, "text": "t", "baseline": [1], "target": 2}', "not a number-with-unit or text"),
-    (("put", "/nonexistent/file.json", "--why", "w", "--author", "a"), None, "cannot read"),
+    (("put", "/nonexistent/file.json", "--why", "w"), None, "cannot read"),
     (("get", "paper", "GB.999/POL/1"), None, "not found"),
     (("get", "paper", "GB.316/POL/5", "--version", "99"), None, "not found"),
     (("get", "paper", "GB.316/POL/5", "--as-of", "31/12/2012"), None, "is not a date"),
@@ -126,7 +130,7 @@ def test_diff_shows_the_edit_between_two_versions(tmp_path):
     record = json.loads(cli(db, "get", "paper", "GB.316/POL/5").stdout)
     record["body"][2]["text"] = record["body"][2]["text"].replace("重新编写", "全面重写")
     record["front_matter"]["follow_up"] = "Report back in March 2013."
-    assert cli(db, "put", "-", "--why", "wording", "--author", "Ana",
+    assert cli(db, "put", "-", "--why", "wording",
                stdin=json.dumps(record, ensure_ascii=False)).returncode == 0
     text = cli(db, "diff", "paper", "GB.316/POL/5", "1", "2")
     assert text.returncode == 0
@@ -153,12 +157,12 @@ def test_redline_and_indicator_report_and_export_as_of(tmp_path):
     assert cli(db, "demo").returncode == 0
     record = json.loads(cli(db, "get", "paper", "GB.316/POL/5").stdout)
     record["body"][2]["text"] = record["body"][2]["text"].replace("重新编写", "全面重写")
-    assert cli(db, "put", "-", "--why", "wording", "--author", "Ana Reviewer",
+    assert cli(db, "put", "-", "--why", "wording",
                stdin=json.dumps(record, ensure_ascii=False)).returncode == 0
     redline = tmp_path / "redline.docx"
     assert cli(db, "redline", "GB.316/POL/5", "--from", "1", "--to", "2", "--out", str(redline)).returncode == 0
     xml = _docx_xml(redline)
-    assert 'w:author="Ana Reviewer"' in xml and "<w:ins " in xml and "<w:del " in xml
+    assert f'w:author="{LOCAL}"' in xml and "<w:ins " in xml and "<w:del " in xml
     assert "GB.316/POL/5" in xml and "(Rev.)" not in xml               # an internal draft: no (Rev.)
     same = cli(db, "redline", "GB.316/POL/5", "--from", "2", "--to", "2", "--out", str(redline))
     assert same.returncode == 2 and "two different versions" in same.stderr

@@ -8,12 +8,12 @@ from seed_text import missing_sentences
 
 from sstc_docs import demo as seed
 from sstc_docs.domain import labels
-from sstc_docs.domain.records import FRONT_MATTER_KEYS, KINDS
+from sstc_docs.domain.records import FRONT_MATTER_KEYS, SHOWN_KINDS
 
 
 def _all_text(services) -> str:
     records = [services.records.get(kind, head["id"]).data
-               for kind in KINDS for head in services.records.heads(kind)]
+               for kind in SHOWN_KINDS for head in services.records.heads(kind)]
     return json.dumps(records, ensure_ascii=False)
 
 

@@ -80,7 +80,7 @@ def with_target(text: str, number: str) -> bytes:
 
 def put_refused(db: Path, payload: bytes, *phrases: str) -> str:
     before = files(db)
-    err = assert_refused(cli(db, "put", "-", "--why", "test", "--author", "tester", stdin=payload), 2, *phrases)
+    err = assert_refused(cli(db, "put", "-", "--why", "test", stdin=payload), 2, *phrases)
     assert files(db) == before
     return err
 
@@ -108,11 +108,11 @@ def test_an_escaped_lone_surrogate_is_refused(db, indicator_text):
     put_refused(db, indicator_text.replace("两项新的计划", "\\ud800").encode(), "lone surrogate")
 
 
-@pytest.mark.parametrize("option", ["--author", "--why"])
-def test_non_utf8_author_or_why_is_refused(db, indicator_text, tmp_path, option):
+@pytest.mark.parametrize("option", ["--why"])
+def test_non_utf8_why_is_refused(db, indicator_text, tmp_path, option):
     source = tmp_path / "indicator.json"
     source.write_text(indicator_text, encoding="utf-8")
-    values = {"--author": b"tester", "--why": b"test"}
+    values = {"--why": b"test"}
     values[option] = b"caf\xe9"  # Latin-1, as an old terminal sends it
     before = files(db)
     result = cli(db, "put", str(source), *(part for pair in values.items() for part in (pair[0].encode(), pair[1])))
@@ -128,7 +128,7 @@ def test_an_oversized_input_is_refused_without_being_read_whole(db, tmp_path):
         file.write(b'{"kind": "paper", "title": "')
         file.truncate(200 * 1024 * 1024)
     before = files(db)
-    assert_refused(cli(db, "put", str(huge), "--why", "test", "--author", "tester"), 2,
+    assert_refused(cli(db, "put", str(huge), "--why", "test"), 2,
                    "larger than", "SSTC_MAX_VERSION_KB")
     assert files(db) == before
 
@@ -139,7 +139,7 @@ def test_a_title_over_the_text_limit_is_refused_and_the_limit_can_be_raised(db):
     payload = json.dumps(paper).encode()
     put_refused(db, payload, "300,000 characters", "200,000", "SSTC_MAX_TEXT_CHARS")
     before = files(db)
-    result = cli(db, "put", "-", "--why", "test", "--author", "tester", stdin=payload,
+    result = cli(db, "put", "-", "--why", "test", stdin=payload,
                  env={"SSTC_MAX_TEXT_CHARS": "100"})
     assert_refused(result, 2, "at most 100 characters")
     assert files(db) == before
@@ -157,7 +157,7 @@ def test_a_1_gb_attachment_is_refused_unread(db, tmp_path):
                "sys.exit(done.returncode)\n")
     before = files(db)
     result = subprocess.run([sys.executable, "-c", wrapper, sys.executable, "-m", "sstc_docs", "--db", str(db),
-                             "attach", str(big), "--evidence", EVIDENCE, "--why", "test", "--author", "tester"],
+                             "attach", str(big), "--evidence", EVIDENCE, "--why", "test"],
                             cwd=ROOT, capture_output=True, timeout=10, env=ENV)
     assert_refused(result, 2, "1 GB", "50 MB", "SSTC_MAX_UPLOAD_MB")
     assert int(result.stdout) < 150 * 1024  # KB: the interpreter and the app, not the file
@@ -167,14 +167,14 @@ def test_a_1_gb_attachment_is_refused_unread(db, tmp_path):
 def test_attaching_the_file_again_repairs_a_damaged_copy(db, tmp_path):
     source = tmp_path / "report.pdf"
     source.write_bytes(b"%PDF-1.4 " + os.urandom(200_000))
-    assert cli(db, "attach", str(source), "--evidence", EVIDENCE, "--why", "file", "--author", "t").returncode == 0
+    assert cli(db, "attach", str(source), "--evidence", EVIDENCE, "--why", "file").returncode == 0
     (blob,) = [p for p in (db / "blobs").rglob("*") if p.is_file()]
     damaged = bytearray(blob.read_bytes())
     damaged[100] ^= 0xFF  # same size, different content
     blob.write_bytes(damaged)
     out = tmp_path / "back.pdf"
     assert_refused(cli(db, "download", EVIDENCE, "--out", str(out)), 4, "damaged", "Attach the original file again")
-    assert cli(db, "attach", str(source), "--evidence", EVIDENCE, "--why", "repair", "--author", "t").returncode == 0
+    assert cli(db, "attach", str(source), "--evidence", EVIDENCE, "--why", "repair").returncode == 0
     assert cli(db, "download", EVIDENCE, "--out", str(out)).returncode == 0
     assert out.read_bytes() == source.read_bytes()
 
@@ -183,7 +183,7 @@ def test_a_lock_that_is_a_folder_is_a_database_error_saying_what_to_do(db, indic
     (db / ".lock").unlink()
     (db / ".lock").mkdir()
     before = files(db)
-    result = cli(db, "put", "-", "--why", "test", "--author", "tester", stdin=with_target(indicator_text, "3"))
+    result = cli(db, "put", "-", "--why", "test", stdin=with_target(indicator_text, "3"))
     assert_refused(result, 4, "is a folder", "rmdir")
     assert files(db) == before
     assert cli(db, "list").returncode == 0  # reading does not need the lock
@@ -211,7 +211,7 @@ def test_a_database_you_may_not_write_is_a_database_error(shared_db, indicator_t
     if case == "read-only folder":
         (shared_db / ".lock").chmod(0o666)  # the lock can be taken; nothing else can be written
     before = files(shared_db)
-    result = cli(shared_db, "put", "-", "--why", "test", "--author", "tester", stdin=with_target(indicator_text, "3"),
+    result = cli(shared_db, "put", "-", "--why", "test", stdin=with_target(indicator_text, "3"),
                  user=user)
     assert_refused(result, 4, "ermission denied")
     assert files(shared_db) == before
@@ -237,7 +237,7 @@ def test_get_piped_into_head_ends_quietly(db):
 
 def test_closed_stdin_is_refused(db):
     before = files(db)
-    command = [sys.executable, "-m", "sstc_docs", "--db", str(db), "put", "-", "--why", "test", "--author", "t"]
+    command = [sys.executable, "-m", "sstc_docs", "--db", str(db), "put", "-", "--why", "test"]
     result = subprocess.run(["bash", "-c", '"$@" <&-', "bash", *command], cwd=ROOT, capture_output=True,
                             timeout=10, env=ENV)
     assert_refused(result, 2, "standard input is closed")
@@ -249,7 +249,7 @@ def test_closed_stdin_is_refused(db):
 def test_an_output_that_cannot_be_written_is_refused(db, tmp_path, command):
     source = tmp_path / "report.pdf"
     source.write_bytes(b"%PDF-1.4 evidence")
-    assert cli(db, "attach", str(source), "--evidence", EVIDENCE, "--why", "file", "--author", "t").returncode == 0
+    assert cli(db, "attach", str(source), "--evidence", EVIDENCE, "--why", "file").returncode == 0
     before = files(db)
     out = "/dev/full" if command[0] == "download" else str(tmp_path / "missing" / "x.docx")
     assert_refused(cli(db, *command, "--out", out), 2, "out:")

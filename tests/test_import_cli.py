@@ -85,12 +85,12 @@ def test_import_saves_then_a_second_import_of_the_same_paper_is_a_conflict(tmp_p
     db = tmp_path / "db"
     refused = cli(db, "import", str(files["typed"]))
     assert refused.returncode == 2 and "why" in refused.stderr and papers(db) == []
-    saved = cli(db, "import", str(files["typed"]), "--why", "Paper received from PARDEV", "--author", "Ana Lopez",
+    saved = cli(db, "import", str(files["typed"]), "--why", "Paper received from PARDEV",
                 "--accept", "901")
     assert saved.returncode == 0, saved.stderr
     assert "saved paper GB.320/POL/3 version 1" in saved.stderr and "original file kept as evidence" in saved.stderr
     assert [p["id"] for p in papers(db)] == ["GB.320/POL/3"]
-    again = cli(db, "import", str(files["typed"]), "--why", "again", "--author", "Ana Lopez")
+    again = cli(db, "import", str(files["typed"]), "--why", "again")
     assert again.returncode == 3 and "already exists" in again.stderr
     assert [p["versions"] for p in papers(db)] == [1]
 
@@ -105,7 +105,7 @@ def test_an_exported_paper_edited_in_word_comes_back_as_the_next_version(tmp_pat
     dry = cli(db, "import", str(edited), "--dry-run")
     assert "paper GB.316/POL/5: version 2, based on version 1" in dry.stdout
     assert "strategy SSTC-2012: matched" in dry.stdout
-    saved = cli(db, "import", str(edited), "--why", "Edits made in Word", "--author", "Ana Lopez")
+    saved = cli(db, "import", str(edited), "--why", "Edits made in Word")
     assert saved.returncode == 0 and "saved paper GB.316/POL/5 version 2" in saved.stderr
-    late = cli(db, "import", str(edited), "--why", "the same file again", "--author", "Ana Lopez")
+    late = cli(db, "import", str(edited), "--why", "the same file again")
     assert late.returncode == 3 and "since you loaded version 1" in late.stderr

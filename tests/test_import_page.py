@@ -13,6 +13,7 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
+from people import sign_in
 from sstc_docs.ui.state import get_services
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -44,7 +45,7 @@ def frames(at) -> str:
 def test_the_review_shows_what_the_file_holds_and_keeps_file_text_out_of_markdown(empty_db, uploaded):
     uploaded["file"] = Upload("typed.docx", foreign_paper("en"))
     at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["user_name"] = "Ana Tester"
+    sign_in(at, "Ana Tester")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     shown = frames(at)
@@ -79,7 +80,7 @@ def test_a_refused_file_is_explained_and_its_name_is_not_read_as_markdown(empty_
 def test_save_asks_why_and_records_everything(empty_db, uploaded):
     uploaded["file"] = Upload("typed.docx", foreign_paper("en"))
     at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["user_name"] = "Ana Tester"
+    sign_in(at, "Ana Tester")
     at.run()
     at.button(key="imp:save").click().run()
     assert any("Give the reason" in e.value for e in at.error)
@@ -90,4 +91,4 @@ def test_save_asks_why_and_records_everything(empty_db, uploaded):
     assert any("Saved: " in shown(s.value) and "paper GB.320/POL/3 version 1" in shown(s.value)
                for s in at.success)
     paper = get_services().records.get("paper", "GB.320/POL/3")
-    assert paper.author == "Ana Tester" and "Paper received from PARDEV" in paper.why
+    assert paper.author == "Ana Tester (ana.tester)" and "Paper received from PARDEV" in paper.why

@@ -17,6 +17,7 @@ from sstc_docs.services.imports import CONFLICT, MATCHED, NEW, NEW_VERSION, UNCH
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_docs import foreign_paper, rewrite  # noqa: E402
+from people import person  # noqa: E402
 
 EDITED = "本文件对成果 1 提出了两项新的指标"
 
@@ -52,8 +53,9 @@ def test_an_edited_export_becomes_the_next_version(demo, exported):
 
 def test_a_record_that_moved_on_since_the_export_is_a_conflict(demo, exported):
     current = demo.records.get("paper", seed.PAPER_ID)
-    demo.papers.update(seed.PAPER_ID, {**current.data, "title": "Moved on"}, author="Someone Else",
-                       why="a change after the export", base_version=current.version)
+    demo.acting_as(person("someone", "Someone Else")).papers.update(
+        seed.PAPER_ID, {**current.data, "title": "Moved on"}, why="a change after the export",
+        base_version=current.version)
     preview = ImportService(demo).preview(rewrite(exported, EDITED, "改过"), "late.docx")
     [conflict] = preview.conflicts
     assert (conflict.kind, conflict.action) == ("paper", CONFLICT)
@@ -78,19 +80,19 @@ def test_missing_symbol_is_a_problem_not_a_plan(services):
     preview = ImportService(services).preview(rewrite(foreign_paper("en"), "GB.320/POL/3", "(to follow)"), "x.docx")
     assert not preview.can_commit and preview.parts == []
     with pytest.raises(ValidationError, match="no document symbol"):
-        ImportService(services).commit(preview, author="Ana", why="import")
+        ImportService(services).commit(preview, why="import")
 
 
 # ---- saving: one unit of work ------------------------------------------------------------------------
 def test_commit_creates_every_record_as_version_1_and_keeps_the_file(services):
     data = foreign_paper("en")
-    importer = ImportService(services)
-    saved = importer.commit(importer.preview(data, "typed.docx"), author="Ana Lopez", why="Paper received from PARDEV",
+    importer = ImportService(services.acting_as(person("ana", "Ana Lopez")))
+    saved = importer.commit(importer.preview(data, "typed.docx"), why="Paper received from PARDEV",
                             accepted_changes={"901"})
     assert {(kind, version) for kind, _, version in saved.versions} == {
         ("paper", 1), ("decision", 1), ("strategy", 1), ("indicator", 1), ("evidence", 1)}
     paper = services.records.get("paper", "GB.320/POL/3")
-    assert "typed.docx" in paper.why and paper.author == "Ana Lopez"
+    assert "typed.docx" in paper.why and paper.author == "Ana Lopez (ana)"
     assert paper.data["body"][2]["text"].endswith("Inserted words. Deleted words.")    # 901 accepted, 902 not
     evidence = services.records.get("evidence", saved.evidence_id).data
     assert evidence["attachment"]["sha256"] == saved.sha256 and evidence["links"]["papers"] == ["GB.320/POL/3"]
@@ -99,20 +101,21 @@ def test_commit_creates_every_record_as_version_1_and_keeps_the_file(services):
 
 def test_a_round_trip_saves_version_2_based_on_1(demo, exported):
     importer = ImportService(demo)
-    importer.commit(importer.preview(rewrite(exported, EDITED, "改过的"), "edited.docx"), author="Ana", why="edits")
+    importer.commit(importer.preview(rewrite(exported, EDITED, "改过的"), "edited.docx"), why="edits")
     latest = demo.records.get("paper", seed.PAPER_ID)
     assert latest.version == 2 and "改过的" in latest.data["body"][0]["text"]
 
 
 def test_a_conflict_writes_nothing(demo, exported):
     current = demo.records.get("paper", seed.PAPER_ID)
-    demo.papers.update(seed.PAPER_ID, {**current.data, "title": "Moved on"}, author="Someone Else",
-                       why="a change after the export", base_version=current.version)
+    demo.acting_as(person("someone", "Someone Else")).papers.update(
+        seed.PAPER_ID, {**current.data, "title": "Moved on"}, why="a change after the export",
+        base_version=current.version)
     importer = ImportService(demo)
     preview = importer.preview(rewrite(exported, EDITED, "改过"), "late.docx")
     evidence_before = len(demo.records.heads("evidence"))
     with pytest.raises(ConflictError):
-        importer.commit(preview, author="Ana", why="late edits")
+        importer.commit(preview, why="late edits")
     assert demo.records.get("paper", seed.PAPER_ID).version == 2
     assert len(demo.records.heads("evidence")) == evidence_before
     with pytest.raises(NotFound):

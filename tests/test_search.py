@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from people import TESTER
 from sstc_docs import demo as seed
 from sstc_docs.errors import ValidationError
 from sstc_docs.services import open_services
@@ -31,7 +32,7 @@ def english_paper(text: str, *, symbol: str = "GB.317/INS/3", status: str = "dra
 
 
 def save_paper(services, data: dict, base_version: int | None = None):
-    return services.records.save("paper", data, author="Tester", why="test", base_version=base_version)
+    return services.records.save("paper", data, why="test", base_version=base_version)
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +161,7 @@ def test_text_removed_in_version_two_is_found_only_in_any_version(search, demo):
 
 def test_a_deleted_record_is_found_only_in_any_version_and_says_so(search, demo):
     saved = save_paper(demo, english_paper("A paper about maritime labour."))
-    demo.records.delete("paper", "GB.317/INS/3", author="Tester", why="withdrawn", base_version=saved.version)
+    demo.records.delete("paper", "GB.317/INS/3", why="withdrawn", base_version=saved.version)
     assert not search.search("maritime")
     appearance = search.search("maritime", any_version=True)[0].appearances[0]
     assert (appearance.appeared, appearance.disappeared, appearance.deleted) == (1, 2, True)
@@ -168,7 +169,7 @@ def test_a_deleted_record_is_found_only_in_any_version_and_says_so(search, demo)
 
 def test_saves_by_another_services_object_are_found_at_once(search, demo):
     search.search("指标")
-    other = open_services(demo.store.path)
+    other = open_services(demo.store.path).acting_as(TESTER)
     try:
         save_paper(other, english_paper("Skills development in the informal economy."))
     finally:
@@ -182,7 +183,7 @@ def test_saves_by_another_process_are_found_at_once(search, demo, tmp_path):
     paper.write_text(json.dumps({"kind": "paper", **english_paper("Green jobs and a just transition.")}),
                      encoding="utf-8")
     subprocess.run([sys.executable, "-m", "sstc_docs", "--db", str(demo.store.path), "put", str(paper),
-                    "--why", "test", "--author", "Tester"], cwd=ROOT, check=True, capture_output=True)
+                    "--why", "test"], cwd=ROOT, check=True, capture_output=True)
     assert found(search.search("transition")) == {("paper", "GB.317/INS/3")}
 
 
@@ -210,7 +211,7 @@ def test_a_damaged_or_outdated_index_file_is_replaced_and_filled_again(demo):
 
 def test_an_index_of_another_history_is_rebuilt_not_continued(demo, tmp_path):
     SearchService(demo.store).catch_up()
-    other = open_services(tmp_path / "other")
+    other = open_services(tmp_path / "other").acting_as(TESTER)
     try:
         save_paper(other, english_paper("Maritime labour in the other database."))
         other.load_demo()

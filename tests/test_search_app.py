@@ -6,6 +6,7 @@ import html
 
 from streamlit.testing.v1 import AppTest
 
+from people import TESTER
 from sstc_docs import demo as seed
 from sstc_docs.ui.search_box import SEARCH_PAGE
 from sstc_docs.ui.state import get_services
@@ -47,9 +48,9 @@ def test_filters_and_any_version_on_the_page(demo_db):
 
 
 def test_user_text_is_shown_literally_never_as_markdown_or_html(demo_db):
-    get_services().records.save("paper", {"symbol": "GB.317/INS/3", "title": MARKUP_TITLE, "language": "en",
+    get_services().acting_as(TESTER).records.save("paper", {"symbol": "GB.317/INS/3", "title": MARKUP_TITLE, "language": "en",
                                           "body": [{"type": "paragraph", "text": "The plan for 2027 " + MARKUP_TITLE}]},
-                                author="Tester", why="test", base_version=None)
+                                why="test", base_version=None)
     at = search_page("plan 2027")
     [block] = result_blocks(at)
     assert html.escape(MARKUP_TITLE) in block

@@ -16,7 +16,8 @@ import zipfile
 
 import docx as python_docx
 import pytest
-from session_data import AUTHOR, WHY, build, decide, paper
+from people import TESTER
+from session_data import WHY, build, decide, paper
 
 from sstc_docs import demo as seed
 from sstc_docs.cli import main
@@ -79,12 +80,12 @@ def test_agenda_papers_must_exist_and_belong_to_the_session_and_section(demo):
                                      ([seed.PAPER_ID], "INS", "is a POL paper; put it under section POL")):
         with pytest.raises(ValidationError, match=message):
             demo.sessions.save(dict(base, sections=[{"code": section, "items": [
-                {"number": 5, "title": "t", "papers": papers}]}]), author=AUTHOR, why=WHY,
+                {"number": 5, "title": "t", "papers": papers}]}]), why=WHY,
                 base_version=current.version)
     with pytest.raises(ValidationError, match="belongs to the 316th Session, not the 317th"):
         demo.sessions.save({"number": 317, "opening": "2013-03-14", "closing": "2013-03-28", "sections": [
             {"code": "POL", "items": [{"number": 5, "title": "t", "papers": [seed.PAPER_ID]}]}]},
-            author=AUTHOR, why=WHY, base_version=None)
+            why=WHY, base_version=None)
     assert demo.sessions.get(316).version == current.version and not demo.records.exists("session", "317")
 
 
@@ -110,15 +111,15 @@ def test_the_cover_prints_the_sessions_dates_and_the_items_segment(session):
 def test_a_paper_cannot_be_issued_without_a_date(services):
     data = dict(validate("paper", {"symbol": "GB.347/POL/9", "title": "t"}), status="issued", date="")
     with pytest.raises(ValidationError) as refused:
-        services.papers.create(data, author=AUTHOR, why=WHY)
+        services.papers.create(data, why=WHY)
     assert [p.field for p in refused.value.problems] == ["date"]
     assert "a paper cannot be issued without a date" in str(refused.value)
-    created = services.papers.create(dict(data, status="draft"), author=AUTHOR, why=WHY)
+    created = services.papers.create(dict(data, status="draft"), why=WHY)
     with pytest.raises(ValidationError, match="cannot be issued without a date"):
-        services.papers.update(created.id, dict(created.data, status="issued"), author=AUTHOR, why=WHY,
+        services.papers.update(created.id, dict(created.data, status="issued"), why=WHY,
                                base_version=created.version)
     issued = services.papers.update(created.id, dict(created.data, status="issued", date="2023-02-01"),
-                                    author=AUTHOR, why=WHY, base_version=created.version)
+                                    why=WHY, base_version=created.version)
     assert issued.data["status"] == "issued"
 
 
@@ -126,10 +127,10 @@ def test_a_paper_cannot_be_issued_without_a_date(services):
 def test_an_adoption_outside_the_session_is_refused_without_a_reason_and_accepted_with_one(demo):
     decision = demo.records.get("decision", seed.DECISION_ID)
     with pytest.raises(ValidationError, match="outside the 316th Session"):
-        demo.decisions.move(seed.DECISION_ID, "adopted", author=AUTHOR, why=WHY, base_version=decision.version,
+        demo.decisions.move(seed.DECISION_ID, "adopted", why=WHY, base_version=decision.version,
                             adopted_on="2012-11-20")
     assert demo.records.get("decision", seed.DECISION_ID).version == decision.version   # nothing written
-    adopted = demo.decisions.move(seed.DECISION_ID, "adopted", author=AUTHOR, why=WHY, base_version=decision.version,
+    adopted = demo.decisions.move(seed.DECISION_ID, "adopted", why=WHY, base_version=decision.version,
                                   adopted_on="2012-11-20",
                                   outside_session_reason="Adopted by correspondence after the session closed.")
     assert adopted.data["outside_session_reason"].startswith("Adopted by correspondence")
@@ -138,7 +139,7 @@ def test_an_adoption_outside_the_session_is_refused_without_a_reason_and_accepte
 def test_no_writer_can_type_the_reason_around_the_move(demo):
     decision = demo.records.get("decision", seed.DECISION_ID)
     with pytest.raises(ValidationError, match="outside_session_reason record what the Governing Body decided"):
-        demo.records.save("decision", dict(decision.data, outside_session_reason="typed"), author=AUTHOR, why=WHY,
+        demo.records.save("decision", dict(decision.data, outside_session_reason="typed"), why=WHY,
                           base_version=decision.version)
 
 
@@ -146,7 +147,7 @@ def test_the_cli_move_takes_the_reason(tmp_path, capsys):
     db = str(tmp_path / "db")
     assert main(["--db", db, "demo"]) == 0
     args = ["--db", db, "decision", "move", seed.DECISION_ID, "--to", "adopted", "--on", "2012-12-03",
-            "--why", WHY, "--author", AUTHOR]
+            "--why", WHY]
     assert main(args) == 2
     assert "outside the 316th Session" in capsys.readouterr().err
     assert main([*args, "--outside-session-reason", "Adopted at the resumed sitting."]) == 0
@@ -161,10 +162,10 @@ def test_a_papers_status_follows_its_decision_points(session):
                       "withdrawn": "withdrawn", "debate": "issued"}
     # the paper's new version is in the move's unit: same author, its reason names the move
     latest = services.records.get("paper", ids["strategy"])
-    assert latest.author == AUTHOR and latest.why.startswith("Paper decided")
+    assert latest.author == TESTER.label and latest.why.startswith("Paper decided")
     # submitted again at the later session: the paper is back to issued
     decision = services.records.get("decision", ids["deferred_decision"])
-    services.decisions.move(decision.id, "submitted", author=AUTHOR, why=WHY, base_version=decision.version)
+    services.decisions.move(decision.id, "submitted", why=WHY, base_version=decision.version)
     assert services.records.get("paper", ids["deferred"]).data["status"] == "issued"
 
 
@@ -172,7 +173,7 @@ def test_a_plain_save_cannot_set_a_papers_outcome(session):
     services, ids = session
     latest = services.records.get("paper", ids["debate"])
     with pytest.raises(ValidationError, match="follows its decision points"):
-        services.papers.update(ids["debate"], dict(latest.data, status="decided"), author=AUTHOR, why=WHY,
+        services.papers.update(ids["debate"], dict(latest.data, status="decided"), why=WHY,
                                base_version=latest.version)
 
 
@@ -272,7 +273,7 @@ def test_the_session_kind_round_trips_through_cli_get_and_put(tmp_path, capsys):
     assert printed["kind"] == "session" and printed["version"] == 1
     printed["place"] = "Geneva (Palais des Nations)"
     (tmp_path / "s.json").write_text(json.dumps(printed), encoding="utf-8")
-    assert main(["--db", db, "put", str(tmp_path / "s.json"), "--why", WHY, "--author", AUTHOR]) == 0
+    assert main(["--db", db, "put", str(tmp_path / "s.json"), "--why", WHY]) == 0
     assert capsys.readouterr().out.strip() == "2"
     assert main(["--db", db, "session", "get", "316"]) == 0
     again = json.loads(capsys.readouterr().out)
@@ -280,13 +281,13 @@ def test_the_session_kind_round_trips_through_cli_get_and_put(tmp_path, capsys):
     assert {k: v for k, v in again.items() if k not in ("version", "_meta")} == \
         {k: v for k, v in printed.items() if k not in ("version", "_meta")}
     (tmp_path / "s.json").write_text(json.dumps(again), encoding="utf-8")
-    assert main(["--db", db, "session", "put", str(tmp_path / "s.json"), "--why", WHY, "--author", AUTHOR]) == 0
+    assert main(["--db", db, "session", "put", str(tmp_path / "s.json"), "--why", WHY]) == 0
     assert "no change" in capsys.readouterr().err
 
 
 def test_the_cli_edits_the_agenda_and_writes_the_documents(tmp_path, capsys):
     db = str(tmp_path / "db")
-    services = open_services(tmp_path / "db")
+    services = open_services(tmp_path / "db").acting_as(TESTER)
     try:
         services.load_demo()
         paper(services, "GB.316/POL/6", "Another policy paper", 2)
@@ -295,10 +296,9 @@ def test_the_cli_edits_the_agenda_and_writes_the_documents(tmp_path, capsys):
     finally:
         services.close()
     base = ["--db", db]
-    assert main([*base, "session", "agenda", "316", "--add-paper", "GB.316/POL/6", "--why", WHY,
-                 "--author", AUTHOR]) == 0
+    assert main([*base, "session", "agenda", "316", "--add-paper", "GB.316/POL/6", "--why", WHY]) == 0
     assert main([*base, "session", "agenda", "316", "--add-paper", "GB.316/INS/3/1", "--title",
-                 "Reports of the Director-General", "--why", WHY, "--author", AUTHOR]) == 0
+                 "Reports of the Director-General", "--why", WHY]) == 0
     capsys.readouterr()
     assert main([*base, "session", "get", "316"]) == 0
     sections = json.loads(capsys.readouterr().out)["sections"]
@@ -324,7 +324,7 @@ def test_a_paper_version_prints_the_session_as_it_stood(session):
     services, ids = session
     draft = paper(services, "GB.347/POL/9", "A late paper", 1)
     current = services.sessions.get(347)
-    services.sessions.save(dict(current.data, closing="2023-03-24"), author=AUTHOR, why="Extended by a day",
+    services.sessions.save(dict(current.data, closing="2023-03-24"), why="Extended by a day",
                            base_version=current.version)
     followed = services.records.get("paper", draft)
     assert followed.version == 2 and followed.why == "Part changed (session 347): Extended by a day"

@@ -1,6 +1,10 @@
 """The store's promises, each checked against concrete values: versions are immutable and exact,
 stale saves are refused, damaged files are reported (never replaced), caches rebuild themselves,
-and backups restore exactly."""
+and backups restore exactly.
+
+Every promise both engines make is checked on both (the ``engine`` fixture, conftest.py). Tests
+about the embedded engine's files — journal lines, shards, catalogs, the folder — use ``Store``
+directly and say so: PostgreSQL has no such files."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sstc_docs.errors import ConflictError, NotFound, StoreError, ValidationError
-from sstc_docs.store import Store, Version, default_db_path, open_store
+from sstc_docs.store import Store, StoreBase, Version, default_db_path, open_store
 from sstc_docs.store.shards import shard_number
 from sstc_docs.store.versions import version_hash
 
@@ -27,8 +31,8 @@ def summarize(kind: str, data: dict) -> dict:
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(tmp_path / "db", summarize=summarize)
+def store(engine):
+    s = engine.open(summarize=summarize)
     yield s
     s.close()
 
@@ -221,7 +225,9 @@ def test_changes_filters_newest_first(store):
     assert store.changes(until="2000-01-01") == []
 
 
-def test_a_torn_journal_tail_is_skipped_and_cut_back_by_the_next_commit(store):
+def test_a_torn_journal_tail_is_skipped_and_cut_back_by_the_next_commit(tmp_path):
+    """Embedded engine only: about its journal file."""
+    store = Store(tmp_path / "db", summarize=summarize)
     store.save("paper", "A", paper("a"), author="ana", why="real", base_version=None)
     journal = store.path / "changes.jsonl"
     whole = journal.read_bytes()
@@ -232,11 +238,13 @@ def test_a_torn_journal_tail_is_skipped_and_cut_back_by_the_next_commit(store):
     assert [(c["version"], c["author"]) for c in store.changes()] == [(2, "bo"), (1, "ana")]
     content = journal.read_bytes()
     assert content.startswith(whole) and all(json.loads(line) for line in content.splitlines())
+    store.close()
 
 
-def test_a_second_store_sees_the_first_ones_writes(tmp_path):
-    one = Store(tmp_path / "db", summarize=summarize)
-    two = Store(tmp_path / "db", summarize=summarize)
+def test_a_second_store_sees_the_first_ones_writes(engine):
+    db = engine.database()
+    one = engine.open(db, summarize=summarize)
+    two = engine.open(db, summarize=summarize)
     one.save("paper", "A", paper("from one"), author="ana", why="c", base_version=None)
     assert [h["title"] for h in two.heads("paper")] == ["from one"]
     two.save("paper", "A", paper("from two"), author="bo", why="e", base_version=1)
@@ -286,6 +294,7 @@ def test_threads_share_one_store_without_losing_versions(store):
 
 # -- damaged files are reported, caches are rebuilt ----------------------------------------------
 def test_corrupt_shard_raises_store_error_naming_the_file_and_is_left_alone(tmp_path):
+    """Embedded engine only: about its shard files."""
     db = tmp_path / "db"
     with Store(db) as s:
         s.save("paper", "A", paper("a"), author="ana", why="c", base_version=None)
@@ -309,6 +318,7 @@ def test_corrupt_shard_raises_store_error_naming_the_file_and_is_left_alone(tmp_
 
 
 def test_missing_or_corrupt_catalog_is_rebuilt_silently(tmp_path):
+    """Embedded engine only: about its catalog files."""
     db = tmp_path / "db"
     with Store(db, summarize=summarize) as s:
         for n in range(40):
@@ -329,6 +339,7 @@ def test_missing_or_corrupt_catalog_is_rebuilt_silently(tmp_path):
 
 
 def test_catalog_from_before_later_writes_is_brought_up_to_date(tmp_path):
+    """Embedded engine only: about its catalog files."""
     db = tmp_path / "db"
     with Store(db, summarize=summarize) as s:
         for n in range(20):
@@ -348,6 +359,7 @@ def test_catalog_from_before_later_writes_is_brought_up_to_date(tmp_path):
 
 
 def test_a_shard_file_that_disappeared_is_reported_not_ignored(tmp_path):
+    """Embedded engine only: about its shard files."""
     db = tmp_path / "db"
     with Store(db, summarize=summarize) as s:
         for n in range(10):
@@ -362,6 +374,7 @@ def test_a_shard_file_that_disappeared_is_reported_not_ignored(tmp_path):
 
 
 def test_shard_put_back_from_an_older_copy_is_followed_by_the_index(tmp_path):
+    """Embedded engine only: about its shard files."""
     db = tmp_path / "db"
     s = Store(db, summarize=summarize)
     s.save("paper", "A", paper("a1"), author="ana", why="c", base_version=None)
@@ -376,7 +389,7 @@ def test_shard_put_back_from_an_older_copy_is_followed_by_the_index(tmp_path):
 
 
 # -- backup and restore ------------------------------------------------------------------------
-def _fill(s: Store) -> list[str]:
+def _fill(s: StoreBase) -> list[str]:
     s.save("paper", "GB.1/1", paper("un", footnote="« é »"), author="ana", why="c", base_version=None,
            effective_from="2020-02-02")
     s.save("paper", "GB.1/1", paper("deux"), author="bo", why="e", base_version=1)
@@ -386,40 +399,40 @@ def _fill(s: Store) -> list[str]:
     return [s.put_blob(b"%PDF-1.4 attachment"), s.put_blob(bytes(range(256)) * 10)]
 
 
-def _every_version(s: Store) -> list[dict]:
+def _every_version(s: StoreBase) -> list[dict]:
     return [v.to_json() for kind in ("paper", "evidence", "strategy")
             for row in s.heads(kind, include_deleted=True) for v in s.history(kind, row["id"])]
 
 
-def test_backup_restore_round_trip_is_identical(tmp_path):
-    source = Store(tmp_path / "one", summarize=summarize)
+def test_backup_restore_round_trip_is_identical(engine, tmp_path):
+    source = engine.open(summarize=summarize)
     shas = _fill(source)
     assert source.backup(tmp_path / "backup.json") == 5
     buffer = io.BytesIO()
     assert source.backup(buffer) == 5
     assert json.loads(buffer.getvalue())["format"] == "sstc-docs backup"
-    target = Store(tmp_path / "two", summarize=summarize)
+    target = engine.open(summarize=summarize)
     assert target.restore(tmp_path / "backup.json") == 5
     assert _every_version(target) == _every_version(source)
     assert len(_every_version(target)) == 5
     assert [target.read_blob(sha) for sha in shas] == [source.read_blob(sha) for sha in shas]
     assert target.changes() == source.changes()
     assert target.heads("paper") == source.heads("paper")
-    third = Store(tmp_path / "three")
+    third = engine.open()
     assert third.restore(io.BytesIO(buffer.getvalue())) == 5
     assert _every_version(third) == _every_version(source)
     for s in (source, target, third):
         s.close()
 
 
-def test_restore_refuses_a_non_empty_database_and_damaged_backups(tmp_path):
-    source = Store(tmp_path / "one")
+def test_restore_refuses_a_non_empty_database_and_damaged_backups(engine, tmp_path):
+    source = engine.open()
     _fill(source)
     source.backup(tmp_path / "backup.json")
     with pytest.raises(StoreError, match="not empty"):
         source.restore(tmp_path / "backup.json")
     assert len(source.history("paper", "GB.1/1")) == 2
-    only_blob = Store(tmp_path / "blob-only")
+    only_blob = engine.open()
     only_blob.put_blob(b"x")
     with pytest.raises(StoreError, match="not empty"):
         only_blob.restore(tmp_path / "backup.json")
@@ -430,10 +443,13 @@ def test_restore_refuses_a_non_empty_database_and_damaged_backups(tmp_path):
               "other.json": json.dumps({"format": "something else"})}
     for name, content in broken.items():
         (tmp_path / name).write_text(content)
-        empty = Store(tmp_path / f"empty-{name}")
+        empty = engine.open()
         with pytest.raises(StoreError):
             empty.restore(tmp_path / name)
-        assert not (empty.path / "shards").exists() and empty.heads("paper") == []
+        assert (empty.last_seq(), empty.kinds(), empty.heads("paper"), empty.changes()) == (0, [], [], [])
+        empty.close()
+    for s in (source, only_blob):
+        s.close()
 
 
 # -- attachments -------------------------------------------------------------------------------
@@ -441,6 +457,26 @@ def test_blobs_are_stored_once_and_read_back_exactly(store):
     payload = b"\x00binary\xffcontent" * 1000
     sha = store.put_blob(payload)
     assert sha == hashlib.sha256(payload).hexdigest()
+    assert store.put_blob(payload) == sha
+    assert store.read_blob(sha) == payload and store.has_blob(sha)
+    assert store.put_blob(bytearray(b"")) == hashlib.sha256(b"").hexdigest() and store.read_blob(
+        hashlib.sha256(b"").hexdigest()) == b""
+    missing = "0" * 64
+    assert not store.has_blob(missing)
+    with pytest.raises(NotFound):
+        store.read_blob(missing)
+    for bad in ("../../etc/passwd", "A" * 64, None):
+        with pytest.raises(ValidationError):
+            store.read_blob(bad)
+    with pytest.raises(ValidationError):
+        store.put_blob("text, not bytes")
+
+
+def test_a_blob_file_is_written_once_and_a_damaged_one_is_reported(tmp_path):
+    """Embedded engine only: about its attachment files."""
+    store = Store(tmp_path / "db")
+    payload = b"\x00binary\xffcontent" * 1000
+    sha = store.put_blob(payload)
     path = store.blob_path(sha)
     assert path == store.path / "blobs" / sha[:2] / sha[2:]
     mtime = path.stat().st_mtime_ns
@@ -455,10 +491,12 @@ def test_blobs_are_stored_once_and_read_back_exactly(store):
     path.write_bytes(b"tampered")
     with pytest.raises(StoreError, match="damaged"):
         store.read_blob(sha)
+    store.close()
 
 
 # -- opening -----------------------------------------------------------------------------------
 def test_default_db_path_and_open_store(tmp_path, monkeypatch):
+    """Embedded engine only: about the database folder (PostgreSQL's URL: test_postgres.py)."""
     monkeypatch.delenv("SSTC_DB", raising=False)
     assert default_db_path() == Path(__file__).resolve().parents[1] / "db"
     monkeypatch.setenv("SSTC_DB", str(tmp_path / "elsewhere"))
@@ -474,6 +512,7 @@ def test_default_db_path_and_open_store(tmp_path, monkeypatch):
 
 
 def test_many_records_spread_over_shards_and_no_temp_files_remain(tmp_path):
+    """Embedded engine only: about its shard files."""
     store = Store(tmp_path / "db", shard_counts={"evidence": 1024})
     for n in range(300):
         store.save("evidence", f"E{n:03d}", {"title": f"e{n}", "n": n}, author="a", why="c", base_version=None)
@@ -483,6 +522,7 @@ def test_many_records_spread_over_shards_and_no_temp_files_remain(tmp_path):
     assert len(files) > 150 and all(f.endswith(".json") and not f.startswith(".") for f in files)
     assert store.get("evidence", "E123").data == {"title": "e123", "n": 123}
     assert len(store.heads("evidence")) == 300
+    store.close()
 
 
 # -- a model check: any sequence of saves, stale saves and deletes --------------------------------
@@ -495,16 +535,16 @@ STEPS = st.lists(st.tuples(st.sampled_from(["a", "b", "c"]),
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=STEPS)
-def test_store_matches_a_simple_model(tmp_path_factory, steps):
-    db = tmp_path_factory.mktemp("model")
+def test_store_matches_a_simple_model(engine, steps):
+    db = engine.database()
     model: dict[str, list[tuple[dict, bool]]] = {}
-    s = Store(db, summarize=summarize)
+    s = engine.open(db, summarize=summarize)
     for record_id, action, data in steps:
         chain = model.get(record_id, [])
         latest = len(chain) or None
         if action == "reopen":
             s.close()
-            s = Store(db, summarize=summarize)
+            s = engine.open(db, summarize=summarize)
         elif action == "stale" and latest:
             with pytest.raises(ConflictError):
                 s.save("paper", record_id, data, author="m", why="stale", base_version=latest - 1 or None)
@@ -525,29 +565,37 @@ def test_store_matches_a_simple_model(tmp_path_factory, steps):
     s.close()
 
 
-def test_authors_are_everyone_who_saved_however_long_ago(tmp_path):
-    first = Store(tmp_path / "db", summarize=summarize)
+def test_authors_are_everyone_who_saved_however_long_ago(engine):
+    db = engine.database()
+    first = engine.open(db, summarize=summarize)
     assert first.authors() == []
     first.save("paper", "GB.1/INS/1", paper("early"), author="Zoe Early", why="first", base_version=None)
     for n in range(30):
         first.save("paper", f"GB.2/POL/{n + 1}", paper(f"p{n}"), author="Bo Busy", why="bulk", base_version=None)
     assert first.authors() == ["Bo Busy", "Zoe Early"]
-    second = Store(tmp_path / "db", summarize=summarize)  # another process, as the app and the CLI are
+    second = engine.open(db, summarize=summarize)  # another process, as the app and the CLI are
     second.save("strategy", "S", {"title": "t"}, author="Ann Later", why="w", base_version=None)
     assert first.authors() == ["Ann Later", "Bo Busy", "Zoe Early"]
-    with (tmp_path / "db" / "changes.jsonl").open("ab") as journal:
-        journal.write(b'{"author": "Half Writ')  # a line still being written is not read yet
-    assert "Half Writ" not in " ".join(first.authors())
     first.close()
     second.close()
 
 
-def test_authors_include_the_history_a_restore_brings(tmp_path):
-    source = Store(tmp_path / "a", summarize=summarize)
+def test_a_journal_line_still_being_written_names_no_author(tmp_path):
+    """Embedded engine only: about its journal file."""
+    store = Store(tmp_path / "db", summarize=summarize)
+    store.save("paper", "GB.1/INS/1", paper("early"), author="Zoe Early", why="first", base_version=None)
+    with (tmp_path / "db" / "changes.jsonl").open("ab") as journal:
+        journal.write(b'{"author": "Half Writ')
+    assert store.authors() == ["Zoe Early"]
+    store.close()
+
+
+def test_authors_include_the_history_a_restore_brings(engine, tmp_path):
+    source = engine.open(summarize=summarize)
     source.save("paper", "GB.1/INS/1", paper("x"), author="Restored Author", why="w", base_version=None)
     backup = tmp_path / "backup.json"
     source.backup(backup)
-    target = Store(tmp_path / "b", summarize=summarize)
+    target = engine.open(summarize=summarize)
     assert target.authors() == []
     target.restore(backup)
     assert target.authors() == ["Restored Author"]
@@ -555,12 +603,12 @@ def test_authors_include_the_history_a_restore_brings(tmp_path):
     target.close()
 
 
-def test_drafts_are_kept_per_person_survive_reopening_and_are_not_history(tmp_path):
-    db = tmp_path / "db"
-    with Store(db) as store:
+def test_drafts_are_kept_per_person_survive_reopening_and_are_not_history(engine):
+    db = engine.database()
+    with engine.open(db) as store:
         store.save_draft("Ana Lopez", "paper:GB.1/POL/1", {"title": "Half typed"})
         store.save_draft("Bo", "paper:GB.1/POL/1", {"title": "Another"})
-    with Store(db) as store:
+    with engine.open(db) as store:
         assert store.drafts("Ana Lopez")["paper:GB.1/POL/1"]["value"] == {"title": "Half typed"}
         assert store.drafts("Bo")["paper:GB.1/POL/1"]["value"] == {"title": "Another"}
         assert store.drafts("Zoe") == {} and store.changes() == [] and store.last_seq() == 0

@@ -8,13 +8,13 @@ import datetime as dt
 import io
 import json
 import multiprocessing
-import os
-import signal
 import zipfile
 
 import pytest
 from lxml import etree
 
+from faults import die_at_durable_step
+from people import person
 from sstc_docs import demo as seed
 from sstc_docs.errors import StoreError, ValidationError
 from sstc_docs.services import open_services
@@ -40,12 +40,12 @@ def _document(docx: bytes) -> dict:
             "footnotes": [text(note) for note in notes.iter(f"{W}footnote")]}
 
 
-def _edit_paragraph_2(services, author: str = "Ana") -> None:
+def _edit_paragraph_2(services) -> None:
     paper = services.records.get("paper", seed.PAPER_ID)
     data = copy.deepcopy(paper.data)
     paragraphs = [b for b in data["body"] if b["type"] == "paragraph"]
     paragraphs[1]["text"] = paragraphs[1]["text"].replace("。", "（已核对）。", 1)
-    services.papers.update(seed.PAPER_ID, data, author=author, why="Paragraph 2 checked", base_version=paper.version)
+    services.papers.update(seed.PAPER_ID, data, why="Paragraph 2 checked", base_version=paper.version)
 
 
 def test_version_1_exports_exactly_as_before_once_version_2_exists(demo):
@@ -53,7 +53,7 @@ def test_version_1_exports_exactly_as_before_once_version_2_exists(demo):
     printed = _document(before)
     assert len(printed["tables"]) >= 3 and any("决定草案" in p for p in printed["paragraphs"])
     _edit_paragraph_2(demo)
-    demo.decisions.move(seed.DECISION_ID, "adopted", author="Clerk", why="adopted", base_version=1,
+    demo.decisions.move(seed.DECISION_ID, "adopted", why="adopted", base_version=1,
                         adopted_on="2012-11-16")
     after, _ = demo.exports.paper_docx(seed.PAPER_ID, 1)
     assert _document(after) == printed
@@ -63,17 +63,17 @@ def test_version_1_exports_exactly_as_before_once_version_2_exists(demo):
 
 def test_a_draft_paper_follows_its_decision_point_in_its_own_history(demo):
     paper = demo.papers.create({"symbol": "GB.347/POL/2", "title": "Draft paper", "body": [
-        {"type": "paragraph", "text": "The Office proposes."}]}, author="Ana", why="new paper")
-    decision = demo.decisions.create(paper.id, text="The Governing Body approves the proposal.", author="Ana",
-                                     why="add decision point")
+        {"type": "paragraph", "text": "The Office proposes."}]}, why="new paper")
+    decision = demo.decisions.create(paper.id, text="The Governing Body approves the proposal.", why="add decision point")
     history = demo.records.history("paper", paper.id)
     assert [v.version for v in history] == [1, 2]
     assert history[-1].data["pinned"] == {f"decision:{decision.id}": 1}
-    demo.decisions.save_text(decision.id, text="The Governing Body approves the revised proposal.", parts=[],
-                             author="Bo", why="Reworded after review", base_version=1)
+    demo.acting_as(person("bo", "Bo")).decisions.save_text(
+        decision.id, text="The Governing Body approves the revised proposal.", parts=[],
+        why="Reworded after review", base_version=1)
     history = demo.records.history("paper", paper.id)
     assert [v.version for v in history] == [1, 2, 3]
-    assert history[-1].author == "Bo" and "Reworded after review" in history[-1].why
+    assert history[-1].author == "Bo (bo)" and "Reworded after review" in history[-1].why
     assert history[-1].data["pinned"] == {f"decision:{decision.id}": 2}
     v2 = demo.papers.bundle(paper.id, 2).decisions[0].paragraphs[0]
     v3 = demo.papers.bundle(paper.id, 3).decisions[0].paragraphs[0]
@@ -86,12 +86,12 @@ def test_put_cannot_adopt_and_names_the_command(tmp_path):
     decision = json.loads(cli(db, "get", "decision", seed.DECISION_ID).stdout)
     for change in ({"status": "adopted", "adopted_on": "2012-11-16"}, {"status": "withdrawn"},
                    {"record": "The Governing Body approved everything."}):
-        result = cli(db, "put", "-", "--why", "around the rules", "--author", "x",
+        result = cli(db, "put", "-", "--why", "around the rules",
                      stdin=json.dumps({**decision, **change}))
         assert result.returncode == 2 and "decision move" in result.stderr, result.stderr
     indicator = json.loads(cli(db, "get", "indicator", seed.IND_PARTNERSHIPS).stdout)
     indicator["revisions"][-1].update(status="in_force", effective_date="2012-11-16")
-    result = cli(db, "put", "-", "--why", "force it", "--author", "x", stdin=json.dumps(indicator))
+    result = cli(db, "put", "-", "--why", "force it", stdin=json.dumps(indicator))
     assert result.returncode == 2 and "decision move" in result.stderr
     assert json.loads(cli(db, "history", "decision", seed.DECISION_ID, "--json").stdout)[-1]["version"] == 1
 
@@ -102,12 +102,12 @@ def test_get_then_put_of_the_unchanged_output_works_for_every_kind(tmp_path, kin
     assert cli(db, "demo").returncode == 0
     record_id = json.loads(cli(db, "list", kind, "--json").stdout)[0]["id"]
     printed = cli(db, "get", kind, record_id).stdout
-    result = cli(db, "put", "-", "--why", "unchanged", "--author", "x", stdin=printed)
+    result = cli(db, "put", "-", "--why", "unchanged", stdin=printed)
     assert result.returncode == 0 and "no change" in result.stderr, result.stderr
     edited = json.loads(printed)
     text_field = {"paper": "title", "strategy": "title", "indicator": "text", "decision": "text", "evidence": "title"}[kind]
     edited[text_field] += " (checked)"
-    result = cli(db, "put", "-", "--why", "edited", "--author", "x", stdin=json.dumps(edited))
+    result = cli(db, "put", "-", "--why", "edited", stdin=json.dumps(edited))
     if kind == "decision":  # the demo's decision is submitted: its text is what will be voted on
         assert result.returncode == 2 and "amendment" in result.stderr
         return
@@ -127,7 +127,7 @@ def test_adopting_through_the_cli_and_through_the_app_gives_the_same_records(tmp
     cli_db = tmp_path / "cli-db"
     assert cli(cli_db, "demo").returncode == 0
     result = cli(cli_db, "decision", "move", seed.DECISION_ID, "--to", "adopted", "--on", "2012-11-15",
-                 "--why", "Adopted by the Governing Body", "--author", "Clerk")
+                 "--why", "Adopted by the Governing Body")
     assert result.returncode == 0, result.stderr
     at = open_app("decisions")
     at.radio(key=f"{MOVE}:to").set_value("adopted").run()
@@ -157,19 +157,19 @@ def test_adoption_that_fails_halfway_changes_nothing(demo, monkeypatch):
 
     monkeypatch.setattr(demo.records, "save", failing_on_the_second_indicator)
     with pytest.raises(StoreError):
-        demo.decisions.move(seed.DECISION_ID, "adopted", author="Clerk", why="adopted", base_version=1,
+        demo.decisions.move(seed.DECISION_ID, "adopted", why="adopted", base_version=1,
                             adopted_on="2012-11-16")
     monkeypatch.undo()
     assert demo.records.get("decision", seed.DECISION_ID).data["status"] == "submitted"
     assert [h["proposed"] for h in demo.records.heads("indicator") if h["proposed"]]  # still proposed
-    saved = demo.decisions.move(seed.DECISION_ID, "adopted", author="Clerk", why="adopted", base_version=1,
+    saved = demo.decisions.move(seed.DECISION_ID, "adopted", why="adopted", base_version=1,
                                 adopted_on="2012-11-16")
     assert saved.version == 2 and not any(h["proposed"] for h in demo.records.heads("indicator"))
 
 
 def test_a_submitted_decision_names_a_way_out_that_exists(demo):
     with pytest.raises(ValidationError) as refused:
-        demo.decisions.save_text(seed.DECISION_ID, text="Changed.", parts=[], author="Ana", why="edit",
+        demo.decisions.save_text(seed.DECISION_ID, text="Changed.", parts=[], why="edit",
                                  base_version=1)
     message = str(refused.value)
     assert "back to draft" not in message and "amendment" in message and "withdraw" in message
@@ -178,24 +178,14 @@ def test_a_submitted_decision_names_a_way_out_that_exists(demo):
 # -- restore: all or nothing ----------------------------------------------------------------------
 def _restore_killed_at(db: str, backup: str, step: int) -> None:
     """Child: restore, dying by SIGKILL at the ``step``-th durable file operation."""
-    calls = {"n": 0}
-
-    def deadly(original):
-        def wrapper(*args, **kwargs):
-            calls["n"] += 1
-            if calls["n"] == step:
-                os.kill(os.getpid(), signal.SIGKILL)
-            return original(*args, **kwargs)
-        return wrapper
-
     services = open_services(db)
-    os.fsync, os.replace, os.unlink = deadly(os.fsync), deadly(os.replace), deadly(os.unlink)
+    die_at_durable_step(step)
     services.store.restore(backup)
 
 
 def test_a_restore_killed_midway_leaves_the_target_as_it_was_and_can_be_run_again(demo, tmp_path):
     for n in range(10):
-        demo.records.save("evidence", {"id": f"EV-{n}", "title": f"Evidence {n}"}, author="Ana", why="more",
+        demo.records.save("evidence", {"id": f"EV-{n}", "title": f"Evidence {n}"}, why="more",
                           base_version=None)
     backup = tmp_path / "backup.json"
     demo.store.backup(backup)
@@ -228,25 +218,24 @@ def test_a_restore_killed_midway_leaves_the_target_as_it_was_and_can_be_run_agai
 
 
 def test_the_redline_from_1_to_2_tracks_only_the_paragraph_2_edit(demo):
-    _edit_paragraph_2(demo, author="Ana")
+    _edit_paragraph_2(demo.acting_as(person("ana", "Ana")))
     docx, _ = demo.exports.redline_docx(seed.PAPER_ID, 1, 2)
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
         body = etree.fromstring(package.read("word/document.xml"))
     changes = list(body.iter(f"{W}ins", f"{W}del"))
     paragraphs = {id(next(c.iterancestors(f"{W}p"))): next(c.iterancestors(f"{W}p")) for c in changes}
     assert len(paragraphs) == 1 and changes
-    assert {c.get(f"{W}author") for c in changes} == {"Ana"}
+    assert {c.get(f"{W}author") for c in changes} == {"Ana (ana)"}
     inserted = "".join(t.text for c in body.iter(f"{W}ins") for t in c.iter(f"{W}t"))
     assert inserted == "（已核对）"
 
 
 def test_comparing_paper_versions_shows_the_change_of_a_part(demo):
     paper = demo.papers.create({"symbol": "GB.347/POL/2", "title": "Draft", "body": [
-        {"type": "paragraph", "text": "The Office proposes."}]}, author="Ana", why="new")
-    decision = demo.decisions.create(paper.id, text="The Governing Body approves the proposal.", author="Ana",
-                                     why="decision point")
+        {"type": "paragraph", "text": "The Office proposes."}]}, why="new")
+    decision = demo.decisions.create(paper.id, text="The Governing Body approves the proposal.", why="decision point")
     demo.decisions.save_text(decision.id, text="The Governing Body approves the revised proposal.", parts=[],
-                             author="Bo", why="reworded", base_version=1)
+                             why="reworded", base_version=1)
     comparison = demo.diffs.compare("paper", paper.id, 2, 3)
     assert not comparison.diff.fields.changes  # the paper's own fields did not change …
     [part] = comparison.parts                  # … its decision point did

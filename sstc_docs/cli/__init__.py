@@ -17,17 +17,19 @@ import re
 import sys
 from typing import Callable
 
+from ..domain.rights import Forbidden
 from ..errors import ConflictError, NotFound, SstcError, StoreError, ValidationError
-from . import decisions, documents, evidence, imports, records, search, sessions
+from . import accounts, copy, decisions, documents, evidence, imports, records, search, sessions
+from .common import AUTHOR_REFUSED
 
 EXIT_OK, EXIT_BUG, EXIT_INVALID, EXIT_CONFLICT, EXIT_STORE = 0, 1, 2, 3, 4
 EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, what shells report for `… | head`
-COMMAND_GROUPS = (records, decisions, documents, evidence, imports, search, sessions)
+COMMAND_GROUPS = (records, decisions, documents, evidence, imports, search, sessions, accounts, copy)
 _SURROGATES = re.compile("[\ud800-\udfff]")
 # Arguments that name files: on POSIX a file name may be any bytes, so these are left as Python
 # decoded them (surrogate escapes included) and open() finds the file. Every other argument is
 # text that ends up in a record or a message and must be real UTF-8.
-PATH_ARGUMENTS = frozenset({"db", "file", "out", "template"})
+PATH_ARGUMENTS = frozenset({"db", "file", "out", "template", "source", "target"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,6 +65,9 @@ def _quiet_stdout() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if any(arg == "--author" or arg.startswith("--author=") for arg in (sys.argv[1:] if argv is None else argv)):
+        print(f"refused, nothing was written:\n  - {AUTHOR_REFUSED}", file=sys.stderr)
+        return EXIT_INVALID
     args = build_parser().parse_args(argv)
     handler: Callable = args.handler
     try:
@@ -80,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         print("refused, nothing was written:", file=sys.stderr)
         for problem in error.problems:
             print(f"  - {problem}", file=sys.stderr)
+        return EXIT_INVALID
+    except Forbidden as error:
+        print(f"not allowed, nothing was written: {error}", file=sys.stderr)
         return EXIT_INVALID
     except NotFound as error:
         print(f"not found: {error}", file=sys.stderr)

@@ -1,26 +1,51 @@
-"""What every command shares: opening the services, printing JSON, reading JSON input."""
+"""What every command shares: opening the services (acting as an account when the command
+writes), printing JSON, reading JSON input."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from ..domain.records import KINDS
+from ..domain.records import SHOWN_KINDS
+from ..domain.rights import Actor
 from ..errors import ValidationError
 from ..limits import max_input_bytes, parse_json_bytes
 from ..services import Services, open_services
+from ..services.accounts import SignInRefused, auth_mode
+
+
+AUTHOR_REFUSED = ("--author is gone: a change is recorded with the account that makes it. Set SSTC_TOKEN to "
+                  "your token (an administrator prints one with `python -m sstc_docs account token LOGIN`); in "
+                  "local mode the command acts as the operating system's user.")
 
 
 @contextmanager
-def services_for(args) -> Iterator[Services]:
+def services_for(args, *, acting: bool = False) -> Iterator[Services]:
+    """The services over ``--db``; with ``acting``, acting as the command's account (``actor``),
+    which a command that writes needs and one that only reads does not."""
     services = open_services(args.db)
     try:
-        yield services
+        yield services.acting_as(actor(services)) if acting else services
     finally:
         services.close()
+
+
+def actor(services: Services) -> Actor:
+    """Who the command acts as: the account of ``SSTC_TOKEN``; else the operating system's user
+    (its account made on first use, with every role) in local mode, or in any mode while the
+    database has no account yet — so whoever set the database up becomes its first administrator
+    and creates the others; else a refusal saying how to get a token."""
+    token = os.environ.get("SSTC_TOKEN", "").strip()
+    if token:
+        return services.accounts.actor_for_token(token)
+    if auth_mode() == "local" or not services.store.heads("account", include_deleted=True):
+        return services.accounts.local_actor()
+    raise SignInRefused(f"This database runs in {auth_mode()} mode: set SSTC_TOKEN to your token to act as your "
+                        "account (an administrator prints one with `python -m sstc_docs account token LOGIN`).")
 
 
 def print_json(value) -> None:
@@ -77,6 +102,7 @@ def out_path(value: str, suffix: str = ".docx") -> Path:
 
 def kind_argument(parser, *, optional: bool = False) -> None:
     if optional:
-        parser.add_argument("kind", nargs="?", default="paper", choices=KINDS, help="record kind (default paper)")
+        parser.add_argument("kind", nargs="?", default="paper", choices=SHOWN_KINDS,
+                            help="record kind (default paper)")
     else:
-        parser.add_argument("kind", choices=KINDS, help="record kind")
+        parser.add_argument("kind", choices=SHOWN_KINDS, help="record kind")

@@ -30,7 +30,6 @@ def register(commands) -> None:
                       help="why the adoption date is outside the dates of the session (needed only then)")
     move.add_argument("--version", type=int, help="the version you are moving (default: the latest)")
     move.add_argument("--why", required=True, help="the reason for the change (kept in the history)")
-    move.add_argument("--author", required=True, help="who is making the change")
     move.set_defaults(handler=run_move)
 
 
@@ -41,9 +40,9 @@ def run_move(args) -> int:
         if not isinstance(adopted_text, dict):
             raise ValidationError('the adopted text must be a JSON object {"text": …, "parts": […]}',
                                   field="adopted_text")
-    with services_for(args) as services:
+    with services_for(args, acting=True) as services:
         current = services.records.get("decision", args.id, args.version)
-        saved = services.decisions.move(current.id, args.to, author=args.author, why=args.why,
+        saved = services.decisions.move(current.id, args.to, why=args.why,
                                         base_version=current.version, adopted_on=args.on or "",
                                         amendment=args.amendment, adopted_text=adopted_text,
                                         deferred_to=args.deferred_to, record=args.record,

@@ -22,7 +22,6 @@ def register(commands) -> None:
     attach.add_argument("file", help="the file to attach")
     attach.add_argument("--evidence", required=True, metavar="ID", help="the evidence record's id")
     attach.add_argument("--why", required=True, help="the reason for the change (kept in the history)")
-    attach.add_argument("--author", required=True, help="who is making the change")
     attach.add_argument("--name", help="the file name to record (default: the file's own name)")
     attach.add_argument("--media-type", help="e.g. application/pdf (default: guessed from the name)")
     attach.add_argument("--version", type=int, help="the version you are changing (default: the latest)")
@@ -85,9 +84,9 @@ def run_attach(args) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise ValidationError(f"{args.file} is not a file; give the path of the file to attach", field="file")
-    with services_for(args) as services:
+    with services_for(args, acting=True) as services:
         saved = services.evidence.attach(args.evidence, args.name or path.name, path, args.media_type,
-                                         author=args.author, why=args.why, base_version=args.version)
+                                         why=args.why, base_version=args.version)
     attachment = saved.data["attachment"]
     print(f"attached {attachment['name']} ({attachment['size']:,} bytes, sha256 {attachment['sha256']}) "
           f"to {saved.id}, now version {saved.version}", file=sys.stderr)

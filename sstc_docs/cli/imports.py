@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import ValidationError
 from ..services.imports import ImportPreview, ImportService
-from .common import services_for
+from .common import actor, services_for
 
 
 def register(commands) -> None:
@@ -24,7 +24,6 @@ def register(commands) -> None:
     command.add_argument("--dry-run", action="store_true", help="show what was found and what each part "
                                                                 "would become; write nothing")
     command.add_argument("--why", help="the reason for the import (kept in the history; required to save)")
-    command.add_argument("--author", help="who is importing (required to save)")
     command.add_argument("--symbol", help="the document symbol, when the file does not print one")
     command.add_argument("--strategy", metavar="ID", help="the strategy the framework tables belong to")
     command.add_argument("--accept", action="append", default=[], metavar="CHANGE_ID",
@@ -118,7 +117,7 @@ def run_import(args) -> int:
         if args.dry_run:
             print("dry run: nothing was written", file=sys.stderr)
             return 0
-        saved = importer.commit(preview, author=args.author or "", why=args.why or "")
+        saved = ImportService(services.acting_as(actor(services))).commit(preview, why=args.why or "")
     for kind, record_id, version in saved.versions:
         print(f"saved {kind} {record_id} version {version}", file=sys.stderr)
     print(f"original file kept as evidence {saved.evidence_id} (sha256 {saved.sha256})", file=sys.stderr)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..domain.records import KINDS, kind_of, parse_date
+from ..domain.records import KINDS, SHOWN_KINDS, kind_of, parse_date
 from ..errors import ValidationError
-from .common import kind_argument, print_json, read_json, services_for
+from .common import actor, kind_argument, print_json, read_json, services_for
 
 ENVELOPE = ("kind", "id", "version", "_meta")
 #: verify and verify-docx: the check ran and found something wrong (see cli/__init__.py).
@@ -36,7 +36,6 @@ def register(commands) -> None:
     put = commands.add_parser("put", help="save JSON (as `get` prints it) as a new version")
     put.add_argument("file", help="JSON file, or - for standard input")
     put.add_argument("--why", required=True, help="the reason for the change (kept in the history)")
-    put.add_argument("--author", required=True, help="who is making the change")
     put.add_argument("--effective-from", metavar="YYYY-MM-DD", help="when this content is in force (default today)")
     put.set_defaults(handler=run_put)
 
@@ -68,10 +67,11 @@ def register(commands) -> None:
 
 def run_demo(args) -> int:
     with services_for(args) as services:
-        if args.if_empty and any(services.store.heads(kind, include_deleted=True) for kind in KINDS):
+        if args.if_empty and any(services.store.heads(kind, include_deleted=True) for kind in KINDS
+                                 if kind not in ("account", "credentials")):
             print("the database already holds records; demo not loaded")
             return 0
-        saved = services.load_demo()
+        saved = services.acting_as(actor(services)).load_demo()
     print(f"demo data: {saved} version(s) saved" if saved else "demo data already loaded; nothing changed")
     return 0
 
@@ -114,7 +114,7 @@ def record_from_json(document: dict) -> tuple[str, int | None, dict]:
     kind = document.get("kind")
     if not kind:
         raise ValidationError('say which kind of record this is: add "kind": "paper" (or '
-                              f'{", ".join(KINDS[1:])})', field="kind")
+                              f'{", ".join(SHOWN_KINDS[1:])})', field="kind")
     wire = {printed: name for name, printed in kind_of(kind).wire.items()}
     base = document.get("version")
     if base is not None and (isinstance(base, bool) or not isinstance(base, int)):
@@ -145,8 +145,11 @@ def run_put(args) -> int:
     kind, base, data = record_from_json(document)
     if args.effective_from:
         parse_date(args.effective_from)
-    with services_for(args) as services:
-        saved = services.records.save(kind, data, author=args.author, why=args.why, base_version=base,
+    if kind_of(kind).secret:
+        raise ValidationError(f"{kind} records are kept by the account commands only; see "
+                              "`python -m sstc_docs account --help`", field="kind")
+    with services_for(args, acting=True) as services:
+        saved = services.records.save(kind, data, why=args.why, base_version=base,
                                       effective_from=args.effective_from)
     if saved.version == base:
         print(f"no change: the record is the same as version {base}; nothing was saved", file=sys.stderr)
@@ -177,7 +180,7 @@ def run_backup(args) -> int:
 
 
 def run_verify(args) -> int:
-    with services_for(args) as services:
+    with services_for(args, acting=args.repair) as services:
         report = services.verify(repair=args.repair)
     if args.json:
         print_json(report.to_json())
@@ -213,6 +216,8 @@ def run_restore(args) -> int:
     if not Path(args.file).is_file():
         raise ValidationError(f"cannot read {args.file}: there is no such backup file", field="file")
     with services_for(args) as services:
-        count = services.store.restore(args.file)
+        if services.store.heads("account", include_deleted=True):
+            services = services.acting_as(actor(services))
+        count = services.restore(args.file)
     print(f"restored {count} version(s) from {args.file}", file=sys.stderr)
     return 0

@@ -27,7 +27,6 @@ def register(commands) -> None:
     put = actions.add_parser("put", help="save a session from JSON (as `session get` prints it)")
     put.add_argument("file", help="JSON file, or - for standard input")
     put.add_argument("--why", required=True, help="the reason for the change (kept in the history)")
-    put.add_argument("--author", required=True, help="who is making the change")
     put.set_defaults(handler=run_put)
 
     agenda = actions.add_parser("agenda", help="put a paper on an agenda item of the session")
@@ -38,7 +37,6 @@ def register(commands) -> None:
     agenda.add_argument("--title", default="", help="the item's title, if the item is new (default: the paper's)")
     agenda.add_argument("--segment", default="", help="the segment of the section the item belongs to")
     agenda.add_argument("--why", required=True, help="the reason for the change (kept in the history)")
-    agenda.add_argument("--author", required=True, help="who is making the change")
     agenda.set_defaults(handler=run_agenda)
 
     for name, handler, what in (("record-of-decisions", run_record, "every decision of a session, in the past "
@@ -71,8 +69,8 @@ def run_put(args) -> int:
     kind, base, data = record_from_json({"kind": "session", **document})
     if kind != "session":
         raise ValidationError(f'this is a {kind}, not a session; save it with `put`', field="kind")
-    with services_for(args) as services:
-        saved = services.sessions.save(data, author=args.author, why=args.why, base_version=base)
+    with services_for(args, acting=True) as services:
+        saved = services.sessions.save(data, why=args.why, base_version=base)
     if saved.version == base:
         print(f"no change: the session is the same as version {base}; nothing was saved", file=sys.stderr)
     print(saved.version)
@@ -80,9 +78,9 @@ def run_put(args) -> int:
 
 
 def run_agenda(args) -> int:
-    with services_for(args) as services:
+    with services_for(args, acting=True) as services:
         saved = services.sessions.add_paper(args.number, args.add_paper, item=args.item, sub_item=args.sub_item,
-                                            title=args.title, segment=args.segment, author=args.author, why=args.why)
+                                            title=args.title, segment=args.segment, why=args.why)
     print(f"{args.add_paper} is on the agenda of session {saved.id} (version {saved.version})")
     return 0
 

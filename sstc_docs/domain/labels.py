@@ -15,6 +15,13 @@ LANGUAGES = {"en": "English", "zh": "中文", "fr": "Français", "es": "Español
 _LABELS: dict[str, dict[str, str]] = {
     # the language tag Word files carry (core properties, proofing language of the runs)
     "locale": {"en": "en-GB", "zh": "zh-CN", "fr": "fr-FR", "es": "es-ES"},
+    # the kinds of record, as the app names them to people (never the storage's "paper", "indicator")
+    "kind.paper": {"en": "Paper", "zh": "文件", "fr": "Document", "es": "Documento"},
+    "kind.strategy": {"en": "Strategy", "zh": "战略", "fr": "Stratégie", "es": "Estrategia"},
+    "kind.indicator": {"en": "Indicator", "zh": "指标", "fr": "Indicateur", "es": "Indicador"},
+    "kind.decision": {"en": "Decision point", "zh": "决定要点", "fr": "Point appelant une décision",
+                      "es": "Punto que requiere decisión"},
+    "kind.evidence": {"en": "Evidence", "zh": "证据", "fr": "Élément de preuve", "es": "Prueba"},
     # cover
     "office": {"en": "International Labour Office", "zh": "国际劳工局",
                "fr": "Bureau international du Travail", "es": "Oficina Internacional del Trabajo"},

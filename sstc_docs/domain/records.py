@@ -28,6 +28,10 @@ evidence   id, kind, title, date, source, reference, url, reliability, notes, at
 session    id (= number as text), number, place, opening, closing, note,
            sections[{code, segments[], items[{number, sub_item, title, segment, papers[], outcome}]}]
            Sections in the house order (INS, POL, LILS, PFA); items in agenda order; papers by id.
+account    id (= login), login, name, roles[], active — who may sign in and with which rights;
+           its history says who changed rights and when.
+credentials id (= login), password_hash, tokens[{id, hash, issued_at, revoked_at}], failures[] —
+           an account's secrets, as hashes only (see services/accounts.py for why a kind of its own).
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from typing import Any, Callable
 from ..errors import Problem, ValidationError
 from .labels import LANGUAGES
 from .lifecycle import PAPER_ISSUED
+from .rights import ROLES
 from .rules import MOVE_HINT, DecisionRules, EvidenceRules, IndicatorRules, PaperRules, Rules, SessionRules
 from .symbols import SECTIONS, parse_symbol
 
@@ -618,6 +623,64 @@ def item_number(item: dict) -> str:
     return f"{item['number']}/{item['sub_item']}" if item.get("sub_item") else str(item["number"])
 
 
+LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
+ARGON2_PREFIX = "$argon2"
+
+
+def _login(c: _Checker, d: dict) -> str:
+    login = c.text(d, "login", "login", required=True) or d.get("id", "")
+    if login and not LOGIN_PATTERN.match(login):
+        c.fail("login", f"'{login}' is not a login: use lower-case letters, digits and . _ @ -, at most 64 "
+                        "characters, starting with a letter or digit")
+    return login
+
+
+def _account(c: _Checker) -> dict:
+    d = c.data
+    c.unknown_fields(d, {"id", "login", "name", "roles", "active"})
+    login = _login(c, d)
+    roles = d.get("roles") or []
+    if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+        c.fail("roles", f"must be a list of roles: {', '.join(ROLES)}")
+        roles = []
+    for role in roles:
+        if role not in ROLES:
+            c.fail("roles", f"'{role}' is not a role; use {', '.join(ROLES)}")
+    if not isinstance(d.get("active", True), bool):
+        c.fail("active", "must be true or false")
+    return c.done({"id": login, "login": login, "name": c.text(d, "name", "name") or login,
+                   "roles": [r for r in ROLES if r in roles], "active": d.get("active", True) is not False})
+
+
+def _credentials(c: _Checker) -> dict:
+    d = c.data
+    c.unknown_fields(d, {"id", "login", "password_hash", "tokens", "failures"})
+    login = _login(c, d)
+    password_hash = c.text(d, "password_hash", "password_hash")
+    if password_hash and not password_hash.startswith(ARGON2_PREFIX):
+        c.fail("password_hash", "must be an argon2 hash; a password is never stored as typed")
+    tokens = d.get("tokens") or []
+    if not isinstance(tokens, list) or not all(
+            isinstance(t, dict) and set(t) <= {"id", "hash", "issued_at", "revoked_at"}
+            and re.fullmatch(r"[0-9a-f]{64}", str(t.get("hash", ""))) for t in tokens):
+        c.fail("tokens", "must be a list of {id, hash, issued_at, revoked_at} with SHA-256 hashes")
+        tokens = []
+    failures = d.get("failures") or []
+    if not isinstance(failures, list) or not all(isinstance(f, str) for f in failures):
+        c.fail("failures", "must be a list of times")
+        failures = []
+    return c.done({"id": login, "login": login, "password_hash": password_hash,
+                   "tokens": [dict(t) for t in tokens], "failures": list(failures)})
+
+
+def _account_summary(data: dict) -> dict:
+    return {"title": data.get("name", ""), "roles": data.get("roles", []), "active": data.get("active", True)}
+
+
+def _credentials_summary(data: dict) -> dict:
+    return {}
+
+
 def _paper_summary(data: dict) -> dict:
     return {"symbol": data.get("symbol", ""), "title": data.get("title", ""),
             "status": data.get("status", ""), "session": data.get("session"),
@@ -669,7 +732,8 @@ class Kind:
     ``record_id`` says which id a new record gets; ``shards`` is how many files the embedded
     store spreads the kind over (sized so each holds ~100 KB at the design point); ``wire``
     renames fields in the JSON that ``get`` prints and ``put`` reads, where a record's own field
-    would clash with the envelope (an evidence record's ``kind`` is its type there).
+    would clash with the envelope (an evidence record's ``kind`` is its type there); a ``secret``
+    kind is kept and backed up like the others but never listed, printed or shown in history.
     """
 
     name: str
@@ -679,6 +743,7 @@ class Kind:
     shards: int
     record_id: Callable[[dict], str] = _own_id
     wire: dict = field(default_factory=dict)
+    secret: bool = False
 
 
 REGISTRY: dict[str, Kind] = {kind.name: kind for kind in (
@@ -689,8 +754,12 @@ REGISTRY: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("decision", _decision, _decision_summary, DecisionRules(), shards=256),
     Kind("evidence", _evidence, _evidence_summary, EvidenceRules(), shards=1024, wire={"kind": "type"}),
     Kind("session", _session, _session_summary, SessionRules(), shards=4),
+    Kind("account", _account, _account_summary, Rules(), shards=4),
+    Kind("credentials", _credentials, _credentials_summary, Rules(), shards=4, secret=True),
 )}
 KINDS = tuple(REGISTRY)
+#: The kinds people list, read and see the history of: every kind but the secret ones.
+SHOWN_KINDS = tuple(name for name, kind in REGISTRY.items() if not kind.secret)
 SHARD_COUNTS = {name: kind.shards for name, kind in REGISTRY.items()}
 
 

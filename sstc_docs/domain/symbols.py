@@ -81,3 +81,12 @@ def symbol_order(text: str) -> tuple:
     kind, _, number = symbol.suffix.partition(".")
     return (0, symbol.session, symbol.section, symbol.item, symbol.sub_item or 0,
             ("", "Rev", "Add").index(kind) if kind in ("", "Rev", "Add") else 3, int(number or 0), "")
+
+
+def record_order(record_id: str) -> tuple:
+    """``symbol_order`` for any record named after its paper: a decision point ``GB.316/POL/5:D10``
+    after ``…:D2``, each after its paper's earlier items; other ids after every symbol."""
+    symbol, sep, rest = str(record_id).rpartition(":D")
+    if sep and rest.isdigit():
+        return symbol_order(symbol) + (int(rest),)
+    return symbol_order(record_id) + (0,)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ..domain import lifecycle
 from ..domain.records import parse_date
 from ..domain.rules import MOVE_COMMAND
+from ..domain.symbols import record_order
 from ..errors import ValidationError
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ class DecisionService:
 
     def list(self, *, status: str = "") -> list[dict]:
         heads = self.records.heads("decision", status=status) if status else self.records.heads("decision")
-        return sorted(heads, key=lambda h: h["id"])
+        return sorted(heads, key=lambda h: record_order(h["id"]))
 
     def awaiting_action(self) -> list[dict]:
         return [h for h in self.list() if h.get("status") not in lifecycle.FINAL and h.get("status") not in lifecycle.ADOPTED]
@@ -42,13 +43,20 @@ class DecisionService:
         paragraph = self.papers.decision_paragraph(paper, decision["id"])
         return lifecycle.citation(paper["symbol"], paragraph, decision.get("language", "en"))
 
-    def save_text(self, decision_id: str, *, text: str, parts: list[str], author: str, why: str,
+    def record_preview(self, decision: dict, adopted_text: dict | None = None, *, amended: bool = False) -> str:
+        """The record of decision adoption would write (``move``'s own wording), for the person to
+        read before recording what the Governing Body decided."""
+        voted = adopted_text or {"text": decision["text"], "parts": decision.get("parts", [])}
+        return lifecycle.record_of_decision(voted["text"], voted["parts"], decision.get("language", "en"),
+                                            self.citation(decision), amended=amended)
+
+    def save_text(self, decision_id: str, *, text: str, parts: list[str], why: str,
                   base_version: int) -> "Version":
         current = self.records.get("decision", decision_id, base_version)
         data = dict(copy.deepcopy(current.data), text=text, parts=parts)
-        return self.records.save("decision", data, author=author, why=why, base_version=base_version)
+        return self.records.save("decision", data, why=why, base_version=base_version)
 
-    def create(self, paper_id: str, *, text: str, parts: list[str] | None = None, author: str, why: str) -> "Version":
+    def create(self, paper_id: str, *, text: str, parts: list[str] | None = None, why: str) -> "Version":
         """A new draft decision point attached to the end of its paper."""
         paper = self.records.get("paper", paper_id)
         number = len(paper.data["decision_ids"]) + 1
@@ -56,16 +64,16 @@ class DecisionService:
         while self.records.exists("decision", decision_id):
             number += 1
             decision_id = f"{paper.id}:D{number}"
-        with self.records.unit(author=author, why=why):
+        with self.records.unit(why=why):
             saved = self.records.save("decision", {"id": decision_id, "paper_id": paper.id, "text": text,
                                                    "parts": parts or [], "language": paper.data["language"],
                                                    "session": paper.data["session"], "status": "draft"},
-                                      author=author, why=why, base_version=None)
+                                      why=why, base_version=None)
             updated = dict(copy.deepcopy(paper.data), decision_ids=[*paper.data["decision_ids"], decision_id])
-            self.records.save("paper", updated, author=author, why=why, base_version=paper.version)
+            self.records.save("paper", updated, why=why, base_version=paper.version)
         return saved
 
-    def move(self, decision_id: str, to: str, *, author: str, why: str, base_version: int,
+    def move(self, decision_id: str, to: str, *, why: str, base_version: int,
              adopted_on: str = "", amendment: str = "", adopted_text: dict | None = None,
              deferred_to: int | None = None, record: str = "", outside_session_reason: str = "") -> "Version":
         """Move a decision to ``to``; on adoption write the record of decision and bring revisions into force.
@@ -92,28 +100,26 @@ class DecisionService:
                 data["adopted_text"] = {"text": data["text"], "parts": data["parts"]}
             voted = data["adopted_text"]
             data["outside_session_reason"] = (outside_session_reason or "").strip()
-            data["record"] = record.strip() or lifecycle.record_of_decision(
-                voted["text"], voted["parts"], data["language"], self.citation(data),
-                amended=to == "adopted_as_amended")
+            data["record"] = record.strip() or self.record_preview(data, voted, amended=to == "adopted_as_amended")
         elif to == "deferred":
             data["deferred_to"] = deferred_to
         elif to == "submitted" and data.get("deferred_to"):
             # Submitted again, at the session it was deferred to.
             data["session"], data["deferred_to"] = data["deferred_to"], None
-        with self.records.unit(author=author, why=why):
+        with self.records.unit(why=why):
             # What the Governing Body decided holds from the day it decided, whenever the clerk records it.
-            saved = self.records.save("decision", data, author=author, why=why, base_version=base_version,
+            saved = self.records.save("decision", data, why=why, base_version=base_version,
                                       effective_from=data["adopted_on"] if to in lifecycle.ADOPTED else None,
                                       command=MOVE_COMMAND)
             if to in lifecycle.ADOPTED:
-                self._settle_revisions(decision_id, "in_force", data["adopted_on"], author,
+                self._settle_revisions(decision_id, "in_force", data["adopted_on"],
                                        f"In force: decision {decision_id} adopted on {data['adopted_on']}.")
             elif to == "withdrawn":
-                self._settle_revisions(decision_id, "lapsed", "", author, f"Lapsed: decision {decision_id} withdrawn.")
-            self._follow_paper(data["paper_id"], author, why)
+                self._settle_revisions(decision_id, "lapsed", "", f"Lapsed: decision {decision_id} withdrawn.")
+            self._follow_paper(data["paper_id"], why)
         return saved
 
-    def _follow_paper(self, paper_id: str, author: str, why: str) -> None:
+    def _follow_paper(self, paper_id: str, why: str) -> None:
         """An issued paper takes the status its decision points now give it, in the move's unit."""
         paper = self.records.get("paper", paper_id)
         if paper.data["status"] not in lifecycle.PAPER_ISSUED:
@@ -122,10 +128,10 @@ class DecisionService:
                     if self.records.exists("decision", d)]
         status = lifecycle.paper_outcome(statuses)
         if status != paper.data["status"]:
-            self.records.save("paper", dict(copy.deepcopy(paper.data), status=status), author=author,
+            self.records.save("paper", dict(copy.deepcopy(paper.data), status=status),
                               why=f"Paper {status}: {why}", base_version=paper.version, command=MOVE_COMMAND)
 
-    def _settle_revisions(self, decision_id: str, status: str, effective_date: str, author: str, why: str) -> None:
+    def _settle_revisions(self, decision_id: str, status: str, effective_date: str, why: str) -> None:
         for indicator, _ in self.frameworks.revisions_by_decision(decision_id):
             latest = self.records.get("indicator", indicator["id"])
             data = copy.deepcopy(latest.data)
@@ -136,5 +142,5 @@ class DecisionService:
                     revision["effective_date"] = effective_date
                     changed = True
             if changed:
-                self.records.save("indicator", data, author=author, why=why, base_version=latest.version,
+                self.records.save("indicator", data, why=why, base_version=latest.version,
                                   effective_from=effective_date or None, command=MOVE_COMMAND)

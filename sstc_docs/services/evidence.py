@@ -1,7 +1,7 @@
 """Evidence records, their attached files, the links from both ends, and indicator progress.
 
 Evidence is an ordinary versioned record (kind ``evidence``), so every save goes through
-``RecordService.save`` with an author and a reason. This service adds what the record alone
+``RecordService.save``, by the acting account and with a reason. This service adds what the record alone
 cannot do:
 
 - **Attachments.** An upload is checked first (not empty, within the size limit, a plain file
@@ -218,11 +218,10 @@ class EvidenceService:
                    if (m := re.fullmatch(r"EV-(\d+)", h["id"]))]
         return f"EV-{max(numbers, default=0) + 1:04d}"
 
-    def _precheck(self, data: dict, *, author: str, why: str, base_version: int | None) -> None:
+    def _precheck(self, data: dict, *, why: str, base_version: int | None) -> None:
         """Everything ``RecordService.save`` would refuse, checked before a file is stored."""
         problems: list[Problem] = []
-        if not (author or "").strip():
-            problems.append(Problem("author", "say who is making this change"))
+        self.records.author()
         if not (why or "").strip():
             problems.append(Problem("why", "give the reason for this change; it is kept in the history"))
         try:
@@ -238,11 +237,12 @@ class EvidenceService:
             raise ConflictError("evidence", record["id"], base_version, latest, record)
         if base_version is not None:
             old = self.records.get("evidence", record["id"], base_version).data
+        self.records.require("evidence", old, record)
         problems += self.records.check("evidence", old, record)
         if problems:
             raise ValidationError(problems)
 
-    def save(self, data: dict, *, author: str, why: str, base_version: int | None = None,
+    def save(self, data: dict, *, why: str, base_version: int | None = None,
              file: tuple[str, bytes, str | None] | None = None, effective_from: str | None = None) -> "Version":
         """Validate and save one version of an evidence record, storing ``file`` first if given.
 
@@ -267,14 +267,14 @@ class EvidenceService:
         if upload_problems:  # check the rest too (as if the file were fine), to report everything at once
             placeholder = {"sha256": "0" * 64, "name": "upload", "size": 1, "media_type": "application/octet-stream"}
             try:
-                self._precheck({**data, "attachment": placeholder}, author=author, why=why,
+                self._precheck({**data, "attachment": placeholder}, why=why,
                                base_version=base_version)
             except ValidationError as error:
                 raise ValidationError(upload_problems + error.problems) from None
             raise ValidationError(upload_problems)
         if attachment is not None:
             data["attachment"] = attachment
-        self._precheck(data, author=author, why=why, base_version=base_version)
+        self._precheck(data, why=why, base_version=base_version)
         if attachment is not None:
             content = file[1] if isinstance(file[1], Path) else bytes(file[1])
             sha = self.records.store.put_blob(content)
@@ -283,7 +283,7 @@ class EvidenceService:
                                       "nothing is changing it", field="file")
         for attempt in range(5):
             try:
-                return self.records.save("evidence", data, author=author, why=why, base_version=base_version,
+                return self.records.save("evidence", data, why=why, base_version=base_version,
                                          effective_from=effective_from)
             except ConflictError:
                 if not generated or attempt == 4:
@@ -291,28 +291,28 @@ class EvidenceService:
                 data["id"] = self._next_id() if attempt < 3 else f"EV-{uuid.uuid4().hex[:8].upper()}"
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def register(self, data: dict, *, author: str, why: str,
+    def register(self, data: dict, *, why: str,
                  file: tuple[str, bytes, str | None] | None = None) -> "Version":
         """A new evidence record (id generated when not given)."""
-        return self.save(data, author=author, why=why, base_version=None, file=file)
+        return self.save(data, why=why, base_version=None, file=file)
 
-    def update(self, evidence_id: str, changes: dict, *, author: str, why: str, base_version: int,
+    def update(self, evidence_id: str, changes: dict, *, why: str, base_version: int,
                file: tuple[str, bytes, str | None] | None = None) -> "Version":
         """A new version of ``evidence_id`` with ``changes`` applied over version ``base_version``."""
         current = self.records.get("evidence", evidence_id, base_version).data
         data = {**current, **(changes or {}), "id": current["id"]}
-        return self.save(data, author=author, why=why, base_version=base_version, file=file)
+        return self.save(data, why=why, base_version=base_version, file=file)
 
     def attach(self, evidence_id: str, name: str, content: bytes | Path, media_type: str | None = None, *,
-               author: str, why: str, base_version: int | None = None) -> "Version":
+               why: str, base_version: int | None = None) -> "Version":
         """Attach (or replace) the file of an evidence record; ``base_version`` defaults to the latest.
         ``content`` is the bytes or, so that a large file is never held in memory, its Path."""
         if base_version is None:
             base_version = self.records.get("evidence", evidence_id).version
-        return self.update(evidence_id, {}, author=author, why=why, base_version=base_version,
+        return self.update(evidence_id, {}, why=why, base_version=base_version,
                            file=(name, content, media_type))
 
-    def link(self, evidence_id: str, *, author: str, why: str, base_version: int | None = None,
+    def link(self, evidence_id: str, *, why: str, base_version: int | None = None,
              indicators: Iterable[dict] = (), decisions: Iterable[str] = (), papers: Iterable[str] = ()) -> "Version":
         """Add links (indicator links as {id, value, period}); existing links are kept."""
         current = self.records.get("evidence", evidence_id, base_version)
@@ -321,7 +321,7 @@ class EvidenceService:
         links["decisions"] = list(links.get("decisions") or []) + [self.records.resolve_id("decision", d)
                                                                    for d in decisions]
         links["papers"] = list(links.get("papers") or []) + [self.records.resolve_id("paper", p) for p in papers]
-        return self.update(evidence_id, {"links": links}, author=author, why=why, base_version=current.version)
+        return self.update(evidence_id, {"links": links}, why=why, base_version=current.version)
 
     # ------------------------------------------------------------------ reading
 

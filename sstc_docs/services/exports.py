@@ -6,14 +6,16 @@ The app's download buttons and the CLI call these same functions, so both give t
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..domain.report import build_indicator_report
 from ..errors import NotFound, ValidationError
 from ..store.versions import version_hash
-from ..word import export_docx, indicator_report_docx, redline_docx
+from .. import word
 from ..word.provenance import NotAWordFile, printed_content, read_properties
 
 if TYPE_CHECKING:
@@ -45,11 +47,27 @@ class ExportService:
         self.papers = papers
         self.decisions = decisions
 
+    def uploaded_template(self, data: bytes) -> Path:
+        """An office's own template, uploaded in the app, as a file the exporter can read: kept by its
+        content (the same upload twice is one file) in the machine's temporary folder — a template is
+        a choice for one download, not a record."""
+        folder = Path(tempfile.gettempdir()) / "sstc-docs-templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{hashlib.sha256(data).hexdigest()}.docx"
+        if not path.is_file():
+            path.write_bytes(data)
+        try:
+            return check_template(path)
+        except ValidationError:
+            path.unlink(missing_ok=True)
+            raise ValidationError("the uploaded template is not a .docx file; choose a Word (.docx) file",
+                                  field="template") from None
+
     def paper_docx(self, paper_id: str, version: int | None = None, *, as_of: str | None = None,
                    template: str | Path | None = None) -> tuple[bytes, str]:
         template = check_template(template)
         bundle = self.papers.bundle(paper_id, version, as_of=as_of)
-        return export_docx(bundle, template=template), docx_name(bundle.paper["symbol"])
+        return word.export_docx(bundle, template=template), docx_name(bundle.paper["symbol"])
 
     def redline_docx(self, paper_id: str, from_version: int, to_version: int, *,
                      template: str | Path | None = None) -> tuple[bytes, str]:
@@ -59,7 +77,7 @@ class ExportService:
         step = 1 if to_version > from_version else -1
         # every version between the two, so each change is credited to the version that made it
         bundles = [self.papers.bundle(paper_id, v) for v in range(from_version, to_version + step, step)]
-        data = redline_docx(bundles, template=template)
+        data = word.redline_docx(bundles, template=template)
         return data, docx_name(bundles[-1].paper["symbol"], f"-redline-v{from_version}-v{to_version}")
 
     def verify_docx(self, data: bytes) -> dict:
@@ -94,7 +112,7 @@ class ExportService:
                                 "(its hash differs): the record or the file was altered")
         matches = False
         if not problems:
-            fresh = export_docx(self.papers.bundle(paper_id, int(version)))
+            fresh = word.export_docx(self.papers.bundle(paper_id, int(version)))
             matches = printed_content(fresh) == printed_content(data)
             if not matches:
                 problems.append("the file's text differs from what those versions print: it was edited after export")
@@ -113,7 +131,7 @@ class ExportService:
 
     def indicator_report_docx(self, strategy_id: str, *, template: str | Path | None = None) -> tuple[bytes, str]:
         template = check_template(template)
-        return indicator_report_docx(self.indicator_report(strategy_id), template=template), \
+        return word.indicator_report_docx(self.indicator_report(strategy_id), template=template), \
             docx_name(strategy_id, "-indicator-history")
 
     def indicator_report(self, strategy_id: str):

@@ -55,7 +55,7 @@ class FrameworkService:
         return {"id": strategy.id, "version": strategy.version, "as_of": on or _today(),
                 "title": strategy.data["title"], "period": strategy.data["period"], "outcomes": outcomes}
 
-    def add_indicator(self, strategy_id: str, outcome: int, data: dict, *, author: str, why: str,
+    def add_indicator(self, strategy_id: str, outcome: int, data: dict, *, why: str,
                       decision_id: str = "", reason: str = "") -> "Version":
         """Create an indicator under an outcome; with a decision, it is proposed as new until adopted."""
         strategy = self.records.get("strategy", strategy_id)
@@ -73,17 +73,17 @@ class FrameworkService:
         if decision_id:
             indicator["revisions"] = [{"id": "R1", "type": "new", "reason": reason or why, "decision_id": decision_id,
                                        "status": "proposed", "proposed_on": _today()}]
-        with self.records.unit(author=author, why=why):
-            saved = self.records.save("indicator", indicator, author=author, why=why, base_version=None)
+        with self.records.unit(why=why):
+            saved = self.records.save("indicator", indicator, why=why, base_version=None)
             new_strategy = copy.deepcopy(strategy.data)
             for o in new_strategy["outcomes"]:
                 if o["number"] == outcome:
                     o["indicator_ids"].append(saved.id)
-            self.records.save("strategy", new_strategy, author=author, why=why, base_version=strategy.version)
+            self.records.save("strategy", new_strategy, why=why, base_version=strategy.version)
         return saved
 
     def propose_revision(self, indicator_id: str, *, kind: str, new: dict | None, reason: str, decision_id: str,
-                         author: str, why: str, base_version: int) -> "Version":
+                         why: str, base_version: int) -> "Version":
         """Append a proposed revision; the old values are taken from what is in force now."""
         current = self.records.get("indicator", indicator_id, base_version)
         if kind not in ("revised", "retired"):
@@ -118,7 +118,7 @@ class FrameworkService:
         data["revisions"].append({"id": f"R{number}", "type": kind, "reason": reason.strip(), "decision_id": decision_id,
                                   "status": "proposed", "proposed_on": _today(),
                                   "old": {k: values.get(k) for k in changes} or None, "new": changes or None})
-        return self.records.save("indicator", data, author=author, why=why, base_version=base_version)
+        return self.records.save("indicator", data, why=why, base_version=base_version)
 
     def revisions_by_decision(self, decision_id: str) -> list[tuple[dict, dict]]:
         """(indicator, revision) pairs a decision authorises: the link from the decision's end."""

@@ -233,7 +233,7 @@ class ImportService:
         return f"EV-DOCX-{sha[:10]}-{n}"
 
     # ---- saving ------------------------------------------------------------------------------------
-    def commit(self, preview: ImportPreview, *, author: str, why: str, accepted_changes=None) -> ImportSaved:
+    def commit(self, preview: ImportPreview, *, why: str, accepted_changes=None) -> ImportSaved:
         """Save the plan in one unit of work; nothing is written when anything is refused.
 
         A part in conflict is saved on the version the file was exported from, so the store raises
@@ -243,8 +243,7 @@ class ImportService:
             preview = self.preview(preview.data, preview.name, symbol=preview.symbol,
                                    strategy_id=preview.strategy_id, accepted_changes=accepted_changes)
         problems = [Problem("file", p) for p in preview.problems]
-        if not (author or "").strip():
-            problems.append(Problem("author", "say who is importing this file"))
+        self.records.author()
         if not (why or "").strip():
             problems.append(Problem("why", "give the reason for importing this file; it is kept in the history"))
         saves = sorted((p for p in preview.parts if p.saves), key=lambda p: SAVE_ORDER.index(p.kind))
@@ -258,9 +257,9 @@ class ImportService:
         reason = f"{why.strip()} (imported from the Word file {preview.name}, sha256 {preview.sha256[:16]}…)"
         sha = self.records.store.put_blob(preview.data)
         versions = []
-        with self.records.unit(author=author.strip(), why=reason):
+        with self.records.unit(why=reason):
             for part in saves:
-                saved = self.records.save(part.kind, part.data, author=author.strip(), why=reason,
+                saved = self.records.save(part.kind, part.data, why=reason,
                                           base_version=part.base_version)
                 versions.append((part.kind, part.id, saved.version))
         evidence = next(p.id for p in preview.parts if p.kind == "evidence")

@@ -6,7 +6,9 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from ..domain import lifecycle
-from ..domain.records import PAPER_STATUSES, parse_date
+from ..domain.records import PAPER_STATUSES, kind_of, parse_date
+from ..domain.rights import SYSTEM
+from .records import shown_kind
 
 if TYPE_CHECKING:
     from .decisions import DecisionService
@@ -59,8 +61,17 @@ class OverviewService:
         """The audit trail newest first; dates are whole days (``until`` includes its day)."""
         since_at = parse_date(since).isoformat() if since else None
         until_at = parse_date(until).isoformat() + "T23:59:59.999999Z" if until else None
-        return self.records.store.changes(kind=kind or None, author=author or None, since=since_at,
-                                          until=until_at, record_id=record_id or None, limit=limit)
+        if kind:
+            shown_kind(kind)
+        asked = limit
+        while True:  # secret kinds (credentials) are never shown: ask for more until ``limit`` are left
+            found = self.records.store.changes(kind=kind or None, author=author or None, since=since_at,
+                                               until=until_at, record_id=record_id or None, limit=asked)
+            shown = [change for change in found if not kind_of(change["kind"]).secret]
+            if len(shown) >= limit or len(found) < asked:
+                return shown[:limit]
+            asked *= 4
 
     def authors(self) -> list[str]:
-        return self.records.store.authors()
+        """Everyone who recorded a version people see (the program itself only keeps secrets)."""
+        return [author for author in self.records.store.authors() if author != SYSTEM.label]

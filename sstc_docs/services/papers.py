@@ -42,12 +42,12 @@ class PaperService:
                 and (not needle or needle in h.get("symbol", "").lower() or needle in h.get("title", "").lower())]
         return sorted(rows, key=lambda h: (-(h.get("session") or 0), symbol_order(h.get("symbol", ""))))
 
-    def create(self, data: dict, *, author: str, why: str) -> "Version":
-        return self.records.save("paper", data, author=author, why=why, base_version=None)
+    def create(self, data: dict, *, why: str) -> "Version":
+        return self.records.save("paper", data, why=why, base_version=None)
 
-    def update(self, paper_id: str, data: dict, *, author: str, why: str, base_version: int) -> "Version":
+    def update(self, paper_id: str, data: dict, *, why: str, base_version: int) -> "Version":
         data = dict(data, id=self.records.resolve_id("paper", paper_id))
-        return self.records.save("paper", data, author=author, why=why, base_version=base_version)
+        return self.records.save("paper", data, why=why, base_version=base_version)
 
     def decision_paragraph(self, paper: dict, decision_id: str) -> int:
         """The paragraph number a decision prints under: the next after the numbered paragraphs."""

@@ -1,10 +1,14 @@
 """Saving and reading any record: validation, the rules of its kind, then the versioned store.
 
 Every save of every kind, from every writer (app, CLI, import, demo), passes through
-``RecordService.save``: validate the shape, apply the kind's rules against the version it
-replaces (domain/rules.py), then stage a version in a unit of work. Several saves that belong
-together run inside ``with records.unit(author=…, why=…):`` and commit together or not at all;
-a lone save is a unit of its own. A refused save writes nothing, whatever the reason.
+``RecordService.save``: validate the shape, check that the acting account holds a role the
+change needs (domain/rights.py), apply the kind's rules against the version it replaces
+(domain/rules.py), then stage a version in a unit of work. Several saves that belong together
+run inside ``with records.unit(why=…):`` and commit together or not at all; a lone save is a
+unit of its own. A refused save writes nothing, whatever the reason.
+
+A RecordService acts as one account (``Services.acting_as``): the author of every version it
+records is that account's label, so no caller can name someone else as the author.
 
 A paper version is the whole paper: it pins the exact version of every record it prints (its
 decision points, the strategies of its framework blocks and their indicators). So when a unit
@@ -20,7 +24,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
+from ..domain import rights
 from ..domain.records import kind_of, parse_date, validate
+from ..domain.rights import Actor
 from ..errors import NotFound, Problem, ValidationError
 
 if TYPE_CHECKING:
@@ -44,27 +50,39 @@ class Change:
 class RecordService:
     """Reads and writes records of every kind through the store, with validation and rules."""
 
-    def __init__(self, store: "StoreBase"):
+    def __init__(self, store: "StoreBase", actor: Actor | None = None):
         self.store = store
+        self.actor = actor
         self._open = threading.local()  # Streamlit serves each browser session from its own thread
 
     # -- units of work -----------------------------------------------------------------------
     @contextmanager
-    def unit(self, *, author: str, why: str) -> Iterator[Change]:
+    def unit(self, *, why: str) -> Iterator[Change]:
         """Saves inside commit together. Opened inside another unit, it joins that one."""
         outer: Change | None = getattr(self._open, "change", None)
         if outer is not None:
             yield outer
             return
-        check_author_and_why(author, why)
+        author = self.author()
+        check_why(why)
         with self.store.unit() as unit:
-            change = Change(unit, author.strip(), why.strip())
+            change = Change(unit, author, why.strip())
             self._open.change = change
             try:
                 yield change
                 self._pin_papers(change)
             finally:
                 self._open.change = None
+
+    def author(self) -> str:
+        """The acting account's label, or a refusal when no account is acting."""
+        if self.actor is None:
+            raise rights.Forbidden("Sign in first: every change is recorded with the account that made it.")
+        return self.actor.label
+
+    def may(self, action: str) -> bool:
+        """Whether the acting account may do ``action`` (pages hide what it may not)."""
+        return self.actor is not None and self.actor.may(action)
 
     # -- reading -----------------------------------------------------------------------------
     def exists(self, kind: str, record_id: str) -> bool:
@@ -80,7 +98,7 @@ class RecordService:
 
     def get(self, kind: str, record_id: str, version: int | None = None, *, as_of: str | None = None,
             as_recorded: str | None = None) -> "Version":
-        kind_of(kind)
+        shown_kind(kind)
         if as_of:
             as_of = parse_date(as_of).isoformat()
         if as_recorded:
@@ -89,14 +107,14 @@ class RecordService:
                               as_recorded=as_recorded)
 
     def history(self, kind: str, record_id: str) -> list["Version"]:
-        kind_of(kind)
+        shown_kind(kind)
         versions = self.store.history(kind, self.resolve_id(kind, record_id))
         if not versions:
             raise NotFound(f"there is no {kind} '{record_id}'")
         return versions
 
     def heads(self, kind: str, **equals) -> list[dict]:
-        kind_of(kind)
+        shown_kind(kind)
         return self.store.find(kind, **equals) if equals else self.store.heads(kind)
 
     # -- writing -----------------------------------------------------------------------------
@@ -104,13 +122,20 @@ class RecordService:
         """The kind's rules for ``record`` replacing ``old`` (None for a new record)."""
         return kind_of(kind).rules.check(self, old, record, command)
 
-    def save(self, kind: str, data: dict, *, author: str, why: str, base_version: int | None,
+    def require(self, kind: str, old: dict | None, record: dict | None, command: str | None = None) -> None:
+        """Refuse (Forbidden) unless the acting account holds a role that the change of ``old``
+        into ``record`` (None: its deletion) needs, by the table in domain/rights.py."""
+        rights.require(self.actor, rights.change_action(kind, old, record, command))
+
+    def save(self, kind: str, data: dict, *, why: str, base_version: int | None,
              effective_from: str | None = None, command: str | None = None) -> "Version":
-        """Validate, check the kind's rules against the version it replaces, stage a version.
+        """Validate, check the acting account's rights and the kind's rules against the version
+        it replaces, stage a version.
 
         ``command`` names the operation for moves that only a command may make (rules.py)."""
         spec = kind_of(kind)
-        problems = author_and_why_problems(author, why)
+        author = self.author()
+        problems = why_problems(why)
         try:
             record = validate(kind, data)
         except ValidationError as error:
@@ -123,6 +148,7 @@ class RecordService:
             old = previous.data
             if old.get("id") != record_id:
                 problems.append(Problem("id", "the id of a record cannot change"))
+        self.require(kind, old, record, command)
         problems += self.check(kind, old, record, command=command)
         if effective_from:
             try:
@@ -134,15 +160,19 @@ class RecordService:
         if (old is not None and record == old and effective_from in (None, previous.effective_from)
                 and not previous.deleted and self.store.get(kind, record_id).version == previous.version):
             return previous  # nothing to record: the caller gets back the version it already had
-        with self.unit(author=author, why=why) as change:
-            return change.unit.save(kind, record_id, record, author=author.strip(), why=why.strip(),
+        with self.unit(why=why) as change:
+            return change.unit.save(kind, record_id, record, author=author, why=why.strip(),
                                     base_version=base_version, effective_from=effective_from)
 
-    def delete(self, kind: str, record_id: str, *, author: str, why: str, base_version: int) -> "Version":
+    def delete(self, kind: str, record_id: str, *, why: str, base_version: int) -> "Version":
+        author = self.author()
         if not (why or "").strip():
             raise ValidationError("give the reason for deleting; it is kept in the history", field="why")
-        with self.unit(author=author, why=why) as change:
-            return change.unit.delete(kind, self.resolve_id(kind, record_id), author=author.strip(),
+        record_id = self.resolve_id(kind, record_id)
+        old = self.store.get(kind, record_id, base_version).data if self.store.exists(kind, record_id) else None
+        self.require(kind, old, None)
+        with self.unit(why=why) as change:
+            return change.unit.delete(kind, record_id, author=author,
                                       why=why.strip(), base_version=base_version)
 
     # -- a paper version is the whole paper --------------------------------------------------
@@ -227,16 +257,20 @@ class RecordService:
         return shown
 
 
-def author_and_why_problems(author: str, why: str) -> list[Problem]:
-    problems = []
-    if not isinstance(author, str) or not author.strip():
-        problems.append(Problem("author", "say who is making this change"))
+def shown_kind(kind: str) -> None:
+    """Refuse to read a secret kind (credentials): only services/accounts.py reads it, from the store."""
+    if kind_of(kind).secret:
+        raise ValidationError(f"{kind} records are never shown; manage them with the account commands",
+                              field="kind")
+
+
+def why_problems(why: str) -> list[Problem]:
     if not isinstance(why, str) or not why.strip():
-        problems.append(Problem("why", "give the reason for this change; it is kept in the history"))
-    return problems
+        return [Problem("why", "give the reason for this change; it is kept in the history")]
+    return []
 
 
-def check_author_and_why(author: str, why: str) -> None:
-    problems = author_and_why_problems(author, why)
+def check_why(why: str) -> None:
+    problems = why_problems(why)
     if problems:
         raise ValidationError(problems)

@@ -50,11 +50,11 @@ class SessionService:
     def get(self, number: int | str, version: int | None = None) -> "Version":
         return self.records.get("session", str(session_number(number)), version)
 
-    def save(self, data: dict, *, author: str, why: str, base_version: int | None) -> "Version":
-        return self.records.save("session", data, author=author, why=why, base_version=base_version)
+    def save(self, data: dict, *, why: str, base_version: int | None) -> "Version":
+        return self.records.save("session", data, why=why, base_version=base_version)
 
     def add_paper(self, number: int | str, paper: str, *, item: int | None = None, sub_item: int | None = None,
-                  title: str = "", segment: str = "", author: str, why: str) -> "Version":
+                  title: str = "", segment: str = "", why: str) -> "Version":
         """Put a paper on the agenda under its section: item ``item`` (by default the item its symbol
         names), created with ``title`` (by default the paper's) if the agenda has no such item yet."""
         session = self.get(number)
@@ -80,7 +80,7 @@ class SessionService:
             entry["segment"] = segment
         if found.id not in entry["papers"]:
             entry["papers"].append(found.id)
-        return self.save(data, author=author, why=why, base_version=session.version)
+        return self.save(data, why=why, base_version=session.version)
 
     # -- what the documents are built from ---------------------------------------------------------
     def papers_of(self, number: int | str) -> list["Version"]:

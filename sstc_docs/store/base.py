@@ -12,9 +12,11 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, Any, Callable
 
+from ..errors import NotFound, ValidationError
+from .index import Head, collector_paused
 from .unit import UnitOfWork
 from .verify import Report
-from .versions import Version
+from .versions import Version, check_date, check_kind, check_record_id
 
 #: ``summarize(kind, data) -> dict``: the few fields listings show (kept in the heads index).
 Summarize = Callable[[str, dict], dict]
@@ -144,3 +146,101 @@ class StoreBase(ABC):
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+# -- rules every engine's reads share ---------------------------------------------------------
+# The engines differ in where a record's versions come from, never in what a read answers or in
+# the words of its refusal; so the choosing lives here, once.
+
+def no_summary(kind: str, data: dict) -> dict:
+    return {}
+
+
+def is_possible_id(record_id: Any) -> bool:
+    """Reads answer "not found" for ids no save would accept (e.g. an empty search box) rather
+    than refusing the question; saves refuse them with a ValidationError."""
+    try:
+        check_record_id(record_id)
+    except ValidationError:
+        return False
+    return True
+
+
+def read_arguments(kind: str, record_id: str, version: int | None, as_of: str | None,
+                   as_recorded: str | None) -> tuple[str, str | None, str | None]:
+    """``get``'s arguments checked: (kind, as_of, as_recorded), or ValidationError / NotFound."""
+    kind = check_kind(kind)
+    if not is_possible_id(record_id):
+        raise NotFound(f"There is no {kind} with id '{record_id}'.")
+    if version is not None and (as_of is not None or as_recorded is not None):
+        raise ValidationError("give either a version number or a date, not both", field="as_of")
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version < 1):
+        raise ValidationError(f"must be a version number (1 or more), not {version!r}", field="version")
+    return (kind, check_date(as_of, "as_of") if as_of is not None else None,
+            check_date(as_recorded, "as_recorded") if as_recorded is not None else None)
+
+
+def chosen_version(kind: str, record_id: str, documents: list[dict], version: int | None, as_of: str | None,
+                   as_recorded: str | None) -> Version:
+    """What ``get`` answers from a record's version documents (oldest first, staged ones last)."""
+    if not documents:
+        raise NotFound(f"There is no {kind} with id '{record_id}'.")
+    latest = documents[-1]
+    if version is not None:
+        if version > latest["version"]:
+            raise NotFound(f"{kind} {record_id} has no version {version}; its versions are 1 to "
+                           f"{latest['version']}.")
+        return Version.from_document(next(d for d in documents if d["version"] == version))
+    if as_recorded is not None:
+        documents = [d for d in documents if d["recorded_at"][:10] <= as_recorded]
+        if not documents:
+            raise NotFound(f"{kind} {record_id} was not yet recorded on {as_recorded}; its first version "
+                           f"was recorded on {latest['recorded_at'][:10] if latest['version'] == 1 else 'a later day'}.")
+        if as_of is None:
+            chosen = documents[-1]
+            if chosen["deleted"]:
+                raise NotFound(f"{kind} {record_id} stood deleted on {as_recorded} (version "
+                               f"{chosen['version']}); its history can still be read.")
+            return Version.from_document(chosen)
+    if as_of is not None:
+        in_effect = [d for d in documents if d["effective_from"] <= as_of]
+        if not in_effect:
+            earliest = min(d["effective_from"] for d in documents)
+            raise NotFound(f"{kind} {record_id} had no version in effect on {as_of}; its earliest "
+                           f"version takes effect on {earliest}.")
+        chosen = max(in_effect, key=lambda d: d["version"])
+        if chosen["deleted"]:
+            raise NotFound(f"{kind} {record_id} was deleted as of {as_of} (version {chosen['version']}, "
+                           f"effective {chosen['effective_from']}); its history can still be read.")
+        return Version.from_document(chosen)
+    if latest["deleted"]:
+        raise NotFound(f"{kind} {record_id} was deleted in version {latest['version']} by "
+                       f"{latest['author']} on {latest['recorded_at'][:10]} ({latest['why']}); "
+                       "its earlier versions can still be read from its history.")
+    return Version.from_document(latest)
+
+
+def listed(heads: dict[str, Head], *, include_deleted: bool = False) -> list[dict]:
+    """``heads()``'s answer from a kind's heads: rows ordered by id."""
+    with collector_paused():
+        return [heads[record_id].as_dict() for record_id in sorted(heads)
+                if include_deleted or not heads[record_id].deleted]
+
+
+def matching(heads: dict[str, Head], equals: dict[str, Any]) -> list[dict]:
+    """``find()``'s answer: the undeleted rows whose fields equal the values given, by id."""
+    with collector_paused():
+        found = [head for head in heads.values() if not head.deleted
+                 and all(head.value(name) == wanted for name, wanted in equals.items())]
+        return [head.as_dict() for head in sorted(found, key=lambda head: head.id)]
+
+
+def changes_arguments(kind: str | None, since: Any, until: Any, limit: Any) -> str | None:
+    """``changes()``'s arguments checked; returns the kind (checked) or None."""
+    kind = check_kind(kind) if kind is not None else None
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise ValidationError(f"must be a whole number, 0 or more, not {limit!r}", field="limit")
+    for name, value in (("since", since), ("until", until)):
+        if value is not None and not isinstance(value, str):
+            raise ValidationError("must be a date YYYY-MM-DD or a UTC timestamp", field=name)
+    return kind

@@ -6,7 +6,7 @@ What lives where under the database folder (see each module for why):
     catalog/<kind>.json                 heads index saved for fast cold opens (catalog.py) - a cache
     changes.jsonl                       audit trail and hash chain, in seq order (journal.py)
     blobs/ab/cdef…                      attachments by SHA-256 (blobs.py)
-    commit.json                         only while a unit of work is being put in place (commit.py)
+    commit.log                          a unit of work while it is put in place, then empty (commit.py)
     restore.partial/                    only while a restore is being built
     .lock                               cross-process write lock (locks.py)
 
@@ -26,40 +26,26 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Iterator
 
-from ..errors import NotFound, PartialBackup, StoreError, ValidationError
+from ..errors import NotFound, PartialBackup, StoreError
+from ..limits import check_json_limits
 from .atomic import atomic_write_bytes, ensure_folder, remove_stale_temporaries
 from .backup import read_backup, write_backup
-from .base import StoreBase, Summarize, Validate
+from .base import (StoreBase, Summarize, Validate, changes_arguments, chosen_version, is_possible_id, listed,
+                   matching, no_summary, read_arguments)
 from .blobs import BlobStore
 from .catalog import Catalog
 from .commit import CommitRecord, discard
 from .index import Head, KindIndex, collector_paused
 from .journal import ChangeJournal, chain_link, encode_lines
-from ..limits import check_json_limits
 from .locks import StoreLock
 from .shards import Shard, ShardCache, ShardLayout, shard_content
 from .storage import JSONFile
 from .unit import UnitOfWork
 from .verify import (ERROR, WARNING, Finding, Report, check_blob, check_journal, check_seq, check_shard_file,
                      check_versions)
-from .versions import (META_FIELDS, Version, check_date, check_kind, check_record_id, check_text, json_copy,
-                       now_timestamp)
+from .versions import META_FIELDS, Version, check_kind, check_text, json_copy, now_timestamp
 
 _OPEN_STORES: "weakref.WeakSet[Store]" = weakref.WeakSet()
-
-
-def _no_summary(kind: str, data: dict) -> dict:
-    return {}
-
-
-def _is_possible_id(record_id: Any) -> bool:
-    """Reads answer "not found" for ids no save would accept (e.g. an empty search box) rather
-    than refusing the question; saves refuse them with a ValidationError."""
-    try:
-        check_record_id(record_id)
-    except ValidationError:
-        return False
-    return True
 
 
 class Store(StoreBase):
@@ -81,7 +67,7 @@ class Store(StoreBase):
         except OSError as error:
             raise StoreError(f"Cannot create the database folder {self.path}: {error.strerror}.") from None
         self._summarize_hook = summarize
-        self._summarize: Summarize = summarize or _no_summary
+        self._summarize: Summarize = summarize or no_summary
         self._validate = validate
         self._lock = StoreLock(self.path)
         self._shard_counts = dict(shard_counts or {})
@@ -177,59 +163,17 @@ class Store(StoreBase):
         """The latest version; or version number ``version``; or the version in effect on ``as_of``
         (the highest-numbered version whose effective_from is on or before that date). With
         ``as_recorded`` only versions recorded by the end of that day count: what the record
-        showed then, even if a later version was back-dated to before it."""
-        kind = check_kind(kind)
-        if not _is_possible_id(record_id):
-            raise NotFound(f"There is no {kind} with id '{record_id}'.")
-        if version is not None and (as_of is not None or as_recorded is not None):
-            raise ValidationError("give either a version number or a date, not both", field="as_of")
-        if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version < 1):
-            raise ValidationError(f"must be a version number (1 or more), not {version!r}", field="version")
-        if as_of is not None:
-            as_of = check_date(as_of, "as_of")
-        if as_recorded is not None:
-            as_recorded = check_date(as_recorded, "as_recorded")
+        showed then, even if a later version was back-dated to before it (base.chosen_version)."""
+        kind, as_of, as_recorded = read_arguments(kind, record_id, version, as_of, as_recorded)
         with self._reading():
-            documents = self._existing_versions(kind, record_id)
-            latest = documents[-1]
-            if version is not None:
-                if version > latest["version"]:
-                    raise NotFound(f"{kind} {record_id} has no version {version}; its versions are 1 to "
-                                   f"{latest['version']}.")
-                return Version.from_document(next(d for d in documents if d["version"] == version))
-            if as_recorded is not None:
-                documents = [d for d in documents if d["recorded_at"][:10] <= as_recorded]
-                if not documents:
-                    raise NotFound(f"{kind} {record_id} was not yet recorded on {as_recorded}; its first version "
-                                   f"was recorded on {latest['recorded_at'][:10] if latest['version'] == 1 else 'a later day'}.")
-                if as_of is None:
-                    chosen = documents[-1]
-                    if chosen["deleted"]:
-                        raise NotFound(f"{kind} {record_id} stood deleted on {as_recorded} (version "
-                                       f"{chosen['version']}); its history can still be read.")
-                    return Version.from_document(chosen)
-            if as_of is not None:
-                in_effect = [d for d in documents if d["effective_from"] <= as_of]
-                if not in_effect:
-                    earliest = min(d["effective_from"] for d in documents)
-                    raise NotFound(f"{kind} {record_id} had no version in effect on {as_of}; its earliest "
-                                   f"version takes effect on {earliest}.")
-                chosen = max(in_effect, key=lambda d: d["version"])
-                if chosen["deleted"]:
-                    raise NotFound(f"{kind} {record_id} was deleted as of {as_of} (version {chosen['version']}, "
-                                   f"effective {chosen['effective_from']}); its history can still be read.")
-                return Version.from_document(chosen)
-            if latest["deleted"]:
-                raise NotFound(f"{kind} {record_id} was deleted in version {latest['version']} by "
-                               f"{latest['author']} on {latest['recorded_at'][:10]} ({latest['why']}); "
-                               "its earlier versions can still be read from its history.")
-            return Version.from_document(latest)
+            return chosen_version(kind, record_id, self._existing_versions(kind, record_id), version, as_of,
+                                  as_recorded)
 
     def history(self, kind: str, record_id: str) -> list[Version]:
         """Every version, oldest first, tombstones included; [] for a record that never existed
         (so "has this been saved before?" needs no try/except)."""
         kind = check_kind(kind)
-        if not _is_possible_id(record_id):
+        if not is_possible_id(record_id):
             return []
         with self._reading():
             return [Version.from_document(d) for d in self._fresh_versions(kind, record_id)[2]]
@@ -237,7 +181,7 @@ class Store(StoreBase):
     def exists(self, kind: str, record_id: str) -> bool:
         """True if the record exists and its latest version is not a tombstone."""
         kind = check_kind(kind)
-        if not _is_possible_id(record_id):
+        if not is_possible_id(record_id):
             return False
         with self._reading():
             documents = self._fresh_versions(kind, record_id)[2]
@@ -248,20 +192,13 @@ class Store(StoreBase):
         Served from the in-memory index: no shard is read unless another process changed it."""
         kind = check_kind(kind)
         with self._reading():
-            heads = self._current_heads(kind)
-            with collector_paused():
-                return [heads[record_id].as_dict() for record_id in sorted(heads)
-                        if include_deleted or not heads[record_id].deleted]
+            return listed(self._current_heads(kind), include_deleted=include_deleted)
 
     def find(self, kind: str, **equals: Any) -> list[dict]:
         """The rows of ``heads(kind)`` (deleted records left out) whose fields equal the given values."""
         kind = check_kind(kind)
         with self._reading():
-            heads = self._current_heads(kind)
-            with collector_paused():
-                matches = [head for head in heads.values() if not head.deleted
-                           and all(head.value(name) == wanted for name, wanted in equals.items())]
-                return [head.as_dict() for head in sorted(matches, key=lambda head: head.id)]
+            return matching(self._current_heads(kind), equals)
 
     def authors(self) -> list[str]:
         """Everyone who has saved a version, in alphabetical order; cheap to ask on every page run."""
@@ -275,13 +212,7 @@ class Store(StoreBase):
         ``since``/``until`` compare with recorded_at; a bare date 'YYYY-MM-DD' as ``until`` includes
         that whole day.
         """
-        if kind is not None:
-            kind = check_kind(kind)
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-            raise ValidationError(f"must be a whole number, 0 or more, not {limit!r}", field="limit")
-        for name, value in (("since", since), ("until", until)):
-            if value is not None and not isinstance(value, str):
-                raise ValidationError("must be a date YYYY-MM-DD or a UTC timestamp", field=name)
+        kind = changes_arguments(kind, since, until, limit)
         until_day = until is not None and len(until) == 10
         results: list[dict] = []
         with self._reading():

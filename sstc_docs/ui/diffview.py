@@ -206,7 +206,7 @@ def show_paper_diff(diff: PaperDiff, key: str) -> None:
 def show_comparison(comparison, key: str) -> None:
     """The whole comparison: which versions, a one-line summary, then the changes marked."""
     old, new = comparison.old, comparison.new
-    st.markdown(f"**{new.kind} {w.literal(new.id)}**: version {old.version} → version {new.version} — "
+    st.markdown(f"**{w.kind_name(new.kind)} {w.literal(new.id)}**: version {old.version} → version {new.version} — "
                 f"{w.literal(comparison.summary)}")
     st.caption("  \n".join(f"Version {v.version}: {w.literal(v.author)}, {w.when(v.recorded_at)}, “{w.literal(v.why)}”."
                            for v in (old, new)))

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..domain.rights import Actor
 from ..services import Services, open_services
+
+#: The account signed in in this browser session, set at the start of every run (ui/signin.py).
+ACTOR_KEY = "_actor"
 
 
 @st.cache_resource(show_spinner="Opening the database…")
@@ -16,6 +20,6 @@ def get_services() -> Services:
     return open_services()
 
 
-def current_user() -> str:
-    """Who is making changes in this browser session: asked once, kept for the session."""
-    return st.session_state.get("user_name", "").strip()
+def current_user() -> Actor | None:
+    """Who is making changes in this browser session: the signed-in account."""
+    return st.session_state.get(ACTOR_KEY)

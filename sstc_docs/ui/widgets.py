@@ -1,9 +1,12 @@
-"""Small pieces every page shares: the services, who is working, drafts that survive a page switch,
-problems shown beside their fields, the reason box, and the conflict panel.
+"""Small pieces every page shares: the services (acting as the signed-in account), who is working,
+what they may do, drafts that survive a page switch, a reload and a server restart, problems shown
+beside their fields, the reason box, and the conflict panel.
 
 Widget state in Streamlit is deleted when a page no longer renders the widget, so every editable
 value is bound to a plain dict the page keeps in ``st.session_state`` (a *draft*); widgets are
-re-created from it when the user comes back (see ``bound``).
+re-created from it when the user comes back (see ``bound``). The drafts are also kept on the server
+for the person (``keep_drafts``, after every run; ``restore_drafts``, when a session starts), so a
+reload, a closed tab or another device finds them again until they are saved or discarded.
 """
 
 from __future__ import annotations
@@ -18,10 +21,15 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from ..domain import rights
+from ..domain.rights import ROLE_NAMES, Actor
+from ..diff.merge import FieldConflict, merge3, merge_values
+from ..domain.labels import label
 from ..errors import ConflictError, Problem, SstcError, StoreError, ValidationError
+from ..services.accounts import auth_mode
+from . import signin
 from .state import current_user, get_services
 
-NAME_KEY = "user_name"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _LOG = logging.getLogger("sstc_docs.ui")
 
@@ -76,9 +84,10 @@ def page(title: str):
 
 
 def services():
-    """The shared services, or a clear message (never a traceback) when the database cannot be opened."""
+    """The shared services acting as the signed-in account, or a clear message (never a traceback)
+    when the database cannot be opened."""
     try:
-        return get_services()
+        return get_services().acting_as(current_user())
     except StoreError as error:
         st.error(f"The database cannot be opened: {literal(error)}")
         st.stop()
@@ -87,18 +96,52 @@ def services():
         st.stop()
 
 
-def sidebar_user() -> str:
-    """The "Your name" box in the sidebar; its key keeps the value across pages."""
+def sidebar_user() -> Actor:
+    """Establish who is signed in (the sign-in page until someone is), and say so in the sidebar
+    with their roles and the way to sign out."""
+    try:
+        actor = signin.establish()
+    except SstcError as error:
+        st.error(literal(error))
+        st.stop()
+    mode = auth_mode()
     with st.sidebar:
-        st.text_input("Your name", key=NAME_KEY, placeholder="e.g. Ana Lopez",
-                      help="Kept with every change you save, in the history.")
-        if not current_user():
-            st.caption("Enter your name before saving any change.")
-    return current_user()
+        st.markdown(f"Signed in as **{literal(actor.label)}**")
+        st.caption("Roles: " + (", ".join(ROLE_NAMES[r] for r in sorted(actor.roles)) or "none"))
+        if mode == "accounts" and st.button("Sign out", key="signout"):
+            signin.sign_out()
+        elif mode == "oidc":
+            st.button("Sign out", key="signout", on_click=st.logout)
+        elif mode == "local":
+            st.caption("Local mode: you are this computer's user. To let colleagues in, see the README.")
+    return actor
+
+
+def may(action: str) -> bool:
+    """Whether the signed-in account may do ``action`` (domain/rights.py): pages hide what it may not."""
+    actor = current_user()
+    return actor is not None and actor.may(action)
+
+
+def drafting() -> bool:
+    """Whether the signed-in account may draft; if not, say so (with the role it needs) where the
+    form would be, for the page to leave the form out."""
+    if may(rights.DRAFT):
+        return True
+    why_not(rights.DRAFT)
+    return False
+
+
+def why_not(action: str) -> None:
+    """Say, where a hidden control would be, why it is not there and what to do."""
+    st.caption(literal(rights.refusal(current_user(), action)))
 
 
 def run_page(navigation) -> None:
-    """Run the chosen page; whatever goes wrong, the user reads a sentence, never a traceback."""
+    """Run the chosen page; whatever goes wrong, the user reads a sentence, never a traceback.
+    The person's drafts come back from the server first and go back to it after the page, however
+    the page ended (a rerun or a stop ends it with an exception too)."""
+    restore_drafts()
     try:
         navigation.run()
     except SstcError as error:
@@ -108,16 +151,23 @@ def run_page(navigation) -> None:
         st.error("Something went wrong on this page and it stopped. What you typed is kept; reload the page "
                  "to continue. If you were saving, check the History page to see whether the change was "
                  "recorded. The details are in the server log.")
+    finally:
+        keep_drafts()
 
 
-def require_user() -> str | None:
-    """The current user's name, or an error telling them where to enter it."""
-    name = current_user()
-    if not name:
-        st.error("Enter your name in the sidebar (Your name) first: every change is saved with who made it. "
-                 "Nothing was saved.")
+def drafts_owner() -> str:
+    """Whose drafts these are: the signed-in account's login ("" while nobody is signed in)."""
+    actor = current_user()
+    return actor.login if actor is not None else ""
+
+
+def require_user() -> Actor | None:
+    """The signed-in account, or an error saying to sign in (every change is saved with who made it)."""
+    actor = current_user()
+    if actor is None:
+        st.error("Sign in first: every change is saved with the account that made it. Nothing was saved.")
         return None
-    return name
+    return actor
 
 
 def require_reason(why: str) -> str | None:
@@ -155,53 +205,135 @@ def load(action: Callable[[], Any], default: Any = None) -> Any:
 
 # -- drafts: typed values that outlive the widget -----------------------------------------------
 def drafts() -> dict:
+    """The page drafts of this session, by key (``paper:<id>:v<version>`` …)."""
     return st.session_state.setdefault("_drafts", {})
 
 
-_VALUE_WIDGETS = {"text_input", "text_area", "number_input"}
+_VALUE_WIDGETS = {"text_input", "text_area", "number_input", "checkbox", "toggle"}
+_KEPT = "_kept"            # values of ``kept`` widgets, by widget key
+_ON_SERVER = "_drafts_on_server"   # what the server holds for this session's person: key → JSON
+
+
+def _absorb(key: str, holder: dict, field: str, then: Callable | None, args: tuple, kwargs: dict) -> None:
+    """A widget's on_change: the new value goes into its holder before the page runs, so a page
+    that looks at its draft first (e.g. "anything unsaved?") sees the keystrokes just sent."""
+    holder[field] = st.session_state.get(key)
+    if then:
+        then(*args, **kwargs)
 
 
 def bound(widget: Callable, label: str, key: str, holder: dict, field: str, default: Any = "",
           *, options: list | None = None, **kwargs) -> Any:
     """Render ``widget`` with a stable key, initialised from ``holder[field]`` and written back to it.
 
-    ``holder`` lives in session state, so the value survives a page switch even though Streamlit
-    drops the widget's own state when the page is not rendered.
+    ``holder`` lives in session state (and so on the server, see ``keep_drafts``), so the value
+    survives a page switch even though Streamlit drops the widget's own state when the page is not
+    rendered. When the page changed the holder itself (a merge), the widget shows the new value.
     """
     value = holder.get(field, default)
     if value is None:
         value = default
     if options is not None:
-        if value not in options:
+        def allowed(v: Any) -> bool:   # a multiselect's list, or one option (None if the box may be empty)
+            if isinstance(v, list):
+                return all(item in options for item in v)
+            return v in options or (v is None and kwargs.get("index", 0) is None)
+        if isinstance(value, list):
+            value = [item for item in value if item in options]
+        elif not allowed(value):
             value = options[0] if options else None
-        if key in st.session_state and st.session_state[key] not in options:
+        if key in st.session_state and not allowed(st.session_state[key]):
             del st.session_state[key]
         kwargs["options"] = options
-    if key not in st.session_state:
+    if key not in st.session_state or st.session_state[key] != value:
         st.session_state[key] = value
     if getattr(widget, "__name__", "") in _VALUE_WIDGETS:
         # Session state decides the value; the default is for the browser. When tabs above change,
         # the browser remounts these inputs and falls back to their default: make that the draft's
         # value, not "" or the minimum, or a save would carry emptied fields.
         kwargs["value"] = value
+    kwargs["args"] = (key, holder, field, kwargs.pop("on_change", None), kwargs.pop("args", ()),
+                      kwargs.pop("kwargs", {}))
+    kwargs["on_change"] = _absorb
     holder[field] = widget(label, key=key, **kwargs)
     return holder[field]
 
 
+def restore_drafts() -> None:
+    """When a session starts (or the person at the keyboard changes): bring back what they were
+    typing, from the server. The server's copy wins, except over a page draft this session has
+    unsaved changes in (typed before the name was known)."""
+    owner = drafts_owner()
+    if not owner or st.session_state.get("_drafts_owner") == owner:
+        return
+    try:
+        stored = get_services().drafts.all(owner)
+    except SstcError as error:
+        st.warning(f"Your unsaved drafts could not be read from the server: {literal(error)}")
+        return
+    mine = drafts()
+    for key, value in stored.items():
+        if key == _KEPT:
+            st.session_state.setdefault(_KEPT, {}).update(value)
+        elif not (mine.get(key) or {}).get("unsaved"):
+            mine[key] = value
+    st.session_state["_drafts_owner"] = owner
+    st.session_state[_ON_SERVER] = {key: _as_json(value) for key, value in stored.items()}
+
+
+def _as_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _typed_now() -> dict[str, Any]:
+    """What this session would keep on the server: every page draft with something unsaved in it
+    (a page marks one it knows to hold nothing new with ``"unsaved": False``), and the text typed
+    into ``kept`` boxes (searches, reasons, new records) under one key."""
+    now: dict[str, Any] = {key: value for key, value in drafts().items()
+                           if isinstance(value, dict) and value.get("unsaved", True)}
+    texts = {k: v for k, v in st.session_state.get(_KEPT, {}).items() if isinstance(v, str) and v}
+    if texts:
+        now[_KEPT] = texts
+    return now
+
+
+def keep_drafts() -> None:
+    """After every run: write to the server the drafts that changed, drop those saved or discarded.
+    Only keys this session has seen are dropped, so another tab's drafts are left alone."""
+    owner = drafts_owner()
+    if not owner or st.session_state.get("_drafts_owner") != owner:
+        return
+    on_server = st.session_state.setdefault(_ON_SERVER, {})
+    now = {key: _as_json(value) for key, value in _typed_now().items()}
+    try:
+        service = get_services().drafts
+        for key, text in now.items():
+            if on_server.get(key) != text:
+                service.keep(owner, key, json.loads(text))
+                on_server[key] = text
+        for key in [k for k in on_server if k not in now]:
+            service.drop(owner, key)
+            del on_server[key]
+    except SstcError as error:
+        _LOG.warning("drafts of %s not kept: %s", owner, error)
+        st.warning(f"What you typed could not be kept on the server ({literal(error)}); it is still in this "
+                   "tab — save it, or keep the tab open.")
+
+
 def kept(widget: Callable, label: str, key: str, default: Any = "", **kwargs) -> Any:
     """A widget whose value is kept in a page-independent store under its own key."""
-    return bound(widget, label, key, st.session_state.setdefault("_kept", {}), key, default, **kwargs)
+    return bound(widget, label, key, st.session_state.setdefault(_KEPT, {}), key, default, **kwargs)
 
 
 def preset(key: str, value: Any) -> None:
     """Set what a ``kept`` widget shows on the next run (e.g. a link from another part of the page)."""
-    st.session_state.setdefault("_kept", {})[key] = value
+    st.session_state.setdefault(_KEPT, {})[key] = value
     st.session_state.pop(key, None)
 
 
 def forget_keys(prefix: str) -> None:
     """Drop widget and kept values whose keys start with ``prefix`` (after a successful save)."""
-    store = st.session_state.setdefault("_kept", {})
+    store = st.session_state.setdefault(_KEPT, {})
     for key in [k for k in store if k.startswith(prefix)]:
         del store[key]
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
@@ -330,32 +462,41 @@ def changed_fields(old: dict | None, new: dict | None) -> list[tuple[str, Any, A
     return [(k, a.get(k), b.get(k)) for k in keys if a.get(k) != b.get(k)]
 
 
-def merge_onto(base: Any, mine: Any, theirs: Any) -> Any:
-    """Re-apply my changes (base → mine) on top of theirs; where both changed the same thing, mine wins."""
-    if mine == base:
-        return copy.deepcopy(theirs)
-    if theirs == base:
-        return copy.deepcopy(mine)
-    if isinstance(base, dict) and isinstance(mine, dict) and isinstance(theirs, dict):
-        result = {}
-        for key in list(theirs) + [k for k in mine if k not in theirs]:
-            if key in mine and key in theirs:
-                result[key] = merge_onto(base.get(key), mine[key], theirs[key])
-            elif key in theirs and key not in mine and key in base:
-                continue  # I removed it
-            else:
-                result[key] = copy.deepcopy(mine.get(key, theirs.get(key)))
-        return result
-    if (isinstance(base, list) and isinstance(mine, list) and isinstance(theirs, list)
-            and len(base) == len(mine) == len(theirs)):
-        return [merge_onto(b, m, t) for b, m, t in zip(base, mine, theirs)]
-    return copy.deepcopy(mine)
+def set_path(data: Any, path: str, value: Any) -> None:
+    """Set the field ``path`` (``body[1].text``, ``front_matter.purpose``) of ``data`` in place."""
+    steps = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", path)]
+    for step in steps[:-1]:
+        data = data[step]
+    data[steps[-1]] = value
+
+
+def merged_with_choices(conflict: dict) -> tuple[dict, list[FieldConflict]]:
+    """Mine and theirs merged (``diff.merge.merge_values``), with the person's choice applied where
+    both changed the same words; also the overlaps still without a choice (mine is kept there)."""
+    merged, overlaps = merge_values(conflict.get("base"), conflict["mine"], conflict["theirs"])
+    choices = conflict.setdefault("choices", {})
+    open_ = []
+    for overlap in overlaps:
+        choice = choices.get(overlap.path)
+        if choice == "theirs":
+            text_merge = all(isinstance(v, (str, type(None))) for v in (overlap.base, overlap.mine, overlap.theirs))
+            set_path(merged, overlap.path, merge3(overlap.base, overlap.theirs, overlap.mine)[0] if text_merge
+                     else copy.deepcopy(overlap.theirs))
+        elif choice != "mine":
+            open_.append(overlap)
+    return merged, open_
 
 
 # -- the conflict panel -------------------------------------------------------------------------
 def remember_conflict(key: str, error: ConflictError, *, mine: dict, base: dict | None, why: str,
                       **extra: Any) -> None:
     current = error.current
+    remember_newer(key, current, mine=mine, base=base, why=why, **extra)
+
+
+def remember_newer(key: str, current: Any, *, mine: dict, base: dict | None, why: str, **extra: Any) -> None:
+    """Keep, under ``key``, someone else's newer version ``current`` beside my unsaved ``mine``
+    (both made on ``base``) until the person chooses what to do (``conflict_panel``)."""
     st.session_state[key] = {
         "version": getattr(current, "version", None), "author": getattr(current, "author", ""),
         "why": getattr(current, "why", ""), "recorded_at": getattr(current, "recorded_at", ""),
@@ -363,50 +504,91 @@ def remember_conflict(key: str, error: ConflictError, *, mine: dict, base: dict 
         "base": copy.deepcopy(base), "my_why": why, **extra}
 
 
-def conflict_panel(key: str, *, labels: Callable[[str], str] | None = None,
-                   actions: tuple[str, ...] = ("reapply", "rebase", "discard")) -> str | None:
-    """Show someone else's newer version beside mine; return the action the user chose, if any.
+ACTION_NAMES = {"merge": "Merge my changes with version {v} and save",
+                "rebase": "Merge my changes with version {v} and keep editing",
+                "discard": "Discard my changes, load their version"}
 
-    Actions: "reapply" (save my changes on top of theirs), "rebase" (keep editing on top of theirs),
-    "discard" (drop mine, load theirs). Nothing typed is lost until the user picks "discard".
+
+def conflict_panel(key: str, *, labels: Callable[[str], str] | None = None,
+                   actions: tuple[str, ...] = ("merge", "rebase", "discard"), saved: bool = True
+                   ) -> tuple[str, dict] | None:
+    """Show someone else's newer version beside mine, merge them, and ask only where both changed
+    the same words. Returns (action chosen, merged data) once the person picks one.
+
+    Actions: "merge" (save the merge), "rebase" (keep editing the merge), "discard" (drop mine, load
+    theirs). ``saved`` says whether I had tried to save (else their save simply landed while I was
+    typing). Nothing typed is lost until the person picks "discard", and each choice says what
+    becomes of the text it does not keep.
     """
     conflict = st.session_state.get(key)
     if not conflict:
         return None
     labels = labels or field_name
+    version = conflict["version"]
     with st.container(border=True):
-        st.warning(f"**Not saved — someone else saved first.** {literal(conflict['author'])} saved version "
-                   f"{conflict['version']} at {when(conflict['recorded_at'])} while you were editing. "
-                   f"Their reason: “{literal(conflict['why'])}”. Your text is kept below; nothing you typed is "
-                   "lost.")
+        st.warning(("**Not saved — someone else saved first.** " if saved else
+                    "**Someone else saved this record while you were typing.** ")
+                   + f"{literal(conflict['author'])} saved version {version} at {when(conflict['recorded_at'])}. "
+                   f"Their reason: “{literal(conflict['why'])}”. Your text is kept; nothing you typed is lost.")
+        merged, open_overlaps = merged_with_choices(conflict)
+        all_overlaps = {o.path: o for o in merge_values(conflict.get("base"), conflict["mine"], conflict["theirs"])[1]}
+        base, theirs, mine = (flatten(conflict.get(side) or {}) for side in ("base", "theirs", "mine"))
+        together = flatten(merged)
         rows = changed_fields(conflict["theirs"], conflict["mine"])
-        base = flatten(conflict.get("base") or {})
-        theirs, mine = flatten(conflict["theirs"]), flatten(conflict["mine"])
         if not rows:
-            st.info("Their version and yours are the same; you can simply reload theirs.")
+            st.info("Their version and yours are the same; you can simply load theirs.")
         for path, their_value, my_value in rows:
-            who = []
-            if base and theirs.get(path) != base.get(path):
-                who.append("changed by them")
-            if base and mine.get(path) != base.get(path):
-                who.append("changed by you")
-            st.markdown(f"**{literal(labels(path))}**" + (f" · _{' and '.join(who)}_" if who else ""))
+            overlap = next((o for p, o in all_overlaps.items() if path == p or path.startswith(p + ".")
+                            or path.startswith(p + "[")), None)
+            by_them = bool(base) and theirs.get(path) != base.get(path)
+            by_me = not base or mine.get(path) != base.get(path)
+            note = ("you both changed the same words — choose below" if overlap else
+                    "you both changed it, in different places: merged" if by_them and by_me else
+                    "changed by them: kept" if by_them else "changed by you: kept")
+            st.markdown(f"**{literal(labels(path))}** · _{note}_")
             left, right = st.columns(2)
-            left.caption(f"Their version (v{conflict['version']}, {literal(conflict['author'])})")
+            left.caption(f"Their version (v{version}, {literal(conflict['author'])})")
             left.text(show_value(their_value))
             right.caption("Your version (not saved)")
             right.text(show_value(my_value))
+            if by_them and by_me and not overlap:
+                st.caption("Merged:")
+                st.text(show_value(together.get(path)))
+        choices = conflict.setdefault("choices", {})
+        for path, overlap in all_overlaps.items():
+            picked = st.radio(f"Where you both changed the same words in {labels(path)}, keep",
+                              ["mine", "theirs"], key=f"{key}:choice:{path}", horizontal=True,
+                              index=["mine", "theirs"].index(choices[path]) if path in choices else None,
+                              format_func=lambda c: "my words" if c == "mine" else "their words")
+            if picked:
+                choices[path] = picked
+            if picked == "mine":
+                st.caption(f"Their words there stay in the history (version {version}).")
+            elif picked == "theirs":
+                st.caption("Your words there are replaced by theirs — copy them from “Your version” above first "
+                           "if you need them. Your other changes are kept.")
+        merged, open_overlaps = merged_with_choices(conflict)
         chosen = None
         buttons = st.container(horizontal=True)
-        names = {"reapply": f"Re-apply my changes on top of version {conflict['version']}",
-                 "rebase": f"Keep editing on top of version {conflict['version']}",
-                 "discard": "Discard my changes, load their version"}
         for action in actions:
-            if buttons.button(names[action], key=f"{key}:{action}", type="primary" if action == "reapply" else "secondary"):
+            if buttons.button(ACTION_NAMES[action].format(v=version), key=f"{key}:{action}",
+                              type="primary" if action == actions[0] else "secondary"):
                 chosen = action
-        st.caption("Re-applying keeps their changes where you did not touch the same text; where you both "
-                   "changed the same field, yours is saved (theirs stays in the history).")
-    return chosen
+        st.caption("Merging keeps every change either of you made; only where you both changed the same words "
+                   "does it ask which to keep.")
+    if chosen in ("merge", "rebase") and open_overlaps:
+        st.error("Choose, above, whose words to keep where you both changed the same words "
+                 f"({', '.join(labels(o.path) for o in open_overlaps)}). Nothing was saved.")
+        return None
+    return (chosen, merged) if chosen else None
+
+
+def kind_name(kind: str) -> str:
+    """What people call a kind of record ("Decision point", not "decision"), from the label catalogue."""
+    try:
+        return label(f"kind.{kind}", "en")
+    except KeyError:
+        return str(kind)
 
 
 # -- versions -----------------------------------------------------------------------------------
@@ -430,14 +612,20 @@ def version_picker(label: str, versions: list, key: str) -> Any:
     return by_number.get(chosen)
 
 
-def version_table(versions: list) -> list[dict]:
+def version_table(versions: list, *, in_force: bool = True) -> list[dict]:
     """Each version with its facts; the fingerprint (the start of its hash) lets anyone compare it
-    with `history --json`, an exported file's properties or `verify`."""
-    return [{"Version": v.version, "Recorded (UTC)": when(v.recorded_at), "In force from": v.effective_from or "",
-             "Back-dated": "yes" if v.effective_from and v.effective_from < v.recorded_at[:10] else "",
-             "Author": v.author, "Reason": v.why, "Based on": v.based_on,
-             "Deleted": "yes" if v.deleted else "", "Fingerprint": (v.hash or "")[:16]}
-            for v in sorted(versions, key=lambda v: -v.version)]
+    with `history --json`, an exported file's properties or `verify`. ``in_force=False`` for papers:
+    a paper version has no date of coming into force of its own, it is what was saved."""
+    rows = []
+    for v in sorted(versions, key=lambda v: -v.version):
+        row = {"Version": v.version, "Recorded (UTC)": when(v.recorded_at), "In force from": v.effective_from or "",
+               "Back-dated": "yes" if v.effective_from and v.effective_from < v.recorded_at[:10] else "",
+               "Author": v.author, "Reason": v.why, "Based on": v.based_on,
+               "Deleted": "yes" if v.deleted else "", "Fingerprint": (v.hash or "")[:16]}
+        if not in_force:
+            del row["In force from"], row["Back-dated"]
+        rows.append(row)
+    return rows
 
 
 DATE_LIMITS = {"format": "YYYY-MM-DD", "min_value": dt.date(1919, 1, 1), "max_value": dt.date(2100, 12, 31)}
@@ -460,10 +648,52 @@ def as_at_picker(label: str, key: str, note: str, what: str) -> dt.date | None:
     return day
 
 
+HOUSE = "house"
+
+
+def template_choice(key: str, services) -> Any:
+    """Which styles a download uses: the house template (templates/house.docx) or an office's own
+    .docx, uploaded here. Returns what ``ExportService`` takes as ``template`` (None: the house's)."""
+    choice = kept(st.radio, "Styles", f"{key}:template", HOUSE, options=[HOUSE, "upload"], horizontal=True,
+                  format_func=lambda c: "House format (templates/house.docx)" if c == HOUSE else "My office's template",
+                  help="The Word file takes its styles (fonts, spacing, header) from this template.")
+    if choice == HOUSE:
+        return None
+    upload = st.file_uploader("Template (.docx)", type=["docx"], key=f"{key}:template-file")
+    if upload is None:
+        st.caption("Choose a .docx whose styles the file should use; until then the house format is used.")
+        return None
+    ok, path = guarded(lambda: services.exports.uploaded_template(upload.getvalue()))
+    return path if ok else None
+
+
 def docx_button(label: str, make: Callable[[], bytes], *, file_name: str, key: str, container=st) -> None:
     """A .docx download built only when clicked (``make`` runs then; the page does not rerun)."""
     container.download_button(label, data=make, file_name=file_name, mime=DOCX_MIME, on_click="ignore", key=key,
                               type="primary", icon=":material/download:")
+
+
+def wrapped_row_height(rows: list[dict], widths: dict[str, int], *, most: int = 220) -> int:
+    """A table row height at which the longest text of the ``widths`` columns (column → width in
+    pixels) shows in full: a table cell wraps its text when the row is tall enough, and clips it
+    otherwise. Chinese characters take two Latin characters' room."""
+    def lines(text: str, pixels: int) -> int:
+        room = max(pixels // 8, 1)
+        wide = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+        return -(-wide // room)
+    needed = max([lines(str(row.get(col) or ""), px) for row in rows for col, px in widths.items()] or [1])
+    return min(14 + 21 * max(needed, 1), most)
+
+
+def rows_that_open(rows: list[dict], ids: list, *, key: str, pick_key: str, **kwargs) -> None:
+    """A table whose rows open their record: clicking a row sets the ``kept`` picker ``pick_key``
+    to ``ids[row]`` (the picker stays, for the keyboard and for screen readers)."""
+    def opened() -> None:
+        chosen = st.session_state[key].selection.rows
+        if chosen and chosen[0] < len(ids):
+            preset(pick_key, ids[chosen[0]])
+
+    st.dataframe(rows, key=key, on_select=opened, selection_mode="single-row", hide_index=True, **kwargs)
 
 
 def lazy_expander(label: str, key: str, **kwargs):

@@ -2,7 +2,8 @@
 driven by Debian's Chromium through Playwright.
 
 The server runs with the app's own settings (.streamlit/config.toml: loopback only, so it is
-reached at 127.0.0.1). It is started once per test session (so once per xdist worker, each with its own port and
+reached at 127.0.0.1) in accounts mode: every journey signs in through the form, as an account
+the test makes (``App.new_page``). It is started once per test session (so once per xdist worker, each with its own port and
 database); every test gets fresh browser contexts, i.e. fresh Streamlit sessions. Readiness follows
 Streamlit's own e2e tests: poll /_stcore/health until 200, then wait until the app is connected and
 no script is running. After an action, tests wait for its visible outcome with ``expect`` — never
@@ -24,6 +25,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from people import TESTER, login_of
+from sstc_docs.domain.rights import ROLES
 from sstc_docs.services import open_services
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +37,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 VIEWPORT = {"width": 1280, "height": 900}
 PAGE_PATHS = {"Overview": "", "Papers": "papers", "Frameworks": "frameworks", "Decisions": "decisions",
               "Evidence": "evidence", "History": "history"}
+
+#: The password of every account the journeys make.
+PASSWORD = "correct horse battery"
 
 expect.set_options(timeout=20_000)
 
@@ -52,34 +58,53 @@ def _healthy(url: str) -> bool:
         return False
 
 
+def wait_until_answers(url: str, process: subprocess.Popen, log_path: Path, what: str) -> None:
+    """Poll ``url`` until it answers 200; if ``process`` ends or a minute passes, fail with its log."""
+    deadline = time.monotonic() + 60
+    while not _healthy(url):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not start:\n{log_path.read_text(errors='replace')}")
+        time.sleep(0.2)  # polling interval for the health endpoint, not a wait for the app
+
+
+@pytest.fixture(scope="session")
+def free_port():
+    """A function giving a free port on 127.0.0.1."""
+    return _free_port
+
+
+@pytest.fixture(scope="session")
+def answering():
+    """``wait_until_answers`` for servers a test starts itself."""
+    return wait_until_answers
+
+
 @pytest.fixture(scope="session")
 def db_path(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("browser") / "db"
-    services = open_services(path)
+    services = open_services(path).acting_as(TESTER)
     services.load_demo()
     services.close()
     return path
 
 
 @contextmanager
-def streamlit_server(db: Path, log_dir: Path):
-    """`streamlit run` over ``db`` on a free port; yields its address once it answers."""
-    port = _free_port()
+def streamlit_server(db: Path, log_dir: Path, *, port: int | None = None, env: dict | None = None,
+                     args: tuple[str, ...] = ()):
+    """`streamlit run` over ``db`` on ``port`` (default a free one), in accounts mode unless ``env``
+    says otherwise, with more ``args`` for Streamlit; yields its address once it answers."""
+    port = port or _free_port()
     log_path = log_dir / "streamlit.log"
-    env = dict(os.environ, SSTC_DB=str(db), PYTHONPATH=str(ROOT))
+    env = {**os.environ, "SSTC_DB": str(db), "PYTHONPATH": str(ROOT), "SSTC_AUTH": "accounts", **(env or {})}
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
              "--server.port", str(port), "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
+             "--server.fileWatcherType", "none", *args],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while not _healthy(f"{base}/_stcore/health"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start:\n{log_path.read_text(errors='replace')}")
-            time.sleep(0.2)  # polling interval for the health endpoint, not a wait for the app
+        wait_until_answers(f"{base}/_stcore/health", process, log_path, "streamlit")
         yield base
     finally:
         process.terminate()
@@ -117,21 +142,40 @@ class App:
         self.browser, self.base, self.db = browser, base, db
         self.contexts = []
 
-    def new_page(self, user: str, page: str = "Overview") -> Page:
-        """A fresh browser session, with the sidebar name entered, on ``page``."""
+    def account(self, user: str, *roles: str) -> str:
+        """The account of ``user`` (login: lower case, dots for spaces) with ``roles`` (every role when
+        none are given) and the password PASSWORD, made or brought to those roles; returns its login."""
+        login = login_of(user)
+        with self.services() as services:
+            admin = services.acting_as(TESTER)
+            wanted = list(roles or ROLES)
+            if not admin.records.exists("account", login):
+                admin.accounts.create(login, name=user, roles=wanted, why="Browser test account")
+                admin.accounts.set_password(login, PASSWORD, why="Browser test account")
+            elif admin.accounts.get(login)["roles"] != [r for r in ROLES if r in wanted]:
+                admin.accounts.update(login, roles=wanted, why="Browser test roles")
+        return login
+
+    def new_page(self, user: str, page: str = "Overview", *roles: str) -> Page:
+        """A fresh browser session on ``page``, signed in through the form as ``user`` (see
+        ``account``); with no ``user``, left at the sign-in form."""
         context = self.browser.new_context(viewport=VIEWPORT, locale="en-GB", accept_downloads=True)
         self.contexts.append(context)
         tab = context.new_page()
         tab.goto(f"{self.base}/{PAGE_PATHS[page]}")
         self.wait(tab)
-        expect(tab.get_by_role("heading", name=page, exact=True)).to_be_visible()
         if user:
-            name = tab.get_by_label("Your name", exact=True)
-            name.fill(user)
-            name.press("Enter")
-            expect(tab.get_by_text("Enter your name before saving any change.")).to_have_count(0)
-            self.wait(tab)
+            self.sign_in(tab, self.account(user, *roles))
+            expect(tab.get_by_role("heading", name=page, exact=True)).to_be_visible()
         return tab
+
+    def sign_in(self, tab: Page, login: str, password: str = PASSWORD) -> None:
+        """Fill in and send the sign-in form."""
+        expect(tab.get_by_role("heading", name="Sign in to sstc-docs")).to_be_visible()
+        tab.get_by_label("Login", exact=True).fill(login)
+        tab.get_by_label("Password", exact=True).fill(password)
+        tab.get_by_role("button", name="Sign in", exact=True).click()
+        self.wait(tab)
 
     @staticmethod
     def wait(tab: Page) -> None:

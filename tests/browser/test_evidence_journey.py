@@ -74,7 +74,7 @@ def test_upload_evidence_link_it_and_download_it_back(app, tmp_path):
         found = services.evidence.search(mark)
         assert len(found) == 1
         record = services.evidence.get(found[0]["id"])
-        assert record.author == "Ana Lopez"
+        assert record.author == "Ana Lopez (ana.lopez)"
         assert record.data["links"]["indicators"] == [{"id": INDICATOR, "value": 1, "period": ""}]
         assert record.data["attachment"]["name"] == name and record.data["attachment"]["size"] == len(content)
     assert actual_in_database(app) == before + 1

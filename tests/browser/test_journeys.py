@@ -51,10 +51,10 @@ def test_journey_1_edit_a_paragraph_and_see_the_new_version(app):
     app.open_tab(tab, "Versions and download")
     picker = tab.get_by_label("Version to download", exact=True)
     expect(picker).to_be_visible()
-    expect(picker).to_have_value(re.compile(rf"^v{version} · .* · Ana Lopez — Journey 1: tighten paragraph 2$"))
+    expect(picker).to_have_value(re.compile(rf"^v{version} · .* · Ana Lopez \(ana\.lopez\) — Journey 1: tighten paragraph 2$"))
     app.shot(tab, "papers-versions")
     latest = app.latest("paper", PAPER)
-    assert latest.version == version and latest.author == "Ana Lopez"
+    assert latest.version == version and latest.author == "Ana Lopez (ana.lopez)"
     assert latest.data["body"][1]["text"] == text
 
 
@@ -67,6 +67,7 @@ def test_journey_2_revise_a_target_then_adopt_the_decision(app):
     # yet when the choice shows, and typing into the previous indicator's form would be lost.
     in_force_target = tab.get_by_test_id("stMarkdownContainer").filter(has_text="In force now — target")
     expect(in_force_target.filter(has_text=seed.PARTNERSHIPS_ORIGINAL["target"]["text"])).to_be_visible()
+    app.wait(tab)   # the run that swapped the form in has ended (and taken the previous form away)
     app.fill(tab, "New target", target)
     app.fill(tab, "Reason for the revision", "Journey 2: a higher target after the review")
     expect(tab.get_by_label("Authorised by decision", exact=True)).to_have_value(re.compile("^" + re.escape(seed.DECISION_ID)))
@@ -88,6 +89,12 @@ def test_journey_2_revise_a_target_then_adopt_the_decision(app):
     expect(tab.get_by_role("heading", name=f"{seed.DECISION_ID} · Submitted")).to_be_visible()
     app.shot(tab, "decisions")
     expect(tab.get_by_role("radiogroup")).to_contain_text("Adopted")
+    expect(tab.get_by_text("The record of decision will read:")).to_be_visible()   # before adopting
+    adopted_on = tab.get_by_label("Adopted on", exact=True)        # empty: never today by default (AppTest checks)
+    adopted_on.click()
+    tab.keyboard.type("2012-11-16")
+    tab.keyboard.press("Enter")
+    app.wait(tab)
     app.fill(tab, "Reason for this change", "Journey 2: adopted by the Governing Body")
     tab.get_by_role("button", name="Move to Adopted").click()
     expect(tab.get_by_text(f"{seed.DECISION_ID} is now adopted")).to_be_visible()
@@ -160,15 +167,22 @@ def test_journey_5_two_people_edit_the_same_paragraph(app):
 
     first.get_by_role("button", name="Save", exact=True).click()
     expect(first.get_by_text("Not saved — someone else saved first.")).to_be_visible()
-    expect(first.get_by_text(f"Femi Second saved version {their_version}", exact=False)).to_be_visible()
+    expect(first.get_by_text(f"Femi Second (femi.second) saved version {their_version}", exact=False)).to_be_visible()
     expect(first.get_by_text(theirs).first).to_be_visible()       # their text, in the comparison
     expect(first.get_by_text(mine).first).to_be_visible()         # mine, in the comparison
     expect(first.get_by_label("Paragraph 2 text", exact=True)).to_have_value(f"Eva's paragraph two {mine}.[^2]")
     app.shot(first, "papers-conflict")
     assert app.versions("paper", PAPER) == their_version
 
-    first.get_by_role("button", name=f"Re-apply my changes on top of version {their_version}").click()
-    expect(first.get_by_text(f"Your changes were saved on top of Femi Second's: version {their_version + 1}.")
+    merge = first.get_by_role("button", name=f"Merge my changes with version {their_version} and save")
+    merge.click()                                   # the same words changed by both: it asks first
+    expect(first.get_by_text("Choose, above, whose words to keep", exact=False)).to_be_visible()
+    assert app.versions("paper", PAPER) == their_version
+    first.get_by_text("my words", exact=True).click()
+    app.wait(first)
+    expect(first.get_by_text(f"Their words there stay in the history (version {their_version}).")).to_be_visible()
+    merge.click()
+    expect(first.get_by_text(f"Your changes were merged with Femi Second (femi.second)'s and saved: version {their_version + 1}.")
            ).to_be_visible()
     latest = app.latest("paper", PAPER)
     assert latest.version == their_version + 1 and mine in latest.data["body"][1]["text"]

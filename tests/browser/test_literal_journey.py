@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from hostile import REWRITTEN, plant
+from people import TESTER
 from sstc_docs import demo as seed
 from sstc_docs.services import open_services
 
@@ -65,7 +66,7 @@ def probe():
 def planted(probe, serve, tmp_path_factory):
     """A server over the demo with the planted records; yields (address, database, planted ids)."""
     db = tmp_path_factory.mktemp("literal") / "db"
-    services = open_services(db)
+    services = open_services(db).acting_as(TESTER)
     try:
         services.load_demo()
         ids = plant(services, probe.address)

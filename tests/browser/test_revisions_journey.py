@@ -60,4 +60,4 @@ def test_journey_compare_two_versions_and_download_the_redline(app, tmp_path):
         xml = docx.read("word/document.xml").decode("utf-8")
     assert token in _tracked(xml, "ins")
     assert _tracked(xml, "del").strip()          # the old wording of paragraph 2, struck through
-    assert "Rita Reviewer" in re.findall(r'<w:ins\s[^>]*w:author="([^"]*)"', xml)
+    assert "Rita Reviewer (rita.reviewer)" in re.findall(r'<w:ins\s[^>]*w:author="([^"]*)"', xml)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from sstc_docs.domain import rights
 from sstc_docs.domain.lifecycle import ADOPTED, STATUS_NAMES, allowed_next, decision_paragraphs
+from sstc_docs.domain.rules import MOVE_COMMAND
 from sstc_docs.errors import SstcError
 from sstc_docs.ui import diffview as dv
 from sstc_docs.ui import widgets as w
@@ -41,12 +43,29 @@ def render() -> None:
     if not rows:
         w.empty_state("No decision point has this status — choose “All”.")
         return
-    st.dataframe([{"Decision": d["id"], "Status": STATUS_NAMES.get(d.get("status"), d.get("status")),
-                   "Paper": d.get("paper_id", ""), "Text": d.get("title", "")} for d in rows],
-                 hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 250))
-    decision_id = w.kept(c2.selectbox, "Open decision point", "dec:pick", rows[0]["id"], options=[d["id"] for d in rows])
+    gists = {d["id"]: gist(services, d) for d in rows}
+    w.rows_that_open([{"Decision": d["id"], "Status": STATUS_NAMES.get(d.get("status"), d.get("status")),
+                       "Paper": d.get("paper_id", ""), "Text": gists[d["id"]]} for d in rows],
+                     [d["id"] for d in rows], key="dec:rows", pick_key="dec:pick",
+                     width="stretch", height=min(38 + 35 * len(rows), 250))
+    decision_id = w.kept(c2.selectbox, "Open decision point", "dec:pick", rows[0]["id"], options=[d["id"] for d in rows],
+                         format_func=lambda i: f"{i} — {short(gists.get(i, ''))}")
     st.divider()
     show_decision(services, decision_id)
+
+
+def gist(services, head: dict) -> str:
+    """What a decision says, for lists: its text, and when the text only opens its parts ("The
+    Governing Body:"), the text with its parts, which say what it decides."""
+    text = (head.get("title") or "").strip()
+    if text.endswith((":", "：")):
+        record = w.load(lambda: services.records.get("decision", head["id"]).data, {})
+        text = " ".join([record.get("text", text), *record.get("parts", [])])
+    return " ".join(text.split())
+
+
+def short(text: str, size: int = 70) -> str:
+    return text if len(text) <= size else text[:size].rstrip() + " …"
 
 
 def show_decision(services, decision_id: str) -> None:
@@ -138,6 +157,12 @@ def move_form(services, decision) -> None:
         st.info(f"{STATUS_NAMES.get(status, status)} is final: the record of what was decided is never reopened. "
                 "A later decision can supersede it.")
         return
+    needs = {step: rights.change_action("decision", data, dict(data, status=step), MOVE_COMMAND) for step in steps}
+    for action in dict.fromkeys(needs[step] for step in steps if not w.may(needs[step])):
+        w.why_not(action)
+    steps = [step for step in steps if w.may(needs[step])]
+    if not steps:
+        return
     key = f"dec:move:{decision.id}"
     problems = st.session_state.get(key + ":problems")
     to = w.kept(st.radio, "Move to", f"{key}:to", steps[0], options=steps, horizontal=True,
@@ -145,7 +170,9 @@ def move_form(services, decision) -> None:
     st.caption(STEP_HELP.get(to, ""))
     extra: dict = {}
     if to in ADOPTED:
-        adopted_on = w.date_box(st, "Adopted on", f"{key}:adopted_on")
+        # empty until given: the day the Governing Body decided is rarely the day it is recorded
+        adopted_on = w.kept(st.date_input, "Adopted on", f"{key}:adopted_on", None, **w.DATE_LIMITS,
+                            help="The day the Governing Body adopted it (revisions it authorises are in force from then).")
         extra["outside_session_reason"] = w.kept(
             st.text_input, "Reason, if that day is outside the session's dates", f"{key}:outside_session_reason", "",
             placeholder="e.g. Adopted by correspondence after the session closed")
@@ -165,6 +192,12 @@ def move_form(services, decision) -> None:
         extra["deferred_to"] = w.kept(st.number_input, "Deferred to session", f"{key}:deferred_to", session + 1,
                                       min_value=1, step=1)
         w.field_problems(problems, "deferred_to")
+    if to in ADOPTED:
+        preview = w.load(lambda: services.decisions.record_preview(data, extra.get("adopted_text"),
+                                                                            amended=to == "adopted_as_amended"), "")
+        if preview:
+            st.markdown("**The record of decision will read:**")
+            st.success(w.literal(preview))
     why = w.reason_box(f"{key}:why")
     w.problems_summary(problems, shown={"adopted_on", "amendment", "adopted_text", "deferred_to",
                                         "outside_session_reason"})
@@ -174,12 +207,11 @@ def move_form(services, decision) -> None:
                    f"{w.when(conflict['recorded_at'])} (“{w.literal(conflict['why'])}”); it is now "
                    f"{STATUS_NAMES.get(conflict['theirs'].get('status'), '')}. Nothing was saved; check it above.")
     if st.button(f"Move to {STATUS_NAMES.get(to, to)}", key=f"{key}:save", type="primary"):
-        author = w.require_user()
-        if not author or not w.require_reason(why):
+        if not w.require_user() or not w.require_reason(why):
             return
         with st.spinner("Saving, and bringing authorised revisions into force…" if to in ADOPTED else "Saving…"):
             saved = w.save_or_explain(
-                lambda: services.decisions.move(decision.id, to, author=author, why=why,
+                lambda: services.decisions.move(decision.id, to, why=why,
                                                 base_version=decision.version, **extra), key,
                 on_conflict=lambda error: w.remember_conflict(key + ":conflict", error, mine={}, base=None, why=why))
         if saved is None:

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from sstc_docs.domain.records import EVIDENCE_KINDS, RELIABILITY
+from sstc_docs.domain.symbols import record_order
 from sstc_docs.errors import ConflictError, SstcError, ValidationError
 from sstc_docs.services.evidence import STATUS_LABELS, STATUSES, format_size
 from sstc_docs.ui import diffview as dv
@@ -74,9 +75,9 @@ class Choices:
         self.indicators = {h["id"]: h for h in sorted(w.load(lambda: services.records.heads("indicator"), []),
                                                       key=lambda h: h["id"])}
         self.decisions = {h["id"]: h for h in sorted(w.load(lambda: services.records.heads("decision"), []),
-                                                     key=lambda h: h["id"])}
+                                                     key=lambda h: record_order(h["id"]))}
         self.papers = {h["id"]: h for h in sorted(w.load(lambda: services.records.heads("paper"), []),
-                                                  key=lambda h: h["id"])}
+                                                  key=lambda h: record_order(h["id"]))}
 
     def decision_name(self, decision_id: str) -> str:
         head = self.decisions.get(decision_id, {})
@@ -104,15 +105,17 @@ def find_tab(services, choices: Choices) -> None:
                       "“Register evidence” tab; then link it to the indicators it shows progress on.")
         return
     top = st.columns([3, 2, 2])
-    text = top[0].text_input("Search", key="ev_q", placeholder="words in the title, reference, source or notes")
-    kinds = top[1].multiselect("Kind", EVIDENCE_KINDS, key="ev_f_kind", format_func=KIND_NAMES.get)
-    levels = top[2].multiselect("Reliability", RELIABILITY, key="ev_f_rel", format_func=RELIABILITY_NAMES.get)
+    # kept (widgets.kept): the search and filters are still there after a page switch or a reload
+    text = w.kept(top[0].text_input, "Search", "ev_q", "", placeholder="words in the title, reference, source or notes")
+    kinds = w.kept(top[1].multiselect, "Kind", "ev_f_kind", [], options=list(EVIDENCE_KINDS), format_func=KIND_NAMES.get)
+    levels = w.kept(top[2].multiselect, "Reliability", "ev_f_rel", [], options=list(RELIABILITY),
+                    format_func=RELIABILITY_NAMES.get)
     bottom = st.columns([2, 2, 3])
-    date_from = bottom[0].date_input("Dated from", value=None, key="ev_f_from", **DATE_RANGE)
-    date_to = bottom[1].date_input("Dated up to", value=None, key="ev_f_to", **DATE_RANGE)
+    date_from = w.kept(bottom[0].date_input, "Dated from", "ev_f_from", None, **DATE_RANGE)
+    date_to = w.kept(bottom[1].date_input, "Dated up to", "ev_f_to", None, **DATE_RANGE)
     linkable = [*choices.indicators, *choices.decisions, *choices.papers]
-    linked = bottom[2].selectbox("Linked to", linkable, index=None, key="ev_f_linked", format_func=choices.any_name,
-                                 placeholder="any record (or choose an indicator, decision or paper)")
+    linked = w.kept(bottom[2].selectbox, "Linked to", "ev_f_linked", None, options=linkable, index=None,
+                    format_func=choices.any_name, placeholder="any record (or choose an indicator, decision or paper)")
     ok, rows = w.guarded(lambda: services.evidence.search(text, kind=kinds, reliability=levels,
                                                           date_from=_iso(date_from) or None,
                                                           date_to=_iso(date_to) or None, linked=linked))
@@ -206,6 +209,8 @@ def download_button(services, evidence_id: str, version: int | None, attachment:
 
 
 def attach_form(services, version) -> None:
+    if not w.drafting():
+        return
     limit = services.evidence.limit_text
     n = _nonce(f"att_{version.id}")
     label = "Replace the file" if version.data.get("attachment") else "Attach a file"
@@ -217,15 +222,14 @@ def attach_form(services, version) -> None:
                                 placeholder="e.g. 'The signed agreement, received from the field office'")
             submitted = st.form_submit_button("Attach the file")
         if submitted:
-            user = w.require_user()
-            if not user:
+            if not w.require_user():
                 return
             if upload is None:
                 st.error("Choose a file first. Nothing was saved.")
                 return
             try:
                 saved = services.evidence.attach(version.id, upload.name, upload.getvalue(), upload.type,
-                                                 author=user, why=why, base_version=version.version)
+                                                 why=why, base_version=version.version)
             except SstcError as error:
                 _show_refusal(error)
                 return
@@ -235,6 +239,8 @@ def attach_form(services, version) -> None:
 
 
 def edit_form(services, version) -> None:
+    if not w.drafting():
+        return
     data = version.data
     n = _nonce(f"edit_{version.id}")
     with st.expander("Edit the details"):
@@ -243,11 +249,10 @@ def edit_form(services, version) -> None:
             why = st.text_input("Reason for this change", key=f"ev_edit_why_{version.id}_{n}")
             submitted = st.form_submit_button("Save a new version")
         if submitted:
-            user = w.require_user()
-            if not user:
+            if not w.require_user():
                 return
             try:
-                saved = services.evidence.update(version.id, changes, author=user, why=why,
+                saved = services.evidence.update(version.id, changes, why=why,
                                                  base_version=version.version)
             except SstcError as error:
                 _show_refusal(error)
@@ -284,6 +289,8 @@ def detail_fields(prefix: str, data: dict | None = None) -> dict:
 
 # -- register ----------------------------------------------------------------------------------
 def register_tab(services, choices: Choices) -> None:
+    if not w.drafting():
+        return
     limit = services.evidence.limit_text
     n = _nonce("reg")
     st.caption("Evidence is anything that shows progress or justifies a change: a meeting held, an agreement "
@@ -314,15 +321,14 @@ def register_tab(services, choices: Choices) -> None:
         submitted = st.form_submit_button("Register evidence", type="primary")
     if not submitted:
         return
-    user = w.require_user()
-    if not user:
+    if not w.require_user():
         return
     data = {**fields, "links": {"indicators": ([{"id": indicator, "value": _number(value), "period": period.strip()}]
                                                if indicator else []),
                                 "decisions": decisions, "papers": papers}}
     file = (upload.name, upload.getvalue(), upload.type) if upload is not None else None
     try:
-        saved = services.evidence.register(data, author=user, why=why, file=file)
+        saved = services.evidence.register(data, why=why, file=file)
     except SstcError as error:
         _show_refusal(error)
         return
@@ -370,6 +376,8 @@ def link_tab(services, choices: Choices) -> None:
 
 
 def link_form(services, choices: Choices, evidence_id: str) -> None:
+    if not w.drafting():
+        return
     ok, version = w.guarded(lambda: services.evidence.get(evidence_id))
     if not ok:
         return
@@ -409,8 +417,7 @@ def link_form(services, choices: Choices, evidence_id: str) -> None:
         submitted = st.form_submit_button("Save the links", type="primary")
     if not submitted:
         return
-    user = w.require_user()
-    if not user:
+    if not w.require_user():
         return
     dropped = {(current[i][0], current[i][1] if current[i][0] == "indicator" else current[i][2]) for i in remove}
     new_links = {"indicators": [link for i, link in enumerate(links["indicators"]) if ("indicator", i) not in dropped],
@@ -422,7 +429,7 @@ def link_form(services, choices: Choices, evidence_id: str) -> None:
         st.error("Nothing to save: choose a link to add or remove.")
         return
     try:
-        saved = services.evidence.update(evidence_id, {"links": new_links}, author=user, why=why,
+        saved = services.evidence.update(evidence_id, {"links": new_links}, why=why,
                                          base_version=version.version)
     except SstcError as error:
         _show_refusal(error)
@@ -494,7 +501,9 @@ def progress_tab(services) -> None:
               "In force": "yes" if row["in_force"] and not row["retired"] else ("retired" if row["retired"] else "proposed"),
               "Text": row["text"]}
              for row in rows]
-    st.dataframe(pd.DataFrame(table).astype({"Baseline": str, "Target": str}), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(table).astype({"Baseline": str, "Target": str}), hide_index=True, width="stretch",
+                 row_height=w.wrapped_row_height(table, {"Baseline": 120, "Target": 120, "Text": 300}),
+                 column_config={"Text": st.column_config.TextColumn(width=300)})
 
     st.markdown("##### All indicators at a glance")
     overview = pd.DataFrame([{"indicator": _indicator_title(r), "share": round(100 * (r["share_of_target"] or 0), 1),

@@ -8,6 +8,7 @@ import streamlit as st
 
 from sstc_docs.domain.lifecycle import FINAL, STATUS_NAMES
 from sstc_docs.domain.report import outcome_heading
+from sstc_docs.domain.symbols import record_order
 from sstc_docs.errors import ValidationError
 from sstc_docs.services.exports import docx_name
 from sstc_docs.ui import diffview as dv
@@ -22,7 +23,7 @@ def render() -> None:
     strategies = w.load(services.frameworks.strategies, [])
     if not strategies:
         w.empty_state("No strategy yet — load the demo with `python -m sstc_docs demo`, or add a strategy with "
-                      "`python -m sstc_docs put FILE.json --why … --author …` (a JSON object with \"kind\": "
+                      "`python -m sstc_docs put FILE.json --why …` (a JSON object with \"kind\": "
                       "\"strategy\", as `get strategy SSTC-2012` prints one); then its indicators appear here.")
         return
     titles = {s["id"]: f"{s['id']} — {s.get('title', '')} ({s.get('period', '')})" for s in strategies}
@@ -40,6 +41,12 @@ def render() -> None:
         return
     show_framework(framework)
     indicators = {row["id"]: (outcome["number"], row) for outcome in framework["outcomes"] for row in outcome["indicators"]}
+    if as_of:
+        # a past view is read-only: revising "what is in force now" from a page showing another day would mislead
+        st.caption("A view of the framework as it stood on that date: read-only. Switch off “As at a date” to "
+                   "revise or add indicators.")
+        revision_history(services, indicators)
+        return
     tabs = st.tabs(["Revise an indicator", "Revision history", "Revision report", "Add an indicator"])
     with tabs[0]:
         revise_indicator(services, indicators)
@@ -79,12 +86,14 @@ def show_framework(framework: dict) -> None:
                          "Target": row["target"], "Status": status,
                          "Proposed changes": "; ".join(f"{TYPE_NAMES.get(p['type'], p['type'])} · {p['decision_id']}"
                                                        for p in row["pending"])})
-        st.dataframe(rows, hide_index=True, width="stretch", row_height=72, column_config=config)
+        st.dataframe(rows, hide_index=True, width="stretch", column_config=config,
+                     row_height=w.wrapped_row_height(rows, {"Indicator": 230, "Baseline": 135, "Target": 135,
+                                                            "Proposed changes": 150}))
 
 
 def decision_options(services) -> tuple[list[str], dict[str, str]]:
     decisions = w.load(services.decisions.list, [])
-    open_first = sorted(decisions, key=lambda d: (d.get("status") in FINAL, d["id"]))
+    open_first = sorted(decisions, key=lambda d: (d.get("status") in FINAL, record_order(d["id"])))
     names = {d["id"]: f"{d['id']} ({STATUS_NAMES.get(d.get('status'), d.get('status'))}) — {d.get('title', '')}"
              for d in open_first}
     return list(names), names
@@ -102,6 +111,8 @@ def decision_picker(label: str, key: str, decision_ids: list[str], names: dict[s
 
 
 def revise_indicator(services, indicators: dict) -> None:
+    if not w.drafting():
+        return
     if not indicators:
         w.empty_state("This strategy has no indicators yet — add one in the “Add an indicator” tab.")
         return
@@ -148,8 +159,7 @@ def revise_indicator(services, indicators: dict) -> None:
                    "in. Your revision was not saved; what you typed is kept. Check the table above and propose "
                    "again to add it on top of their version.")
     if st.button("Propose revision", key=f"{key}:save", type="primary"):
-        author = w.require_user()
-        if not author:
+        if not w.require_user():
             return
         if not reason.strip():
             st.session_state[key + ":problems"] = [ValidationError("give the reason for the revision; it is kept in "
@@ -159,7 +169,7 @@ def revise_indicator(services, indicators: dict) -> None:
         saved = w.save_or_explain(
             lambda: services.frameworks.propose_revision(
                 indicator_id, kind=kind, new={k: v for k, v in new.items() if v.strip()} if kind == "revised" else None,
-                reason=reason, decision_id=decision_id, author=author, why=reason, base_version=base), key,
+                reason=reason, decision_id=decision_id, why=reason, base_version=base), key,
             on_conflict=lambda error: w.remember_conflict(key + ":conflict", error, mine={}, base=None, why=reason))
         if saved is None:
             return
@@ -276,6 +286,8 @@ def show_report(report) -> None:
 
 
 def add_indicator(services, framework: dict) -> None:
+    if not w.drafting():
+        return
     outcomes = {o["number"]: o["statement"] for o in framework["outcomes"]}
     if not outcomes:
         w.empty_state("This strategy has no outcomes; add them to the strategy record first.")
@@ -284,7 +296,7 @@ def add_indicator(services, framework: dict) -> None:
     c1, c2 = st.columns([3, 1])
     outcome = w.kept(c1.selectbox, "Outcome", f"{key}:outcome", next(iter(outcomes)), options=list(outcomes),
                      format_func=lambda n: f"Outcome {n}: {outcomes[n][:80]}")
-    label = w.kept(c2.text_input, "Label", f"{key}:label", "", placeholder="(C)")
+    label = w.kept(c2.text_input, "Label", f"{key}:label", "", placeholder="e.g. (C)")
     problems = st.session_state.get(key + ":problems")
     w.field_problems(problems, "label")
     text = w.kept(st.text_area, "Indicator text", f"{key}:text", "", height=68)
@@ -296,21 +308,20 @@ def add_indicator(services, framework: dict) -> None:
     target = w.kept(c2.text_input, "Target", f"{key}:target", "", placeholder="e.g. ten meetings, or 10")
     with c2:
         w.field_problems(problems, "target")
-    unit = w.kept(c3.text_input, "Unit", f"{key}:unit", "", placeholder="meetings")
+    unit = w.kept(c3.text_input, "Unit", f"{key}:unit", "", placeholder="e.g. meetings")
     decision_ids, names = decision_options(services)
     decision_id = decision_picker("Proposed by decision (optional)", f"{key}:decision", decision_ids, names,
                                   optional=True, help="With a decision, the indicator is proposed as new and comes "
                                                       "into force when it is adopted.")
     why = w.reason_box(f"{key}:why", "Reason for adding the indicator")
-    w.problems_summary(problems, shown={"label", "text", "baseline", "target", "why", "author"})
+    w.problems_summary(problems, shown={"label", "text", "baseline", "target", "why"})
     if st.button("Add indicator", key=f"{key}:save", type="primary"):
-        author = w.require_user()
-        if not author or not w.require_reason(why):
+        if not w.require_user() or not w.require_reason(why):
             return
         data = {"label": label.strip(), "text": text, "baseline": _quantity(baseline), "target": _quantity(target),
                 "unit": unit.strip()}
         saved = w.save_or_explain(lambda: services.frameworks.add_indicator(
-            framework["id"], outcome, data, author=author, why=why, decision_id=decision_id, reason=why), key)
+            framework["id"], outcome, data, why=why, decision_id=decision_id, reason=why), key)
         if saved is None:
             return
         w.forget_form(key)

@@ -9,8 +9,10 @@ import datetime as dt
 
 import streamlit as st
 
-from sstc_docs.domain.records import KINDS
+from sstc_docs.domain.records import SHOWN_KINDS
+from sstc_docs.domain.symbols import record_order
 from sstc_docs.ui import diffview as dv
+from sstc_docs.ui import reading
 from sstc_docs.ui import widgets as w
 
 ANYONE = "Anyone"
@@ -37,7 +39,8 @@ def render() -> None:
     authors = w.load(services.overview.authors, [])
     c1, c2, c3, c4 = st.columns([2, 1, 2, 2], vertical_alignment="bottom")
     author = w.kept(c1.selectbox, "Who", "hist:f:author", ANYONE, options=[ANYONE, *authors])
-    kind = w.kept(c2.selectbox, "What kind", "hist:f:kind", ALL, options=[ALL, *KINDS])
+    kind = w.kept(c2.selectbox, "What kind", "hist:f:kind", ALL, options=[ALL, *SHOWN_KINDS],
+                  format_func=lambda k: k if k == ALL else w.kind_name(k))
     record_id = w.kept(c3.text_input, "Record id (exact)", "hist:f:record", "", placeholder="e.g. GB.316/POL/5")
     today = dt.date.today()
     dates = w.kept(c4.date_input, "When (from – to)", "hist:f:dates", (), format="YYYY-MM-DD", min_value=dt.date(1990, 1, 1),
@@ -91,7 +94,7 @@ def show_changes(services, changes: list[dict]) -> None:
         with st.container(border=False):
             row = st.columns(widths, vertical_alignment="center")
             row[0].markdown(f"{w.when(change.get('recorded_at'))}  \n_{w.literal(change.get('author', ''))}_")
-            row[1].markdown(f"{change.get('kind', '')} **{w.literal(change.get('id', ''))}** · "
+            row[1].markdown(f"{w.kind_name(change.get('kind', ''))} **{w.literal(change.get('id', ''))}** · "
                             f"v{change.get('version')}" + (" (deleted)" if change.get("deleted") else ""))
             row[2].markdown(w.literal(change.get("why", "")))
             target = (change.get("kind"), change.get("id"), change.get("version"))
@@ -120,12 +123,13 @@ def compare_panel(services) -> None:
         return
     with st.container(border=True):
         c1, c2 = st.columns([1, 3])
-        kind = w.kept(c1.selectbox, "Kind of record", f"{CMP}:kind", "paper", options=list(KINDS))
+        kind = w.kept(c1.selectbox, "Kind of record", f"{CMP}:kind", "paper", options=list(SHOWN_KINDS),
+                      format_func=w.kind_name)
         ids = [h["id"] for h in w.load(lambda: services.records.heads(kind), [])]
         if not ids:
             w.empty_state(f"There is no {kind} yet, so nothing to compare — choose another kind.")
             return
-        record_id = w.kept(c2.selectbox, "Record", f"{CMP}:record:{kind}", ids[0], options=sorted(ids))
+        record_id = w.kept(c2.selectbox, "Record", f"{CMP}:record:{kind}", ids[0], options=sorted(ids, key=record_order))
         dv.compare_section(services, kind, record_id, f"{CMP}:{kind}:{record_id}")
 
 
@@ -135,14 +139,15 @@ def show_version(services, kind: str, record_id: str, number: int) -> None:
         return
     with st.container(border=True):
         top, close = st.columns([6, 1])
-        top.subheader(f"{kind} {w.literal(record_id)} · version {version.version}")
+        top.subheader(f"{w.kind_name(kind)} {w.literal(record_id)} · version {version.version}")
         if close.button("Close", key="hist:close"):
             st.session_state.pop(OPEN_KEY, None)
             st.rerun()
         a, b, c, d = st.columns(4)
         a.markdown(f"**Who**  \n{w.literal(version.author)}")
         b.markdown(f"**Recorded (UTC)**  \n{w.when(version.recorded_at)}")
-        c.markdown(f"**In force from**  \n{version.effective_from or '—'}")
+        if kind != "paper":   # a paper version has no date of coming into force of its own
+            c.markdown(f"**In force from**  \n{version.effective_from or '—'}")
         d.markdown(f"**Based on**  \n{('version ' + str(version.based_on)) if version.based_on else 'new record'}")
         st.markdown(f"**Why:** {w.literal(version.why)}")
         if version.effective_from and version.effective_from < version.recorded_at[:10]:
@@ -152,15 +157,20 @@ def show_version(services, kind: str, record_id: str, number: int) -> None:
                    f"number {version.seq} in the order the database recorded versions")
         if version.deleted:
             st.warning("This version records the deletion of the record.")
-        changes, fields, raw = st.tabs(["What changed", "Fields", "JSON"])
-        with changes:
+        readable = kind == "paper" and not version.deleted
+        tabs = st.tabs((["Read"] if readable else []) + ["What changed", "Fields"])
+        if readable:
+            with tabs[0]:
+                ok, bundle = w.guarded(lambda: services.papers.bundle(record_id, number))
+                if ok:
+                    reading.show_paper(bundle)
+        with tabs[-2]:
             compare_with_previous(services, version)
-        with fields:
-            st.dataframe([{"Field": path, "Value": w.show_value(value)} for path, value in w.flatten(version.data).items()],
+        with tabs[-1]:
+            st.dataframe([{"Field": w.field_name(path), "Value": w.show_value(value)}
+                          for path, value in w.flatten(version.data).items()],
                          hide_index=True, width="stretch", column_config={
                              "Value": st.column_config.TextColumn(width="large")})
-        with raw:
-            st.json(version.data, expanded=True)
 
 
 def compare_with_previous(services, version) -> None:

@@ -111,7 +111,7 @@ def render() -> None:
     data = upload.getvalue()
     sha = hashlib.sha256(data).hexdigest()
     c1, c2 = st.columns(2)
-    symbol = c1.text_input("Symbol, if the file does not print one", key=f"{KEY}:symbol", placeholder="GB.316/POL/5")
+    symbol = c1.text_input("Symbol, if the file does not print one", key=f"{KEY}:symbol", placeholder="e.g. GB.316/POL/5")
     strategy = c2.text_input("Strategy the framework tables belong to (optional)", key=f"{KEY}:strategy")
     importer = ImportService(services)
     try:
@@ -123,13 +123,15 @@ def render() -> None:
     show_review(preview)
     show_changes(preview)
     show_plan(preview)
+    if not w.drafting():
+        return
     why = w.reason_box(f"{KEY}:why", "Why are you importing this file?")
     if st.button("Save", type="primary", key=f"{KEY}:save", disabled=not preview.can_commit):
-        user = w.require_user()
+        signed_in = w.require_user()
         reason = w.require_reason(why)
-        if user and reason:
+        if signed_in and reason:
             try:
-                saved = importer.commit(preview, author=user, why=reason)
+                saved = importer.commit(preview, why=reason)
             except SstcError as error:
                 st.error("Not saved: " + w.literal(error))
                 return

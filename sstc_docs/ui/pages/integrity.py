@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import streamlit as st
 
+from sstc_docs.domain import rights
 from sstc_docs.ui import widgets as w
-from sstc_docs.ui.state import get_services
 
 KEY = "integrity"
 
 
 def render() -> None:
-    services = get_services()
+    services = w.services()
     st.title("Integrity of the record")
     st.caption("Reads every data file and checks each version against its hash and the one before it, the order "
                "in which the database recorded versions, the audit trail's hash chain, the listings cache and "
                "every attachment. It changes nothing unless you ask it to rebuild the caches.")
     left, right = st.columns(2)
     check = left.button("Check the whole record", key=f"{KEY}:check", type="primary")
-    repair = right.button("Rebuild the caches from the data", key=f"{KEY}:repair",
-                          help="The listings cache always; the audit trail only when every data file is whole.")
+    repair = False
+    if w.may(rights.REPAIR):
+        repair = right.button("Rebuild the caches from the data", key=f"{KEY}:repair",
+                              help="The listings cache always; the audit trail only when every data file is whole.")
+    else:
+        with right:
+            w.why_not(rights.REPAIR)
     if check or repair:
         with st.spinner("Checking every version…"):
             ok, report = w.guarded(lambda: services.verify(repair=repair))

@@ -73,7 +73,7 @@ def render() -> None:
         w.empty_state("Nothing has been recorded yet. Every save — with who, why and when — will be listed here.")
     else:
         st.dataframe([{"When (UTC)": w.when(c.get("recorded_at")), "Who": c.get("author", ""),
-                       "What": f"{c.get('kind', '')} {c.get('id', '')}", "Version": c.get("version"),
+                       "What": f"{w.kind_name(c.get('kind', ''))} {c.get('id', '')}", "Version": c.get("version"),
                        "Why": c.get("why", ""), "In force from": c.get("effective_from") or ""}
                       for c in changes], hide_index=True, width="stretch", height=38 + 35 * len(changes))
         st.page_link("sstc_docs/ui/pages/history.py", label="See every change", icon=":material/history:")

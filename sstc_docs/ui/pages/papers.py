@@ -12,7 +12,8 @@ import copy
 
 import streamlit as st
 
-from sstc_docs.domain.bundle import OutcomeBlock
+from sstc_docs.diff.merge import merge_values
+from sstc_docs.domain import rights
 from sstc_docs.domain.labels import LANGUAGES, label
 from sstc_docs.domain.lifecycle import PAPER_OUTCOMES, STATUS_NAMES, decision_paragraphs, text_editable
 from sstc_docs.domain.records import ACTIONS, FRONT_MATTER_KEYS, PAPER_STATUSES
@@ -21,6 +22,7 @@ from sstc_docs.errors import ConflictError, SstcError, ValidationError
 from sstc_docs.services.exports import docx_name
 from sstc_docs.services.papers import blank_paper
 from sstc_docs.ui import diffview as dv
+from sstc_docs.ui import reading
 from sstc_docs.ui import widgets as w
 
 DOCX_MIME = w.DOCX_MIME
@@ -50,15 +52,21 @@ def new_draft(paper_id: str, version: int, data: dict, base_data: dict | None = 
     body_data, count = _with_uids(data)
     draft = {"key": f"paper:{paper_id}:v{version}", "paper_id": paper_id, "base": version,
              "base_data": copy.deepcopy(base_data if base_data is not None else data), "data": body_data,
-             "next_uid": count}
+             "next_uid": count, "unsaved": base_data is not None and clean(body_data) != base_data}
     w.drafts()[draft["key"]] = draft
     return draft
 
 
 def find_draft(paper_id: str) -> dict | None:
+    """The draft of this paper: the one with unsaved changes (e.g. brought back from the server after
+    a reload, on an older version), else the newest; drafts with nothing in them are let go."""
     prefix = f"paper:{paper_id}:v"
-    found = [d for k, d in w.drafts().items() if k.startswith(prefix)]
-    return max(found, key=lambda d: d["base"]) if found else None
+    found = sorted((d for k, d in w.drafts().items() if k.startswith(prefix)),
+                   key=lambda d: (bool(d.get("unsaved", True)), d["base"]))
+    for idle in found[:-1]:
+        if not idle.get("unsaved", True):
+            drop_draft(idle)
+    return found[-1] if found else None
 
 
 def drop_draft(draft: dict) -> None:
@@ -69,19 +77,31 @@ def has_changes(draft: dict) -> bool:
     return clean(draft["data"]) != clean(draft["base_data"])
 
 
-def rebase_after_outside_save(services, paper_id: str) -> None:
-    """Another save on this paper from this page (a new decision point): carry the draft across."""
-    draft = find_draft(paper_id)
-    if draft is None:
-        return
-    latest = services.records.get("paper", paper_id)
-    if latest.version == draft["base"]:
-        return
-    mine = clean(draft["data"])
-    changed = has_changes(draft)
+def catch_up(services, draft: dict, latest) -> dict:
+    """The paper moved on (someone saved, here or elsewhere) while this draft was open: never drop
+    what was typed. Nothing typed — show the newer version; changes elsewhere in the paper or in
+    other words of a paragraph — merge them into the draft and say what came in; the same words
+    changed by both — keep the draft as it is and ask (the conflict panel). Returns the draft to edit."""
+    if latest.version <= draft["base"] or st.session_state.get(draft["key"] + ":conflict") \
+            or st.session_state.get(draft["key"] + ":save"):
+        return draft   # already asking; or "Save" was clicked: the save meets their version and asks
+    base, mine = clean(draft["base_data"]), clean(draft["data"])
+    if mine == base:
+        drop_draft(draft)
+        return new_draft(draft["paper_id"], latest.version, latest.data)
+    merged, overlaps = merge_values(base, mine, latest.data)
+    why = st.session_state.get("_kept", {}).get(draft["key"] + ":why", "")
+    if overlaps:
+        w.remember_newer(draft["key"] + ":conflict", latest, mine=mine, base=base, why=why, pending=True)
+        return draft
+    body = latest.data.get("body", [])
+    theirs = sorted({field_label(path, body) for path, _, _ in w.changed_fields(base, latest.data)})
     drop_draft(draft)
-    if changed:
-        new_draft(paper_id, latest.version, w.merge_onto(clean(draft["base_data"]), mine, latest.data), latest.data)
+    rebased = new_draft(draft["paper_id"], latest.version, merged, latest.data)
+    w.preset(rebased["key"] + ":why", why)
+    rebased["note"] = (f"{latest.author} saved version {latest.version} while you were typing (“{latest.why}”). "
+                       f"Their changes are merged into your draft: {', '.join(theirs)}. Nothing you typed was lost.")
+    return rebased
 
 
 # -- callbacks for the paragraph list -----------------------------------------------------------
@@ -161,11 +181,12 @@ def find_and_pick(services, all_papers: list[dict]) -> str | None:
     if not rows:
         w.empty_state("No paper matches these filters — set them back to “All” or change the search.")
         return None
-    st.dataframe([{"Symbol": p.get("symbol"), "Title": (p.get("title") or "").replace("\n", " "),
+    w.rows_that_open([{"Symbol": p.get("symbol"), "Title": (p.get("title") or "").replace("\n", " "),
                    "Session": p.get("session"), "Section": p.get("section"),
                    "Status": PAPER_STATUS_NAMES.get(p.get("status"), p.get("status")),
                    "Language": LANGUAGES.get(p.get("language"), p.get("language"))} for p in rows],
-                 hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 250),
+                 [p["id"] for p in rows], key="papers:rows", pick_key="papers:pick",
+                 width="stretch", height=min(38 + 35 * len(rows), 250),
                  column_config={"Symbol": st.column_config.TextColumn(width=150),
                                 "Title": st.column_config.TextColumn(width=380),
                                 "Session": st.column_config.NumberColumn(width=70),
@@ -184,19 +205,24 @@ def find_and_pick(services, all_papers: list[dict]) -> str | None:
 
 
 def create_paper(services, *, expanded: bool) -> None:
+    if not w.drafting():
+        return
     with st.expander("Create a paper", expanded=expanded, icon=":material/add:"):
         c1, c2, c3 = st.columns([3, 4, 1])
-        symbol = w.kept(c1.text_input, "Symbol of the new paper", "papers:new:symbol", "", placeholder="GB.316/POL/5")
+        symbol = w.kept(c1.text_input, "Symbol of the new paper", "papers:new:symbol", "", placeholder="e.g. GB.347/POL/2")
         title = w.kept(c2.text_input, "Title of the new paper", "papers:new:title", "")
         language = w.kept(c3.selectbox, "Its language", "papers:new:language", "en", options=list(LANGUAGES),
                           format_func=lambda s: LANGUAGES[s])
         symbol_problem = ""
         if symbol.strip():   # checked on every change of the field, before anything is saved
             try:
-                parse_symbol(symbol)
+                read = str(parse_symbol(symbol))
             except ValidationError as error:
                 symbol_problem = error.problems[0].message
                 st.error(f"Symbol: {w.literal(symbol_problem)}", icon=":material/error:")
+            else:
+                if read != symbol.strip():
+                    c1.caption(f"Reads as {w.literal(read)}")
         else:
             c1.caption("Like GB.316/POL/5, GB.316/INS/3/1 or GB.316/POL/5(Rev.)")
         why = w.reason_box("papers:new:why", "Reason for creating it", help="Required, e.g. 'New paper for the 316th Session'.")
@@ -205,11 +231,10 @@ def create_paper(services, *, expanded: bool) -> None:
                 st.error("Correct the symbol above first. Nothing was saved." if symbol_problem else
                          "Give the paper's symbol, e.g. GB.316/POL/5. Nothing was saved.")
                 return
-            author = w.require_user()
-            if not author or not w.require_reason(why):
+            if not w.require_user() or not w.require_reason(why):
                 return
             try:
-                saved = services.papers.create(blank_paper(symbol, title, language), author=author, why=why)
+                saved = services.papers.create(blank_paper(symbol, title, language), why=why)
             except ValidationError as error:
                 for problem in error.problems:
                     st.error(w.literal(f"{w.field_name(problem.field)}: {problem.message}" if problem.field else
@@ -231,12 +256,7 @@ def edit_paper(services, paper_id: str) -> None:
     if not ok:
         return
     draft = find_draft(paper_id)
-    if draft is not None and draft["base"] < latest.version and not has_changes(draft) \
-            and not st.session_state.get(draft["key"] + ":conflict"):
-        drop_draft(draft)   # nothing typed: simply show the newer version
-        draft = None
-    if draft is None:
-        draft = new_draft(paper_id, latest.version, latest.data)
+    draft = new_draft(paper_id, latest.version, latest.data) if draft is None else catch_up(services, draft, latest)
     key = draft["key"]
     data = draft["data"]
     problems = st.session_state.get(key + ":problems")
@@ -244,16 +264,15 @@ def edit_paper(services, paper_id: str) -> None:
     st.header(f"{w.literal(latest.data['symbol'])} · version {latest.version}")
     st.caption(w.literal((latest.data.get("title") or "").replace("\n", " ")) + f" — last saved by "
                f"{w.literal(latest.author)}, {w.when(latest.recorded_at)}: “{w.literal(latest.why)}”")
-    if draft["base"] < latest.version and not st.session_state.get(key + ":conflict"):
-        st.info(f"Your unsaved edits are based on version {draft['base']}; the paper is now at version "
-                f"{latest.version}. When you save you will see their changes beside yours.")
+    if draft.get("note"):
+        st.info(w.literal(draft["note"]), icon=":material/merge:")
 
     resolve_conflict(services, draft)
     w.problems_summary(problems, shown={"symbol", "title", "symbol_note", "session_dates", "agenda_item", "action",
                                         "date", "original_language", "language", "status", "front_matter", "body"})
 
-    tabs = st.tabs(["Cover and front matter", "Paragraphs and framework", "Draft decision", "Versions and download",
-                    "Compare versions", "As at a date"])
+    tabs = st.tabs(["Cover and front matter", "Paragraphs and framework", "Draft decision", "Read",
+                    "Versions and download", "Compare versions", "As at a date"])
     with tabs[0]:
         edit_cover(key, data, problems)
     with tabs[1]:
@@ -261,14 +280,19 @@ def edit_paper(services, paper_id: str) -> None:
     with tabs[2]:
         edit_decisions(services, latest)
     with tabs[3]:
-        versions_and_download(services, paper_id)
+        read_version(services, paper_id)
     with tabs[4]:
-        compare_versions(services, paper_id)
+        versions_and_download(services, paper_id)
     with tabs[5]:
+        compare_versions(services, paper_id)
+    with tabs[6]:
         paper_as_at(services, paper_id)
 
+    if not w.may(rights.DRAFT):
+        w.why_not(rights.DRAFT)
+        return
     with st.container(border=True):
-        changed = has_changes(draft)
+        changed = draft["unsaved"] = has_changes(draft)   # an unchanged draft is not kept on the server
         st.markdown("**Save the paper** (cover, front matter, paragraphs and framework blocks)" +
                     (" — _you have unsaved changes_" if changed else " — no unsaved changes"))
         c1, c2, c3 = st.columns([6, 1, 2], vertical_alignment="bottom")
@@ -285,14 +309,13 @@ def edit_paper(services, paper_id: str) -> None:
 
 
 def save_paper(services, draft: dict, why: str, *, base: int | None = None) -> None:
-    author = w.require_user()
-    if not author or not w.require_reason(why):
+    if not w.require_user() or not w.require_reason(why):
         return
     key = draft["key"]
     data = clean(draft["data"])
     with st.spinner("Saving…"):
         saved = w.save_or_explain(
-            lambda: services.papers.update(draft["paper_id"], data, author=author, why=why,
+            lambda: services.papers.update(draft["paper_id"], data, why=why,
                                            base_version=base or draft["base"]), key,
             on_conflict=lambda error: w.remember_conflict(key + ":conflict", error, mine=data,
                                                           base=clean(draft["base_data"]), why=why))
@@ -306,27 +329,30 @@ def save_paper(services, draft: dict, why: str, *, base: int | None = None) -> N
 def resolve_conflict(services, draft: dict) -> None:
     key = draft["key"]
     conflict = st.session_state.get(key + ":conflict")
-    body = (conflict or {}).get("mine", {}).get("body", [])
-    action = w.conflict_panel(key + ":conflict", labels=lambda path: field_label(path, body))
-    if not action:
+    if not conflict:
         return
-    conflict = st.session_state[key + ":conflict"]
-    merged = w.merge_onto(conflict["base"], conflict["mine"], conflict["theirs"])
+    body = conflict.get("mine", {}).get("body", [])
+    pending = conflict.get("pending", False)   # their save landed while I typed; I have not saved yet
+    chosen = w.conflict_panel(key + ":conflict", labels=lambda path: field_label(path, body), saved=not pending,
+                              actions=("rebase", "discard") if pending else ("merge", "rebase", "discard"))
+    if not chosen:
+        return
+    action, merged = chosen
     if action == "discard":
         drop_draft(draft)
         w.flash(f"Your changes were discarded; you are now editing version {conflict['version']}.", "info")
         st.rerun()
     elif action == "rebase":
+        why = st.session_state.get("_kept", {}).get(key + ":why", "")
         drop_draft(draft)
-        new_draft(draft["paper_id"], conflict["version"], merged, conflict["theirs"])
-        w.flash(f"Your changes are now on top of version {conflict['version']}; review them and save.", "info")
+        w.preset(new_draft(draft["paper_id"], conflict["version"], merged, conflict["theirs"])["key"] + ":why", why)
+        w.flash(f"Your changes are merged with version {conflict['version']}; review them and save.", "info")
         st.rerun()
     else:
-        author = w.require_user()
-        if not author:
+        if not w.require_user():
             return
         try:
-            saved = services.papers.update(draft["paper_id"], merged, author=author, why=conflict["my_why"],
+            saved = services.papers.update(draft["paper_id"], merged, why=conflict["my_why"],
                                            base_version=conflict["version"])
         except ConflictError as error:
             w.remember_conflict(key + ":conflict", error, mine=merged, base=conflict["theirs"], why=conflict["my_why"])
@@ -340,7 +366,7 @@ def resolve_conflict(services, draft: dict) -> None:
             st.error(w.literal(error))
             return
         drop_draft(draft)
-        w.flash(f"Your changes were saved on top of {conflict['author']}'s: version {saved.version}.")
+        w.flash(f"Your changes were merged with {conflict['author']}'s and saved: version {saved.version}.")
         st.rerun()
 
 
@@ -401,7 +427,7 @@ def edit_cover(key: str, data: dict, problems) -> None:
         w.bound(b.selectbox, "Action", f"{key}:action", data, "action", "decision", options=list(ACTIONS),
                 format_func=lambda s: ACTION_NAMES.get(s, s))
         w.field_problems(problems, "agenda_item", "action")
-        w.bound(st.text_input, "Date (YYYY-MM-DD)", f"{key}:date", data, "date", placeholder="2012-10-05")
+        w.bound(st.text_input, "Date (YYYY-MM-DD)", f"{key}:date", data, "date", placeholder="YYYY-MM-DD")
         w.field_problems(problems, "date")
         a, b = st.columns(2)
         w.bound(a.selectbox, "Original language", f"{key}:original_language", data, "original_language", "en",
@@ -462,7 +488,7 @@ def edit_body(services, key: str, draft: dict, problems) -> None:
             if "_fn_raw" not in block:
                 block["_fn_raw"] = footnotes_text(block.get("footnotes"))
             raw = w.bound(st.text_area, f"{name} footnotes", f"{prefix}:footnotes", block, "_fn_raw", height=68,
-                          placeholder="1: GB.313/PV, paragraph 401.")
+                          placeholder="key: text of the note, one per line — e.g. 1: … for the marker [^1]")
             block["footnotes"] = parse_footnotes(raw)
             w.field_problems(problems, f"body[{i}].footnotes")
     st.caption(f"The draft decision prints as paragraph {number + 1}.")
@@ -516,24 +542,24 @@ def edit_decisions(services, paper) -> None:
             continue
         with st.container(border=True):
             edit_decision(services, decision, paper.data.get("language", "en"))
+    if not w.may(rights.DRAFT):
+        return
     with st.expander("Add a decision point" if decision_ids else "Write the draft decision", expanded=not decision_ids):
         text = w.kept(st.text_area, "Decision text (present tense)", f"papers:newdec:{paper.id}:text", "",
-                      placeholder="The Governing Body approves …", height=90)
+                      placeholder="e.g. The Governing Body approves …", height=90)
         parts_raw = w.kept(st.text_area, "Parts (a), (b) … — one per line, optional", f"papers:newdec:{paper.id}:parts",
                            "", height=80)
         why = w.reason_box(f"papers:newdec:{paper.id}:why", "Reason for adding the decision point")
         if st.button("Add decision point", key=f"papers:newdec:{paper.id}:save", type="primary"):
-            author = w.require_user()
-            if not author or not w.require_reason(why):
+            if not w.require_user() or not w.require_reason(why):
                 return
             if not text.strip():
                 st.error("Write the decision text first. Nothing was saved.")
                 return
             ok, saved = w.guarded(lambda: services.decisions.create(
-                paper.id, text=text, parts=[p for p in parts_raw.splitlines() if p.strip()], author=author, why=why))
+                paper.id, text=text, parts=[p for p in parts_raw.splitlines() if p.strip()], why=why))
             if ok:
                 w.forget_keys(f"papers:newdec:{paper.id}:")
-                rebase_after_outside_save(services, paper.id)
                 w.flash(f"Decision point {saved.id} added as a draft.")
                 st.rerun()
 
@@ -542,9 +568,12 @@ def edit_decision(services, decision, language: str) -> None:
     data = decision.data
     status = data.get("status", "draft")
     st.markdown(f"**{w.literal(decision.id)}** · {STATUS_NAMES.get(status, status)} · version {decision.version}")
-    if not text_editable(status):
+    if not text_editable(status) or not w.may(rights.DRAFT):
         for line in decision_paragraphs(data["text"], data.get("parts", []), language):
             st.markdown(f"> {w.literal(line)}")
+        if text_editable(status):
+            w.why_not(rights.DRAFT)
+            return
         st.caption(f"The text is fixed once submitted (status: {STATUS_NAMES.get(status, status)}). Record its "
                    "adoption, amendment, deferral or withdrawal on the Decisions page.")
         st.page_link("sstc_docs/ui/pages/decisions.py", label="Go to Decisions", icon=":material/gavel:")
@@ -558,20 +587,21 @@ def edit_decision(services, decision, language: str) -> None:
                                "data": {"text": data["text"], "parts_raw": "\n".join(data.get("parts", []))}}
     key = draft["key"]
     conflict_key = key + ":conflict"
-    action = w.conflict_panel(conflict_key, actions=("reapply", "discard"))
-    if action:
+    chosen = w.conflict_panel(conflict_key, actions=("merge", "discard"))
+    if chosen:
+        action, merged = chosen
         conflict = st.session_state[conflict_key]
         if action == "discard":
             drop_draft(draft)
             st.rerun()
-        author = w.require_user()
-        if author:
-            _save_decision(services, decision.id, draft, conflict["mine"]["text"], conflict["mine"]["parts"],
-                           author, conflict["my_why"], conflict["version"])
+        if w.require_user():
+            _save_decision(services, decision.id, draft, merged["text"], merged["parts"],
+                           conflict["my_why"], conflict["version"])
     text = w.bound(st.text_area, "Draft decision text", f"{key}:text", draft["data"], "text", height=90)
     parts_raw = w.bound(st.text_area, "Draft decision parts — one per line", f"{key}:parts", draft["data"],
                         "parts_raw", height=80)
     parts = [p.strip() for p in parts_raw.splitlines() if p.strip()]
+    draft["unsaved"] = (text, parts) != (draft["base_data"]["text"], draft["base_data"].get("parts", []))
     problems = st.session_state.get(key + ":problems")
     w.field_problems(problems, "text", "parts")
     w.problems_summary(problems, shown={"text", "parts"})
@@ -580,12 +610,11 @@ def edit_decision(services, decision, language: str) -> None:
             st.markdown(w.literal(line))
     why = w.reason_box(f"{key}:why", "Reason for changing the decision text")
     if st.button("Save decision text", key=f"{key}:save", type="primary"):
-        author = w.require_user()
-        if author and w.require_reason(why):
-            _save_decision(services, decision.id, draft, text, parts, author, why, draft["base"])
+        if w.require_user() and w.require_reason(why):
+            _save_decision(services, decision.id, draft, text, parts, why, draft["base"])
 
 
-def _save_decision(services, decision_id: str, draft: dict, text: str, parts: list[str], author: str, why: str,
+def _save_decision(services, decision_id: str, draft: dict, text: str, parts: list[str], why: str,
                    base: int) -> None:
     def conflict(error: ConflictError) -> None:
         base_data = {"text": draft["base_data"]["text"], "parts": draft["base_data"].get("parts", [])}
@@ -595,8 +624,7 @@ def _save_decision(services, decision_id: str, draft: dict, text: str, parts: li
         st.session_state[draft["key"] + ":conflict"]["theirs"] = {"text": theirs.get("text", ""),
                                                                  "parts": theirs.get("parts", [])}
 
-    saved = w.save_or_explain(lambda: services.decisions.save_text(decision_id, text=text, parts=parts, author=author,
-                                                                   why=why, base_version=base),
+    saved = w.save_or_explain(lambda: services.decisions.save_text(decision_id, text=text, parts=parts, why=why, base_version=base),
                               draft["key"], on_conflict=conflict)
     if saved is None:
         return
@@ -605,12 +633,25 @@ def _save_decision(services, decision_id: str, draft: dict, text: str, parts: li
     st.rerun()
 
 
+def read_version(services, paper_id: str) -> None:
+    """Any saved version as it prints (the Word file's own layout), read-only."""
+    versions = [v for v in w.load(lambda: services.records.history("paper", paper_id), []) if not v.deleted]
+    chosen = w.version_picker("Version to read", versions, f"papers:read:{paper_id}")
+    if chosen is None:
+        return
+    ok, bundle = w.guarded(lambda: services.papers.bundle(paper_id, chosen.version))
+    if ok:
+        st.caption(f"Version {chosen.version} as saved, read-only, laid out as its Word file. To change the paper, "
+                   "use the tabs before this one.")
+        reading.show_paper(bundle)
+
+
 def versions_and_download(services, paper_id: str) -> None:
     with st.spinner("Loading the versions…"):
         ok, versions = w.guarded(lambda: services.records.history("paper", paper_id))
     if not ok:
         return
-    st.dataframe(w.version_table(versions), hide_index=True, width="stretch")
+    st.dataframe(w.version_table(versions, in_force=False), hide_index=True, width="stretch")
     chosen = w.version_picker("Version to download", versions, f"papers:dlv:{paper_id}")
     if chosen is None:
         return
@@ -618,9 +659,10 @@ def versions_and_download(services, paper_id: str) -> None:
         st.info("This version records a deletion; choose another version to download.")
         return
     name = docx_name(chosen.data.get("symbol", paper_id))
+    template = w.template_choice(f"papers:dl:{paper_id}", services)
 
-    def make_docx(paper_id=paper_id, version=chosen.version) -> bytes:
-        return services.exports.paper_docx(paper_id, version)[0]
+    def make_docx(paper_id=paper_id, version=chosen.version, template=template) -> bytes:
+        return services.exports.paper_docx(paper_id, version, template=template)[0]
 
     w.docx_button(f"Download .docx of version {chosen.version}", make_docx, file_name=name,
                 key=f"papers:download:{paper_id}")
@@ -642,8 +684,10 @@ def compare_versions(services, paper_id: str) -> None:
     symbol = next((v.data.get("symbol") for v in versions if v.version == end), paper_id)
     name = docx_name(symbol, f"-redline-v{start}-v{end}")
 
-    def make_redline(paper_id=paper_id, start=start, end=end) -> bytes:
-        return services.exports.redline_docx(paper_id, start, end)[0]
+    template = w.template_choice(f"papers:cmp:{paper_id}", services)
+
+    def make_redline(paper_id=paper_id, start=start, end=end, template=template) -> bytes:
+        return services.exports.redline_docx(paper_id, start, end, template=template)[0]
 
     w.docx_button(f"Download redline .docx (v{start} → v{end})", make_redline, file_name=name,
                 key=f"papers:redline:{paper_id}")
@@ -667,58 +711,15 @@ def paper_as_at(services, paper_id: str) -> None:
         return
     name = docx_name(bundle.paper.get("symbol", paper_id), f"-as-at-{day.isoformat()}")
 
-    def make_docx(paper_id=paper_id, as_of=day.isoformat()) -> bytes:
-        return services.exports.paper_docx(paper_id, as_of=as_of)[0]
+    template = w.template_choice(f"papers:asof:{paper_id}", services)
+
+    def make_docx(paper_id=paper_id, as_of=day.isoformat(), template=template) -> bytes:
+        return services.exports.paper_docx(paper_id, as_of=as_of, template=template)[0]
 
     w.docx_button(f"Download .docx as at {day.isoformat()}", make_docx, file_name=name, key=f"papers:asof-dl:{paper_id}")
     used = ", ".join(f"{k.split(':', 1)[0]} v{v}" for k, v in bundle.sources.items())
     st.caption(f"Version {bundle.paper_version} of the paper ({used}).")
-    with st.container(border=True):
-        show_bundle(bundle)
-
-
-def show_bundle(bundle) -> None:
-    """The paper read-only, as it prints: cover line, front matter, numbered paragraphs with their
-    footnotes, framework tables and the draft decision."""
-    paper, language = bundle.paper, bundle.language
-    st.markdown(f"**{w.literal(paper.get('symbol', ''))}** · {ACTION_NAMES.get(paper.get('action'), '')}")
-    st.markdown(f"#### {w.literal((paper.get('title') or '').replace(chr(10), ' '))}")
-    front = paper.get("front_matter", {})
-    st.markdown("  \n".join(f"**{FRONT_MATTER_LABELS[k]}:** {w.literal(front.get(k) or label('none', language))}"
-                             for k in FRONT_MATTER_KEYS))
-    number = 0
-    for block in bundle.blocks:
-        if isinstance(block, OutcomeBlock):
-            st.markdown(f"**{label('outcome', language, n=block.number)}** {w.literal(block.statement)}")
-            if block.text:
-                dv.html_block(dv.plain(block.text))
-            cells = "".join(f'<tr><td style="width:10em;vertical-align:top">'
-                            f"{w.literal_html(label(r.kind, language, label=r.label))}"
-                            f"</td><td>{dv.plain(r.text)}</td></tr>" for r in block.rows)
-            dv.html_block(f'<table style="width:100%;font-size:0.95em">{cells}</table>' if cells else
-                          "<i>No indicator in force for this outcome on that date.</i>")
-            notes = block.footnotes
-        elif block.get("type") == "heading":
-            st.markdown(f"##### {w.literal(block.get('text', ''))}")
-            continue
-        else:
-            prefix = ""
-            if block.get("numbered", True):
-                number += 1
-                prefix = f"<b>{number}.</b> "
-            dv.html_block(prefix + dv.plain(block.get("text", "")))
-            notes = block.get("footnotes") or []
-        if notes:
-            dv.html_block('<div style="font-size:0.85em;opacity:0.85">' + "<br>".join(
-                f"<sup>{w.literal_html(n.get('key', ''))}</sup> {dv.plain(n.get('text', ''))}" for n in notes)
-                + "</div>")
-    if bundle.decisions:
-        st.markdown(f"**{label('draft_decision', language)}**")
-        for decision in bundle.decisions:
-            number += 1
-            lines = list(decision.paragraphs)
-            st.markdown("\n".join(f"> {f'**{number}.** ' if i == 0 else ''}{w.literal(line)}  "
-                                   for i, line in enumerate(lines)))
+    reading.show_paper(bundle)
 
 
 render()

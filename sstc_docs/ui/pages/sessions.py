@@ -13,6 +13,7 @@ import datetime as dt
 
 import streamlit as st
 
+from sstc_docs.domain import rights
 from sstc_docs.domain.agenda import cover_dates
 from sstc_docs.domain.labels import LANGUAGES, section_name, session_ordinal
 from sstc_docs.domain.records import item_number
@@ -129,28 +130,40 @@ def _date(value: str) -> dt.date | None:
 
 
 def edit_session(services, version) -> None:
+    """The form, for those who may plan a session (drafters) or record an item's outcome (approvers);
+    each sees the other's fields but cannot change them."""
+    planning, recording = w.may(rights.DRAFT), w.may(rights.RECORD)
+    if not planning and not (recording and version is not None):
+        w.why_not(rights.DRAFT)
+        return
     draft = _draft(version)
     key, data = draft["key"], draft["data"]
     problems = st.session_state.get(key + ":problems")
+    fixed = not planning
     with st.expander("Create the session" if version is None else "Edit the session", expanded=version is None):
+        if fixed:
+            w.why_not(rights.DRAFT)
+        if not recording:
+            w.why_not(rights.RECORD)
         a, b, c, d = st.columns(4)
         if version is None:
             w.bound(a.number_input, "Session number", f"{key}:number", data, "number", 1, min_value=1, step=1)
-        w.bound(b.text_input, "Place", f"{key}:place", data, "place", "Geneva")
+        w.bound(b.text_input, "Place", f"{key}:place", data, "place", "Geneva", disabled=fixed)
         for column, field, name in ((c, "opening", "Opens"), (d, "closing", "Closes")):
-            day = column.date_input(name, value=_date(data.get(field)), key=f"{key}:{field}", **w.DATE_LIMITS)
+            day = column.date_input(name, value=_date(data.get(field)), key=f"{key}:{field}", disabled=fixed,
+                                    **w.DATE_LIMITS)
             data[field] = day.isoformat() if day else ""
-        w.bound(st.text_input, "Note (what is assumed, where the dates come from)", f"{key}:note", data, "note")
+        w.bound(st.text_input, "Note (what is assumed, where the dates come from)", f"{key}:note", data, "note",
+                disabled=fixed)
         w.field_problems(problems, "number", "place", "opening", "closing", "note", exact=True)
         for code in SECTIONS:
-            edit_section(services, draft, code, problems)
+            edit_section(services, draft, code, problems, planning=planning, recording=recording)
         why = w.reason_box(f"{key}:why")
         w.problems_summary(problems, shown={"number", "place", "opening", "closing", "note"})
         if st.button("Save the session", key=f"{key}:save", type="primary"):
-            author = w.require_user()
-            if not author or not w.require_reason(why):
+            if not w.require_user() or not w.require_reason(why):
                 return
-            saved = w.save_or_explain(lambda: services.sessions.save(_clean(data), author=author, why=why,
+            saved = w.save_or_explain(lambda: services.sessions.save(_clean(data), why=why,
                                                                      base_version=draft["base"]), key)
             if saved is None:
                 return
@@ -160,7 +173,7 @@ def edit_session(services, version) -> None:
             st.rerun()
 
 
-def edit_section(services, draft: dict, code: str, problems) -> None:
+def edit_section(services, draft: dict, code: str, problems, *, planning: bool, recording: bool) -> None:
     """One section's segments and agenda items; papers are picked from the session's papers of that section."""
     key, data = draft["key"], draft["data"]
     section = next((s for s in data["sections"] if s["code"] == code), None)
@@ -168,20 +181,20 @@ def edit_section(services, draft: dict, code: str, problems) -> None:
     with st.container(border=True):
         st.markdown(f"**{section_name(code, 'en')} ({code})**")
         if section is None:
-            if st.button(f"Add the {code} section", key=f"{key}:{code}:add"):
+            if planning and st.button(f"Add the {code} section", key=f"{key}:{code}:add"):
                 data["sections"].append({"code": code, "segments": [], "items": []})
                 data["sections"].sort(key=lambda s: list(SECTIONS).index(s["code"]))
                 st.rerun()
             return
         segments = w.kept(st.text_input, "Segments (separated by ;)", f"{key}:{code}:segments",
-                          "; ".join(section["segments"]))
+                          "; ".join(section["segments"]), disabled=not planning)
         section["segments"] = [s.strip() for s in segments.split(";") if s.strip()]
         number = data.get("number")
         candidates = [p["id"] for p in w.load(lambda: services.papers.list(session=number, section=code), [])]
         for item in section["items"]:
-            edit_item(key, code, section, item, candidates)
+            edit_item(key, code, section, item, candidates, planning=planning, recording=recording)
         w.field_problems(problems, f"sections[{index}]")
-        if st.button("Add an item", key=f"{key}:{code}:add_item", icon=":material/add:"):
+        if planning and st.button("Add an item", key=f"{key}:{code}:add_item", icon=":material/add:"):
             next_number = max((i["number"] for i in section["items"]), default=0) + 1
             section["items"].append({"number": next_number, "sub_item": None, "title": "", "segment": "",
                                      "papers": [], "outcome": "", "_uid": f"i{draft['next_uid']}"})
@@ -189,26 +202,30 @@ def edit_section(services, draft: dict, code: str, problems) -> None:
             st.rerun()
 
 
-def edit_item(key: str, code: str, section: dict, item: dict, candidates: list[str]) -> None:
+def edit_item(key: str, code: str, section: dict, item: dict, candidates: list[str], *, planning: bool,
+              recording: bool) -> None:
     prefix = f"{key}:{code}:{item['_uid']}"
+    fixed = not planning
     a, b, c, d = st.columns([1, 1, 4, 2])
-    w.bound(a.number_input, "Item", f"{prefix}:number", item, "number", 1, min_value=1, step=1)
-    w.bound(b.number_input, "Sub-item (0: none)", f"{prefix}:sub_item", item, "sub_item", 0, min_value=0, step=1)
-    w.bound(c.text_input, "Title", f"{prefix}:title", item, "title")
+    w.bound(a.number_input, "Item", f"{prefix}:number", item, "number", 1, min_value=1, step=1, disabled=fixed)
+    w.bound(b.number_input, "Sub-item (0: none)", f"{prefix}:sub_item", item, "sub_item", 0, min_value=0, step=1,
+            disabled=fixed)
+    w.bound(c.text_input, "Title", f"{prefix}:title", item, "title", disabled=fixed)
     w.bound(d.selectbox, "Segment", f"{prefix}:segment", item, "segment", "", options=["", *section["segments"]],
-            format_func=lambda s: s or "(none)")
+            format_func=lambda s: s or "(none)", disabled=fixed)
     options = list(dict.fromkeys([*item["papers"], *candidates]))
     e, f = st.columns([3, 1], vertical_alignment="bottom")
     papers_key = f"{prefix}:papers"
     if papers_key not in st.session_state:   # the draft decides what the picker shows (see widgets.bound)
         st.session_state[papers_key] = list(item["papers"])
-    item["papers"] = e.multiselect("Papers", options, key=papers_key, help="Papers of this session and section")
-    if f.button("Remove the item", key=f"{prefix}:remove", icon=":material/delete:"):
+    item["papers"] = e.multiselect("Papers", options, key=papers_key, help="Papers of this session and section",
+                                   disabled=fixed)
+    if planning and f.button("Remove the item", key=f"{prefix}:remove", icon=":material/delete:"):
         section["items"].remove(item)
         w.forget_keys(prefix + ":")
         st.rerun()
     w.bound(st.text_input, "Outcome of the discussion (for an item without a decision point)", f"{prefix}:outcome",
-            item, "outcome")
+            item, "outcome", disabled=not recording, help="What the Governing Body concluded: recorded by an approver")
 
 
 render()
