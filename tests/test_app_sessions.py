@@ -111,3 +111,27 @@ def test_the_decisions_page_asks_for_a_reason_when_the_adoption_is_outside_the_s
     assert not at.exception and not at.error, texts(at.error)
     decision = services().records.get("decision", seed.DECISION_ID).data
     assert (decision["status"], decision["outside_session_reason"]) == ("adopted", "Adopted by correspondence.")
+
+
+def test_the_form_follows_the_rights_of_who_is_signed_in(demo_db):
+    """A reader gets the documents but no form, and is told which role editing needs; an approver
+    may type an item's outcome but not change the agenda; a drafter the reverse."""
+    key, item = "session:316:v1", "session:316:v1:POL:i0"
+    reader = open_app(PAGE, user="Rita Reader", roles=("reader",))
+    assert [b.label for b in reader.get("download_button")] == ["Record of decisions (.docx)",
+                                                                "Minutes: table of contents (.docx)"]
+    assert not [b for b in reader.button if b.key == f"{key}:save"]
+    assert "needs the drafter role" in texts(reader.caption)
+    approver = open_app(PAGE, user="Abe Approver", roles=("approver",))
+    assert approver.text_input(key=f"{item}:title").disabled and not approver.text_input(key=f"{item}:outcome").disabled
+    approver.text_input(key=f"{item}:outcome").input("The Governing Body took note.").run()
+    approver.text_input(key=f"{key}:why").input("What the Governing Body concluded").run()
+    approver.button(key=f"{key}:save").click().run()
+    assert not approver.exception and not approver.error, texts(approver.error)
+    saved = services().sessions.get(316)
+    assert saved.author == "Abe Approver (abe.approver)"
+    assert saved.data["sections"][0]["items"][0]["outcome"] == "The Governing Body took note."
+    drafter = open_app(PAGE, user="Dora Drafter", roles=("drafter",))
+    assert drafter.text_input(key=f"{item}:outcome".replace("v1", "v2")).disabled
+    assert not drafter.text_input(key=f"{item}:title".replace("v1", "v2")).disabled
+    assert "needs the approver role" in texts(drafter.caption)
