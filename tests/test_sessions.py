@@ -19,6 +19,8 @@ import pytest
 from people import TESTER
 from session_data import WHY, build, decide, paper
 
+from test_word_support import Docx, paragraph_property, paragraph_text, paragraphs, q
+
 from sstc_docs import demo as seed
 from sstc_docs.cli import main
 from sstc_docs.domain.records import validate
@@ -211,7 +213,8 @@ def test_libreoffice_renders_the_record_of_decisions(session, tmp_path):
     services, _ = session
     english, _ = services.sessions.record_of_decisions_docx(347, "en")
     chinese, _ = services.sessions.record_of_decisions_docx(347, "zh")
-    text = rendered(tmp_path, {"record": english, "record_zh": chinese})
+    toc, _ = services.sessions.minutes_toc_docx(347, "en")
+    text = rendered(tmp_path, {"record": english, "record_zh": chinese, "toc": toc})
     page = text["record"]
     assert "Record of decisions" in page and "347th Session, Geneva, 13–23 March 2023" in page
     assert "Institutional Section" in page and "Policy Development Section" in page
@@ -229,6 +232,35 @@ def test_libreoffice_renders_the_record_of_decisions(session, tmp_path):
     assert "The draft decision was withdrawn" in page
     assert "approves" not in page
     assert "决定记录" in text["record_zh"] and "关于议程第二项的决定" in text["record_zh"]
+    contents = text["toc"]
+    assert "Item No. Document No. Title Page Decision paragraph No." in contents
+    assert "2 GB.347/POL/2 Strategy on decent work in supply chains 6" in contents   # the Page column empty
+    assert "Follow-up to the resolution on social dialogue 6 4 GB.347/POL/4 Update on the Global" in contents
+    assert "5 GB.347/INS/5 Proposals for a new meeting structure" in contents
+
+
+def test_the_record_of_decisions_as_wordprocessingml(session):
+    """Read back from the XML: parts hang on a real tab, the Chinese text sits in the East Asian font
+    slot, and the file names the version of every record it was built from."""
+    services, ids = session
+    data = Docx(services.sessions.record_of_decisions_docx(347, "en")[0])
+    parts = [p for p in paragraphs(data.document) if paragraph_text(p).startswith(("(a)", "(b)"))]
+    assert [paragraph_text(p) for p in parts] == ["(a)\tapproved the strategy; and",
+                                                  "(b)\trequested the Office to report in 2025."]
+    for p in parts:
+        runs = p.findall(q("w:r"))
+        assert runs[1].find(q("w:tab")) is not None
+        indent = paragraph_property(data, p, "w:ind")
+        assert int(indent.get(q("w:hanging"))) > 0
+    custom = data.custom_properties()
+    assert custom["sstc.session"] == "347"
+    assert custom[f"sstc.source:decision:{ids['strategy_decision']}"] == str(
+        services.records.get("decision", ids["strategy_decision"]).version)
+    assert custom["sstc.source:session:347"] == "1"
+    chinese = Docx(services.sessions.record_of_decisions_docx(347, "zh")[0])
+    fonts = chinese.styles().find(f".//{q('w:docDefaults')}//{q('w:rFonts')}")
+    assert fonts is not None and fonts.get(q("w:eastAsia"))
+    assert any("决定" in paragraph_text(p) for p in paragraphs(chinese.document))
 
 
 @needs_libreoffice
