@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import subprocess
 import zipfile
 
@@ -19,6 +18,7 @@ import pytest
 from people import TESTER
 from session_data import WHY, build, decide, paper
 
+from libreoffice import PDFTOTEXT, SOFFICE, convert
 from test_word_support import Docx, paragraph_property, paragraph_text, paragraphs, q
 
 from sstc_docs import demo as seed
@@ -27,8 +27,6 @@ from sstc_docs.domain.records import validate
 from sstc_docs.errors import ValidationError
 from sstc_docs.services import open_services
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-PDFTOTEXT = shutil.which("pdftotext")
 needs_libreoffice = pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None,
                                        reason="LibreOffice (soffice) and poppler's pdftotext render the documents")
 
@@ -44,14 +42,11 @@ def rendered(folder, files: dict[str, bytes]) -> dict[str, str]:
     for name, data in files.items():
         (folder / f"{name}.docx").write_bytes(data)
         paths.append(str(folder / f"{name}.docx"))
-    result = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless",
-                             "--norestore", "--convert-to", "pdf", "--outdir", str(folder), *paths],
-                            capture_output=True, text=True, timeout=240)
-    assert result.returncode == 0, result.stderr
+    convert(paths, to="pdf", outdir=folder, profile=folder / "profile")
     texts = {}
     for name in files:
         pdf = folder / f"{name}.pdf"
-        assert pdf.exists(), f"LibreOffice did not convert {name}.docx: {result.stdout} {result.stderr}"
+        assert pdf.exists(), f"LibreOffice did not convert {name}.docx"
         texts[name] = " ".join(subprocess.run([PDFTOTEXT, "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
                                               text=True, check=True).stdout.split())
     return texts
