@@ -75,8 +75,5 @@ def describe(result: "SearchResult") -> str:
     lines = [f"{result.kind} {result.record_id} v{result.version} ({state}) — {result.title}".replace("\n", " ")]
     if result.snippet:
         lines.append(f"  {result.snippet.where}: {result.snippet.marked()}")
-    for appearance in result.appearances:
-        gone = ("still there" if appearance.disappeared is None else
-                f"{'deleted' if appearance.deleted else 'gone'} in v{appearance.disappeared}")
-        lines.append(f"  appeared in v{appearance.appeared}, {gone}")
+    lines += [f"  {appearance}" for appearance in result.appearances]
     return "\n".join(lines)
