@@ -51,7 +51,7 @@ from sstc_docs.store.versions import version_hash  # noqa: E402
 
 APP = ROOT / "streamlit_app.py"
 #: page file → the title its sidebar link and heading show
-PAGES = {"overview": "Overview", "papers": "Papers", "frameworks": "Frameworks", "decisions": "Decisions",
+PAGES = {"overview": "Overview", "sessions": "Sessions", "papers": "Papers", "frameworks": "Frameworks", "decisions": "Decisions",
          "evidence": "Evidence", "history": "History", "search": "Search", "imports": "Import a paper",
          "integrity": "Integrity"}
 HEADINGS = {"imports": "Import a Word paper", "integrity": "Integrity of the record"}  # where not the title

@@ -26,6 +26,7 @@ from .frameworks import FrameworkService
 from .overview import OverviewService
 from .papers import PaperService
 from .records import RecordService
+from .sessions import SessionService
 
 #: how many evidence records a word search takes from the full-text index, best first
 FULL_TEXT_MATCHES = 500
@@ -50,6 +51,7 @@ class Services:
         self.exports = ExportService(self.records, self.papers, self.decisions)
         self.evidence = EvidenceService(self.records, full_text=self._evidence_in_full_text)
         self.overview = OverviewService(self.records, self.papers, self.frameworks, self.decisions)
+        self.sessions = SessionService(self.records, self.papers, self.exports)
         self.accounts = AccountService(self.records)
         self._search: SearchService | None = None
 

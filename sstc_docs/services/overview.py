@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
-from ..domain.records import SHOWN_KINDS, kind_of, parse_date
+from ..domain import lifecycle
+from ..domain.records import PAPER_STATUSES, SHOWN_KINDS, kind_of, parse_date
 from ..domain.rights import SYSTEM
 from ..store.versions import META_FIELDS
 from .records import shown_kind
@@ -29,6 +31,31 @@ class OverviewService:
         counts = self.records.store.tally("paper", "session", "status")
         return [{"session": s, "status": st, "papers": n}
                 for (s, st), n in sorted(counts.items(), key=lambda item: (-(item[0][0] or 0), item[0][1] or ""))]
+
+    def session_progress(self) -> list[dict]:
+        """Per session, the latest first: its papers per status, and its decision points adopted,
+        still pending, deferred and withdrawn (tallied from the listings' summaries: no record read,
+        no row built beyond the sessions')."""
+        sessions = sorted(self.records.heads("session"), key=lambda h: -(h.get("number") or 0))
+        wanted = {i for session in sessions for i in session.get("paper_ids", [])}
+        status_of = {paper_id: status for (paper_id, status) in self.records.store.tally(
+            "paper", "id", "status", where=lambda head: head.id in wanted)}
+        decisions: dict[str, Counter] = {}
+        for (paper_id, status), n in self.records.store.tally(
+                "decision", "paper_id", "status", where=lambda head: head.get("paper_id") in wanted).items():
+            decisions.setdefault(paper_id, Counter())[status] += n
+        rows = []
+        for session in sessions:
+            ids = [i for i in session.get("paper_ids", []) if i in status_of]
+            by_paper = Counter(status_of[i] or "" for i in ids)
+            counts = sum((decisions.get(i, Counter()) for i in ids), Counter())
+            rows.append({"session": session.get("number"), "opening": session.get("opening", ""),
+                         "closing": session.get("closing", ""),
+                         "papers": {status: by_paper[status] for status in PAPER_STATUSES if by_paper[status]},
+                         "adopted": sum(counts[s] for s in lifecycle.ADOPTED),
+                         "pending": sum(counts[s] for s in lifecycle.PENDING),
+                         "deferred": counts["deferred"], "withdrawn": counts["withdrawn"]})
+        return rows
 
     def pending_revisions(self, *, limit: int = 15) -> tuple[int, list[dict]]:
         """How many revisions are proposed and not yet in force, and rows for those of the first
