@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_search import Archive  # noqa: E402  the generator of valid records (until bench/archive.py)
 
+from sstc_docs import demo as seed  # noqa: E402
 from sstc_docs.domain.records import validate  # noqa: E402
 from sstc_docs.services import open_services  # noqa: E402
 from sstc_docs.store.backup import write_backup  # noqa: E402
@@ -66,8 +67,8 @@ def archive_documents(scale: float):
     """Every version document of the synthetic archive, in the order recorded, hashes chained.
 
     The records are bench_search's (valid, half Chinese); this adds what pages follow: the
-    strategies' outcomes list their indicators, and each evidence record links an indicator, a
-    decision point and a paper."""
+    strategies' outcomes list their indicators, each evidence record links an indicator, a
+    decision point and a paper, and the demo's paper symbol is left to the demo."""
     archive = Archive(scale)
     counts = archive.count
     strategies = [f"S-{i}" for i in range(counts["strategies"])]
@@ -77,8 +78,12 @@ def archive_documents(scale: float):
     papers, decisions = [], []
     clock = dt.datetime(2012, 1, 1, tzinfo=dt.timezone.utc)
     previous: dict[tuple[str, str], str] = {}
-    for seq, version in enumerate(archive.versions(), start=1):
+    seq = 0
+    for version in archive.versions():
         data = version.data
+        if (data.get("symbol") or data.get("paper_id")) == seed.PAPER_ID:
+            continue  # the demo's paper, loaded on top, is the demo's alone
+        seq += 1
         if version.kind == "strategy":
             for outcome in data["outcomes"]:
                 outcome["indicator_ids"] = indicators[data["id"]][outcome["number"]]

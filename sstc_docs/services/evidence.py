@@ -393,7 +393,9 @@ class EvidenceService:
                 return all(w in said for w in words)
             return True
 
-        return self.records.store.heads_page("evidence", where=wanted, order=lambda head: head.get("date") or "",
+        filtered = kinds or levels or start or end or linked_ids or words
+        return self.records.store.heads_page("evidence", where=wanted if filtered else None,
+                                             order=lambda head: head.get("date") or "",
                                              descending=True, offset=offset, limit=limit)
 
     def _full_text(self, text: str) -> set[str]:

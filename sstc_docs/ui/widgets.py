@@ -701,17 +701,22 @@ def rows_that_open(rows: list[dict], ids: list, *, key: str, pick_key: str, **kw
     st.dataframe(rows, key=key, on_select=opened, selection_mode="single-row", hide_index=True, **kwargs)
 
 
-def pager(total: int, key: str, size: int, *, container: Any = st) -> int:
-    """Paging controls for a list of ``total`` rows shown ``size`` at a time; returns the offset of
-    the page chosen (``kept``: the page survives a page switch; past the end it is the last page)."""
-    pages = max(1, -(-total // size))
-    if pages == 1:
-        return 0
-    if not 1 <= (kept_value(key) or 1) <= pages:
-        preset(key, pages)
-    page = kept(container.number_input, f"Page (of {pages})", key, 1, min_value=1, max_value=pages, step=1,
-                help=f"{total} rows, {size} a page")
-    return (int(page) - 1) * size
+def paged(fetch: Callable[[int, int], Any], key: str, size: int, *, container: Any = st) -> tuple[Any, int]:
+    """One page of a list and its paging controls, with one query: ``fetch(offset, limit)`` answers a
+    ``HeadsPage`` (rows and total) for the page ``kept`` under ``key`` (the last page if the list
+    shrank below it). Returns (that answer, its offset)."""
+    offset = (max(int(kept_value(key) or 1), 1) - 1) * size
+    found = fetch(offset, size)
+    if found.total and offset >= found.total:
+        offset = (found.total - 1) // size * size
+        found = fetch(offset, size)
+    pages = max(1, -(-found.total // size))
+    if pages > 1:
+        if kept_value(key) != offset // size + 1:
+            preset(key, offset // size + 1)
+        kept(container.number_input, f"Page (of {pages})", key, 1, min_value=1, max_value=pages, step=1,
+             help=f"{found.total} rows, {size} a page")
+    return found, offset
 
 
 def lazy_expander(label: str, key: str, **kwargs):

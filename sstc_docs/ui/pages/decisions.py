@@ -43,9 +43,10 @@ def render() -> None:
     if not matching:
         w.empty_state("No decision point has this status — choose “All”.")
         return
-    offset = w.pager(matching, "dec:page", PAGE_SIZE, container=c3)
-    rows = w.load(lambda: services.decisions.page(status="" if status == ALL else status, offset=offset,
-                                                  limit=PAGE_SIZE).rows, [])
+    found, _ = w.load(lambda: w.paged(lambda offset, limit: services.decisions.page(
+        status="" if status == ALL else status, offset=offset, limit=limit), "dec:page", PAGE_SIZE, container=c3),
+        (None, 0))
+    rows = found.rows if found else []
     gists = {d["id"]: gist(services, d) for d in rows}
     w.rows_that_open([{"Decision": d["id"], "Status": STATUS_NAMES.get(d.get("status"), d.get("status")),
                        "Paper": d.get("paper_id", ""), "Text": gists[d["id"]]} for d in rows],

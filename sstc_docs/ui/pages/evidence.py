@@ -88,15 +88,16 @@ def find_tab(services) -> None:
     linked = linked_filter(services, bottom[2].container())
     filters = dict(kind=kinds, reliability=levels, date_from=_iso(date_from) or None, date_to=_iso(date_to) or None,
                    linked=linked)
-    ok, found = w.guarded(lambda: services.evidence.search_page(text, **filters, limit=0))
+    caption, paging = st.columns([3, 1], vertical_alignment="bottom")
+    ok, answer = w.guarded(lambda: w.paged(lambda offset, limit: services.evidence.search_page(
+        text, **filters, offset=offset, limit=limit), "ev_page", PAGE_SIZE, container=paging))
     if not ok:
         return
+    found, offset = answer
     if not found.total:
         w.empty_state("Nothing matches these filters. Clear some of them, or search for fewer words.")
         return
-    caption, paging = st.columns([3, 1], vertical_alignment="bottom")
-    offset = w.pager(found.total, "ev_page", PAGE_SIZE, container=paging)
-    rows = w.load(lambda: services.evidence.search_page(text, **filters, offset=offset, limit=PAGE_SIZE).rows, [])
+    rows = found.rows
     caption.caption(f"{found.total} of {total} evidence record(s)"
                     + (f" · {offset + 1}–{offset + len(rows)} shown" if found.total > PAGE_SIZE else ""))
     contributions = {}

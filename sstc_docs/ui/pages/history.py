@@ -10,6 +10,7 @@ import datetime as dt
 import streamlit as st
 
 from sstc_docs.domain.records import SHOWN_KINDS
+from sstc_docs.store.base import HeadsPage
 from sstc_docs.ui import diffview as dv
 from sstc_docs.ui import picker
 from sstc_docs.ui import reading
@@ -67,8 +68,9 @@ def render() -> None:
         return
     counted, paging = st.columns([3, 1], vertical_alignment="bottom")
     counted.markdown(f"**{len(changes)} change(s)**" + (" (the latest 500)" if len(changes) >= 500 else ""))
-    offset = w.pager(len(changes), "hist:page", PAGE_SIZE, container=paging)
-    show_changes(services, changes[offset:offset + PAGE_SIZE])
+    shown, _ = w.paged(lambda offset, limit: HeadsPage(len(changes), changes[offset:offset + limit]), "hist:page",
+                       PAGE_SIZE, container=paging)
+    show_changes(services, shown.rows)
 
 
 def date_range(dates) -> tuple[str, str]:

@@ -178,15 +178,16 @@ def find_and_pick(services, total: int) -> str | None:
     text = w.kept(c5.text_input, "Search by symbol or title", "papers:f:text", "", placeholder="e.g. GB.316 or 南南合作")
     filters = dict(session=None if session == ALL else session, section="" if section == ALL else section,
                    status="" if status == ALL else status, language="" if language == ALL else language, text=text)
-    matching = w.load(lambda: services.papers.page(**filters, limit=0).total, 0)
-    if not matching:
+    caption, paging = st.columns([3, 1], vertical_alignment="bottom")
+    found, offset = w.load(lambda: w.paged(lambda offset, limit: services.papers.page(**filters, offset=offset,
+                                                                                      limit=limit),
+                                           "papers:page", PAGE_SIZE, container=paging), (None, 0))
+    if not found or not found.total:
         w.empty_state("No paper matches these filters — set them back to “All” or change the search.")
         return None
-    caption, paging = st.columns([3, 1], vertical_alignment="bottom")
-    offset = w.pager(matching, "papers:page", PAGE_SIZE, container=paging)
-    rows = w.load(lambda: services.papers.page(**filters, offset=offset, limit=PAGE_SIZE).rows, [])
-    caption.caption(f"{matching} of {total} paper(s)"
-                    + (f" · {offset + 1}–{offset + len(rows)} shown" if matching > PAGE_SIZE else ""))
+    rows = found.rows
+    caption.caption(f"{found.total} of {total} paper(s)"
+                    + (f" · {offset + 1}–{offset + len(rows)} shown" if found.total > PAGE_SIZE else ""))
     w.rows_that_open([{"Symbol": p.get("symbol"), "Title": (p.get("title") or "").replace("\n", " "),
                    "Session": p.get("session"), "Section": p.get("section"),
                    "Status": PAPER_STATUS_NAMES.get(p.get("status"), p.get("status")),
