@@ -20,7 +20,8 @@ Goals (issue 14): every page under 1 s in the browser, the first page after star
 server memory under 400 MB, each further session under 10 MB more, freed when it ends.
 
     .venv/bin/python bench/bench_pages.py                 # scale 0.02 (a few minutes, `make bench`)
-    .venv/bin/python bench/bench_pages.py --scale 1       # the design point (build: tens of minutes)
+    .venv/bin/python bench/bench_pages.py --scale 1 --db /tmp/design-point   # the design point (built once:
+                                                                              # tens of minutes; then reused)
 """
 
 from __future__ import annotations
@@ -244,15 +245,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="visits of every page in the browser")
     parser.add_argument("--sessions", type=int, default=8, help="browser sessions for the memory figures")
     parser.add_argument("--no-browser", action="store_true", help="script times only")
+    parser.add_argument("--db", help="build the archive in this folder and keep it; an archive already there is "
+                                     "measured as it is (build the design point once, measure it many times)")
     args = parser.parse_args()
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest outside a server warns on every page
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "db"
-        built = build_database(folder, args.scale)
-        t = built["timings"]
-        print(f"archive at scale {args.scale:g}: {built['versions']} versions "
-              f"({', '.join(f'{n} {kind}' for kind, n in built['counts'].items())}) and the demo; "
-              f"generated {t['generate']:.0f} s, restored {t['restore']:.0f} s, indexed {t['index']:.0f} s")
+        folder = Path(args.db) if args.db else Path(tmp) / "db"
+        if folder.exists() and any(folder.iterdir()):
+            print(f"archive: the one in {folder} (built before; --scale is not applied)")
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            built = build_database(folder, args.scale)
+            t = built["timings"]
+            print(f"archive at scale {args.scale:g}: {built['versions']} versions "
+                  f"({', '.join(f'{n} {kind}' for kind, n in built['counts'].items())}) and the demo; "
+                  f"generated {t['generate']:.0f} s, restored {t['restore']:.0f} s, indexed {t['index']:.0f} s")
         os.environ["SSTC_DB"] = str(folder)
         os.environ.pop("SSTC_AUTH", None)
         scripts = {page: time_script(page, args.runs) for page in PAGES}
@@ -280,7 +287,7 @@ def main() -> None:
                   f"({each:+.1f} MB each; goal under {GOAL_SESSION_MB}), {browser['rss_after']:.0f} MB after they "
                   f"closed (goal: all under {GOAL_RSS_MB} MB)")
         if args.scale < 1:
-            print("The design point: .venv/bin/python bench/bench_pages.py --scale 1")
+            print("The design point: .venv/bin/python bench/bench_pages.py --scale 1 --db /tmp/design-point")
 
 
 def free_port() -> int:
