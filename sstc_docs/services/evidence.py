@@ -442,8 +442,11 @@ class EvidenceService:
         """
         on = parse_date(as_of).isoformat() if as_of else _today()
         strategy = self._as_of("strategy", strategy_id, on if as_of else None)
+        wanted = {i for outcome in strategy.data["outcomes"] for i in outcome["indicator_ids"]}
         by_indicator: dict[str, list[str]] = {}
-        for head in self.records.heads("evidence"):
+        linked = self.records.store.heads_page("evidence", where=lambda head: not wanted.isdisjoint(
+            head.get("indicator_ids", ())), limit=MAX_LISTED)
+        for head in linked.rows:  # only the evidence linked to this strategy's indicators is built
             for indicator_id in head.get("indicator_ids", []):
                 by_indicator.setdefault(indicator_id, []).append(head["id"])
         evidence_cache: dict[str, dict] = {}
