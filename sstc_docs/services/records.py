@@ -262,8 +262,10 @@ class RecordService:
                                                                     if versions else None)
                 if strategy_id:
                     strategies.setdefault(strategy_id, []).append(f"{kind} {record_id}")
-        if strategies:
-            for head in self.store.heads("paper"):
+        if strategies:  # only the papers that print one of these strategies are built
+            printing = self.store.heads_page("paper", where=lambda head: not strategies.keys().isdisjoint(
+                head.get("strategy_ids") or ()), limit=MAX_LISTED)
+            for head in printing.rows:
                 for strategy_id in set(head.get("strategy_ids") or ()) & strategies.keys():
                     shown.setdefault(head["id"], []).extend(strategies[strategy_id])
         return shown
