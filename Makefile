@@ -64,7 +64,7 @@ test: $(VENV)/.dev system-deps tests/oidc/node_modules
 bench: $(VENV)/.dev system-deps
 	$(PY) bench/bench_store.py --scale 0.1 --engine postgresql
 	$(PY) bench/bench_export.py
-	$(PY) bench/bench_pages.py --papers 2000
+	$(PY) bench/bench_pages.py
 	$(PY) bench/bench_diff.py
 	$(PY) bench/bench_import.py
 	$(PY) bench/bench_search.py
