@@ -242,8 +242,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.02, help="share of the design point (1 = 10,000 papers)")
     parser.add_argument("--runs", type=int, default=5, help="reruns per page in AppTest")
-    parser.add_argument("--rounds", type=int, default=3, help="visits of every page in the browser")
-    parser.add_argument("--sessions", type=int, default=8, help="browser sessions for the memory figures")
+    parser.add_argument("--rounds", type=int, default=2, help="visits of every page in the browser")
+    parser.add_argument("--sessions", type=int, default=4, help="browser sessions for the memory figures")
     parser.add_argument("--no-browser", action="store_true", help="script times only")
     parser.add_argument("--db", help="build the archive in this folder and keep it; an archive already there is "
                                      "measured as it is (build the design point once, measure it many times)")
