@@ -31,6 +31,8 @@ WITH_CONSEQUENCES = (*ADOPTED, "deferred", "withdrawn")
 #: Statuses in which the text voted on (or to be voted on) is fixed.
 TEXT_FROZEN = ("submitted", *ADOPTED, "withdrawn")
 FINAL = tuple(s for s, following in TRANSITIONS.items() if not following)
+#: A paper issued to the Governing Body: what it says is fixed (rules.PaperRules).
+PAPER_ISSUED = ("issued",)
 
 
 def allowed_next(status: str) -> tuple[str, ...]:
