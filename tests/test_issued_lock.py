@@ -90,4 +90,4 @@ def test_the_papers_page_says_it_is_issued_and_starts_the_revision(demo_db):
     assert f"{seed.PAPER_ID} is issued" in texts(at.info)
     at.button(key=f"paper:{seed.PAPER_ID}:v1:start:revision").click().run()
     assert at.text_input(key=f"paper:{seed.PAPER_ID}:v1:symbol").value == REVISED
-    assert f"{seed.PAPER_ID} is issued" not in texts(at.info)
+    assert f"{seed.PAPER_ID} is issued" not in texts(at.info) and f"You are drafting {REVISED}" in texts(at.info)
