@@ -14,6 +14,7 @@ from sstc_docs.errors import ValidationError
 from sstc_docs.services.imports import ImportService
 
 from import_docs import rewrite
+from revisions import start_revision
 
 from test_app_pages import open_app, texts
 from test_cli import cli
@@ -91,3 +92,9 @@ def test_the_papers_page_says_it_is_issued_and_starts_the_revision(demo_db):
     at.button(key=f"paper:{seed.PAPER_ID}:v1:start:revision").click().run()
     assert at.text_input(key=f"paper:{seed.PAPER_ID}:v1:symbol").value == REVISED
     assert f"{seed.PAPER_ID} is issued" not in texts(at.info) and f"You are drafting {REVISED}" in texts(at.info)
+
+
+def test_a_decision_cites_the_issued_paper_not_a_revision_still_in_draft(demo):
+    start_revision(demo)
+    moved = demo.decisions.move(seed.DECISION_ID, "adopted", why="adopted", base_version=1, adopted_on="2012-11-16")
+    assert f"{seed.PAPER_ID}，第 4 段" in moved.data["record"] and "(Rev.)" not in moved.data["record"]
