@@ -303,6 +303,7 @@ def test_verify_finds_an_edited_version_and_stale_heads_and_repair_rebuilds_only
         _sql(url, "UPDATE sstc_versions SET why = 'rewritten' WHERE id = 'P1' AND version = 1")
         edited = store.verify()
         assert not edited.ok and [f.record for f in edited.findings if f.severity == "error"] == ["paper P1 v1"]
+        assert all("into an empty database" in f.fix for f in edited.findings)  # a database's remedy, not a folder's
         with pytest.raises(StoreError, match="No backup was written"):
             store.backup(tmp_path / "refused.json")
         assert not (tmp_path / "refused.json").exists()
