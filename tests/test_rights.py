@@ -184,3 +184,29 @@ def test_a_revoked_or_wrong_token_and_no_token_are_refused(cli_worlds):
     services.close()
     revoked = cli(path, "put", "-", "--why", "x", token=token, stdin=json.dumps(STRATEGY))
     assert revoked.returncode == 2 and "not a valid token" in revoked.stderr
+
+
+def test_rebuilding_the_search_index_is_a_repair_for_administrators(tmp_path):
+    """``search --rebuild`` forgets the index and reads every version again: a repair, like
+    ``verify --repair``; searching itself needs no role."""
+    path = tmp_path / "db"
+    prepare(path)
+    services = open_services(path).acting_as(TESTER)
+    tokens = {}
+    for role in ROLES:
+        services.accounts.create(f"{role}.one", name=f"{ROLE_NAMES[role]} One", roles=[role], why="test")
+        tokens[role] = services.accounts.issue_token(f"{role}.one", why="test")
+    services.close()
+    for role, token in tokens.items():
+        rebuilt = cli(path, "search", "--rebuild", token=token)
+        if role == "administrator":
+            assert rebuilt.returncode == 0 and "search index rebuilt from" in rebuilt.stderr, rebuilt.stderr
+        else:
+            assert rebuilt.returncode == 2 and "needs the administrator role" in rebuilt.stderr, (role, rebuilt.stderr)
+        assert cli(path, "search", "指标", token=token).returncode == 0
+    services = open_services(path).acting_as(person("d", "D", "drafter"))
+    try:
+        with pytest.raises(Forbidden, match="rebuild the search index"):
+            services.rebuild_search()
+    finally:
+        services.close()

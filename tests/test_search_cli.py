@@ -55,7 +55,7 @@ def test_any_version_says_where_text_appeared_and_went(tmp_path, capsys):
     assert result["id"] == seed.IND_PARTNERSHIPS and result["matched_versions"] == [1, 2]
     assert result["appearances"] == [{"appeared": 1, "disappeared": None, "deleted": False}]
     _, out, _ = run(capsys, tmp_path, "search", "伙伴关系协议", "--kind", "indicator", "--any-version")
-    assert "appeared in v1, still there" in out
+    assert "appeared in v1, still in the latest version" in out
 
 
 def test_rebuild_and_empty_results_and_refusals(tmp_path, capsys):

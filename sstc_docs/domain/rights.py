@@ -33,7 +33,7 @@ RIGHTS: dict[str, tuple[tuple[str, ...], str]] = {
                             "withdrawn)"),
     ACCOUNTS: (("administrator",), "manage accounts, roles, passwords and tokens"),
     RESTORE: (("administrator",), "restore a backup"),
-    REPAIR: (("administrator",), "repair the database's caches (verify --repair)"),
+    REPAIR: (("administrator",), "repair the database's caches (verify --repair) or rebuild the search index"),
 }
 ACTIONS = tuple(RIGHTS)
 
