@@ -10,7 +10,7 @@ import re
 import zipfile
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from paper_steps import PAPER, edit_paragraph_2, marker, open_paragraphs, two_people_edit_paragraph_2
 from sstc_docs import demo as seed
