@@ -545,11 +545,16 @@ class PostgresStore(StoreBase):
             return cache.heads
 
     def _catch_up_cached(self) -> None:
-        """Another server committed (or the listener reconnected): bring every cached kind up to date."""
+        """Another server committed (or the listener reconnected): bring every cached kind up to date.
+        A process that has listed nothing (a writer, a command) asks nothing: every commit of every
+        server is heard by every other, so a pooled connection taken for nothing would cost each
+        save a round trip per listening process."""
         if self._closed:
             return
         with self._cache_lock:
             kinds = list(self._cache)
+        if not kinds:
+            return
         with self._database_errors(), self._pool.connection() as conn:
             for kind in kinds:
                 self._caught_up(conn, kind)
