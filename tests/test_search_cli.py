@@ -62,7 +62,7 @@ def test_rebuild_and_empty_results_and_refusals(tmp_path, capsys):
     load_demo(tmp_path)
     capsys.readouterr()
     code, _, err = run(capsys, tmp_path, "search", "--rebuild")
-    assert code == 0 and "rebuilt from 13 version(s)" in err  # the demo and the local user's account
+    assert code == 0 and "rebuilt from 14 version(s)" in err  # the demo (its session included) and the local user's account
     code, out, _ = run(capsys, tmp_path, "search", "nothingmatchesthis")
     assert code == 0 and "nothing found" in out and "--any-version" in out
     for bad in (["search"], ["search", "指标", "--since", "last week"], ["search", "指标", "--limit", "0"],

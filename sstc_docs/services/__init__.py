@@ -26,6 +26,7 @@ from .frameworks import FrameworkService
 from .overview import OverviewService
 from .papers import PaperService
 from .records import RecordService
+from .sessions import SessionService
 
 if TYPE_CHECKING:  # imported when first searched: the index and its analysers cost every command start-up
     from .search import SearchService
@@ -47,6 +48,7 @@ class Services:
         self.exports = ExportService(self.records, self.papers, self.decisions)
         self.evidence = EvidenceService(self.records)
         self.overview = OverviewService(self.records, self.papers, self.frameworks, self.decisions)
+        self.sessions = SessionService(self.records, self.papers, self.exports)
         self.accounts = AccountService(self.records)
         self._search: SearchService | None = None
 
