@@ -74,7 +74,7 @@ def test_a_save_on_one_server_shows_on_the_other(apps):
     on_b.go(bo, "Overview")
     on_b.go(bo, "Papers")                       # the search Bo typed is kept; the list is B's own cache
     expect(bo.get_by_role("heading", name=f"{symbol} · version 1")).to_be_visible()
-    expect(bo.get_by_text("Created on server A").first).to_be_visible()
+    expect(bo.get_by_label("Title", exact=True)).to_have_value("Created on server A")  # the cover, as A saved it
     on_b.shot(bo, "two-servers-new-paper-listed-on-b")
 
 
