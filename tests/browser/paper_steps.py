@@ -24,14 +24,21 @@ def open_paragraphs(app, tab: Page) -> None:
 
 
 def edit_paragraph_2(app, tab: Page, text: str, reason: str) -> int:
-    """Edit paragraph 2 of the demo paper and save with ``reason``; returns the new version number."""
-    expected = app.versions("paper", PAPER) + 1
+    """Edit paragraph 2 of the demo paper and save with ``reason``; returns the new version number.
+    While the latest version is the issued one, the edit starts its revision, as a user must."""
+    latest = app.latest("paper", PAPER)
+    expected, symbol = latest.version + 1, latest.data["symbol"]
     open_paragraphs(app, tab)
+    if latest.data["status"] == "issued":
+        symbol = f"{PAPER}(Rev.)"
+        tab.get_by_role("button", name=f"Start the revision {symbol}").click()
+        expect(tab.get_by_text(f"{PAPER} is issued", exact=False)).to_have_count(0)
+        app.wait(tab)
     app.fill(tab, "Paragraph 2 text", text)
     app.fill(tab, "Reason for this change", reason)
     tab.get_by_role("button", name="Save", exact=True).click()
-    expect(tab.get_by_text(f"Saved version {expected} of {PAPER}.")).to_be_visible()
-    expect(tab.get_by_role("heading", name=f"{PAPER} · version {expected}")).to_be_visible()
+    expect(tab.get_by_text(f"Saved version {expected} of {symbol}.")).to_be_visible()
+    expect(tab.get_by_role("heading", name=f"{symbol} · version {expected}")).to_be_visible()
     app.wait(tab)
     return expected
 

@@ -97,7 +97,7 @@ def test_journey_3_download_the_docx_holding_the_edit(app, tmp_path):
         button.click()
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
-    assert saved.name == "GB.316-POL-5.docx"
+    assert saved.name == "GB.316-POL-5(Rev.).docx"  # the edit is in the issued paper's revision
     with zipfile.ZipFile(saved) as docx:
         xml = docx.read("word/document.xml").decode("utf-8")
     text = "".join(re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", xml))
