@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from people import TESTER, login_of, person, sign_in
+from revisions import REVISED
 from sstc_docs import demo as seed
 from sstc_docs.ui.state import get_services
 
@@ -128,7 +129,7 @@ def test_history_lists_every_change_and_filters(demo_db):
 
 def test_history_filters_by_who_and_date(demo_db):
     paper = services().records.get("paper", seed.PAPER_ID)
-    changed = dict(paper.data, symbol_note=paper.data["symbol_note"] + " Checked.")
+    changed = dict(paper.data, symbol_note=paper.data["symbol_note"] + " Checked.", symbol=REVISED, status="draft")
     services_as("Zoe").papers.update(seed.PAPER_ID, changed, why="Re-save", base_version=1)
     at = open_app("history")
     at.selectbox(key="hist:f:author").set_value("Zoe (zoe)").run()

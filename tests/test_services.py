@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from people import person
+from revisions import start_revision
 from sstc_docs import demo as seed
 from sstc_docs.domain.rights import Forbidden
 from sstc_docs.errors import ConflictError, ValidationError
@@ -28,14 +29,14 @@ def test_save_needs_a_reason_and_an_account_and_writes_nothing_without(demo):
 
 
 def test_stale_save_raises_conflict_with_both_versions(demo):
-    first = demo.records.get("paper", seed.PAPER_ID)
+    first = start_revision(demo)
     mine, theirs = copy.deepcopy(first.data), copy.deepcopy(first.data)
     theirs["body"][2]["text"] = "Their wording."
-    demo.acting_as(person("ana", "Ana")).papers.update(seed.PAPER_ID, theirs, why="clarify", base_version=1)
+    demo.acting_as(person("ana", "Ana")).papers.update(seed.PAPER_ID, theirs, why="clarify", base_version=2)
     mine["body"][2]["text"] = "My wording."
     with pytest.raises(ConflictError) as error:
-        demo.papers.update(seed.PAPER_ID, mine, why="shorten", base_version=1)
-    assert error.value.current.version == 2 and error.value.current.author == "Ana (ana)"
+        demo.papers.update(seed.PAPER_ID, mine, why="shorten", base_version=2)
+    assert error.value.current.version == 3 and error.value.current.author == "Ana (ana)"
     assert error.value.current.data["body"][2]["text"] == "Their wording."
     assert error.value.attempted["body"][2]["text"] == "My wording."
     assert demo.records.get("paper", seed.PAPER_ID).data["body"][2]["text"] == "Their wording."

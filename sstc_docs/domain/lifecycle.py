@@ -37,7 +37,8 @@ PENDING = ("draft", "in_review", "submitted")
 #: What a paper became at the session, from its decision points (``paper_outcome``); set only by
 #: the move of a decision, in the same unit of work, never typed.
 PAPER_OUTCOMES = ("decided", "deferred", "withdrawn")
-#: A paper issued to the Governing Body, before and after it decided: it carries a date.
+#: A paper issued to the Governing Body, before and after it decided: it carries a date, and what it
+#: says is fixed (rules.changes_issued_paper).
 PAPER_ISSUED = ("issued", *PAPER_OUTCOMES)
 
 

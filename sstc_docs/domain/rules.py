@@ -16,7 +16,7 @@ from ..errors import Problem, ValidationError
 from . import lifecycle
 from .framework import period_years
 from .labels import session_ordinal
-from .symbols import parse_symbol
+from .symbols import parse_symbol, symbol_order
 
 MOVE_COMMAND = "decision move"
 MOVE_HINT = ("use the command `python -m sstc_docs decision move ID --to STATUS …` or the Decisions page, "
@@ -56,6 +56,8 @@ class PaperRules(Rules):
             problems.append(Problem("symbol", f"a paper keeps its item: {old['symbol']} can become a revision "
                                               f"such as {parse_symbol(old['symbol']).revised()}, not "
                                               f"{new['symbol']}; create a new paper for another item"))
+        elif old is not None:
+            problems += self._issued_is_fixed(old, new, command)
         strategies = [b["strategy_id"] for b in new["body"] if b["type"] == "framework"]
         problems += self.missing(lookup, "strategy", sorted(set(strategies)), "body.strategy_id")
         was = (old or {}).get("status")
@@ -63,11 +65,36 @@ class PaperRules(Rules):
         if new["status"] in lifecycle.PAPER_ISSUED and not new["date"] and (not issued_before or old.get("date")):
             problems.append(Problem("date", "a paper cannot be issued without a date: give the date it is issued "
                                             "(YYYY-MM-DD), which its cover prints"))
-        if command != MOVE_COMMAND and new["status"] != was and (
+        successor = old is not None and symbol_order(new["symbol"]) > symbol_order(old["symbol"])
+        if command != MOVE_COMMAND and new["status"] != was and not successor and (
                 new["status"] in lifecycle.PAPER_OUTCOMES or was in lifecycle.PAPER_OUTCOMES):
             problems.append(Problem("status", "once issued, a paper's status follows its decision points (decided, "
                                               f"deferred or withdrawn) and is not typed; {MOVE_HINT}"))
         return problems
+
+    @staticmethod
+    def _issued_is_fixed(old: dict, new: dict, command: str | None) -> list[Problem]:
+        if not changes_issued_paper(old, new, command):
+            return []
+        symbol = parse_symbol(old["symbol"])
+        return [Problem("symbol", f"{old['symbol']} is issued: what it says is fixed, for everyone. Save the change "
+                                  f"as a revised paper, {symbol.revised()}, or as an addendum, {symbol.addendum()}; "
+                                  "the issued version stays in the history as it was printed")]
+
+
+def changes_issued_paper(old: dict | None, new: dict, command: str | None = None) -> bool:
+    """Whether ``new`` changes what the issued paper ``old`` says without being its successor.
+
+    What an issued paper says is fixed for everyone: a change is saved as a revised paper (Rev.)
+    or an addendum (Add.), a later symbol of the same item, and the issued version stays in the
+    history as it was printed. ``pinned`` is worked out by the services, not typed; the status
+    of an issued paper follows what the Governing Body did, recorded by the move of a decision."""
+    if old is None or old.get("status") not in lifecycle.PAPER_ISSUED:
+        return False
+    changed = {name for name in old.keys() | new.keys() if old.get(name) != new.get(name)} - {"pinned"}
+    if command == MOVE_COMMAND:
+        changed -= {"status"}
+    return bool(changed) and symbol_order(new["symbol"]) <= symbol_order(old["symbol"])
 
 
 class IndicatorRules(Rules):

@@ -57,7 +57,11 @@ class DecisionService:
         return {status: n for (status,), n in self.records.store.tally("decision", "status").items()}
 
     def citation(self, decision: dict) -> str:
-        paper = self.records.get("paper", decision["paper_id"]).data
+        """The paper cited as it was put before the Governing Body: its latest issued version (a
+        revision still being drafted is not before it), or the latest while none is issued."""
+        versions = [v for v in self.records.history("paper", decision["paper_id"]) if not v.deleted]
+        issued = [v for v in versions if v.data.get("status") in lifecycle.PAPER_ISSUED]
+        paper = (issued or versions)[-1].data
         paragraph = self.papers.decision_paragraph(paper, decision["id"])
         return lifecycle.citation(paper["symbol"], paragraph, decision.get("language", "en"))
 

@@ -29,7 +29,7 @@ from typing import IO, Any, Iterable, Iterator
 from ..errors import NotFound, PartialBackup, StoreError
 from ..limits import check_json_limits
 from .atomic import atomic_write_bytes, ensure_folder, remove_stale_temporaries
-from .backup import read_backup, write_backup
+from .backup import write_backup
 from .base import (HeadsPage, Order, StoreBase, Summarize, Validate, Where, changes_arguments, chosen_version,
                    is_possible_id, listed, matching, no_summary, paged, read_arguments, tallied)
 from .blobs import BlobStore
@@ -41,8 +41,8 @@ from .locks import StoreLock
 from .shards import Shard, ShardCache, ShardLayout, shard_content
 from .storage import JSONFile
 from .unit import UnitOfWork
-from .verify import (ERROR, WARNING, Finding, Report, check_blob, check_journal, check_seq, check_shard_file,
-                     check_versions)
+from .verify import (ERROR, RESTORE, WARNING, Finding, Report, backup_refused, check_blob, check_journal,
+                     check_seq, check_shard_file, check_versions)
 from .versions import META_FIELDS, Version, check_kind, check_text, json_copy, now_timestamp
 
 _OPEN_STORES: "weakref.WeakSet[Store]" = weakref.WeakSet()
@@ -105,7 +105,7 @@ class Store(StoreBase):
                 remove_stale_temporaries(self.path)
                 self._swept = True
             last = self._journal.last() or {}
-            unit = UnitOfWork(self._stored_versions, int(last.get("seq") or 0) + 1)
+            unit = UnitOfWork(self._stored_latest, int(last.get("seq") or 0) + 1)
             self._active = unit
             try:
                 yield unit
@@ -325,9 +325,7 @@ class Store(StoreBase):
             report, _ = self._verified()
             wrong = [f for f in report.findings if f.severity == ERROR and not f.file.startswith("blobs/")]
             if wrong:
-                listed = "\n".join(f"  - {f}" for f in wrong[:20])
-                raise StoreError(f"No backup was written: the database fails its checks, and a backup of it would "
-                                 f"carry the damage on. {len(wrong)} problem(s):\n{listed}")
+                raise backup_refused(wrong)
             damaged = sorted(f.file.replace("/", "")[5:] for f in report.findings
                              if f.severity == ERROR and f.file.startswith("blobs/"))
             blobs = ((sha, self._blobs.read(sha)) for sha in self._blobs.all() if sha not in damaged)
@@ -369,7 +367,7 @@ class Store(StoreBase):
                     attachment = document["data"].get("attachment")
                     if isinstance(attachment, dict) and isinstance(attachment.get("sha256"), str):
                         referenced[attachment["sha256"]] = f"{kind} {document['id']} v{document['version']}"
-                findings += check_versions(by_record, {key: relative for key in by_record})
+                findings += check_versions(by_record, {key: relative for key in by_record}, RESTORE)
                 for key, versions in by_record.items():
                     latest = max(versions, key=lambda d: d["version"])
                     heads[key] = (latest["version"], latest.get("hash", ""), index.summary_of(latest["data"]))
@@ -435,13 +433,12 @@ class Store(StoreBase):
         return Report(repaired.findings + fixed, repaired.versions, repaired.records, repaired.attachments,
                       repaired.head)
 
-    def restore(self, file: str | Path | IO[bytes]) -> int:
-        """Load a backup into this database, which must be empty; versions, authors, times, reasons
-        and hashes come back exactly. Every version is checked (shape, numbering, times, hashes,
-        the kind's own validation) before anything is written; the database is then built in
-        ``restore.partial/`` and swapped in by one commit record, so a restore cut short by a
-        kill or a full disk leaves the folder as it was, and can simply be run again."""
-        versions, blobs = read_backup(file, validate=self._validate)
+    def load(self, versions: Iterable[dict], blobs: Iterable[tuple[str, bytes]]) -> int:
+        """Into this empty folder: the database is built in ``restore.partial/`` and swapped in by
+        one commit record, so a load cut short by a kill or a full disk leaves the folder as it
+        was, and can simply be run again. Versions, authors, times, reasons and hashes come back
+        exactly. (The versions are sorted here, so they are held in memory.)"""
+        versions = list(versions)
         with self._lock.writing():
             self._check_open()
             self._finish_pending()
@@ -465,7 +462,7 @@ class Store(StoreBase):
                     self._save_catalog(kind, index)
             return len(versions)
 
-    def _build(self, folder: Path, versions: list[dict], blobs: dict[str, bytes]) -> None:
+    def _build(self, folder: Path, versions: list[dict], blobs: Iterable[tuple[str, bytes]]) -> None:
         """A whole database in ``folder``: shards, attachments and the journal with its chain."""
         layout = ShardLayout(folder / "shards", self._shard_counts)
         grouped: dict[tuple[str, int], list[dict]] = defaultdict(list)
@@ -475,8 +472,10 @@ class Store(StoreBase):
             atomic_write_bytes(layout.path(kind, number), shard_content(documents))
         staged_blobs = BlobStore(folder / "blobs")
         ensure_folder(folder / "blobs")
-        for data in blobs.values():
-            staged_blobs.put(data)
+        for sha, data in blobs:
+            if staged_blobs.put(data) != sha:
+                raise StoreError(f"The attachment {sha} to load into {self.path} does not match its content; "
+                                 "nothing was loaded.")
         lines, chain = [], ""
         for document in sorted(versions, key=lambda d: d["seq"]):
             chain = chain_link(chain, document["hash"])
@@ -527,9 +526,10 @@ class Store(StoreBase):
                              "sstc_docs verify` to see what else is wrong; `verify --repair` rebuilds the trail from "
                              "the data files when they are whole.")
 
-    def _stored_versions(self, kind: str, record_id: str) -> list[dict]:
-        """What the unit of work builds on: the versions on disk, without anything staged."""
-        return self._fresh_versions(kind, record_id, staged=False)[2]
+    def _stored_latest(self, kind: str, record_id: str) -> dict | None:
+        """What the unit of work builds on: the latest version on disk, without anything staged."""
+        documents = self._fresh_versions(kind, record_id, staged=False)[2]
+        return documents[-1] if documents else None
 
     def _current_heads(self, kind: str) -> dict[str, Head]:
         """The kind's heads, with what the open unit of work (this thread's) has staged on top."""

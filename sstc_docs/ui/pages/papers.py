@@ -15,9 +15,9 @@ import streamlit as st
 from sstc_docs.diff.merge import merge_values
 from sstc_docs.domain import rights
 from sstc_docs.domain.labels import LANGUAGES, label
-from sstc_docs.domain.lifecycle import PAPER_OUTCOMES, STATUS_NAMES, decision_paragraphs, text_editable
+from sstc_docs.domain.lifecycle import PAPER_ISSUED, PAPER_OUTCOMES, STATUS_NAMES, decision_paragraphs, text_editable
 from sstc_docs.domain.records import ACTIONS, FRONT_MATTER_KEYS, PAPER_STATUSES
-from sstc_docs.domain.symbols import SECTIONS, parse_symbol
+from sstc_docs.domain.symbols import SECTIONS, parse_symbol, symbol_order
 from sstc_docs.errors import ConflictError, SstcError, ValidationError
 from sstc_docs.services.exports import docx_name
 from sstc_docs.services.papers import blank_paper
@@ -276,6 +276,7 @@ def edit_paper(services, paper_id: str) -> None:
     if draft.get("note"):
         st.info(w.literal(draft["note"]), icon=":material/merge:")
 
+    issued_notice(draft, latest)
     resolve_conflict(services, draft)
     w.problems_summary(problems, shown={"symbol", "title", "symbol_note", "session_dates", "agenda_item", "action",
                                         "date", "original_language", "language", "status", "front_matter", "body"})
@@ -315,6 +316,40 @@ def edit_paper(services, paper_id: str) -> None:
             st.rerun()
         if save:
             save_paper(services, draft, why)
+
+
+def issued_notice(draft: dict, latest) -> None:
+    """An issued paper says what it said when it was issued (domain rule): say so before anyone
+    types, and offer the two ways a change is made — a revised paper or an addendum.
+
+    Always one container above the tabs, whatever it shows: when the elements above ``st.tabs``
+    change, Streamlit remounts the tabs and the person is sent back to the first one."""
+    if latest.data.get("status") not in PAPER_ISSUED:
+        return
+    issued = latest.data["symbol"]
+    with st.container():
+        drafted = draft["data"].get("symbol", "")
+        if symbol_order(drafted) > symbol_order(issued):
+            st.info(f"You are drafting {drafted}: saving records it as the next version of this paper, and "
+                    f"{issued} stays in the history as it was printed.", icon=":material/edit_document:")
+            return
+        symbol = parse_symbol(issued)
+        st.info(f"{issued} is issued: what it says is fixed, for everyone. A change is saved as a revised paper or "
+                "an addendum, with a symbol of its own; the issued version stays in the history as it was printed.",
+                icon=":material/lock:")
+        if not w.may(rights.DRAFT):
+            return
+        revision, addendum = st.columns(2)
+        for column, successor, what in ((revision, symbol.revised(), "revision"),
+                                        (addendum, symbol.addendum(), "addendum")):
+            column.button(f"Start the {what} {successor}", key=f"{draft['key']}:start:{what}",
+                          on_click=_start_successor, args=(draft["key"], str(successor)), width="stretch")
+
+
+def _start_successor(draft_key: str, symbol: str) -> None:
+    """The draft becomes the next revision or addendum: its own symbol, drafted again from the start."""
+    data = w.drafts()[draft_key]["data"]
+    data["symbol"], data["status"] = symbol, "draft"
 
 
 def save_paper(services, draft: dict, why: str, *, base: int | None = None) -> None:
