@@ -31,6 +31,17 @@ def test_papers_lists_and_filters(demo_db):
     assert "No paper matches these filters" in texts(at.info)
 
 
+def test_the_open_paper_picker_names_papers_by_symbol_and_title_and_keeps_its_choice(demo_db):
+    at = open_app("papers")
+    title = services().records.get("paper", seed.PAPER_ID).data["title"]
+    assert at.selectbox(key="papers:pick").options == [f"{seed.PAPER_ID} — {' '.join(title.split())}"]
+    at.text_area(key=f"{DRAFT}:title").input("A shorter title").run()
+    at.text_input(key=f"{DRAFT}:why").input("Shorter title")
+    at.button(key=f"{DRAFT}:save").click().run()
+    assert at.selectbox(key="papers:pick").options == [f"{seed.PAPER_ID} — A shorter title"]
+    assert at.header[0].value.startswith(f"{seed.PAPER_ID} · version 2")
+
+
 def test_create_a_paper(demo_db):
     at = open_app("papers")
     at.text_input(key="papers:new:symbol").input("GB.316/INS/3").run()
@@ -259,7 +270,7 @@ def test_a_reload_brings_the_unsaved_text_back(demo_db):
     assert again.text_input(key=f"{DRAFT}:why").value == "half-way"
     again.button(key=f"{DRAFT}:discard").click().run()
     assert _para2(open_app("papers")).value != "Typed, never saved.[^2]"
-    assert not [key for key in services().drafts.all("Ana Tester") if key.startswith("paper:")]
+    assert not [key for key in services().drafts.all("ana.tester") if key.startswith("paper:")]
 
 
 def test_downloads_offer_the_house_template_or_an_uploaded_one(demo_db, tmp_path):

@@ -592,6 +592,15 @@ def kind_name(kind: str) -> str:
 
 
 # -- versions -----------------------------------------------------------------------------------
+def paper_label(summary: dict) -> str:
+    """How a paper is named in every picker: its symbol and the start of its title, on one line
+    (``summary`` is a paper's data, a head or a row of the papers list)."""
+    title = " ".join((summary.get("title") or "").split())
+    title = title if len(title) <= 70 else title[:69] + "…"
+    return f"{summary.get('symbol') or summary.get('id', '')} — {title}" if title else str(
+        summary.get("symbol") or summary.get("id", ""))
+
+
 def version_label(version: Any) -> str:
     return (f"v{version.version} · {when(version.recorded_at)} · {version.author} — {version.why}"
             + (" (deleted)" if getattr(version, "deleted", False) else ""))

@@ -193,9 +193,9 @@ def find_and_pick(services, all_papers: list[dict]) -> str | None:
                                 "Section": st.column_config.TextColumn(width=70),
                                 "Status": st.column_config.TextColumn(width=80),
                                 "Language": st.column_config.TextColumn(width=80)})
-    # Option labels must not change when a paper is edited (a select box keeps showing the old label),
-    # so they are the paper's id, which never changes; the symbol and title are shown below.
-    titles = {p["id"]: p["id"] for p in rows}
+    # The options are the ids, which never change; a keyed select box keeps its choice when a saved
+    # symbol or title changes the label.
+    titles = {p["id"]: w.paper_label(p) for p in rows}
     wanted = st.session_state.pop(OPEN_KEY, None)
     if wanted in titles:
         st.session_state.setdefault("_kept", {})["papers:pick"] = wanted
