@@ -182,7 +182,7 @@ def test_journey_5_two_people_edit_the_same_paragraph(app):
     app.wait(first)
     expect(first.get_by_text(f"Their words there stay in the history (version {their_version}).")).to_be_visible()
     merge.click()
-    expect(first.get_by_text(f"Your changes were merged with Femi Second (femi.second)'s and saved: version {their_version + 1}.")
+    expect(first.get_by_text(f"Your changes were merged with those of Femi Second (femi.second) and saved: version {their_version + 1}.")
            ).to_be_visible()
     latest = app.latest("paper", PAPER)
     assert latest.version == their_version + 1 and mine in latest.data["body"][1]["text"]

@@ -366,7 +366,7 @@ def resolve_conflict(services, draft: dict) -> None:
             st.error(w.literal(error))
             return
         drop_draft(draft)
-        w.flash(f"Your changes were merged with {conflict['author']}'s and saved: version {saved.version}.")
+        w.flash(f"Your changes were merged with those of {conflict['author']} and saved: version {saved.version}.")
         st.rerun()
 
 
