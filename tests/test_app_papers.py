@@ -238,6 +238,31 @@ def test_typing_while_another_save_lands_keeps_the_text_and_merges_theirs(demo_d
     assert "Other Person (other.person) saved version 2 while you were typing" in texts(at.info)
 
 
+def _tab_open(at) -> str:
+    """The label of the tab the Papers editor shows as open."""
+    def containers(node):
+        for child in getattr(node, "children", {}).values():
+            proto = getattr(child, "proto", None)
+            if type(proto).__name__ == "Block" and proto.HasField("tab_container"):
+                yield proto.tab_container.default_tab_index, [tab.label for tab in child.children.values()]
+            yield from containers(child)
+    (index, labels), = containers(at._tree)
+    return labels[index]
+
+
+def test_the_editor_stays_on_its_tab_when_another_save_lands_and_after_a_save(demo_db):
+    at = open_app("papers")
+    at.session_state[f"papers:tabs:{seed.PAPER_ID}"] = "Paragraphs and framework"   # the person opens the tab
+    at.run()
+    _para2(at).input("Mine, while theirs lands.[^2]")
+    _their_save(lambda d: d["front_matter"].__setitem__("author_unit", "PARDEV (theirs)"))
+    at.run()
+    assert "while you were typing" in texts(at.info) and _tab_open(at) == "Paragraphs and framework"
+    at.text_input(key=f"paper:{seed.PAPER_ID}:v2:why").input("Paragraph 2 after theirs")
+    at.button(key=f"paper:{seed.PAPER_ID}:v2:save").click().run()
+    assert "Saved version 3" in texts(at.success) and _tab_open(at) == "Paragraphs and framework"
+
+
 def test_different_words_of_the_same_paragraph_merge_without_asking(demo_db):
     at = open_app("papers")
     original = _para2(at).value

@@ -79,7 +79,8 @@ def page(title: str):
     """The start of every page: its title, the services, and any message left by the last save."""
     st.title(title)
     opened = services()
-    show_flash()
+    with st.container():   # one place whether or not there is a message: what follows does not move
+        show_flash()
     return opened
 
 

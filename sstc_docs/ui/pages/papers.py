@@ -264,15 +264,21 @@ def edit_paper(services, paper_id: str) -> None:
     st.header(f"{w.literal(latest.data['symbol'])} · version {latest.version}")
     st.caption(w.literal((latest.data.get("title") or "").replace("\n", " ")) + f" — last saved by "
                f"{w.literal(latest.author)}, {w.when(latest.recorded_at)}: “{w.literal(latest.why)}”")
-    if draft.get("note"):
-        st.info(w.literal(draft["note"]), icon=":material/merge:")
-
-    resolve_conflict(services, draft)
-    w.problems_summary(problems, shown={"symbol", "title", "symbol_note", "session_dates", "agenda_item", "action",
-                                        "date", "original_language", "language", "status", "front_matter", "body"})
+    # What comes and goes above the tabs stays inside one container: an element appearing above them
+    # would move the tabs, and the browser would remount them and every box in them (Streamlit
+    # issue #6257), dropping what is typed but not yet sent. The tabs have a key, so whichever tab
+    # the person is on stays open across saves, merges and conflicts.
+    with st.container():
+        if draft.get("note"):
+            st.info(w.literal(draft["note"]), icon=":material/merge:")
+        resolve_conflict(services, draft)
+        w.problems_summary(problems, shown={"symbol", "title", "symbol_note", "session_dates", "agenda_item",
+                                            "action", "date", "original_language", "language", "status",
+                                            "front_matter", "body"})
 
     tabs = st.tabs(["Cover and front matter", "Paragraphs and framework", "Draft decision", "Read",
-                    "Versions and download", "Compare versions", "As at a date"])
+                    "Versions and download", "Compare versions", "As at a date"],
+                   key=f"papers:tabs:{paper_id}", on_change="rerun")
     with tabs[0]:
         edit_cover(key, data, problems)
     with tabs[1]:
