@@ -27,7 +27,7 @@ from ..diff.merge import FieldConflict, merge3, merge_values
 from ..domain.labels import label
 from ..errors import ConflictError, Problem, SstcError, StoreError, ValidationError
 from ..services.accounts import auth_mode
-from . import signin
+from . import keystrokes, signin
 from .state import current_user, get_services
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -115,6 +115,7 @@ def sidebar_user() -> Actor:
             st.button("Sign out", key="signout", on_click=st.logout)
         elif mode == "local":
             st.caption("Local mode: you are this computer's user. To let colleagues in, see the README.")
+        keystrokes.send_typing_pauses()
     return actor
 
 
