@@ -7,6 +7,7 @@ Each journey has its own people (drafts are kept on the server per person) and u
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -32,14 +33,14 @@ def test_typing_while_another_save_lands_keeps_the_text_and_merges(app):
     tab = app.new_page("Ida Typist", "Papers")
     open_paragraphs(app, tab)
     mine, theirs = marker("TYPED"), marker("ELSEWHERE")
-    field = tab.get_by_label("Paragraph 3 text", exact=True)
-    field.fill(f"Paragraph three as I type it {mine}.")          # typed, not yet sent
+    # Their save lands while the page still shows the version it opened; what I type reaches the
+    # server after it (when the typing pauses or the box loses focus).
     version = _their_save(app, lambda d: d["front_matter"].__setitem__("author_unit", f"PARDEV {theirs}"))
-    with app.run_caused(tab):
-        field.blur()                                             # sent now, after their save
+    app.fill(tab, "Paragraph 3 text", f"Paragraph three as I type it {mine}.")
     expect(tab.get_by_text(f"{CLI_WRITER.label} saved version {version} while you were typing", exact=False)
            ).to_be_visible()
-    app.open_tab(tab, "Paragraphs and framework")
+    expect(tab.get_by_role("tab", name="Paragraphs and framework", exact=True)   # still where I was typing
+           ).to_have_attribute("aria-selected", "true")
     expect(tab.get_by_label("Paragraph 3 text", exact=True)).to_have_value(f"Paragraph three as I type it {mine}.")
     app.fill(tab, "Reason for this change", "All day: paragraph 3")
     app.click(tab, "Save")
@@ -68,6 +69,34 @@ def test_a_reload_with_unsaved_text_brings_it_back(app):
         assert not [k for k in services.drafts.all(login) if k.startswith("paper:")]
 
 
+def _kept_on_server(app, login: str, text: str) -> bool:
+    with app.services() as services:
+        return any(text in json.dumps(v, ensure_ascii=False) for v in services.drafts.all(login).values())
+
+
+def test_text_still_in_a_focused_box_is_kept_after_a_pause_and_survives_closing_the_tab(app):
+    tab = app.new_page("Tia Typing", "Papers")
+    login = app.account("Tia Typing")
+    open_paragraphs(app, tab)
+    text = f"Typed, never left the box {marker('PAUSE')}."
+    field = tab.get_by_label("Paragraph 3 text", exact=True)
+    field.click()
+    field.press("Control+a")
+    field.press_sequentially(text)                 # keystrokes only: no blur, no Enter
+    deadline = time.monotonic() + 20
+    while not _kept_on_server(app, login, text):   # sent by the pause, kept by the run it caused
+        assert time.monotonic() < deadline, "the typed text never reached the server"
+        time.sleep(0.2)                            # polling interval, not a wait for the app
+    app.wait(tab)
+    expect(field).to_be_focused()                  # the box kept the focus and the text
+    expect(field).to_have_value(text)
+    tab.context.close()                            # the tab is closed; nothing was ever blurred
+
+    again = app.new_page("Tia Typing", "Papers")
+    open_paragraphs(app, again)
+    expect(again.get_by_label("Paragraph 3 text", exact=True)).to_have_value(text)
+
+
 def test_two_people_edit_different_words_of_the_same_paragraph_both_kept(app):
     first = app.new_page("Una Early", "Papers")
     second = app.new_page("Vic Later", "Papers")
@@ -85,6 +114,8 @@ def test_two_people_edit_different_words_of_the_same_paragraph_both_kept(app):
     expect(first.get_by_text(f"Your changes were merged with those of Vic Later (vic.later) and saved: "
                              f"version {their_version + 1}.")
            ).to_be_visible()
+    expect(first.get_by_role("tab", name="Paragraphs and framework", exact=True)).to_have_attribute("aria-selected",
+                                                                                                     "true")
     text = app.latest("paper", PAPER).data["body"][1]["text"]
     assert text.startswith(start) and f"{end}[^2]" in text
 
