@@ -118,7 +118,7 @@ def _history_rows(at) -> list[str]:
 
 def test_history_lists_every_change_and_filters(demo_db):
     at = open_app("history")
-    assert len(_history_rows(at)) == 13  # the demo's 12 and the signed-in account
+    assert len(_history_rows(at)) == 14  # the demo's 13 (its session included) and the signed-in account
     at.selectbox(key="hist:f:kind").set_value("paper").run()
     assert _history_rows(at) == [f"hist:open:paper:{seed.PAPER_ID}:1"]
     at.selectbox(key="hist:f:kind").set_value("All kinds").run()
@@ -136,7 +136,7 @@ def test_history_filters_by_who_and_date(demo_db):
     at.selectbox(key="hist:f:author").set_value("Anyone").run()
     today = dt.datetime.now(dt.timezone.utc).date()
     at.date_input(key="hist:f:dates").set_value((today, today)).run()
-    assert len(_history_rows(at)) == 14
+    assert len(_history_rows(at)) == 15
     at.date_input(key="hist:f:dates").set_value((dt.date(2001, 1, 1), dt.date(2001, 12, 31))).run()
     assert _history_rows(at) == []
     assert "No change matches these filters" in texts(at.info)

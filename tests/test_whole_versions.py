@@ -8,13 +8,12 @@ import datetime as dt
 import io
 import json
 import multiprocessing
-import os
-import signal
 import zipfile
 
 import pytest
 from lxml import etree
 
+from faults import die_at_durable_step
 from people import person
 from sstc_docs import demo as seed
 from sstc_docs.errors import StoreError, ValidationError
@@ -179,18 +178,8 @@ def test_a_submitted_decision_names_a_way_out_that_exists(demo):
 # -- restore: all or nothing ----------------------------------------------------------------------
 def _restore_killed_at(db: str, backup: str, step: int) -> None:
     """Child: restore, dying by SIGKILL at the ``step``-th durable file operation."""
-    calls = {"n": 0}
-
-    def deadly(original):
-        def wrapper(*args, **kwargs):
-            calls["n"] += 1
-            if calls["n"] == step:
-                os.kill(os.getpid(), signal.SIGKILL)
-            return original(*args, **kwargs)
-        return wrapper
-
     services = open_services(db)
-    os.fsync, os.replace, os.unlink = deadly(os.fsync), deadly(os.replace), deadly(os.unlink)
+    die_at_durable_step(step)
     services.store.restore(backup)
 
 

@@ -15,13 +15,15 @@ from typing import Any, Protocol
 from ..errors import Problem, ValidationError
 from . import lifecycle
 from .framework import period_years
+from .labels import session_ordinal
 from .symbols import parse_symbol
 
 MOVE_COMMAND = "decision move"
 MOVE_HINT = ("use the command `python -m sstc_docs decision move ID --to STATUS …` or the Decisions page, "
              "which record what the Governing Body decided and what follows from it")
 #: What only ``decision move`` may set: what the Governing Body decided, and when.
-OUTCOME_FIELDS = ("adopted_on", "adopted_version", "amendment", "adopted_text", "record", "deferred_to")
+OUTCOME_FIELDS = ("adopted_on", "adopted_version", "amendment", "adopted_text", "record", "deferred_to",
+                  "outside_session_reason")
 
 
 class Lookup(Protocol):
@@ -37,6 +39,11 @@ class Rules:
         return []
 
     @staticmethod
+    def current(lookup: Lookup, kind: str, record_id: str) -> dict | None:
+        """The record as it stands now (what the open unit staged included), None if there is none."""
+        return lookup.get(kind, record_id).data if lookup.exists(kind, record_id) else None
+
+    @staticmethod
     def missing(lookup: Lookup, kind: str, ids: list[str], field: str) -> list[Problem]:
         return [Problem(field, f"there is no {kind} '{i}'; check the id or create the {kind} first")
                 for i in ids if i and not lookup.exists(kind, i)]
@@ -50,7 +57,17 @@ class PaperRules(Rules):
                                               f"such as {parse_symbol(old['symbol']).revised()}, not "
                                               f"{new['symbol']}; create a new paper for another item"))
         strategies = [b["strategy_id"] for b in new["body"] if b["type"] == "framework"]
-        return problems + self.missing(lookup, "strategy", sorted(set(strategies)), "body.strategy_id")
+        problems += self.missing(lookup, "strategy", sorted(set(strategies)), "body.strategy_id")
+        was = (old or {}).get("status")
+        issued_before = was in lifecycle.PAPER_ISSUED
+        if new["status"] in lifecycle.PAPER_ISSUED and not new["date"] and (not issued_before or old.get("date")):
+            problems.append(Problem("date", "a paper cannot be issued without a date: give the date it is issued "
+                                            "(YYYY-MM-DD), which its cover prints"))
+        if command != MOVE_COMMAND and new["status"] != was and (
+                new["status"] in lifecycle.PAPER_OUTCOMES or was in lifecycle.PAPER_OUTCOMES):
+            problems.append(Problem("status", "once issued, a paper's status follows its decision points (decided, "
+                                              f"deferred or withdrawn) and is not typed; {MOVE_HINT}"))
+        return problems
 
 
 class IndicatorRules(Rules):
@@ -82,6 +99,7 @@ class DecisionRules(Rules):
                 problems.append(Problem("adopted_on", "a new decision point has no outcome yet; "
                                                       f"record it when the Governing Body decides: {MOVE_HINT}"))
             return problems
+        problems += self._adoption_in_session(lookup, old, new)
         try:
             lifecycle.check_transition(old["status"], new["status"])
             lifecycle.check_text_frozen(old, new)
@@ -96,6 +114,47 @@ class DecisionRules(Rules):
             if changed:
                 problems.append(Problem(changed[0], f"{', '.join(changed)} record what the Governing Body decided "
                                                     f"and cannot be typed over; {MOVE_HINT}"))
+        return problems
+
+
+    @staticmethod
+    def _adoption_in_session(lookup, old, new) -> list[Problem]:
+        """An adoption date outside the dates of the decision's session is refused, unless the
+        reason for it is recorded (``outside_session_reason``)."""
+        if new["status"] not in lifecycle.ADOPTED or not new["adopted_on"] or not new["session"]:
+            return []
+        if old.get("adopted_on") == new["adopted_on"] and old.get("status") == new["status"]:
+            return []
+        session = Rules.current(lookup, "session", str(new["session"]))
+        if not session or not lifecycle.outside_session(new["adopted_on"], session["opening"], session["closing"]):
+            return []
+        if new.get("outside_session_reason"):
+            return []
+        return [Problem("adopted_on", f"{new['adopted_on']} is outside the {session_ordinal(session['number'])} Session "
+                                      f"({session['opening']} to {session['closing']}); correct the date, or give "
+                                      "the reason it was adopted on another day (outside_session_reason; "
+                                      "--outside-session-reason on the command line)")]
+
+
+class SessionRules(Rules):
+    """Every paper on the agenda exists, and belongs to this session and to the section it is under."""
+
+    def check(self, lookup, old, new, command):
+        problems = []
+        for i, section in enumerate(new["sections"]):
+            for j, item in enumerate(section["items"]):
+                path = f"sections[{i}].items[{j}].papers"
+                for paper_id in item["papers"]:
+                    paper = self.current(lookup, "paper", paper_id)
+                    if paper is None:
+                        problems += self.missing(lookup, "paper", [paper_id], path)
+                    elif paper.get("session") != new["number"]:
+                        problems.append(Problem(path, f"paper {paper_id} belongs to the "
+                                                      f"{session_ordinal(paper.get('session') or 0)} Session, not "
+                                                      f"the {session_ordinal(new['number'])}"))
+                    elif paper.get("section") != section["code"]:
+                        problems.append(Problem(path, f"paper {paper_id} is a {paper.get('section')} paper; "
+                                                      f"put it under section {paper.get('section')}"))
         return problems
 
 

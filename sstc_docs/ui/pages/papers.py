@@ -14,8 +14,8 @@ import streamlit as st
 
 from sstc_docs.diff.merge import merge_values
 from sstc_docs.domain import rights
-from sstc_docs.domain.labels import LANGUAGES
-from sstc_docs.domain.lifecycle import STATUS_NAMES, decision_paragraphs, text_editable
+from sstc_docs.domain.labels import LANGUAGES, label
+from sstc_docs.domain.lifecycle import PAPER_OUTCOMES, STATUS_NAMES, decision_paragraphs, text_editable
 from sstc_docs.domain.records import ACTIONS, FRONT_MATTER_KEYS, PAPER_STATUSES
 from sstc_docs.domain.symbols import SECTIONS, parse_symbol
 from sstc_docs.errors import ConflictError, SstcError, ValidationError
@@ -27,7 +27,7 @@ from sstc_docs.ui import widgets as w
 
 DOCX_MIME = w.DOCX_MIME
 ALL = "All"
-PAPER_STATUS_NAMES = {"draft": "Draft", "in_review": "In review", "issued": "Issued"}
+PAPER_STATUS_NAMES = {status: label("paper_status." + status, "en") for status in PAPER_STATUSES}
 ACTION_NAMES = {"decision": "For decision", "debate": "For debate and guidance", "information": "For information"}
 FRONT_MATTER_LABELS = dv.FRONT_MATTER_LABELS
 OPEN_KEY = "papers:open"
@@ -423,7 +423,9 @@ def edit_cover(key: str, data: dict, problems) -> None:
         w.bound(st.text_area, "Title", f"{key}:title", data, "title", height=90)
         w.field_problems(problems, "title")
         w.bound(st.text_input, "Session dates (as printed)", f"{key}:session_dates", data, "session_dates",
-                placeholder="e.g. 1–16 November 2012")
+                placeholder="e.g. 1–16 November 2012",
+                help="Printed only while the session is not recorded: once it is (Sessions page), the cover "
+                     "prints the session's own dates.")
         w.field_problems(problems, "session_dates")
     with c2:
         a, b = st.columns(2)
@@ -438,8 +440,12 @@ def edit_cover(key: str, data: dict, problems) -> None:
                 options=list(LANGUAGES), format_func=lambda s: LANGUAGES[s])
         w.bound(b.selectbox, "Language of this version", f"{key}:language", data, "language", "en",
                 options=list(LANGUAGES), format_func=lambda s: LANGUAGES[s])
-        w.bound(st.selectbox, "Paper status", f"{key}:status", data, "status", "draft", options=list(PAPER_STATUSES),
-                format_func=lambda s: PAPER_STATUS_NAMES.get(s, s))
+        decided = data.get("status") in PAPER_OUTCOMES   # then it follows its decision points
+        w.bound(st.selectbox, "Paper status", f"{key}:status", data, "status", "draft",
+                options=[data["status"]] if decided else [s for s in PAPER_STATUSES if s not in PAPER_OUTCOMES],
+                format_func=lambda s: PAPER_STATUS_NAMES.get(s, s), disabled=decided,
+                help="An issued paper needs its date. Once its decision points are decided, deferred or "
+                     "withdrawn (Decisions page), its status follows them.")
     st.subheader("Front matter")
     st.caption("An empty entry prints “None”.")
     front = data.setdefault("front_matter", {})
