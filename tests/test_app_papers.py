@@ -49,11 +49,12 @@ def test_the_open_paper_picker_names_papers_by_symbol_and_title_and_keeps_its_ch
     at = open_app("papers")
     title = services().records.get("paper", seed.PAPER_ID).data["title"]
     assert at.selectbox(key="papers:pick").options == [f"{seed.PAPER_ID} — {' '.join(title.split())}"]
+    at.button(key=f"{DRAFT}:start:revision").click().run()
     at.text_area(key=f"{DRAFT}:title").input("A shorter title").run()
     at.text_input(key=f"{DRAFT}:why").input("Shorter title")
     at.button(key=f"{DRAFT}:save").click().run()
-    assert at.selectbox(key="papers:pick").options == [f"{seed.PAPER_ID} — A shorter title"]
-    assert at.header[0].value.startswith(f"{seed.PAPER_ID} · version 2")
+    assert at.selectbox(key="papers:pick").options == [f"{REVISED} — A shorter title"]
+    assert at.header[0].value.startswith(f"{REVISED} · version 2")
 
 
 def test_create_a_paper(demo_db):
