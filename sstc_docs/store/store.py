@@ -39,7 +39,7 @@ from .index import Head, KindIndex, collector_paused
 from .journal import ChangeJournal, chain_link, encode_lines
 from .locks import StoreLock
 from .shards import Shard, ShardCache, ShardLayout, shard_content
-from .storage import JSONFile
+from .storage import JSONFile, read_digest
 from .unit import UnitOfWork
 from .verify import (ERROR, WARNING, Finding, Report, check_blob, check_journal, check_seq, check_shard_file,
                      check_versions)
@@ -140,7 +140,8 @@ class Store(StoreBase):
             index = self._indexes.get(kind)
             if index is not None:
                 for document in group:
-                    index.absorb_version(number, Head.of(document, summaries[id(document)]), shard.signature)
+                    index.absorb_version(number, Head.of(document, summaries[id(document)]), shard.signature,
+                                         shard.digest)
         for kind in {kind for kind, *_ in staged}:
             if kind in self._indexes:
                 self._save_catalog_if_due(kind, self._indexes[kind])
@@ -480,7 +481,7 @@ class Store(StoreBase):
             if self._closed:
                 return
             for kind, index in self._indexes.items():
-                if index.unsaved:
+                if index.unsaved or index.restamped:
                     try:
                         self._save_catalog(kind, index)
                     except StoreError:
@@ -539,7 +540,7 @@ class Store(StoreBase):
         documents = shard.versions_of(record_id)
         index = self._indexes.get(kind)
         if index is not None and not index.is_current(number, shard.signature):
-            index.absorb_shard(number, shard.documents(), shard.signature)
+            index.absorb_shard(number, shard.documents(), shard.signature, shard.digest)
             self._save_catalog_if_due(kind, index)
         if not documents and self._journal.recorded(kind, record_id):
             raise StoreError(f"{kind} {record_id} was recorded, but the data file {shard.path} no longer holds it "
@@ -573,9 +574,15 @@ class Store(StoreBase):
                              "BACKUP.json` into an empty folder.")
         with collector_paused():  # a rebuild parses every shard of the kind (see catalog.py)
             for number, signature in on_disk.items():
-                if not index.is_current(number, signature):
-                    shard = self._shards.get(kind, number)
-                    index.absorb_shard(number, shard.documents(), shard.signature)
+                if index.is_current(number, signature):
+                    continue
+                if number in index.digests:  # changed on disk, or only copied? (catalog.py)
+                    found = read_digest(self._layout.path(kind, number))
+                    if found is not None and found[1] == index.digests[number]:
+                        index.restamp(number, found[0])
+                        continue
+                shard = self._shards.get(kind, number)
+                index.absorb_shard(number, shard.documents(), shard.signature, shard.digest)
         recorded = self._journal.record_count(kind)
         if len(index.heads) < recorded:
             raise StoreError(f"{recorded - len(index.heads)} {kind} record(s) were recorded but are in no data file "
