@@ -61,7 +61,10 @@ tests/oidc/node_modules: tests/oidc/package.json tests/oidc/package-lock.json
 test: $(VENV)/.dev system-deps tests/oidc/node_modules
 	$(PY) -m pytest
 
+# At 10% of the archive design point; the full design point: bench/bench_store.py --scale 1 and
+# bench/bench_integrity.py --scale 1 (each prints what it measured and how to run it larger).
 bench: $(VENV)/.dev system-deps
+	@echo "make bench runs at 10% of the design point; for the design point run: $(PY) bench/bench_store.py --scale 1 --engine postgresql"
 	$(PY) bench/bench_store.py --scale 0.1 --engine postgresql
 	$(PY) bench/bench_export.py
 	$(PY) bench/bench_pages.py --papers 2000
