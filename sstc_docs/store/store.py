@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import itertools
 import os
 import shutil
 import weakref
@@ -28,8 +29,8 @@ from typing import IO, Any, Iterator
 
 from ..errors import NotFound, PartialBackup, StoreError
 from ..limits import check_json_limits
-from .atomic import atomic_write_bytes, ensure_folder, remove_stale_temporaries
-from .backup import read_backup, write_backup
+from .atomic import atomic_write_bytes, atomic_writer, ensure_folder, remove_stale_temporaries
+from .backup import CheckedBackup, read_backup, write_backup
 from .base import (StoreBase, Summarize, Validate, changes_arguments, chosen_version, is_possible_id, listed,
                    matching, no_summary, read_arguments)
 from .blobs import BlobStore
@@ -429,17 +430,22 @@ class Store(StoreBase):
         the kind's own validation) before anything is written; the database is then built in
         ``restore.partial/`` and swapped in by one commit record, so a restore cut short by a
         kill or a full disk leaves the folder as it was, and can simply be run again."""
-        versions, blobs = read_backup(file, validate=self._validate)
         with self._lock.writing():
             self._check_open()
             self._finish_pending()
-            if not self._is_empty():
-                raise StoreError(f"The database {self.path} is not empty; a backup can only be restored "
-                                 "into an empty database. Restore into a new folder (set SSTC_DB to it and "
-                                 "run `python -m sstc_docs restore BACKUP.json`).")
             staging = self.path / "restore.partial"
             shutil.rmtree(staging, ignore_errors=True)  # what a restore cut short left
-            self._build(staging, versions, blobs)
+            ensure_folder(staging)
+            try:
+                with read_backup(file, validate=self._validate, spool_in=staging) as backup:
+                    if not self._is_empty():
+                        raise StoreError(f"The database {self.path} is not empty; a backup can only be restored "
+                                         "into an empty database. Restore into a new folder (set SSTC_DB to it and "
+                                         "run `python -m sstc_docs restore BACKUP.json`).")
+                    self._build(staging, backup)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
             for leftover in ("shards", "blobs"):  # empty folders of an empty database make way
                 shutil.rmtree(self.path / leftover, ignore_errors=True)
             self._forget_everything()
@@ -451,25 +457,24 @@ class Store(StoreBase):
                 index = self._index(kind)  # build each kind's catalog now, not at first use
                 if index.unsaved:
                     self._save_catalog(kind, index)
-            return len(versions)
+            return backup.count
 
-    def _build(self, folder: Path, versions: list[dict], blobs: dict[str, bytes]) -> None:
-        """A whole database in ``folder``: shards, attachments and the journal with its chain."""
+    def _build(self, folder: Path, backup: CheckedBackup) -> None:
+        """A whole database in ``folder``: shards, attachments and the journal with its chain,
+        each written as the checked backup streams it (one shard's versions in memory at a time)."""
         layout = ShardLayout(folder / "shards", self._shard_counts)
-        grouped: dict[tuple[str, int], list[dict]] = defaultdict(list)
-        for document in sorted(versions, key=lambda d: (d["kind"], d["id"], d["version"])):
-            grouped[(document["kind"], layout.number(document["kind"], document["id"]))].append(document)
-        for (kind, number), documents in grouped.items():
-            atomic_write_bytes(layout.path(kind, number), shard_content(documents))
+        in_order = backup.versions(group=layout.number)
+        for (kind, number), documents in itertools.groupby(in_order, key=lambda d: (d["kind"], layout.number(*_key(d)))):
+            atomic_write_bytes(layout.path(kind, number), shard_content(list(documents)))
         staged_blobs = BlobStore(folder / "blobs")
         ensure_folder(folder / "blobs")
-        for data in blobs.values():
+        for _, data in backup.blobs():
             staged_blobs.put(data)
-        lines, chain = [], ""
-        for document in sorted(versions, key=lambda d: d["seq"]):
-            chain = chain_link(chain, document["hash"])
-            lines.append({**{name: document[name] for name in META_FIELDS}, "chain": chain})
-        atomic_write_bytes(folder / "changes.jsonl", encode_lines(lines))
+        with atomic_writer(folder / "changes.jsonl") as journal:
+            chain = ""
+            for document in backup.in_seq_order():
+                chain = chain_link(chain, document["hash"])
+                journal.write(encode_lines([{**{name: document[name] for name in META_FIELDS}, "chain": chain}]))
 
     def _is_empty(self) -> bool:
         return (not self._layout.has_shards() and not any(True for _ in self._blobs.all())
@@ -609,6 +614,10 @@ class Store(StoreBase):
     def _forget_everything(self) -> None:
         self._shards.clear()
         self._indexes.clear()
+
+
+def _key(document: dict) -> tuple[str, str]:
+    return document["kind"], document["id"]
 
 
 class DraftFile(JSONFile):

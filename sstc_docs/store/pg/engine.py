@@ -424,8 +424,8 @@ class PostgresStore(StoreBase):
     def restore(self, file: str | Path | IO[bytes]) -> int:
         """Load a backup into this empty database after every check ``read_backup`` makes, in one
         transaction: a restore cut short leaves the database empty, and can be run again."""
-        versions, blobs = read_backup(file, validate=self._validate)
-        return self.load(versions, blobs.items())
+        with read_backup(file, validate=self._validate) as backup:
+            return self.load(backup.versions(), backup.blobs())
 
     def load(self, versions: Iterable[dict], blobs: Iterable[tuple[str, bytes]]) -> int:
         """Put version documents (any order) and attachments into this empty database in one
