@@ -26,6 +26,7 @@ pages = [
     st.Page(str(PAGES / "imports.py"), title="Import a paper", icon=":material/upload_file:", url_path="import"),
     st.Page(str(PAGES / "frameworks.py"), title="Frameworks", icon=":material/table_chart:", url_path="frameworks"),
     st.Page(str(PAGES / "decisions.py"), title="Decisions", icon=":material/gavel:", url_path="decisions"),
+    st.Page(str(PAGES / "sessions.py"), title="Sessions", icon=":material/event:", url_path="sessions"),
     st.Page(str(PAGES / "evidence.py"), title="Evidence", icon=":material/fact_check:", url_path="evidence"),
     st.Page(str(PAGES / "history.py"), title="History", icon=":material/history:", url_path="history"),
     st.Page(str(PAGES / "integrity.py"), title="Integrity", icon=":material/verified:", url_path="integrity"),

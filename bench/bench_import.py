@@ -16,32 +16,20 @@ import argparse
 import io
 import os
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from bench.timing import installed_env, median_ms, process_ms  # noqa: E402
 from bench_export import synthetic_paper  # noqa: E402
 
 from sstc_docs.domain.bundle import demo_bundle  # noqa: E402
 from sstc_docs.word import export_docx  # noqa: E402
 from sstc_docs.word.reader import read_paper  # noqa: E402
-
-
-def median_ms(action, runs: int) -> float:
-    action()                                      # warm: imports, caches
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def mammoth_ms(data: bytes, runs: int) -> float | None:
@@ -52,11 +40,6 @@ def mammoth_ms(data: bytes, runs: int) -> float | None:
     return median_ms(lambda: mammoth.convert_to_html(io.BytesIO(data)), runs)
 
 
-def process_ms(command: list[str], runs: int, env: dict | None = None) -> float:
-    return median_ms(lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
-                                            stderr=subprocess.DEVNULL, env=env), runs)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
@@ -65,9 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     pandoc = shutil.which("pandoc")
     rows = []
     with tempfile.TemporaryDirectory() as folder:
-        # An installed program runs from compiled bytecode: let the warm-up run write it, outside the tree.
-        env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-        env["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pycache")
+        env = installed_env(Path(folder))
         for name, bundle in (("seed paper (GB.316/POL/5)", demo_bundle()),
                              ("30-page paper (300 ¶, 40 notes, 10 tables)", synthetic_paper())):
             data = export_docx(bundle)

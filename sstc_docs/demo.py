@@ -17,6 +17,7 @@ DECISION_ID = "GB.316/POL/5:D1"
 STRATEGY_ID = "SSTC-2012"
 AUTHOR = "demo (seed paper)"
 SESSION_OPENS = "2012-11-01"
+SESSION_CLOSES = "2012-11-16"
 STRATEGY_APPROVED = "2012-03-22"
 SOURCE_URL = ("http://ssc.undp.org/content/dam/ssc/documents/HLC%20Reports/Framework%20of%20Operational"
               "%20Guidelines_all%20languages/SSC%2017_3E.pdf")
@@ -30,11 +31,12 @@ PAPER = {
     "id": PAPER_ID,
     "symbol": PAPER_ID,
     "symbol_note": ("Inferred: the seed does not print its symbol; GB.316/POL/5 is the fifth item of the "
-                    "Policy Development Section at the 316th Session (November 2012)."),
+                    "Policy Development Section at the 316th Session (November 2012). The seed prints no date "
+                    "either; 2012-10-01 is assumed, since a paper is not issued without one."),
     "session_dates": "2012 年 11 月 1–16 日",
     "agenda_item": 5,
     "action": "decision",
-    "date": "",
+    "date": "2012-10-01",
     "original_language": "en",
     "language": "zh",
     "title": "南南合作和三角形合作：前进的方向——\n2012 年 3 月份通过的战略的已修订的指标",
@@ -172,6 +174,15 @@ EVIDENCE = [
      "links": {"papers": [PAPER_ID], "decisions": [DECISION_ID], "indicators": []}},
 ]
 
+SESSION = {
+    "id": "316", "number": 316, "place": "Geneva", "opening": SESSION_OPENS, "closing": SESSION_CLOSES,
+    "note": ("Assumed: the seed prints neither its session nor the session's dates; the demo takes the "
+             "316th Session (November 2012) to have met in Geneva from 1 to 16 November 2012."),
+    "sections": [{"code": "POL", "segments": [], "items": [
+        {"number": 5, "title": ("South–South and triangular cooperation: the way forward — revised indicators "
+                                "for the strategy adopted in March 2012"), "papers": [PAPER_ID]}]}],
+}
+
 WHY_SEED = "Demo data: the seed paper GB.316/POL/5 as printed."
 WHY_STRATEGY_V1 = "The strategy as approved by the Governing Body on 22 March 2012 (GB.313/POL/7)."
 WHY_STRATEGY_V2 = "New indicators (A) and (B) for outcome 1 proposed by GB.316/POL/5, paragraph 4."
@@ -189,6 +200,7 @@ def demo_steps() -> list[tuple[str, dict, str, str]]:
         ("indicator", INDICATOR_PARTNERSHIPS_V1, WHY_STRATEGY_V1, STRATEGY_APPROVED),
         ("paper", PAPER, WHY_SEED, SESSION_OPENS),
         ("decision", DECISION, WHY_SEED, SESSION_OPENS),
+        ("session", SESSION, "Demo data: the 316th Session and GB.316/POL/5 on its agenda.", SESSION_OPENS),
         ("indicator", INDICATOR_PROGRAMMES, WHY_STRATEGY_V2, SESSION_OPENS),
         ("indicator", INDICATOR_COUNTRIES, WHY_STRATEGY_V2, SESSION_OPENS),
         ("indicator", INDICATOR_PARTNERSHIPS_V2, WHY_REVISED, SESSION_OPENS),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 
 from people import person
+from revisions import start_revision
 from sstc_docs import demo as seed
 
 
@@ -30,6 +31,7 @@ def plant(services, address: str) -> dict[str, str]:
     services = services.acting_as(person("eve", f"Eve {text}"))
     who = dict(why=text)
 
+    start_revision(services, why=text)  # the demo's paper is issued: what follows goes into its revision
     decision = services.decisions.create(seed.PAPER_ID, text=text, parts=[text, text], **who)
 
     strategy = services.records.get("strategy", seed.STRATEGY_ID)

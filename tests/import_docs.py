@@ -22,6 +22,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.shared import Pt
+from libreoffice import SOFFICE, convert
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
@@ -190,15 +191,13 @@ def rewrite(data: bytes, old: str, new: str, part: str = "word/document.xml") ->
 
 def soffice_roundtrip(data: bytes, suffix: str = ".docx") -> bytes | None:
     """The file opened and saved again by LibreOffice (None when soffice is not installed)."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
+    if SOFFICE is None:
         return None
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / f"in{suffix}"
         source.write_bytes(data)
         out = Path(folder) / "out"
-        subprocess.run([soffice, f"-env:UserInstallation=file://{folder}/profile", "--headless", "--convert-to",
-                        "docx", "--outdir", str(out), str(source)], check=True, capture_output=True, timeout=180)
+        convert([str(source)], to="docx", outdir=out, profile=Path(folder) / "profile", timeout=180)
         return (out / "in.docx").read_bytes()
 
 

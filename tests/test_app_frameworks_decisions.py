@@ -119,7 +119,7 @@ def test_adopting_the_decision_brings_its_revisions_into_force(demo_db):
 def test_adopting_as_amended_needs_the_amendment(demo_db):
     at = open_app("decisions")
     at.radio(key=f"{MOVE}:to").set_value("adopted_as_amended").run()
-    at.date_input(key=f"{MOVE}:adopted_on").set_value(dt.date(2012, 11, 15))
+    at.date_input(key=f"{MOVE}:adopted_on").set_value(dt.date(2012, 11, 15))   # during the session
     at.text_input(key=f"{MOVE}:why").input("Adopted with an amendment")
     at.button(key=f"{MOVE}:save").click().run()
     assert "say what the amendment was" in texts(at.error).lower()

@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from people import TESTER, login_of, person, sign_in
+from revisions import REVISED
 from sstc_docs import demo as seed
 from sstc_docs.ui.state import get_services
 
@@ -118,7 +119,7 @@ def _history_rows(at) -> list[str]:
 
 def test_history_lists_every_change_and_filters(demo_db):
     at = open_app("history")
-    assert len(_history_rows(at)) == 13  # the demo's 12 and the signed-in account
+    assert len(_history_rows(at)) == 14  # the demo's 13 (its session included) and the signed-in account
     at.selectbox(key="hist:f:kind").set_value("paper").run()
     assert _history_rows(at) == [f"hist:open:paper:{seed.PAPER_ID}:1"]
     at.selectbox(key="hist:f:kind").set_value("All kinds").run()
@@ -128,7 +129,7 @@ def test_history_lists_every_change_and_filters(demo_db):
 
 def test_history_filters_by_who_and_date(demo_db):
     paper = services().records.get("paper", seed.PAPER_ID)
-    changed = dict(paper.data, symbol_note=paper.data["symbol_note"] + " Checked.")
+    changed = dict(paper.data, symbol_note=paper.data["symbol_note"] + " Checked.", symbol=REVISED, status="draft")
     services_as("Zoe").papers.update(seed.PAPER_ID, changed, why="Re-save", base_version=1)
     at = open_app("history")
     at.selectbox(key="hist:f:author").set_value("Zoe (zoe)").run()
@@ -136,7 +137,7 @@ def test_history_filters_by_who_and_date(demo_db):
     at.selectbox(key="hist:f:author").set_value("Anyone").run()
     today = dt.datetime.now(dt.timezone.utc).date()
     at.date_input(key="hist:f:dates").set_value((today, today)).run()
-    assert len(_history_rows(at)) == 14
+    assert len(_history_rows(at)) == 15
     at.date_input(key="hist:f:dates").set_value((dt.date(2001, 1, 1), dt.date(2001, 12, 31))).run()
     assert _history_rows(at) == []
     assert "No change matches these filters" in texts(at.info)

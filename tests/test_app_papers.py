@@ -10,6 +10,7 @@ from sstc_docs import demo as seed
 from sstc_docs.errors import ValidationError
 from sstc_docs.ui.widgets import changed_fields
 
+from revisions import REVISED
 from test_app_pages import open_app, services, services_as, texts, versions
 
 DRAFT = f"paper:{seed.PAPER_ID}:v1"
@@ -17,6 +18,19 @@ DRAFT = f"paper:{seed.PAPER_ID}:v1"
 
 def _para2(at, draft=DRAFT):
     return at.text_area(key=f"{draft}:b:b1:text")
+
+
+def _revising():
+    """The Papers page on the demo's issued paper, its revision started (as a user must, to change it)."""
+    at = open_app("papers")
+    at.button(key=f"{DRAFT}:start:revision").click().run()
+    assert at.text_input(key=f"{DRAFT}:symbol").value == REVISED
+    return at
+
+
+def _theirs() -> dict:
+    """The paper as someone else starts changing it: its revision too."""
+    return dict(services().records.get("paper", seed.PAPER_ID).data, symbol=REVISED, status="draft")
 
 
 def test_papers_lists_and_filters(demo_db):
@@ -56,7 +70,7 @@ def test_bad_symbol_is_refused_under_the_field_and_nothing_saved(demo_db):
 
 
 def test_edit_paragraph_with_reason_makes_a_new_version(demo_db):
-    at = open_app("papers")
+    at = _revising()
     assert _para2(at).value.startswith("用于南南合作")
     _para2(at).input("第二段的新文字。[^2]").run()
     at.text_input(key=f"{DRAFT}:why").input("Shorter paragraph 2")
@@ -111,7 +125,7 @@ def test_validation_problem_shown_next_to_its_paragraph(demo_db):
 
 
 def test_reorder_add_and_delete_paragraphs_then_footnotes(demo_db):
-    at = open_app("papers")
+    at = _revising()
     at.button(key=f"{DRAFT}:b:b2:up").click().run()          # paragraph 3 above paragraph 2
     at.button(key=f"{DRAFT}:add:paragraph").click().run()
     at.text_area(key=f"{DRAFT}:b:n6:text").input("A new closing paragraph.[^x]").run()
@@ -127,10 +141,10 @@ def test_reorder_add_and_delete_paragraphs_then_footnotes(demo_db):
 
 
 def test_conflict_shows_both_texts_and_reapplies_on_top(demo_db):
-    at = open_app("papers")
+    at = _revising()
     _para2(at).input("My wording of paragraph 2.[^2]").run()
     at.text_input(key=f"{DRAFT}:why").input("My reason").run()
-    theirs = services().records.get("paper", seed.PAPER_ID).data
+    theirs = _theirs()
     theirs["body"][1]["text"] = "Their wording of paragraph 2.[^2]"
     theirs["front_matter"]["author_unit"] = "PARDEV (their edit)"
     services_as("Other Person").papers.update(seed.PAPER_ID, theirs, why="Their reason", base_version=1)
@@ -154,10 +168,10 @@ def test_conflict_shows_both_texts_and_reapplies_on_top(demo_db):
 
 
 def test_conflict_keep_editing_on_top(demo_db):
-    at = open_app("papers")
+    at = _revising()
     _para2(at).input("Mine.[^2]").run()
     at.text_input(key=f"{DRAFT}:why").input("mine").run()
-    theirs = services().records.get("paper", seed.PAPER_ID).data
+    theirs = _theirs()
     theirs["title"] = "Their title"
     services_as("Other").papers.update(seed.PAPER_ID, theirs, why="title", base_version=1)
     at.button(key=f"{DRAFT}:save").click().run()
@@ -194,7 +208,7 @@ def test_draft_decision_can_be_added_to_a_new_paper(demo_db):
 
 def test_a_viewer_with_nothing_typed_sees_the_newer_version(demo_db):
     at = open_app("papers")
-    theirs = services().records.get("paper", seed.PAPER_ID).data
+    theirs = _theirs()
     theirs["body"][1]["text"] = "Saved by someone else meanwhile.[^2]"
     services_as("Other").papers.update(seed.PAPER_ID, theirs, why="meanwhile", base_version=1)
     at.run()
@@ -210,14 +224,14 @@ def test_changed_fields_name_each_leaf_that_differs():
 
 # -- nothing typed is lost ----------------------------------------------------------------------
 def _their_save(change) -> int:
-    theirs = services().records.get("paper", seed.PAPER_ID).data
+    theirs = _theirs()
     change(theirs)
     return services_as("Other Person").papers.update(seed.PAPER_ID, theirs, why="Their reason",
                                     base_version=1).version
 
 
 def test_typing_while_another_save_lands_keeps_the_text_and_merges_theirs(demo_db):
-    at = open_app("papers")
+    at = _revising()
     _para2(at).input("My new paragraph two.[^2]")           # typed; their save lands before it reaches us
     _their_save(lambda d: d["front_matter"].__setitem__("author_unit", "PARDEV (theirs)"))
     at.run()
@@ -228,7 +242,7 @@ def test_typing_while_another_save_lands_keeps_the_text_and_merges_theirs(demo_d
 
 
 def test_different_words_of_the_same_paragraph_merge_without_asking(demo_db):
-    at = open_app("papers")
+    at = _revising()
     original = _para2(at).value
     _para2(at).input("【mine】" + original).run()
     _their_save(lambda d: d["body"][1].__setitem__("text", d["body"][1]["text"].replace("[^2]", "【theirs】[^2]")))
@@ -238,7 +252,7 @@ def test_different_words_of_the_same_paragraph_merge_without_asking(demo_db):
 
 
 def test_the_same_words_changed_by_both_ask_and_lose_nothing(demo_db):
-    at = open_app("papers")
+    at = _revising()
     _para2(at).input("Mine.[^2]").run()
     _their_save(lambda d: d["body"][1].__setitem__("text", "Theirs.[^2]"))
     at.run()

@@ -8,6 +8,7 @@ import copy
 import datetime as dt
 
 
+from revisions import REVISED
 from sstc_docs import demo as seed
 from sstc_docs.ui import diffview as dv
 
@@ -19,9 +20,10 @@ REPORT = f"fw:report:{seed.STRATEGY_ID}:open"
 
 
 def _edit_paper() -> int:
-    """Version 2 of the demo paper: paragraph 2 rewritten in part, a new paragraph after it."""
+    """Version 2 of the demo paper, its revised paper (the issued one is fixed): paragraph 2
+    rewritten in part, a new paragraph after it."""
     latest = services().records.get("paper", PAPER)
-    data = copy.deepcopy(latest.data)
+    data = dict(copy.deepcopy(latest.data), symbol=REVISED, status="draft")
     data["body"][1]["text"] = data["body"][1]["text"].replace("过去十年中", f"过去二十年中 {MARKER} ")
     data["body"].insert(2, {"type": "paragraph", "numbered": True, "text": f"A new paragraph {MARKER}.",
                             "footnotes": []})

@@ -60,6 +60,9 @@ def test_put_round_trip_conflict_and_invalid(db, tmp_path):
     record = json.loads(cli(db, "get", "paper", "GB.316/POL/5").stdout)
     base = record["version"]
     record["body"][2]["text"] += " CLI-EDIT"
+    refused = cli(db, "put", "-", "--why", "test edit", stdin=json.dumps(record, ensure_ascii=False))
+    assert refused.returncode == 2 and "GB.316/POL/5 is issued" in refused.stderr  # so the edit is its revision:
+    record.update(symbol="GB.316/POL/5(Rev.)", status="draft")
     path = tmp_path / "paper.json"
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     saved = cli(db, "put", str(path), "--why", "test edit")
@@ -130,6 +133,7 @@ def test_diff_shows_the_edit_between_two_versions(tmp_path):
     record = json.loads(cli(db, "get", "paper", "GB.316/POL/5").stdout)
     record["body"][2]["text"] = record["body"][2]["text"].replace("重新编写", "全面重写")
     record["front_matter"]["follow_up"] = "Report back in March 2013."
+    record.update(symbol="GB.316/POL/5(Rev.)", status="draft")  # the demo's paper is issued: its revision
     assert cli(db, "put", "-", "--why", "wording",
                stdin=json.dumps(record, ensure_ascii=False)).returncode == 0
     text = cli(db, "diff", "paper", "GB.316/POL/5", "1", "2")
@@ -157,13 +161,14 @@ def test_redline_and_indicator_report_and_export_as_of(tmp_path):
     assert cli(db, "demo").returncode == 0
     record = json.loads(cli(db, "get", "paper", "GB.316/POL/5").stdout)
     record["body"][2]["text"] = record["body"][2]["text"].replace("重新编写", "全面重写")
+    record.update(symbol="GB.316/POL/5(Rev.)", status="draft")  # the demo's paper is issued: its revision
     assert cli(db, "put", "-", "--why", "wording",
                stdin=json.dumps(record, ensure_ascii=False)).returncode == 0
     redline = tmp_path / "redline.docx"
     assert cli(db, "redline", "GB.316/POL/5", "--from", "1", "--to", "2", "--out", str(redline)).returncode == 0
     xml = _docx_xml(redline)
     assert f'w:author="{LOCAL}"' in xml and "<w:ins " in xml and "<w:del " in xml
-    assert "GB.316/POL/5" in xml and "(Rev.)" not in xml               # an internal draft: no (Rev.)
+    assert "GB.316/POL/5" in xml and "(Rev.)" in xml                   # the revision's symbol, tracked too
     same = cli(db, "redline", "GB.316/POL/5", "--from", "2", "--to", "2", "--out", str(redline))
     assert same.returncode == 2 and "two different versions" in same.stderr
 

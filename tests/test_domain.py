@@ -114,7 +114,7 @@ def test_decision_parts_are_punctuated_as_the_house_format_says():
 def test_record_of_decision_is_past_tense_and_cites_the_paragraph():
     cite = lifecycle.citation("GB.316/POL/5", 4, "en")
     assert lifecycle.record_of_decision("The Governing Body approves the new indicators.", [], "en", cite) == \
-        "The Governing Body approved the new indicators. (GB.316/POL/5, paragraph 4)"
+        "The Governing Body approved the new indicators. (GB.316/POL/5, paragraph 4.)"
     assert lifecycle.record_of_decision(demo.DECISION["text"], [], "zh", lifecycle.citation("GB.316/POL/5", 4, "zh")) \
         .startswith("理事会批准了对成果 1 的新指标")
 

@@ -18,6 +18,7 @@ from sstc_docs.services.imports import CONFLICT, MATCHED, NEW, NEW_VERSION, UNCH
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_docs import foreign_paper, rewrite  # noqa: E402
 from people import person  # noqa: E402
+from revisions import REVISED  # noqa: E402
 
 EDITED = "本文件对成果 1 提出了两项新的指标"
 
@@ -46,7 +47,8 @@ def test_an_edited_export_becomes_the_next_version(demo, exported):
     preview = ImportService(demo).preview(edited, "edited.docx")
     [paper] = [p for p in preview.parts if p.kind == "paper"]
     assert (paper.action, paper.base_version) == (NEW_VERSION, 1)
-    assert paper.data["status"] == seed.PAPER["status"]            # what Word does not carry is kept
+    assert paper.data["symbol_note"] == seed.PAPER["symbol_note"]  # what Word does not carry is kept
+    assert (paper.data["symbol"], paper.data["status"]) == (REVISED, "draft")  # the issued paper's revision
     assert paper.data["body"][0]["text"].endswith("本文件提出了两项新的指标和对成果 2 提出了一项已修订指标。")
     assert [b["strategy_id"] for b in paper.data["body"] if b["type"] == "framework"] == [seed.STRATEGY_ID] * 2
 
@@ -54,8 +56,8 @@ def test_an_edited_export_becomes_the_next_version(demo, exported):
 def test_a_record_that_moved_on_since_the_export_is_a_conflict(demo, exported):
     current = demo.records.get("paper", seed.PAPER_ID)
     demo.acting_as(person("someone", "Someone Else")).papers.update(
-        seed.PAPER_ID, {**current.data, "title": "Moved on"}, why="a change after the export",
-        base_version=current.version)
+        seed.PAPER_ID, {**current.data, "title": "Moved on", "symbol": REVISED, "status": "draft"},
+        why="a change after the export", base_version=current.version)
     preview = ImportService(demo).preview(rewrite(exported, EDITED, "改过"), "late.docx")
     [conflict] = preview.conflicts
     assert (conflict.kind, conflict.action) == ("paper", CONFLICT)
@@ -109,8 +111,8 @@ def test_a_round_trip_saves_version_2_based_on_1(demo, exported):
 def test_a_conflict_writes_nothing(demo, exported):
     current = demo.records.get("paper", seed.PAPER_ID)
     demo.acting_as(person("someone", "Someone Else")).papers.update(
-        seed.PAPER_ID, {**current.data, "title": "Moved on"}, why="a change after the export",
-        base_version=current.version)
+        seed.PAPER_ID, {**current.data, "title": "Moved on", "symbol": REVISED, "status": "draft"},
+        why="a change after the export", base_version=current.version)
     importer = ImportService(demo)
     preview = importer.preview(rewrite(exported, EDITED, "改过"), "late.docx")
     evidence_before = len(demo.records.heads("evidence"))

@@ -21,8 +21,10 @@ import pytest
 
 from sstc_docs.cli.copy import backup_blobs
 from sstc_docs.errors import ConflictError, PartialBackup, StoreError
+from sstc_docs.search.postgres_index import PostgresSearchIndex
 from people import TESTER, sign_in
 from sstc_docs.services import open_services
+from sstc_docs.services.search import SearchService
 from sstc_docs.store import Store, open_store
 from sstc_docs.store.journal import chain_link
 from sstc_docs.store.pg import PostgresStore
@@ -70,6 +72,7 @@ def test_the_database_refuses_to_change_or_remove_a_version_even_to_its_owner(ur
 def test_the_app_role_of_the_readme_can_do_everything_the_app_does_and_nothing_more(url, postgres_server):
     with open_store(url):  # the owner opens it first: the tables are created
         pass
+    PostgresSearchIndex(url).close()  # and the search tables (README: `search --rebuild` as the owner)
     role = f"sstc_app_{os.getpid()}"
     grants = GRANTS.read_text().replace(':"app_role"', f'"{role}"').replace("SCHEMA public", f'SCHEMA "{_schema(url)}"')
     _sql(url, f'DROP ROLE IF EXISTS "{role}"')
@@ -90,6 +93,11 @@ def test_the_app_role_of_the_readme_can_do_everything_the_app_does_and_nothing_m
         assert app.read_blob(sha) == b"file" and [h["title"] for h in app.heads("paper")] == ["two"]
         assert app.authors() == ["ana", "bo"] and app.last_seq() == 4 and len(app.changes()) == 4
         app.backup(Path(postgres_server.folder) / "app-backup.json")
+        search = SearchService(app, PostgresSearchIndex(app_url))
+        assert search.rebuild() == 4 and [r.record_id for r in search.search("two")] == ["P1"]
+        app.save("paper", "P1", {"title": "three"}, author="ana", why="e", base_version=2)
+        assert [r.record_id for r in search.search("three")] == ["P1"] and not search.search("two")
+        search.close()
     for statement in ("UPDATE sstc_versions SET why = 'x'", "DELETE FROM sstc_versions", "DELETE FROM sstc_blobs",
                       "DROP TABLE sstc_versions", "ALTER TABLE sstc_versions DISABLE TRIGGER ALL"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -295,6 +303,7 @@ def test_verify_finds_an_edited_version_and_stale_heads_and_repair_rebuilds_only
         _sql(url, "UPDATE sstc_versions SET why = 'rewritten' WHERE id = 'P1' AND version = 1")
         edited = store.verify()
         assert not edited.ok and [f.record for f in edited.findings if f.severity == "error"] == ["paper P1 v1"]
+        assert all("into an empty database" in f.fix for f in edited.findings)  # a database's remedy, not a folder's
         with pytest.raises(StoreError, match="No backup was written"):
             store.backup(tmp_path / "refused.json")
         assert not (tmp_path / "refused.json").exists()

@@ -23,6 +23,7 @@ from sstc_docs.services.papers import blank_paper
 ROOT = Path(__file__).resolve().parents[1]
 NEW_PAPER = "GB.347/POL/9"
 STRATEGY = {"kind": "strategy", "id": "S-RIGHTS", "title": "A strategy", "period": "2014-15", "outcomes": []}
+SESSION_347 = {"number": 347, "place": "Geneva", "opening": "2023-03-13", "closing": "2023-03-23", "sections": []}
 
 
 def prepare(path: Path) -> dict:
@@ -34,6 +35,7 @@ def prepare(path: Path) -> dict:
     to_review = services.decisions.create(paper.id, text="The Governing Body notes A.", why="setup")
     to_submit = services.decisions.create(paper.id, text="The Governing Body notes B.", why="setup")
     services.decisions.move(to_submit.id, "in_review", why="setup", base_version=to_submit.version)
+    services.sessions.save(dict(SESSION_347), why="setup", base_version=None)
     services.store.backup(path.parent / "backup.json")
     services.close()
     return {"review": to_review.id, "submit": to_submit.id, "backup": str(path.parent / "backup.json")}
@@ -109,6 +111,79 @@ def test_the_author_recorded_is_the_account_acting(tmp_path):
     services.close()
 
 
+# -- a session: its agenda is drafted, what the Governing Body concluded is recorded ------------
+def _with_outcome(session: dict, outcome: str) -> dict:
+    sections = [dict(section, items=[dict(item, outcome=outcome) for item in section["items"]])
+                for section in session["sections"]]
+    return dict(session, sections=sections)
+
+
+def _saved_over(services, number: int, change):
+    """``change`` made to the session's latest version, saved."""
+    current = services.sessions.get(number)
+    return services.sessions.save(change(current.data), why="changed", base_version=current.version)
+
+
+#: what is done to a session → (the action of the table it needs, doing it through the services)
+SESSION_ACTIONS = {
+    "create a session": (rights.DRAFT, lambda s: s.sessions.save(
+        dict(SESSION_347, number=348, opening="2023-06-01", closing="2023-06-10"), why="next", base_version=None)),
+    "put a paper on the agenda": (rights.DRAFT, lambda s: s.sessions.add_paper(347, NEW_PAPER, why="agenda")),
+    "change the session's dates": (rights.DRAFT, lambda s: _saved_over(s, 347, lambda d: dict(d, closing="2023-03-24"))),
+    "record an item's outcome": (rights.RECORD, lambda s: _saved_over(
+        s, 316, lambda d: _with_outcome(d, "The Governing Body took note."))),
+}
+
+
+@pytest.mark.parametrize("what", SESSION_ACTIONS)
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_may_or_may_not_change_a_session(worlds, role, what):
+    path, _ = worlds[role]
+    action, change = SESSION_ACTIONS[what]
+    services = open_services(path).acting_as(person(f"{role}.s", f"{ROLE_NAMES[role]} S", role))
+    try:
+        before = services.store.last_seq()
+        if role in RIGHTS[action][0]:
+            saved = change(services)
+            assert saved.author == f"{ROLE_NAMES[role]} S ({role}.s)"
+        else:
+            with pytest.raises(Forbidden, match=f"needs the {' or '.join(RIGHTS[action][0])} role"):
+                change(services)
+            assert services.store.last_seq() == before
+    finally:
+        services.close()
+
+
+def test_the_approver_s_adoption_carries_the_paper_to_decided(tmp_path):
+    """A paper's status follows its decision points in the move's unit: that is recording what the
+    Governing Body decided, so an approver who may not draft still moves the paper with it."""
+    path = tmp_path / "db"
+    prepare(path)
+    services = open_services(path).acting_as(person("approver.only", "Approver Only", "approver"))
+    try:
+        services.decisions.move(seed.DECISION_ID, "adopted", why="adopted", base_version=1, adopted_on="2012-11-16")
+        paper = services.records.get("paper", seed.PAPER_ID)
+        assert paper.data["status"] == "decided" and paper.author == "Approver Only (approver.only)"
+    finally:
+        services.close()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_may_build_the_documents_of_a_session_and_nothing_is_written(worlds, role):
+    """The record of decisions, the minutes' contents and the session pack are read from the record:
+    like any export, they need no role."""
+    path, _ = worlds[role]
+    services = open_services(path).acting_as(person(f"{role}.d", f"{ROLE_NAMES[role]} D", role))
+    try:
+        before = services.store.last_seq()
+        assert services.sessions.record_of_decisions_docx(316)[0][:2] == b"PK"
+        assert services.sessions.minutes_toc_docx(316, "zh")[0][:2] == b"PK"
+        assert services.sessions.pack(316)[1] == "GB.316-papers.zip"
+        assert services.store.last_seq() == before
+    finally:
+        services.close()
+
+
 # -- the same table through the command line ---------------------------------------------------
 def cli(db: Path, *args: str, token: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "SSTC_AUTH": "accounts", "SSTC_TOKEN": token}
@@ -162,6 +237,26 @@ def test_the_cli_allows_or_refuses_each_role_each_action(cli_worlds, role):
             assert f"needs the {needed} role" in result.stderr, (action, result.stderr)
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_the_cli_session_commands_follow_the_table(cli_worlds, role, tmp_path):
+    """`session agenda` and `session put` are drafting; `record-of-decisions` and `session-pack` read."""
+    path, _, token = cli_worlds[role]
+    drafter = role in RIGHTS[rights.DRAFT][0]
+    agenda = cli(path, "session", "agenda", "347", "--add-paper", NEW_PAPER, "--why", "agenda", token=token)
+    put = cli(path, "session", "put", "-", "--why", "next", token=token,
+              stdin=json.dumps(dict(SESSION_347, number=349, opening="2023-11-01", closing="2023-11-10")))
+    for result in (agenda, put):
+        if drafter:
+            assert result.returncode == 0, result.stderr
+        else:
+            assert result.returncode == 2 and "needs the drafter role" in result.stderr, result.stderr
+    for command, out in (("record-of-decisions", "r.docx"), ("session-pack", "p.zip")):
+        result = cli(path, command, "316", "--out", str(tmp_path / out), token=token)
+        assert result.returncode == 0 and (tmp_path / out).stat().st_size > 1000, result.stderr
+    assert cli(path, "session", "put", "-", "--why", "x", "--author", "Someone", token=token,
+               stdin=json.dumps(SESSION_347)).returncode == 2
+
+
 def test_the_cli_records_the_token_s_account_and_refuses_author(cli_worlds):
     path, _, token = cli_worlds["drafter"]
     strategy = dict(STRATEGY, id="S-AUTHOR")
@@ -184,3 +279,29 @@ def test_a_revoked_or_wrong_token_and_no_token_are_refused(cli_worlds):
     services.close()
     revoked = cli(path, "put", "-", "--why", "x", token=token, stdin=json.dumps(STRATEGY))
     assert revoked.returncode == 2 and "not a valid token" in revoked.stderr
+
+
+def test_rebuilding_the_search_index_is_a_repair_for_administrators(tmp_path):
+    """``search --rebuild`` forgets the index and reads every version again: a repair, like
+    ``verify --repair``; searching itself needs no role."""
+    path = tmp_path / "db"
+    prepare(path)
+    services = open_services(path).acting_as(TESTER)
+    tokens = {}
+    for role in ROLES:
+        services.accounts.create(f"{role}.one", name=f"{ROLE_NAMES[role]} One", roles=[role], why="test")
+        tokens[role] = services.accounts.issue_token(f"{role}.one", why="test")
+    services.close()
+    for role, token in tokens.items():
+        rebuilt = cli(path, "search", "--rebuild", token=token)
+        if role == "administrator":
+            assert rebuilt.returncode == 0 and "search index rebuilt from" in rebuilt.stderr, rebuilt.stderr
+        else:
+            assert rebuilt.returncode == 2 and "needs the administrator role" in rebuilt.stderr, (role, rebuilt.stderr)
+        assert cli(path, "search", "指标", token=token).returncode == 0
+    services = open_services(path).acting_as(person("d", "D", "drafter"))
+    try:
+        with pytest.raises(Forbidden, match="rebuild the search index"):
+            services.rebuild_search()
+    finally:
+        services.close()

@@ -35,17 +35,6 @@ def save_paper(services, data: dict, base_version: int | None = None):
     return services.records.save("paper", data, why="test", base_version=base_version)
 
 
-@pytest.fixture(scope="module")
-def postgres_server():
-    pg_server = pytest.importorskip("pg_server", reason="the PostgreSQL engine's tests need tests/pg_server.py")
-    try:
-        server = pg_server.ThrowawayServer().start()
-    except RuntimeError as error:
-        pytest.skip(str(error))
-    yield server
-    server.stop()
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def make_search(request, demo):
     """Search services on the demo store, on one engine: each call opens another on the same index."""

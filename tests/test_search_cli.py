@@ -55,14 +55,14 @@ def test_any_version_says_where_text_appeared_and_went(tmp_path, capsys):
     assert result["id"] == seed.IND_PARTNERSHIPS and result["matched_versions"] == [1, 2]
     assert result["appearances"] == [{"appeared": 1, "disappeared": None, "deleted": False}]
     _, out, _ = run(capsys, tmp_path, "search", "伙伴关系协议", "--kind", "indicator", "--any-version")
-    assert "appeared in v1, still there" in out
+    assert "appeared in v1, still in the latest version" in out
 
 
 def test_rebuild_and_empty_results_and_refusals(tmp_path, capsys):
     load_demo(tmp_path)
     capsys.readouterr()
     code, _, err = run(capsys, tmp_path, "search", "--rebuild")
-    assert code == 0 and "rebuilt from 13 version(s)" in err  # the demo and the local user's account
+    assert code == 0 and "rebuilt from 14 version(s)" in err  # the demo (its session included) and the local user's account
     code, out, _ = run(capsys, tmp_path, "search", "nothingmatchesthis")
     assert code == 0 and "nothing found" in out and "--any-version" in out
     for bad in (["search"], ["search", "指标", "--since", "last week"], ["search", "指标", "--limit", "0"],

@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from people import person
+from revisions import start_revision
 from sstc_docs import demo as seed
 from sstc_docs.domain.rights import Forbidden
 from sstc_docs.errors import ConflictError, ValidationError
@@ -28,14 +29,14 @@ def test_save_needs_a_reason_and_an_account_and_writes_nothing_without(demo):
 
 
 def test_stale_save_raises_conflict_with_both_versions(demo):
-    first = demo.records.get("paper", seed.PAPER_ID)
+    first = start_revision(demo)
     mine, theirs = copy.deepcopy(first.data), copy.deepcopy(first.data)
     theirs["body"][2]["text"] = "Their wording."
-    demo.acting_as(person("ana", "Ana")).papers.update(seed.PAPER_ID, theirs, why="clarify", base_version=1)
+    demo.acting_as(person("ana", "Ana")).papers.update(seed.PAPER_ID, theirs, why="clarify", base_version=2)
     mine["body"][2]["text"] = "My wording."
     with pytest.raises(ConflictError) as error:
-        demo.papers.update(seed.PAPER_ID, mine, why="shorten", base_version=1)
-    assert error.value.current.version == 2 and error.value.current.author == "Ana (ana)"
+        demo.papers.update(seed.PAPER_ID, mine, why="shorten", base_version=2)
+    assert error.value.current.version == 3 and error.value.current.author == "Ana (ana)"
     assert error.value.current.data["body"][2]["text"] == "Their wording."
     assert error.value.attempted["body"][2]["text"] == "My wording."
     assert demo.records.get("paper", seed.PAPER_ID).data["body"][2]["text"] == "Their wording."
@@ -75,7 +76,7 @@ def test_submitted_text_is_frozen(demo):
 def test_adoption_brings_the_authorised_revisions_into_force(demo):
     adopted = demo.decisions.move(seed.DECISION_ID, "adopted", why="GB.316 adopted it",
                                   base_version=1, adopted_on="2012-11-16")
-    assert adopted.data["record"].endswith("（GB.316/POL/5，第 4 段）")
+    assert adopted.data["record"].endswith("（GB.316/POL/5，第 4 段。）")
     assert adopted.data["record"].startswith("理事会批准了")
     assert adopted.data["adopted_version"] == 1
     assert adopted.effective_from == "2012-11-16"
@@ -139,8 +140,9 @@ def test_an_issued_paper_keeps_what_it_printed_when_its_decision_is_adopted_late
     demo.decisions.move(seed.DECISION_ID, "adopted", why="adopted", base_version=1, adopted_on="2012-11-16")
     assert demo.records.get("indicator", seed.IND_PARTNERSHIPS).version == 3  # the revision came into force
     bundle = demo.papers.bundle(seed.PAPER_ID)
-    assert bundle.paper_version == printed.paper_version == 1
-    assert bundle.sources == printed.sources
+    # the paper's status followed its decision (version 2, decided); what it prints did not
+    assert (printed.paper_version, bundle.paper_version, bundle.paper["status"]) == (1, 2, "decided")
+    assert dict(bundle.sources, **{f"paper:{seed.PAPER_ID}": 1}) == printed.sources
     assert bundle.sources[f"decision:{seed.DECISION_ID}"] == 1
     assert bundle.sources[f"indicator:{seed.IND_PARTNERSHIPS}"] == 2
     kinds = [row.kind for block in bundle.blocks if not isinstance(block, dict) for row in block.rows]

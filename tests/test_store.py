@@ -496,6 +496,31 @@ def test_restore_refuses_a_non_empty_database_and_damaged_backups(engine, tmp_pa
         s.close()
 
 
+
+def test_load_takes_a_stream_whole_or_refuses_it_whole(engine, tmp_path):
+    """``load`` (what ``copy`` feeds) on both engines: versions in any order and attachments, as
+    iterators; an attachment whose bytes are not its hash, or a database that is not empty,
+    leaves the target as it was."""
+    source = engine.open(summarize=summarize)
+    shas = _fill(source)
+    source.backup(tmp_path / "backup.json")
+    content = json.loads((tmp_path / "backup.json").read_text())
+    blobs = [(sha, source.read_blob(sha)) for sha in shas]
+    damaged = engine.open()
+    with pytest.raises(StoreError, match="does not match its content"):
+        damaged.load(iter(content["versions"]), iter([(shas[0], b"not its content"), *blobs[1:]]))
+    assert (damaged.last_seq(), damaged.heads("paper"), damaged.has_blob(shas[0])) == (0, [], False)
+    target = engine.open(summarize=summarize)
+    assert target.load(reversed(content["versions"]), iter(blobs)) == 5
+    assert _every_version(target) == _every_version(source) and target.changes() == source.changes()
+    assert [target.read_blob(sha) for sha in shas] == [source.read_blob(sha) for sha in shas]
+    with pytest.raises(StoreError, match="not empty"):
+        target.load(iter(content["versions"]), iter(blobs))
+    assert target.last_seq() == 5
+    for s in (source, damaged, target):
+        s.close()
+
+
 # -- attachments -------------------------------------------------------------------------------
 def test_blobs_are_stored_once_and_read_back_exactly(store):
     payload = b"\x00binary\xffcontent" * 1000

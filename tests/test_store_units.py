@@ -10,12 +10,12 @@ transaction, killed and cut off in test_postgres.py. The rest run on both engine
 from __future__ import annotations
 
 import multiprocessing
-import os
 import resource
 import signal
 
 import pytest
 
+from faults import die_at_durable_step
 from sstc_docs.errors import ConflictError, StoreError
 from sstc_docs.store import Store, open_store
 
@@ -39,17 +39,7 @@ def _unit_of_four(db: str) -> None:
 
 def _killed_at(db: str, step: int) -> str:
     """Child: run the unit, dying by SIGKILL at the ``step``-th durable file operation."""
-    calls = {"n": 0}
-
-    def deadly(original):
-        def wrapper(*args, **kwargs):
-            calls["n"] += 1
-            if calls["n"] == step:
-                os.kill(os.getpid(), signal.SIGKILL)
-            return original(*args, **kwargs)
-        return wrapper
-
-    os.fsync, os.replace, os.unlink = deadly(os.fsync), deadly(os.replace), deadly(os.unlink)
+    die_at_durable_step(step)
     _unit_of_four(db)
     return "done"
 

@@ -17,8 +17,9 @@ from sstc_docs.services import open_services
 from test_cli import cli
 
 
-#: What `demo` records on a new database: the demo's 12 versions and the local user's account.
-DEMO_VERSIONS = 13
+#: What `demo` records on a new database: the demo's 13 versions (its session included) and the local
+#: user's account.
+DEMO_VERSIONS = 14
 
 
 @pytest.fixture

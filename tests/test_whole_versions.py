@@ -8,14 +8,14 @@ import datetime as dt
 import io
 import json
 import multiprocessing
-import os
-import signal
 import zipfile
 
 import pytest
 from lxml import etree
 
+from faults import die_at_durable_step
 from people import person
+from revisions import REVISED, start_revision
 from sstc_docs import demo as seed
 from sstc_docs.errors import StoreError, ValidationError
 from sstc_docs.services import open_services
@@ -42,7 +42,11 @@ def _document(docx: bytes) -> dict:
 
 
 def _edit_paragraph_2(services) -> None:
+    """Paragraph 2 checked, in the revised paper: the demo's paper is issued, so a change starts
+    its (Rev.) — at once here when the latest version is the issued one."""
     paper = services.records.get("paper", seed.PAPER_ID)
+    if paper.data["status"] == "issued":
+        paper = start_revision(services, why="Paragraph 2 to be checked")
     data = copy.deepcopy(paper.data)
     paragraphs = [b for b in data["body"] if b["type"] == "paragraph"]
     paragraphs[1]["text"] = paragraphs[1]["text"].replace("。", "（已核对）。", 1)
@@ -112,6 +116,10 @@ def test_get_then_put_of_the_unchanged_output_works_for_every_kind(tmp_path, kin
     if kind == "decision":  # the demo's decision is submitted: its text is what will be voted on
         assert result.returncode == 2 and "amendment" in result.stderr
         return
+    if kind == "paper":  # the demo's paper is issued: the change is its revised paper
+        assert result.returncode == 2 and REVISED in result.stderr
+        edited.update(symbol=REVISED, status="draft")
+        result = cli(db, "put", "-", "--why", "edited", stdin=json.dumps(edited))
     assert result.returncode == 0 and int(result.stdout) == edited["version"] + 1, result.stderr
 
 
@@ -179,18 +187,8 @@ def test_a_submitted_decision_names_a_way_out_that_exists(demo):
 # -- restore: all or nothing ----------------------------------------------------------------------
 def _restore_killed_at(db: str, backup: str, step: int) -> None:
     """Child: restore, dying by SIGKILL at the ``step``-th durable file operation."""
-    calls = {"n": 0}
-
-    def deadly(original):
-        def wrapper(*args, **kwargs):
-            calls["n"] += 1
-            if calls["n"] == step:
-                os.kill(os.getpid(), signal.SIGKILL)
-            return original(*args, **kwargs)
-        return wrapper
-
     services = open_services(db)
-    os.fsync, os.replace, os.unlink = deadly(os.fsync), deadly(os.replace), deadly(os.unlink)
+    die_at_durable_step(step)
     services.store.restore(backup)
 
 
@@ -228,17 +226,17 @@ def test_a_restore_killed_midway_leaves_the_target_as_it_was_and_can_be_run_agai
     assert outcomes[0] == "as it was" and outcomes[-1] == "restored" and len(outcomes) >= 4
 
 
-def test_the_redline_from_1_to_2_tracks_only_the_paragraph_2_edit(demo):
+def test_the_redline_between_two_versions_tracks_only_the_paragraph_2_edit(demo):
+    start_revision(demo)
     _edit_paragraph_2(demo.acting_as(person("ana", "Ana")))
-    docx, _ = demo.exports.redline_docx(seed.PAPER_ID, 1, 2)
+    docx, _ = demo.exports.redline_docx(seed.PAPER_ID, 2, 3)
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
         body = etree.fromstring(package.read("word/document.xml"))
     changes = list(body.iter(f"{W}ins", f"{W}del"))
-    paragraphs = {id(next(c.iterancestors(f"{W}p"))): next(c.iterancestors(f"{W}p")) for c in changes}
-    assert len(paragraphs) == 1 and changes
-    assert {c.get(f"{W}author") for c in changes} == {"Ana (ana)"}
-    inserted = "".join(t.text for c in body.iter(f"{W}ins") for t in c.iter(f"{W}t"))
-    assert inserted == "（已核对）"
+    assert changes and {c.get(f"{W}author") for c in changes} == {"Ana (ana)"}
+    # paragraph 2, and the (Rev.) cover's note of which paragraphs the revision changed
+    assert ["".join(t.text for t in c.iter(f"{W}t")) for c in changes] == ["第 2 段已作修订。", "（已核对）"]
+    assert not list(body.iter(f"{W}del"))
 
 
 def test_comparing_paper_versions_shows_the_change_of_a_part(demo):

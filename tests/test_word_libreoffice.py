@@ -11,6 +11,7 @@ import shutil
 import subprocess
 
 import pytest
+from libreoffice import PDFTOTEXT, SOFFICE, convert
 from lxml import etree
 from seed_text import seed_sentences, squash
 from test_word_english import english_bundle
@@ -23,8 +24,6 @@ from sstc_docs.domain.bundle import demo_bundle
 from sstc_docs.domain.report import build_indicator_report
 from sstc_docs.word import export_docx, indicator_report_docx, redline_docx
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-PDFTOTEXT = shutil.which("pdftotext")
 PDFFONTS = shutil.which("pdffonts")
 LONG_PART = dict(TYPED_PARTS, parts=[TYPED_PARTS["parts"][0], TYPED_PARTS["parts"][1] + ", " + " ".join(
     ["in the light of the discussion at this session"] * 4), TYPED_PARTS["parts"][2]])
@@ -52,16 +51,11 @@ def pdf_text(tmp_path_factory) -> dict[str, str]:
         path = folder / f"{name}.docx"
         path.write_bytes(data)
         paths.append(str(path))
-    profile = folder / "profile"
-    result = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(folder), *paths],
-        capture_output=True, text=True, timeout=240)
-    assert result.returncode == 0, result.stderr
+    convert(paths, to="pdf", outdir=folder, profile=folder / "profile")
     texts = {}
     for name in files:
         pdf = folder / f"{name}.pdf"
-        assert pdf.exists() and pdf.stat().st_size > 1000, f"LibreOffice did not convert {name}.docx: {result}"
+        assert pdf.exists() and pdf.stat().st_size > 1000, f"LibreOffice did not convert {name}.docx"
         texts[name] = subprocess.run([PDFTOTEXT, "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
                                      text=True, check=True).stdout
         texts[name + ":layout"] = subprocess.run([PDFTOTEXT, "-layout", "-enc", "UTF-8", str(pdf), "-"],

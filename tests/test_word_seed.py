@@ -108,17 +108,17 @@ def test_paragraph_numbers_one_to_four_with_the_decision_fourth(seed):
 
 def test_cover_block_and_front_matter_in_order(seed):
     texts = body_texts(seed.document)
-    # no date line: the seed prints none, and an empty "日期：" is never printed
-    assert texts[:8] == ["国际劳工局\tGB.316/POL/5", "理事会", "第 316 届会议，2012 年 11 月 1–16 日，日内瓦",
-                         "政策制定部分\tPOL", "\t原文：英文", "第五项议程", "供决定",
+    # the seed prints no date; the demo assumes one, as a paper is not issued without it (demo.PAPER)
+    assert texts[:9] == ["国际劳工局\tGB.316/POL/5", "理事会", "第 316 届会议，2012 年 11 月 1–16 日，日内瓦",
+                         "政策制定部分\tPOL", "\t日期：2012 年 10 月 1 日", "\t原文：英文", "第五项议程", "供决定",
                          "南南合作和三角形合作：前进的方向——\n2012 年 3 月份通过的战略的已修订的指标"]
-    front = texts[8:18]
+    front = texts[9:19]
     assert front == [
         "文件的目的是", demo.PAPER["front_matter"]["purpose"],
         "相关的战略目标：" + demo.PAPER["front_matter"]["strategic_objective"],
         "政策影响：无。", "法律影响：无。", "财政影响：无。", "需采取的后续行动：无。",
         "作者单位：伙伴关系和发展合作司(PARDEV)。", "相关文件：理事会文件 GB.313/PLO/7。", ""]
-    assert texts[18].startswith("2012 年 3 月")   # the body follows, after a spacer below the frame
+    assert texts[19].startswith("2012 年 3 月")   # the body follows, after a spacer below the frame
     assert "主要相关成果：" not in "".join(texts)     # an optional entry the seed does not have
 
 
@@ -213,5 +213,5 @@ def test_sources_name_every_record_version():
 def test_same_bundle_same_bytes_and_python_docx_opens_it(seed):
     assert export_docx(demo_bundle()) == seed.data
     document = python_docx.Document(io.BytesIO(seed.data))
-    assert document.paragraphs[5].text == "第五项议程"
+    assert document.paragraphs[6].text == "第五项议程"
     assert document.sections[0].page_width == 11906 * 635   # A4, in EMU

@@ -19,12 +19,12 @@ from typing import Callable
 
 from ..domain.rights import Forbidden
 from ..errors import ConflictError, NotFound, SstcError, StoreError, ValidationError
-from . import accounts, copy, decisions, documents, evidence, imports, records, search
+from . import accounts, copy, decisions, documents, evidence, imports, records, search, sessions
 from .common import AUTHOR_REFUSED
 
 EXIT_OK, EXIT_BUG, EXIT_INVALID, EXIT_CONFLICT, EXIT_STORE = 0, 1, 2, 3, 4
 EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, what shells report for `… | head`
-COMMAND_GROUPS = (records, decisions, documents, evidence, imports, search, accounts, copy)
+COMMAND_GROUPS = (records, decisions, documents, evidence, imports, search, sessions, accounts, copy)
 _SURROGATES = re.compile("[\ud800-\udfff]")
 # Arguments that name files: on POSIX a file name may be any bytes, so these are left as Python
 # decoded them (surrogate escapes included) and open() finds the file. Every other argument is

@@ -88,6 +88,18 @@ def write_output(path: Path, data: bytes) -> None:
                               field="out") from None
 
 
+def out_path(value: str, suffix: str = ".docx") -> Path:
+    """The file a command is to write, refused early (nothing computed) if it cannot be one."""
+    path = Path(value)
+    if path.suffix.lower() != suffix:
+        raise ValidationError(f"{value}: the output file should end in {suffix}", field="out")
+    if not path.parent.exists():
+        raise ValidationError(f"{path.parent} does not exist; create the folder or choose another", field="out")
+    if path.is_dir():
+        raise ValidationError(f"{value} is a folder; give a file name ending in {suffix}", field="out")
+    return path
+
+
 def kind_argument(parser, *, optional: bool = False) -> None:
     if optional:
         parser.add_argument("kind", nargs="?", default="paper", choices=SHOWN_KINDS,

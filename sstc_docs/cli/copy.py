@@ -5,8 +5,8 @@ shard by shard, PostgreSQL through server-side cursors), and it carries every ve
 seq, hash and times included — so the copy is the same history, not a re-saving of it. The file
 lives in a temporary folder and is gone afterwards.
 
-Into PostgreSQL the versions then stream from the file in batches (``PostgresStore.load``); into a
-folder the embedded engine restores the file, checking it whole as any restore does.
+The versions and attachments then stream from the file into the target's ``load`` (PostgreSQL
+takes them in batches; the embedded engine sorts the versions into its files).
 
 Verified, not trusted: the target is backed up in turn and both files are summed up — how many
 versions and attachments, and one digest over every version (each in canonical JSON, so key order
@@ -82,11 +82,7 @@ def copy_database(source: Services, target: Services) -> Summary:
     with tempfile.TemporaryDirectory(prefix="sstc-copy-") as work:
         exported, copied = Path(work) / "source.json", Path(work) / "copy.json"
         source.store.backup(exported)
-        load = getattr(target.store, "load", None)  # an engine that can take a stream (PostgreSQL)
-        if load is not None:
-            load(backup_versions(exported), backup_blobs(exported))
-        else:
-            target.store.restore(exported)
+        target.store.load(backup_versions(exported), backup_blobs(exported))
         target.store.backup(copied)
         expected, found = summarize_backup(exported), summarize_backup(copied)
     if found != expected:

@@ -26,6 +26,8 @@ def register(commands) -> None:
                       help='JSON {"text": …, "parts": […]}: the text as amended and adopted (for adopted_as_amended)')
     move.add_argument("--deferred-to", type=int, metavar="SESSION", help="the session it is deferred to (for deferred)")
     move.add_argument("--record", default="", help="the record of decision, if not the one drafted from the text")
+    move.add_argument("--outside-session-reason", default="", metavar="TEXT",
+                      help="why the adoption date is outside the dates of the session (needed only then)")
     move.add_argument("--version", type=int, help="the version you are moving (default: the latest)")
     move.add_argument("--why", required=True, help="the reason for the change (kept in the history)")
     move.set_defaults(handler=run_move)
@@ -43,7 +45,8 @@ def run_move(args) -> int:
         saved = services.decisions.move(current.id, args.to, why=args.why,
                                         base_version=current.version, adopted_on=args.on or "",
                                         amendment=args.amendment, adopted_text=adopted_text,
-                                        deferred_to=args.deferred_to, record=args.record)
+                                        deferred_to=args.deferred_to, record=args.record,
+                                        outside_session_reason=args.outside_session_reason)
         settled = [ind["id"] for ind, rev in services.frameworks.revisions_by_decision(saved.id)
                    if rev["status"] != "proposed"] if args.to in ("adopted", "adopted_as_amended", "withdrawn") else []
     print(f"{saved.id} is now {STATUS_NAMES[args.to].lower()} (version {saved.version})"

@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 
 from ..domain.records import parse_date
-from ..errors import ValidationError
-from .common import kind_argument, print_json, services_for, write_output
+from .common import kind_argument, out_path, print_json, services_for, write_output
 
 
 def register(commands) -> None:
@@ -42,24 +41,13 @@ def register(commands) -> None:
     diff.set_defaults(handler=run_diff)
 
 
-def _out_path(value: str) -> Path:
-    path = Path(value)
-    if path.suffix.lower() != ".docx":
-        raise ValidationError(f"{value}: the output file should end in .docx", field="out")
-    if not path.parent.exists():
-        raise ValidationError(f"{path.parent} does not exist; create the folder or choose another", field="out")
-    if path.is_dir():
-        raise ValidationError(f"{value} is a folder; give a file name ending in .docx", field="out")
-    return path
-
-
 def _write(path: Path, data: bytes) -> None:
     write_output(path, data)
     print(f"wrote {path} ({len(data):,} bytes)", file=sys.stderr)
 
 
 def run_export(args) -> int:
-    out = _out_path(args.out)
+    out = out_path(args.out)
     if args.as_of:
         parse_date(args.as_of)
     with services_for(args) as services:
@@ -69,7 +57,7 @@ def run_export(args) -> int:
 
 
 def run_redline(args) -> int:
-    out = _out_path(args.out)
+    out = out_path(args.out)
     with services_for(args) as services:
         data, _ = services.exports.redline_docx(args.symbol, args.from_version, args.to_version,
                                                 template=args.template)
@@ -78,7 +66,7 @@ def run_redline(args) -> int:
 
 
 def run_indicator_report(args) -> int:
-    out = _out_path(args.out)
+    out = out_path(args.out)
     with services_for(args) as services:
         data, _ = services.exports.indicator_report_docx(args.strategy_id, template=args.template)
     _write(out, data)

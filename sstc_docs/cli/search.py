@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from ..domain.records import KINDS
 from ..errors import ValidationError
-from ..services.search import SearchResult
 from .common import print_json, services_for
+
+if TYPE_CHECKING:
+    from ..services.search import SearchResult
 
 
 NOT_ALL_RANKED = ("note: these words are in too many records to rank them all; the newest were ranked. "
@@ -41,10 +44,10 @@ def run_search(args) -> int:
                               field="query")
     if not 1 <= args.limit <= 500:
         raise ValidationError("must be between 1 and 500", field="--limit")
-    with services_for(args) as services:
+    with services_for(args, acting=args.rebuild) as services:
         search = services.search
         if args.rebuild:
-            count = search.rebuild()
+            count = services.rebuild_search()
             print(f"search index rebuilt from {count} version(s)", file=sys.stderr)
             if not text:
                 return 0
@@ -66,14 +69,11 @@ def run_search(args) -> int:
     return 0
 
 
-def describe(result: SearchResult) -> str:
+def describe(result: "SearchResult") -> str:
     """Three lines a person reads: what and which version, where it matched, and its history."""
     state = "current" if result.current else f"not current (latest v{result.latest_version})"
     lines = [f"{result.kind} {result.record_id} v{result.version} ({state}) — {result.title}".replace("\n", " ")]
     if result.snippet:
         lines.append(f"  {result.snippet.where}: {result.snippet.marked()}")
-    for appearance in result.appearances:
-        gone = ("still there" if appearance.disappeared is None else
-                f"{'deleted' if appearance.deleted else 'gone'} in v{appearance.disappeared}")
-        lines.append(f"  appeared in v{appearance.appeared}, {gone}")
+    lines += [f"  {appearance}" for appearance in result.appearances]
     return "\n".join(lines)

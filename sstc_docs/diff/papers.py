@@ -28,7 +28,6 @@ import bisect
 import json
 from dataclasses import dataclass, field
 
-import numpy
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
@@ -260,6 +259,8 @@ class _Similarity:
 
     def near(self, old_ids: list[int], new_ids: list[int], floor: float) -> dict[int, dict[int, float]]:
         """{old i: {new j: similarity}} for the pairs of old_ids × new_ids at or above ``floor``."""
+        import numpy  # here, not at the top: loading it costs every command's start-up, most never diff
+
         def group(block: _Block) -> tuple[str, bool]:
             return block.type, bool(block.code)
         news_by: dict[tuple[str, bool], list[int]] = {}

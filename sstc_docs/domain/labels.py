@@ -8,6 +8,8 @@ back to English rather than failing an export.
 
 from __future__ import annotations
 
+import datetime as _dt
+
 LANGUAGES = {"en": "English", "zh": "中文", "fr": "Français", "es": "Español"}
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -138,6 +140,61 @@ _LABELS: dict[str, dict[str, str]] = {
                                            "fr": "Adopté tel que modifié", "es": "Adoptado con enmiendas"},
     "decision_status.deferred": {"en": "Deferred", "zh": "推迟", "fr": "Reporté", "es": "Aplazado"},
     "decision_status.withdrawn": {"en": "Withdrawn", "zh": "撤回", "fr": "Retiré", "es": "Retirado"},
+    # paper statuses (the app's names are the English column)
+    "paper_status.draft": {"en": "Draft", "zh": "草稿", "fr": "Projet", "es": "Borrador"},
+    "paper_status.in_review": {"en": "In review", "zh": "审议中", "fr": "En cours d'examen", "es": "En revisión"},
+    "paper_status.issued": {"en": "Issued", "zh": "已印发", "fr": "Publié", "es": "Publicado"},
+    "paper_status.decided": {"en": "Decided", "zh": "已决定", "fr": "Décidé", "es": "Decidido"},
+    "paper_status.deferred": {"en": "Deferred", "zh": "推迟", "fr": "Reporté", "es": "Aplazado"},
+    "paper_status.withdrawn": {"en": "Withdrawn", "zh": "撤回", "fr": "Retiré", "es": "Retirado"},
+    # the documents of a session: record of decisions, minutes table of contents
+    "date_range_month": {"en": "{first}–{last} {month} {year}", "zh": "{year} 年 {month} {first}–{last} 日",
+                         "fr": "{first}-{last} {month} {year}", "es": "{first}-{last} de {month} de {year}"},
+    "date_range": {"en": "{first} – {last}", "zh": "{first}至{last}", "fr": "{first} – {last}",
+                   "es": "{first} – {last}"},
+    "record.title": {"en": "Record of decisions", "zh": "决定记录", "fr": "Relevé des décisions",
+                     "es": "Registro de decisiones"},
+    "record.decision_symbol": {"en": "{symbol}/Decision", "zh": "{symbol}/Decision", "fr": "{symbol}/Décision",
+                               "es": "{symbol}/Decisión"},
+    "record.decision_on_item": {"en": "Decision on the {ordinal} item on the agenda: {title}",
+                                "zh": "关于议程第{ordinal}项的决定：{title}",
+                                "fr": "Décision concernant la {ordinal} question à l'ordre du jour: {title}",
+                                "es": "Decisión relativa al {ordinal} punto del orden del día: {title}"},
+    "record.decision_concerning": {"en": "Decision concerning {title}", "zh": "关于{title}的决定",
+                                   "fr": "Décision concernant {title}", "es": "Decisión relativa a {title}"},
+    "record.outcome_on_item": {"en": "Outcome of the discussion on the {ordinal} item on the agenda: {title}",
+                               "zh": "关于议程第{ordinal}项的讨论结果：{title}",
+                               "fr": "Résultat de la discussion sur la {ordinal} question à l'ordre du jour: {title}",
+                               "es": "Resultado de la discusión sobre el {ordinal} punto del orden del día: {title}"},
+    "record.outcome_concerning": {"en": "Outcome of the discussion on {title}", "zh": "关于{title}的讨论结果",
+                                  "fr": "Résultat de la discussion sur {title}",
+                                  "es": "Resultado de la discusión sobre {title}"},
+    "record.no_decision": {"en": "The Governing Body took no decision on this item.", "zh": "理事会未就此项议程作出决定。",
+                           "fr": "Le Conseil d'administration n'a pris aucune décision sur cette question.",
+                           "es": "El Consejo de Administración no adoptó ninguna decisión sobre este punto."},
+    "record.deferred": {"en": "The Governing Body deferred consideration of this item to its {ordinal} Session.",
+                        "zh": "理事会将此项议程推迟至第 {ordinal} 届会议审议。",
+                        "fr": "Le Conseil d'administration a reporté l'examen de cette question à sa {ordinal} session.",
+                        "es": "El Consejo de Administración aplazó el examen de este punto a su {ordinal} reunión."},
+    "record.withdrawn": {"en": "The draft decision was withdrawn; the Governing Body took no decision on it.",
+                         "zh": "决定草案已撤回；理事会未就此作出决定。",
+                         "fr": "Le projet de décision a été retiré; le Conseil d'administration n'a pris aucune décision à son sujet.",
+                         "es": "El proyecto de decisión fue retirado; el Consejo de Administración no adoptó ninguna decisión al respecto."},
+    "record.pending": {"en": "No decision has been recorded yet.", "zh": "尚未记录决定。",
+                       "fr": "Aucune décision n'a encore été enregistrée.", "es": "Aún no se ha registrado ninguna decisión."},
+    "record_citation": {"en": "({citation}.)", "zh": "（{citation}。）", "fr": "({citation}.)", "es": "({citation}.)"},
+    "record_citation_amended": {"en": "({citation}, as amended by the Governing Body.)",
+                                "zh": "（{citation}，经理事会修正。）",
+                                "fr": "({citation}, tel que modifié par le Conseil d'administration.)",
+                                "es": "({citation}, en su forma enmendada por el Consejo de Administración.)"},
+    "toc.title": {"en": "Minutes: table of contents", "zh": "会议记录：目录", "fr": "Procès-verbaux: table des matières",
+                  "es": "Actas: índice"},
+    "toc.item": {"en": "Item No.", "zh": "议程项目编号", "fr": "Question no", "es": "Punto núm."},
+    "toc.document": {"en": "Document No.", "zh": "文件编号", "fr": "Document no", "es": "Documento núm."},
+    "toc.title_column": {"en": "Title", "zh": "标题", "fr": "Titre", "es": "Título"},
+    "toc.page": {"en": "Page", "zh": "页码", "fr": "Page", "es": "Página"},
+    "toc.decision_paragraph": {"en": "Decision paragraph No.", "zh": "决定段落编号",
+                               "fr": "Paragraphe de la décision no", "es": "Párrafo de la decisión núm."},
     # the indicator revision history report
     "report.title": {"en": "Indicator revision history", "zh": "指标修订历史",
                      "fr": "Historique des révisions des indicateurs", "es": "Historial de revisiones de indicadores"},
@@ -244,6 +301,25 @@ def session_line(n: int, dates: str, language: str) -> str:
     if dates.strip():
         return label("session_dated", language, ordinal=ordinal, dates=dates.strip())
     return label("session", language, ordinal=ordinal)
+
+
+def date_range(opening: str, closing: str, language: str) -> str:
+    """2012-11-01, 2012-11-16 → '1–16 November 2012' / '2012 年 11 月 1–16 日'; across months or years
+    both dates in full ('29 October 2012 – 2 November 2012')."""
+    first, last = _dt.date.fromisoformat(opening[:10]), _dt.date.fromisoformat(closing[:10])
+
+    def day(d: _dt.date) -> str:
+        return label("first_day", language) if d.day == 1 else str(d.day)
+
+    def full(d: _dt.date) -> str:
+        return label("date_pattern", language, year=d.year, month=label(f"month.{d.month}", language), day=day(d))
+
+    if first == last:
+        return full(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return label("date_range_month", language, first=day(first), last=day(last),
+                     month=label(f"month.{first.month}", language), year=first.year)
+    return label("date_range", language, first=full(first), last=full(last))
 
 
 def none_text(language: str) -> str:

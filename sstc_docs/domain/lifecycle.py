@@ -31,6 +31,33 @@ WITH_CONSEQUENCES = (*ADOPTED, "deferred", "withdrawn")
 #: Statuses in which the text voted on (or to be voted on) is fixed.
 TEXT_FROZEN = ("submitted", *ADOPTED, "withdrawn")
 FINAL = tuple(s for s, following in TRANSITIONS.items() if not following)
+#: Undecided: the Governing Body has not (yet) disposed of the decision point.
+PENDING = ("draft", "in_review", "submitted")
+
+#: What a paper became at the session, from its decision points (``paper_outcome``); set only by
+#: the move of a decision, in the same unit of work, never typed.
+PAPER_OUTCOMES = ("decided", "deferred", "withdrawn")
+#: A paper issued to the Governing Body, before and after it decided: it carries a date, and what it
+#: says is fixed (rules.changes_issued_paper).
+PAPER_ISSUED = ("issued", *PAPER_OUTCOMES)
+
+
+def paper_outcome(statuses: list[str]) -> str:
+    """An issued paper's status from its decision points' statuses: "issued" while any is still
+    to be decided (or it has none); "deferred" if any was deferred; "withdrawn" if all were;
+    otherwise "decided" (adopted, as submitted or amended; a withdrawn one beside them aside)."""
+    if not statuses or any(s in PENDING for s in statuses):
+        return "issued"
+    if "deferred" in statuses:
+        return "deferred"
+    if all(s == "withdrawn" for s in statuses):
+        return "withdrawn"
+    return "decided"
+
+
+def outside_session(adopted_on: str, opening: str, closing: str) -> bool:
+    """Whether an adoption date (YYYY-MM-DD) falls outside the session's opening and closing days."""
+    return bool(adopted_on and opening and closing) and not opening <= adopted_on <= closing
 
 
 def allowed_next(status: str) -> tuple[str, ...]:
@@ -124,8 +151,18 @@ def citation(symbol: str, paragraph: int, language: str) -> str:
     return f"{symbol}{label('citation_separator', language)}{label('paragraph', language, n=paragraph)}"
 
 
-def record_of_decision(text: str, parts: list[str], language: str, cite: str) -> str:
+def record_citation(cite: str, language: str, *, amended: bool = False) -> str:
+    """How the record of decisions cites the paper, the full stop inside the bracket:
+    "(GB.316/POL/5, paragraph 4.)", "(…, paragraph 4, as amended by the Governing Body.)"."""
+    return label("record_citation_amended" if amended else "record_citation", language, citation=cite)
+
+
+def record_lines(text: str, parts: list[str], language: str) -> list[tuple[str, str]]:
+    """The adopted text in the past tense, as printed: ("", text), then ("(a)", "part;") …"""
+    return [(name, to_past_tense(body, language)) for name, body in decision_parts(text, parts, language)]
+
+
+def record_of_decision(text: str, parts: list[str], language: str, cite: str, *, amended: bool = False) -> str:
     """The record of decision: the adopted text in the past tense, ending with its citation."""
-    body = " ".join(to_past_tense(p, language) for p in decision_paragraphs(text, parts, language))
-    body = body.rstrip()
-    return f"{body}（{cite}）" if language == "zh" else f"{body} ({cite})"
+    body = " ".join(part_line(name, body) for name, body in record_lines(text, parts, language)).rstrip()
+    return f"{body}{label('sentence_gap', language)}{record_citation(cite, language, amended=amended)}"

@@ -22,9 +22,12 @@ indicator  id, strategy_id, outcome, label, text, baseline, target, unit, period
            revisions[{id, type, old, new, reason, decision_id, status, effective_date, proposed_on}]
            baseline/target: {"text", "value", "unit"} — printed wording and/or a number.
 decision   id, paper_id, language, text, parts[], status, session, deferred_to, adopted_on,
-           adopted_version, amendment, adopted_text{text, parts}, record
+           adopted_version, amendment, adopted_text{text, parts}, record, outside_session_reason
 evidence   id, kind, title, date, source, reference, url, reliability, notes, attachment,
            links{indicators[{id, value, period}], decisions[], papers[]}
+session    id (= number as text), number, place, opening, closing, note,
+           sections[{code, segments[], items[{number, sub_item, title, segment, papers[], outcome}]}]
+           Sections in the house order (INS, POL, LILS, PFA); items in agenda order; papers by id.
 account    id (= login), login, name, roles[], active — who may sign in and with which rights;
            its history says who changed rights and when.
 credentials id (= login), password_hash, tokens[{id, hash, issued_at, revoked_at}], failures[] —
@@ -42,11 +45,14 @@ from typing import Any, Callable
 
 from ..errors import Problem, ValidationError
 from .labels import LANGUAGES
+from .lifecycle import PAPER_ISSUED
 from .rights import ROLES
-from .rules import MOVE_HINT, DecisionRules, EvidenceRules, IndicatorRules, PaperRules, Rules
-from .symbols import parse_symbol
+from .rules import MOVE_HINT, DecisionRules, EvidenceRules, IndicatorRules, PaperRules, Rules, SessionRules
+from .symbols import SECTIONS, parse_symbol
 
-PAPER_STATUSES = ("draft", "in_review", "issued")
+#: draft → in review → issued; then what its decision points became, set by ``decision move``
+#: (lifecycle.paper_outcome): decided, deferred or withdrawn.
+PAPER_STATUSES = ("draft", "in_review", *PAPER_ISSUED)
 ACTIONS = ("decision", "debate", "information")
 FRONT_MATTER_KEYS = ("purpose", "strategic_objective", "main_outcome", "policy_implications", "legal_implications",
                      "financial_implications", "follow_up", "author_unit", "related_documents")
@@ -431,7 +437,8 @@ DECISION_STATUSES = ("draft", "in_review", "submitted", "adopted", "adopted_as_a
 def _decision(c: _Checker) -> dict:
     d = c.data
     c.unknown_fields(d, {"id", "paper_id", "language", "text", "parts", "status", "session", "deferred_to",
-                         "adopted_on", "adopted_version", "amendment", "adopted_text", "record"})
+                         "adopted_on", "adopted_version", "amendment", "adopted_text", "record",
+                         "outside_session_reason"})
     out: dict[str, Any] = {"id": c.record_id(d, "id", "id"),
                            "paper_id": c.record_id(d, "paper_id", "paper_id"),
                            "language": c.choice(d, "language", "language", tuple(LANGUAGES), "en"),
@@ -462,6 +469,7 @@ def _decision(c: _Checker) -> dict:
                             "parts": [p.strip() for p in adopted_parts if p.strip()]}
     out["adopted_text"] = adopted_text
     out["record"] = c.text(d, "record", "record")
+    out["outside_session_reason"] = c.text(d, "outside_session_reason", "outside_session_reason")
     status = out["status"]
     if status in ("adopted", "adopted_as_amended") and not out["adopted_on"]:
         c.fail("adopted_on", f"an adopted decision needs the date it was adopted; {MOVE_HINT}")
@@ -534,6 +542,85 @@ def _evidence(c: _Checker) -> dict:
                     "decisions": c.id_list(links, "decisions", "links.decisions"),
                     "papers": c.id_list(links, "papers", "links.papers")}
     return c.done(out)
+
+
+def _session_item(c: _Checker, item: Any, path: str, segments: list[str]) -> dict | None:
+    if not isinstance(item, dict):
+        c.fail(path, "must be an object {number, sub_item, title, segment, papers, outcome}")
+        return None
+    c.unknown_fields(item, {"number", "sub_item", "title", "segment", "papers", "outcome"}, path + ".")
+    out = {"number": c.integer(item, "number", path + ".number", required=True),
+           "sub_item": c.integer(item, "sub_item", path + ".sub_item"),
+           "title": c.text(item, "title", path + ".title", required=True),
+           "segment": c.text(item, "segment", path + ".segment"),
+           "papers": c.id_list(item, "papers", path + ".papers"),
+           "outcome": c.text(item, "outcome", path + ".outcome")}
+    if out["segment"] and out["segment"] not in segments:
+        c.fail(path + ".segment", f"'{out['segment']}' is not a segment of this section; add it to the section's "
+                                  f"segments first ({', '.join(segments) or 'it has none yet'})")
+    return out
+
+
+def _session(c: _Checker) -> dict:
+    """A Governing Body session: where and when, and its agenda, section by section."""
+    d = c.data
+    c.unknown_fields(d, {"id", "number", "place", "opening", "closing", "note", "sections"})
+    out: dict[str, Any] = {"number": c.integer(d, "number", "number", required=True),
+                           "place": c.text(d, "place", "place") or "Geneva",
+                           "opening": c.date(d, "opening", "opening", required=True),
+                           "closing": c.date(d, "closing", "closing", required=True),
+                           "note": c.text(d, "note", "note")}
+    out["id"] = str(out["number"] or "")
+    if d.get("id") not in (None, "", out["id"]):
+        c.fail("id", f"a session's id is its number ({out['id']}), not '{d.get('id')}'")
+    if out["opening"] and out["closing"] and out["closing"] < out["opening"]:
+        c.fail("closing", f"the session closes ({out['closing']}) before it opens ({out['opening']})")
+    sections = d.get("sections") or []
+    if not isinstance(sections, list):
+        c.fail("sections", "must be a list of {code, segments, items}")
+        sections = []
+    found: dict[str, dict] = {}
+    placed: dict[str, str] = {}
+    for i, section in enumerate(sections):
+        path = f"sections[{i}]"
+        if not isinstance(section, dict):
+            c.fail(path, "must be an object {code, segments, items}")
+            continue
+        c.unknown_fields(section, {"code", "segments", "items"}, path + ".")
+        code = c.choice(section, "code", path + ".code", tuple(SECTIONS))
+        if code in found:
+            c.fail(path + ".code", f"section {code} appears twice; put all its items under one")
+        segments = section.get("segments") or []
+        if not isinstance(segments, list) or not all(isinstance(s, str) for s in segments):
+            c.fail(path + ".segments", "must be a list of segment names")
+            segments = []
+        segments = list(dict.fromkeys(s.strip() for s in segments if s.strip()))
+        items = section.get("items") or []
+        if not isinstance(items, list):
+            c.fail(path + ".items", "must be a list of agenda items")
+            items = []
+        checked = [_session_item(c, item, f"{path}.items[{j}]", segments) for j, item in enumerate(items)]
+        seen: set = set()
+        for j, item in enumerate(checked):
+            if item is None:
+                continue
+            key = (item["number"], item["sub_item"])
+            if key in seen:
+                c.fail(f"{path}.items[{j}].number", f"item {item_number(item)} of {code} appears twice")
+            seen.add(key)
+            for paper_id in item["papers"]:
+                if paper_id in placed:
+                    c.fail(f"{path}.items[{j}].papers", f"paper {paper_id} is already on the agenda under "
+                                                        f"{placed[paper_id]}; a paper belongs to one item")
+                placed[paper_id] = f"{code} item {item_number(item)}"
+        found[code] = {"code": code, "segments": segments, "items": [item for item in checked if item]}
+    out["sections"] = [found[code] for code in SECTIONS if code in found]
+    return c.done(out)
+
+
+def item_number(item: dict) -> str:
+    """An agenda item's number as printed: 5, or 3/1 for a sub-item."""
+    return f"{item['number']}/{item['sub_item']}" if item.get("sub_item") else str(item["number"])
 
 
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
@@ -625,6 +712,13 @@ def _evidence_summary(data: dict) -> dict:
             "decision_ids": links.get("decisions", []), "paper_ids": links.get("papers", [])}
 
 
+def _session_summary(data: dict) -> dict:
+    return {"title": f"{data.get('number')} ({data.get('place', '')}, {data.get('opening', '')} to "
+                     f"{data.get('closing', '')})", "number": data.get("number"),
+            "opening": data.get("opening", ""), "closing": data.get("closing", ""),
+            "paper_ids": [p for s in data.get("sections", []) for i in s["items"] for p in i["papers"]]}
+
+
 def _own_id(data: dict) -> str:
     return data.get("id", "")
 
@@ -659,6 +753,7 @@ REGISTRY: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("indicator", _indicator, _indicator_summary, IndicatorRules(), shards=64),
     Kind("decision", _decision, _decision_summary, DecisionRules(), shards=256),
     Kind("evidence", _evidence, _evidence_summary, EvidenceRules(), shards=1024, wire={"kind": "type"}),
+    Kind("session", _session, _session_summary, SessionRules(), shards=4),
     Kind("account", _account, _account_summary, Rules(), shards=4),
     Kind("credentials", _credentials, _credentials_summary, Rules(), shards=4, secret=True),
 )}

@@ -26,14 +26,15 @@ DRAFT, REVIEW, SUBMIT, RECORD, ACCOUNTS, RESTORE, REPAIR = (
 
 #: action → (the roles that may do it, what it is, said after "may not …").
 RIGHTS: dict[str, tuple[tuple[str, ...], str]] = {
-    DRAFT: (("drafter",), "draft papers, decision points in draft, strategies, proposed indicators and evidence"),
+    DRAFT: (("drafter",), "draft papers, decision points in draft, strategies, proposed indicators, evidence "
+                          "and sessions (their dates and agenda)"),
     REVIEW: (("reviewer",), "move a paper or a decision point to or from review"),
     SUBMIT: (("approver",), "submit a decision point to the Governing Body or issue a paper"),
     RECORD: (("approver",), "record what the Governing Body decided (adopted, adopted as amended, deferred, "
-                            "withdrawn)"),
+                            "withdrawn, and the outcome of the discussion of an agenda item)"),
     ACCOUNTS: (("administrator",), "manage accounts, roles, passwords and tokens"),
     RESTORE: (("administrator",), "restore a backup"),
-    REPAIR: (("administrator",), "repair the database's caches (verify --repair)"),
+    REPAIR: (("administrator",), "repair the database's caches (verify --repair) or rebuild the search index"),
 }
 ACTIONS = tuple(RIGHTS)
 
@@ -92,9 +93,15 @@ def _status_action(old: str | None, new: str) -> str | None:
         return REVIEW
     if new in ("submitted", "issued"):
         return SUBMIT
-    if new in lifecycle.WITH_CONSEQUENCES:
-        return RECORD
+    if new in lifecycle.WITH_CONSEQUENCES or new in lifecycle.PAPER_OUTCOMES:
+        return RECORD  # a paper decided, deferred or withdrawn follows its decision points' move
     return None
+
+
+def _outcomes(session: dict | None) -> dict:
+    """Each agenda item's outcome of the discussion, by section and item."""
+    return {(section.get("code"), item.get("number"), item.get("sub_item")): item.get("outcome", "")
+            for section in (session or {}).get("sections", []) for item in section.get("items", [])}
 
 
 def change_action(kind: str, old: dict | None, new: dict | None, command: str | None) -> str | None:
@@ -104,6 +111,9 @@ def change_action(kind: str, old: dict | None, new: dict | None, command: str | 
         return None if command == SIGN_IN_COMMAND else ACCOUNTS
     if kind == "indicator" and command == MOVE_COMMAND:
         return RECORD  # revisions brought into force or lapsed by a decision's adoption or withdrawal
+    if kind == "session" and new is not None and {k: v for k, v in _outcomes(new).items() if v} != {
+            k: v for k, v in _outcomes(old).items() if v}:
+        return RECORD  # what the Governing Body concluded on an item without a decision point
     if new is not None and kind in ("paper", "decision"):
         moved = _status_action(old.get("status") if old else "draft", new.get("status", "draft"))
         if moved:

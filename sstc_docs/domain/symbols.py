@@ -50,6 +50,12 @@ class Symbol:
         return Symbol(self.session, self.section, self.item, self.sub_item, suffix)
 
 
+    def addendum(self) -> "Symbol":
+        """The next addendum's symbol: (Add.1) after the original or a revision, then (Add.2) …"""
+        number = int(self.suffix[4:]) + 1 if self.suffix.startswith("Add.") else 1
+        return Symbol(self.session, self.section, self.item, self.sub_item, f"Add.{number}")
+
+
 def parse_symbol(text: str) -> Symbol:
     """Parse a symbol or raise a ValidationError that says what a good one looks like."""
     raw = (text or "").strip().replace(" ", "")  # "gb.347/pol/2" is read as GB.347/POL/2

@@ -24,7 +24,7 @@ from ..errors import ValidationError
 
 KIND_FIELD = "kind"
 KIND_NAMES = {"paper": "paper · 文件", "decision": "decision point · 决定", "indicator": "indicator · 指标",
-              "strategy": "strategy · 战略", "evidence": "evidence · 证据"}
+              "strategy": "strategy · 战略", "evidence": "evidence · 证据", "session": "session · 届会议"}
 
 
 @dataclass(frozen=True)
@@ -169,5 +169,17 @@ def _evidence(document: SearchDocument, data: dict) -> None:
     _add(document, "attached file", attachment.get("name"))
 
 
+def _session(document: SearchDocument, data: dict) -> None:
+    document.title = f"GB.{data.get('number')} ({data.get('place', '')})"
+    document.session = data.get("number")
+    document.day = data.get("opening") or document.day
+    _add(document, "session", document.title, is_title=True)
+    _add(document, "note", data.get("note"))
+    for section in data.get("sections") or []:
+        for item in section.get("items") or []:
+            _add(document, f"{section.get('code')} item {item.get('number')}", item.get("title"))
+            _add(document, f"{section.get('code')} item {item.get('number')} outcome", item.get("outcome"))
+
+
 _DESCRIBE = {"paper": _paper, "decision": _decision, "indicator": _indicator, "strategy": _strategy,
-             "evidence": _evidence}
+             "evidence": _evidence, "session": _session}

@@ -45,6 +45,10 @@ CREATE TABLE IF NOT EXISTS sstc_search_docs (
 CREATE INDEX IF NOT EXISTS sstc_search_docs_terms ON sstc_search_docs USING gin (terms);
 CREATE INDEX IF NOT EXISTS sstc_search_docs_current ON sstc_search_docs (kind, record_id) WHERE current;
 """
+#: Whether the tables must be created: only then is ``_SCHEMA`` run, so the app role of
+#: grants.sql, which may use the tables but not create them, opens an index the owner made.
+_MISSING_TABLES = ("SELECT to_regclass('sstc_search_meta') IS NULL OR to_regclass('sstc_search_texts') IS NULL "
+                   "OR to_regclass('sstc_search_docs') IS NULL")
 
 
 class PostgresSearchIndex(SearchIndex):
@@ -57,7 +61,13 @@ class PostgresSearchIndex(SearchIndex):
             self._connection = psycopg.connect(url, autocommit=True)
             with self._connection.transaction():
                 self._connection.execute("SELECT pg_advisory_xact_lock(hashtext('sstc search schema'))")
-                self._connection.execute(_SCHEMA)
+                if self._connection.execute(_MISSING_TABLES).fetchone()[0]:
+                    self._connection.execute(_SCHEMA)
+        except psycopg.errors.InsufficientPrivilege:
+            raise StoreError("The database holds no search tables yet, and this role may not create them. Run "
+                             "`python -m sstc_docs search --rebuild` once as the database's owner (the tables are "
+                             "created then), then grant the app role its rights (sstc_docs/store/pg/grants.sql)."
+                             ) from None
         except psycopg.Error as error:
             raise StoreError(f"The search index in PostgreSQL cannot be used ({error}).") from None
         built_with = dict(self._connection.execute("SELECT key, value FROM sstc_search_meta").fetchall())

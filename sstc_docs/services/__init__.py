@@ -8,6 +8,7 @@ same store whose every save is checked against that account's rights and authore
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..domain import rights
 from ..domain.records import SHARD_COUNTS, summarize, validate
@@ -25,7 +26,10 @@ from .frameworks import FrameworkService
 from .overview import OverviewService
 from .papers import PaperService
 from .records import RecordService
-from .search import SearchService
+from .sessions import SessionService
+
+if TYPE_CHECKING:  # imported when first searched: the index and its analysers cost every command start-up
+    from .search import SearchService
 
 
 class Services:
@@ -44,6 +48,7 @@ class Services:
         self.exports = ExportService(self.records, self.papers, self.decisions)
         self.evidence = EvidenceService(self.records)
         self.overview = OverviewService(self.records, self.papers, self.frameworks, self.decisions)
+        self.sessions = SessionService(self.records, self.papers, self.exports)
         self.accounts = AccountService(self.records)
         self._search: SearchService | None = None
 
@@ -57,6 +62,7 @@ class Services:
         """The search index beside the store, opened on first use (most commands never search)."""
         opened = self._opened
         if opened._search is None:
+            from .search import SearchService
             opened._search = SearchService(self.store)
         return opened._search
 
@@ -77,6 +83,12 @@ class Services:
         if repair:
             self.search.rebuild()
         return report
+
+    def rebuild_search(self) -> int:
+        """Forget the search index and absorb every version again (minutes at archive scale, and
+        every search waits meanwhile): like the other repairs, administrators only."""
+        rights.require(self.actor, rights.REPAIR)
+        return self.search.rebuild()
 
     def load_demo(self) -> int:
         return load_demo(self.records)

@@ -30,6 +30,7 @@ logged or put in an error message as typed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import getpass
 import hashlib
 import hmac
@@ -48,8 +49,14 @@ LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = dt.timedelta(minutes=15)
 MIN_PASSWORD = 10
 _HASHER = PasswordHasher()
-# Compared against when the login is unknown, so a wrong login takes as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("not a password anyone has")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Compared against when the login is unknown, so a wrong login takes as long as a wrong
+    password. Made on first use: hashing costs a tenth of a second, which every command would
+    otherwise pay at start-up."""
+    return _HASHER.hash("not a password anyone has")
 
 
 class SignInRefused(SstcError):
@@ -171,7 +178,7 @@ class AccountService:
         except (NotFound, ValidationError):
             account = None
         if account is None:
-            _verify(_DUMMY_HASH, password)
+            _verify(_dummy_hash(), password)
             raise wrong
         credentials = self._credentials(login)
         now = _now()

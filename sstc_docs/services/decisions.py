@@ -1,7 +1,8 @@
 """Decision points through their lifecycle, and what adoption sets in motion.
 
 Adopting a decision brings into force every indicator revision it authorises, from the date of
-adoption; withdrawing it lets them lapse. Each of those is a version of the indicator of its own,
+adoption; withdrawing it lets them lapse. The paper's status follows its decision points (issued →
+decided, deferred or withdrawn; lifecycle.paper_outcome). Each of those is a version of the indicator of its own,
 whose reason names the decision, so the trail reads in order: decision adopted → revision in force.
 A move and everything it sets in motion are one unit of work: all of it is recorded, or none.
 """
@@ -38,16 +39,20 @@ class DecisionService:
         return [h for h in self.list() if h.get("status") not in lifecycle.FINAL and h.get("status") not in lifecycle.ADOPTED]
 
     def citation(self, decision: dict) -> str:
-        paper = self.records.get("paper", decision["paper_id"]).data
+        """The paper cited as it was put before the Governing Body: its latest issued version (a
+        revision still being drafted is not before it), or the latest while none is issued."""
+        versions = [v for v in self.records.history("paper", decision["paper_id"]) if not v.deleted]
+        issued = [v for v in versions if v.data.get("status") in lifecycle.PAPER_ISSUED]
+        paper = (issued or versions)[-1].data
         paragraph = self.papers.decision_paragraph(paper, decision["id"])
         return lifecycle.citation(paper["symbol"], paragraph, decision.get("language", "en"))
 
-    def record_preview(self, decision: dict, adopted_text: dict | None = None) -> str:
+    def record_preview(self, decision: dict, adopted_text: dict | None = None, *, amended: bool = False) -> str:
         """The record of decision adoption would write (``move``'s own wording), for the person to
         read before recording what the Governing Body decided."""
         voted = adopted_text or {"text": decision["text"], "parts": decision.get("parts", [])}
         return lifecycle.record_of_decision(voted["text"], voted["parts"], decision.get("language", "en"),
-                                            self.citation(decision))
+                                            self.citation(decision), amended=amended)
 
     def save_text(self, decision_id: str, *, text: str, parts: list[str], why: str,
                   base_version: int) -> "Version":
@@ -74,8 +79,11 @@ class DecisionService:
 
     def move(self, decision_id: str, to: str, *, why: str, base_version: int,
              adopted_on: str = "", amendment: str = "", adopted_text: dict | None = None,
-             deferred_to: int | None = None, record: str = "") -> "Version":
-        """Move a decision to ``to``; on adoption write the record of decision and bring revisions into force."""
+             deferred_to: int | None = None, record: str = "", outside_session_reason: str = "") -> "Version":
+        """Move a decision to ``to``; on adoption write the record of decision and bring revisions into force.
+
+        An adoption date outside the dates of the session is refused unless ``outside_session_reason``
+        says why (the rule is the decision kind's, so every writer meets it)."""
         current = self.records.get("decision", decision_id, base_version)
         data = copy.deepcopy(current.data)
         lifecycle.check_transition(data["status"], to)
@@ -95,7 +103,8 @@ class DecisionService:
             else:
                 data["adopted_text"] = {"text": data["text"], "parts": data["parts"]}
             voted = data["adopted_text"]
-            data["record"] = record.strip() or self.record_preview(data, voted)
+            data["outside_session_reason"] = (outside_session_reason or "").strip()
+            data["record"] = record.strip() or self.record_preview(data, voted, amended=to == "adopted_as_amended")
         elif to == "deferred":
             data["deferred_to"] = deferred_to
         elif to == "submitted" and data.get("deferred_to"):
@@ -111,7 +120,20 @@ class DecisionService:
                                        f"In force: decision {decision_id} adopted on {data['adopted_on']}.")
             elif to == "withdrawn":
                 self._settle_revisions(decision_id, "lapsed", "", f"Lapsed: decision {decision_id} withdrawn.")
+            self._follow_paper(data["paper_id"], why)
         return saved
+
+    def _follow_paper(self, paper_id: str, why: str) -> None:
+        """An issued paper takes the status its decision points now give it, in the move's unit."""
+        paper = self.records.get("paper", paper_id)
+        if paper.data["status"] not in lifecycle.PAPER_ISSUED:
+            return
+        statuses = [self.records.get("decision", d).data["status"] for d in paper.data["decision_ids"]
+                    if self.records.exists("decision", d)]
+        status = lifecycle.paper_outcome(statuses)
+        if status != paper.data["status"]:
+            self.records.save("paper", dict(copy.deepcopy(paper.data), status=status),
+                              why=f"Paper {status}: {why}", base_version=paper.version, command=MOVE_COMMAND)
 
     def _settle_revisions(self, decision_id: str, status: str, effective_date: str, why: str) -> None:
         for indicator, _ in self.frameworks.revisions_by_decision(decision_id):

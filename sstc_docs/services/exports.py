@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..domain.report import build_indicator_report
 from ..errors import NotFound, ValidationError
 from ..store.versions import version_hash
-from ..word import export_docx, indicator_report_docx, redline_docx
+from .. import word
 from ..word.provenance import NotAWordFile, printed_content, read_properties
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class ExportService:
                    template: str | Path | None = None) -> tuple[bytes, str]:
         template = check_template(template)
         bundle = self.papers.bundle(paper_id, version, as_of=as_of)
-        return export_docx(bundle, template=template), docx_name(bundle.paper["symbol"])
+        return word.export_docx(bundle, template=template), docx_name(bundle.paper["symbol"])
 
     def redline_docx(self, paper_id: str, from_version: int, to_version: int, *,
                      template: str | Path | None = None) -> tuple[bytes, str]:
@@ -77,7 +77,7 @@ class ExportService:
         step = 1 if to_version > from_version else -1
         # every version between the two, so each change is credited to the version that made it
         bundles = [self.papers.bundle(paper_id, v) for v in range(from_version, to_version + step, step)]
-        data = redline_docx(bundles, template=template)
+        data = word.redline_docx(bundles, template=template)
         return data, docx_name(bundles[-1].paper["symbol"], f"-redline-v{from_version}-v{to_version}")
 
     def verify_docx(self, data: bytes) -> dict:
@@ -112,7 +112,7 @@ class ExportService:
                                 "(its hash differs): the record or the file was altered")
         matches = False
         if not problems:
-            fresh = export_docx(self.papers.bundle(paper_id, int(version)))
+            fresh = word.export_docx(self.papers.bundle(paper_id, int(version)))
             matches = printed_content(fresh) == printed_content(data)
             if not matches:
                 problems.append("the file's text differs from what those versions print: it was edited after export")
@@ -131,7 +131,7 @@ class ExportService:
 
     def indicator_report_docx(self, strategy_id: str, *, template: str | Path | None = None) -> tuple[bytes, str]:
         template = check_template(template)
-        return indicator_report_docx(self.indicator_report(strategy_id), template=template), \
+        return word.indicator_report_docx(self.indicator_report(strategy_id), template=template), \
             docx_name(strategy_id, "-indicator-history")
 
     def indicator_report(self, strategy_id: str):

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..domain.records import validate
+from ..domain.rules import changes_issued_paper
+from ..domain.symbols import parse_symbol
 from ..errors import NotFound, Problem, ValidationError
 from ..word.reader import ImportResult, proposed_records, read_paper
 from .evidence import max_upload_mb_from_env
@@ -151,7 +153,14 @@ class ImportService:
                     block["strategy_id"] = outcomes[block["outcome"]]
         fields = ("symbol", "session_dates", "agenda_item", "action", "date", "original_language", "language",
                   "title", "front_matter", "body", "decision_ids")
-        return self._base("paper", paper["id"], version, paper, fields)
+        part = self._base("paper", paper["id"], version, paper, fields)
+        base = self.records.get("paper", paper["id"], version).data if part.action == NEW_VERSION else None
+        if base is not None and changes_issued_paper(base, part.data):
+            successor = parse_symbol(base["symbol"]).revised()
+            part.data.update(symbol=str(successor), status="draft")
+            part.note = (f"{base['symbol']} is issued, so the edited file becomes its revised paper {successor}, "
+                         "in draft; the issued version stays as it was printed")
+        return part
 
     def _framework_parts(self, result: ImportResult, paper: Part) -> list[Part]:
         blocks = [b for b in paper.data["body"] if b["type"] == "framework"]

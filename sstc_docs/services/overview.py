@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from ..domain.records import kind_of, parse_date
+from ..domain import lifecycle
+from ..domain.records import PAPER_STATUSES, kind_of, parse_date
 from ..domain.rights import SYSTEM
 from .records import shown_kind
 
@@ -29,6 +30,26 @@ class OverviewService:
         counts = Counter((h.get("session"), h.get("status")) for h in self.papers.list())
         return [{"session": s, "status": st, "papers": n}
                 for (s, st), n in sorted(counts.items(), key=lambda item: (-(item[0][0] or 0), item[0][1] or ""))]
+
+    def session_progress(self) -> list[dict]:
+        """Per session, the latest first: its papers per status, and its decision points adopted,
+        still pending, deferred and withdrawn (from the listings' summaries, no record read)."""
+        papers = {h["id"]: h for h in self.papers.list()}
+        decisions: dict[str, Counter] = {}
+        for head in self.records.heads("decision"):
+            decisions.setdefault(head.get("paper_id", ""), Counter())[head.get("status", "")] += 1
+        rows = []
+        for session in sorted(self.records.heads("session"), key=lambda h: -(h.get("number") or 0)):
+            ids = [i for i in session.get("paper_ids", []) if i in papers]
+            by_paper = Counter(papers[i].get("status", "") for i in ids)
+            counts = sum((decisions.get(i, Counter()) for i in ids), Counter())
+            rows.append({"session": session.get("number"), "opening": session.get("opening", ""),
+                         "closing": session.get("closing", ""),
+                         "papers": {status: by_paper[status] for status in PAPER_STATUSES if by_paper[status]},
+                         "adopted": sum(counts[s] for s in lifecycle.ADOPTED),
+                         "pending": sum(counts[s] for s in lifecycle.PENDING),
+                         "deferred": counts["deferred"], "withdrawn": counts["withdrawn"]})
+        return rows
 
     def pending_revisions(self) -> list[dict]:
         return [{"indicator": ind["id"], "label": ind.get("label", ""), "type": rev["type"],

@@ -6,6 +6,7 @@ import copy
 from typing import TYPE_CHECKING
 
 from ..diff import diff_papers
+from ..domain.agenda import cover_dates, placement
 from ..domain.bundle import PaperBundle, assemble, decision_paragraph_numbers
 from ..domain.records import parse_date
 from ..domain.symbols import parse_symbol, symbol_order
@@ -111,6 +112,16 @@ class PaperService:
                         indicators[indicator_id] = indicator.data
                         sources[f"indicator:{indicator_id}"] = indicator.version
                         hashes[f"indicator:{indicator_id}"] = indicator.hash
+        segment = ""
+        session = self._part(paper, "session", str(paper["session"]), as_of, recorded_by) if paper.get("session") \
+            else None
+        if session is not None:
+            # the cover prints the session's own dates, and the segment of the paper's agenda item
+            paper["session_dates"] = cover_dates(session.data, paper.get("language", "en"))
+            placed = placement(session.data, paper["id"])
+            segment = placed[1]["segment"] if placed else ""
+            sources[f"session:{session.id}"] = session.version
+            hashes[f"session:{session.id}"] = session.hash
         for decision_id in paper["decision_ids"]:
             decision = self._part(paper, "decision", decision_id, as_of, recorded_by)
             if decision is not None:
@@ -119,7 +130,7 @@ class PaperService:
                 hashes[f"decision:{decision_id}"] = decision.hash
         bundle = assemble(paper, paper_version.version, strategies=strategies, indicators=indicators,
                           decisions=decisions, sources=sources, on=as_of, author=paper_version.author,
-                          recorded_at=paper_version.recorded_at,
+                          recorded_at=paper_version.recorded_at, segment=segment,
                           revised_paragraphs=self.revised_paragraphs(paper_id, paper_version))
         bundle.hashes = hashes
         return bundle

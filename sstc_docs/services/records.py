@@ -149,7 +149,10 @@ class RecordService:
             if old.get("id") != record_id:
                 problems.append(Problem("id", "the id of a record cannot change"))
         self.require(kind, old, record, command)
-        problems += self.check(kind, old, record, command=command)
+        if old is None or self.store.get(kind, record_id).version == base_version:
+            problems += self.check(kind, old, record, command=command)
+        # else: saved on a version that is no longer the latest — the store refuses it as a conflict
+        # (with both versions to compare), which says more than rules judged against an old version.
         if effective_from:
             try:
                 effective_from = parse_date(effective_from).isoformat()
@@ -189,6 +192,8 @@ class RecordService:
 
         for decision_id in paper.get("decision_ids", []):
             pin("decision", decision_id)
+        if paper.get("session"):
+            pin("session", str(paper["session"]))   # its dates and segment are on the cover
         for strategy_id in sorted({b["strategy_id"] for b in paper.get("body", []) if b["type"] == "framework"}):
             strategy = pin("strategy", strategy_id)
             for outcome in (strategy or {}).get("outcomes", []):
@@ -228,8 +233,8 @@ class RecordService:
                       why=f"Part changed ({', '.join(parts)}): {change.why}", base_version=latest.version)
 
     def _papers_showing(self, changed: list[tuple[str, str]]) -> dict[str, list[str]]:
-        """Which papers print each changed record: a decision its own paper; a strategy or an
-        indicator every paper with a framework block of that strategy."""
+        """Which papers print each changed record: a decision its own paper; a session every paper
+        of that session; a strategy or an indicator every paper with a framework block of that strategy."""
         shown: dict[str, list[str]] = {}
         strategies: dict[str, list[str]] = {}
         for kind, record_id in changed:
@@ -239,6 +244,9 @@ class RecordService:
                 if paper_id and self.store.exists("paper", paper_id):
                     if record_id in self.store.get("paper", paper_id).data.get("decision_ids", []):
                         shown.setdefault(paper_id, []).append(f"decision point {record_id}")
+            elif kind == "session" and record_id.isdigit():
+                for head in self.store.find("paper", session=int(record_id)):
+                    shown.setdefault(head["id"], []).append(f"session {record_id}")
             elif kind in ("strategy", "indicator"):
                 versions = self.store.history(kind, record_id)
                 strategy_id = record_id if kind == "strategy" else (versions[-1].data.get("strategy_id")

@@ -37,6 +37,12 @@ class Appearance:
     disappeared: int | None
     deleted: bool = False  # it disappeared because the record was deleted
 
+    def __str__(self) -> str:
+        """How the app and the command line say it: "appeared in v1, gone in v3"."""
+        gone = ("still in the latest version" if self.disappeared is None else
+                f"{'deleted' if self.deleted else 'gone'} in v{self.disappeared}")
+        return f"appeared in v{self.appeared}, {gone}"
+
 
 @dataclass
 class SearchResult:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import IO, Any, Callable
+from typing import IO, Any, Callable, Iterable
 
 from ..errors import NotFound, ValidationError
+from .backup import read_backup
 from .index import Head, collector_paused
 from .unit import UnitOfWork
 from .verify import Report
@@ -27,6 +28,9 @@ Validate = Callable[[str, Any], dict]
 
 class StoreBase(ABC):
     """Versioned JSON records: every save appends an immutable version; nothing rewrites one."""
+
+    #: The kinds' validation (``Validate``), applied to every version a restore reads; None: none.
+    _validate: Validate | None
 
     # -- writing -----------------------------------------------------------------------------
     @abstractmethod
@@ -128,9 +132,18 @@ class StoreBase(ABC):
         Refuses (StoreError, nothing written) when the data fails ``verify``; writes everything
         else and then raises PartialBackup when only attachments are damaged."""
 
-    @abstractmethod
     def restore(self, file: str | Path | IO[bytes]) -> int:
-        """Load a backup into this empty database, all or nothing; returns the version count."""
+        """Load a backup into this empty database, all or nothing; returns the version count.
+        Every version is checked first (shape, numbering, times, hashes, the kind's own
+        validation, ``read_backup``): a damaged backup is refused with nothing written."""
+        with read_backup(file, validate=self._validate) as backup:
+            return self.load(backup.versions(), backup.blobs())
+
+    @abstractmethod
+    def load(self, versions: Iterable[dict], blobs: Iterable[tuple[str, bytes]]) -> int:
+        """Put version documents (any order) and attachments (sha, bytes) into this empty database,
+        all or nothing; returns the version count. The caller vouches for them: ``restore`` checks
+        a backup file first, ``copy`` compares the result with its source."""
 
     @abstractmethod
     def verify(self, *, repair: bool = False) -> "Report":

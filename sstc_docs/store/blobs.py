@@ -37,13 +37,19 @@ def file_digest(path: Path, max_bytes: int | None = None) -> tuple[str, int]:
     return hasher.hexdigest(), size
 
 
+def check_sha(sha: object) -> str:
+    """An attachment's name as both engines take it: a SHA-256 in lower-case hex, else ValidationError."""
+    if not isinstance(sha, str) or not SHA256.match(sha):
+        raise ValidationError(f"'{sha}' is not a SHA-256 hash (64 lower-case hex digits)", field="sha")
+    return sha
+
+
 class BlobStore:
     def __init__(self, root: Path):
         self.root = Path(root)
 
     def path(self, sha: str) -> Path:
-        if not isinstance(sha, str) or not SHA256.match(sha):
-            raise ValidationError(f"'{sha}' is not a SHA-256 hash (64 lower-case hex digits)", field="sha")
+        sha = check_sha(sha)
         return self.root / sha[:2] / sha[2:]
 
     def put(self, data: bytes | Path) -> str:

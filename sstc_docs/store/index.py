@@ -23,6 +23,12 @@ Summarize = Callable[[str, dict], dict]
 _ABSENT = object()
 
 
+def summary_of(summarize: Summarize, kind: str, data: dict) -> dict:
+    """What listings show of a version, from the kind's hook. The hook gets its own copy: it must
+    not be able to alter stored data, even by mistake."""
+    return dict(summarize(kind, json_copy(data)) or {})
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Loading or listing 100,000 heads creates several hundred thousand containers, none of them
@@ -99,8 +105,7 @@ class KindIndex:
         self.shards_parsed = 0                        # shards read and summarised (not from the catalog)
 
     def summary_of(self, data: dict) -> dict:
-        """The hook gets its own copy: it must not be able to alter stored data, even by mistake."""
-        return dict(self._summarize(self.kind, json_copy(data)) or {})
+        return summary_of(self._summarize, self.kind, data)
 
     def is_current(self, number: int, signature: Signature | None) -> bool:
         return self.signatures.get(number) == signature

@@ -25,12 +25,12 @@ import weakref
 from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any, Iterable, Iterator
 
 from ..errors import NotFound, PartialBackup, StoreError
 from ..limits import check_json_limits
 from .atomic import atomic_write_bytes, atomic_writer, ensure_folder, remove_stale_temporaries
-from .backup import CheckedBackup, read_backup, write_backup
+from .backup import read_backup, write_backup
 from .base import (StoreBase, Summarize, Validate, changes_arguments, chosen_version, is_possible_id, listed,
                    matching, no_summary, read_arguments)
 from .blobs import BlobStore
@@ -42,8 +42,8 @@ from .locks import StoreLock
 from .shards import Shard, ShardCache, ShardLayout, shard_content
 from .storage import JSONFile, read_digest
 from .unit import UnitOfWork
-from .verify import (ERROR, WARNING, Finding, Report, check_blob, check_journal, check_seq, check_shard_file,
-                     check_versions)
+from .verify import (ERROR, RESTORE, WARNING, Finding, Report, backup_refused, check_blob, check_journal,
+                     check_seq, check_shard_file, check_versions)
 from .versions import META_FIELDS, Version, check_kind, check_text, json_copy, now_timestamp
 
 _OPEN_STORES: "weakref.WeakSet[Store]" = weakref.WeakSet()
@@ -106,7 +106,7 @@ class Store(StoreBase):
                 remove_stale_temporaries(self.path)
                 self._swept = True
             last = self._journal.last() or {}
-            unit = UnitOfWork(self._stored_versions, int(last.get("seq") or 0) + 1)
+            unit = UnitOfWork(self._stored_latest, int(last.get("seq") or 0) + 1)
             self._active = unit
             try:
                 yield unit
@@ -314,9 +314,7 @@ class Store(StoreBase):
             report, _ = self._verified()
             wrong = [f for f in report.findings if f.severity == ERROR and not f.file.startswith("blobs/")]
             if wrong:
-                listed = "\n".join(f"  - {f}" for f in wrong[:20])
-                raise StoreError(f"No backup was written: the database fails its checks, and a backup of it would "
-                                 f"carry the damage on. {len(wrong)} problem(s):\n{listed}")
+                raise backup_refused(wrong)
             damaged = sorted(f.file.replace("/", "")[5:] for f in report.findings
                              if f.severity == ERROR and f.file.startswith("blobs/"))
             blobs = ((sha, self._blobs.read(sha)) for sha in self._blobs.all() if sha not in damaged)
@@ -358,7 +356,7 @@ class Store(StoreBase):
                     attachment = document["data"].get("attachment")
                     if isinstance(attachment, dict) and isinstance(attachment.get("sha256"), str):
                         referenced[attachment["sha256"]] = f"{kind} {document['id']} v{document['version']}"
-                findings += check_versions(by_record, {key: relative for key in by_record})
+                findings += check_versions(by_record, {key: relative for key in by_record}, RESTORE)
                 for key, versions in by_record.items():
                     latest = max(versions, key=lambda d: d["version"])
                     heads[key] = (latest["version"], latest.get("hash", ""), index.summary_of(latest["data"]))
@@ -425,11 +423,8 @@ class Store(StoreBase):
                       repaired.head)
 
     def restore(self, file: str | Path | IO[bytes]) -> int:
-        """Load a backup into this database, which must be empty; versions, authors, times, reasons
-        and hashes come back exactly. Every version is checked (shape, numbering, times, hashes,
-        the kind's own validation) before anything is written; the database is then built in
-        ``restore.partial/`` and swapped in by one commit record, so a restore cut short by a
-        kill or a full disk leaves the folder as it was, and can simply be run again."""
+        """As ``StoreBase.restore``, with the checked backup spooled inside ``restore.partial/``
+        and the database built from it as it streams: memory does not grow with the backup."""
         with self._lock.writing():
             self._check_open()
             self._finish_pending()
@@ -438,41 +433,69 @@ class Store(StoreBase):
             ensure_folder(staging)
             try:
                 with read_backup(file, validate=self._validate, spool_in=staging) as backup:
-                    if not self._is_empty():
-                        raise StoreError(f"The database {self.path} is not empty; a backup can only be restored "
-                                         "into an empty database. Restore into a new folder (set SSTC_DB to it and "
-                                         "run `python -m sstc_docs restore BACKUP.json`).")
-                    self._build(staging, backup)
+                    layout = self._refuse_unless_empty(staging)
+                    self._build(staging, backup.versions(group=layout.number), backup.blobs(), backup.in_seq_order())
+                return self._put_in_place(staging, backup.count)
             except BaseException:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
-            for leftover in ("shards", "blobs"):  # empty folders of an empty database make way
-                shutil.rmtree(self.path / leftover, ignore_errors=True)
-            self._forget_everything()
-            self._commit_record.commit([(staging / name, self.path / name)
-                                        for name in ("shards", "blobs", "changes.jsonl")])
-            shutil.rmtree(staging, ignore_errors=True)
-            shutil.rmtree(self.path / "catalog", ignore_errors=True)  # caches of a former database
-            for kind in self._layout.kinds():
-                index = self._index(kind)  # build each kind's catalog now, not at first use
-                if index.unsaved:
-                    self._save_catalog(kind, index)
-            return backup.count
 
-    def _build(self, folder: Path, backup: CheckedBackup) -> None:
-        """A whole database in ``folder``: shards, attachments and the journal with its chain,
-        each written as the checked backup streams it (one shard's versions in memory at a time)."""
+    def load(self, versions: Iterable[dict], blobs: Iterable[tuple[str, bytes]]) -> int:
+        """Into this empty folder: the database is built in ``restore.partial/`` and swapped in by
+        one commit record, so a load cut short by a kill or a full disk leaves the folder as it
+        was, and can simply be run again. Versions, authors, times, reasons and hashes come back
+        exactly. (The versions are sorted here, so they are held in memory; ``restore`` streams.)"""
+        versions = list(versions)
+        with self._lock.writing():
+            self._check_open()
+            self._finish_pending()
+            staging = self.path / "restore.partial"
+            layout = self._refuse_unless_empty(staging)
+            shutil.rmtree(staging, ignore_errors=True)  # what a restore cut short left
+            by_shard = sorted(versions, key=lambda d: (d["kind"], layout.number(*_key(d)), d["id"], d["version"]))
+            self._build(staging, by_shard, blobs, sorted(versions, key=lambda d: d["seq"]))
+            return self._put_in_place(staging, len(versions))
+
+    def _refuse_unless_empty(self, staging: Path) -> ShardLayout:
+        """Call with the write lock held; returns the layout the new shards get in ``staging``."""
+        if not self._is_empty():
+            raise StoreError(f"The database {self.path} is not empty; a backup can only be restored "
+                             "into an empty database. Restore into a new folder (set SSTC_DB to it and "
+                             "run `python -m sstc_docs restore BACKUP.json`).")
+        return ShardLayout(staging / "shards", self._shard_counts)
+
+    def _put_in_place(self, staging: Path, count: int) -> int:
+        """Swap the database built in ``staging`` in (one commit record), then build the catalogs."""
+        for leftover in ("shards", "blobs"):  # empty folders of an empty database make way
+            shutil.rmtree(self.path / leftover, ignore_errors=True)
+        self._forget_everything()
+        self._commit_record.commit([(staging / name, self.path / name)
+                                    for name in ("shards", "blobs", "changes.jsonl")])
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(self.path / "catalog", ignore_errors=True)  # caches of a former database
+        for kind in self._layout.kinds():
+            index = self._index(kind)  # build each kind's catalog now, not at first use
+            if index.unsaved:
+                self._save_catalog(kind, index)
+        return count
+
+    def _build(self, folder: Path, by_shard: Iterable[dict], blobs: Iterable[tuple[str, bytes]],
+               by_seq: Iterable[dict]) -> None:
+        """A whole database in ``folder``: shards, attachments and the journal with its chain, each
+        written as its versions stream in (``by_shard`` ordered kind, shard, id, version; ``by_seq``
+        the same versions in seq order): one shard's versions in memory at a time."""
         layout = ShardLayout(folder / "shards", self._shard_counts)
-        in_order = backup.versions(group=layout.number)
-        for (kind, number), documents in itertools.groupby(in_order, key=lambda d: (d["kind"], layout.number(*_key(d)))):
+        for (kind, number), documents in itertools.groupby(by_shard, key=lambda d: (d["kind"], layout.number(*_key(d)))):
             atomic_write_bytes(layout.path(kind, number), shard_content(list(documents)))
         staged_blobs = BlobStore(folder / "blobs")
         ensure_folder(folder / "blobs")
-        for _, data in backup.blobs():
-            staged_blobs.put(data)
+        for sha, data in blobs:
+            if staged_blobs.put(data) != sha:
+                raise StoreError(f"The attachment {sha} to load into {self.path} does not match its content; "
+                                 "nothing was loaded.")
         with atomic_writer(folder / "changes.jsonl") as journal:
             chain = ""
-            for document in backup.in_seq_order():
+            for document in by_seq:
                 chain = chain_link(chain, document["hash"])
                 journal.write(encode_lines([{**{name: document[name] for name in META_FIELDS}, "chain": chain}]))
 
@@ -520,9 +543,10 @@ class Store(StoreBase):
                              "sstc_docs verify` to see what else is wrong; `verify --repair` rebuilds the trail from "
                              "the data files when they are whole.")
 
-    def _stored_versions(self, kind: str, record_id: str) -> list[dict]:
-        """What the unit of work builds on: the versions on disk, without anything staged."""
-        return self._fresh_versions(kind, record_id, staged=False)[2]
+    def _stored_latest(self, kind: str, record_id: str) -> dict | None:
+        """What the unit of work builds on: the latest version on disk, without anything staged."""
+        documents = self._fresh_versions(kind, record_id, staged=False)[2]
+        return documents[-1] if documents else None
 
     def _current_heads(self, kind: str) -> dict[str, Head]:
         """The kind's heads, with what the open unit of work (this thread's) has staged on top."""

@@ -7,8 +7,9 @@ stages every new version in memory (reads inside the unit see them: the store ov
 versions on what is stored), checks each against the latest version as it is staged, and hands
 the whole list to the engine's ``commit`` in one step; an exception inside the unit discards it.
 
-The unit knows nothing of files or SQL: an engine gives it the stored versions of a record and the
-next sequence number, and receives finished version documents.
+The unit knows nothing of files or SQL: an engine gives it the latest stored version of a record
+(all a new version builds on: its number, its time and its hash) and the next sequence number,
+and receives finished version documents.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from .versions import (Version, check_base_version, check_data, check_date, chec
 class UnitOfWork:
     """Staged versions, in the order they were staged; committed by the store that opened the unit."""
 
-    def __init__(self, stored_versions: Callable[[str, str], list[dict]], first_seq: int):
-        self._stored_versions = stored_versions
+    def __init__(self, stored_latest: Callable[[str, str], dict | None], first_seq: int):
+        """``stored_latest(kind, id)``: the record's latest stored version document, or None."""
+        self._stored_latest = stored_latest
         self._first_seq = first_seq
         self._staged: list[dict] = []
         self._by_record: dict[tuple[str, str], list[dict]] = {}
@@ -91,8 +93,7 @@ class UnitOfWork:
         staged = self.versions_of(kind, record_id)
         if staged:
             return staged[-1]
-        stored = self._stored_versions(kind, record_id)
-        return stored[-1] if stored else None
+        return self._stored_latest(kind, record_id)
 
     def staged_version(self, kind: str, record_id: str) -> Version | None:
         staged = self.versions_of(kind, record_id)
@@ -123,8 +124,8 @@ class UnitOfWork:
     def _rehash(self, kind: str, record_id: str) -> None:
         """Hashes chain through a record's versions, so a restaged one re-hashes those after it."""
         staged = self._by_record[(kind, record_id)]
-        stored = self._stored_versions(kind, record_id)
-        previous = stored[-1].get("hash", "") if stored else ""
+        stored = self._stored_latest(kind, record_id)
+        previous = stored.get("hash", "") if stored else ""
         for document in staged:
             document["hash"] = version_hash(document, previous)
             previous = document["hash"]

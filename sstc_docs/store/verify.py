@@ -26,12 +26,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from ..errors import StoreError
 from .journal import chain_link
 from .shards import SHARD_FILE, shard_number
 from .versions import version_hash, version_problem
 
 ERROR, WARNING = "error", "warning"
 RESTORE = "restore the database from a backup into an empty folder (`python -m sstc_docs restore BACKUP.json`)"
+
+
+def backup_refused(damage: list["Finding"]) -> StoreError:
+    """Why no backup was written, in both engines' words: a backup of a database that fails its
+    checks would carry the damage on (damaged attachments alone are left out instead)."""
+    shown = "\n".join(f"  - {f}" for f in damage[:20])
+    return StoreError(f"No backup was written: the database fails its checks, and a backup of it would carry the "
+                      f"damage on. {len(damage)} problem(s):\n{shown}")
 
 
 @dataclass(frozen=True)
@@ -68,8 +77,10 @@ class Report:
                 "chain_head": self.head, "findings": [f.to_json() for f in self.findings]}
 
 
-def check_versions(documents: dict[tuple[str, str], list[dict]], where: dict[tuple, str]) -> list[Finding]:
-    """Numbering, based-on, times and the hash chain of every record's versions."""
+def check_versions(documents: dict[tuple[str, str], list[dict]], where: dict[tuple, str],
+                   remedy: str) -> list[Finding]:
+    """Numbering, based-on, times and the hash chain of every record's versions; ``remedy`` is
+    what to do about a damaged one, in the engine's words (a folder's RESTORE, or a database's)."""
     findings = []
     for (kind, record_id), versions in sorted(documents.items()):
         versions.sort(key=lambda d: d["version"])
@@ -78,7 +89,7 @@ def check_versions(documents: dict[tuple[str, str], list[dict]], where: dict[tup
         if numbers != list(range(1, len(numbers) + 1)):
             missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
             findings.append(Finding(ERROR, file, f"{kind} {record_id}", f"has versions {numbers[:12]}: version(s) "
-                                    f"{missing[:12] or 'repeated'} missing or doubled", RESTORE))
+                                    f"{missing[:12] or 'repeated'} missing or doubled", remedy))
         previous_hash, previous_time = "", ""
         for document in versions:
             label = f"{kind} {record_id} v{document['version']}"
@@ -89,11 +100,11 @@ def check_versions(documents: dict[tuple[str, str], list[dict]], where: dict[tup
                 continue
             if version_hash(document, previous_hash) != document["hash"]:
                 findings.append(Finding(ERROR, file, label, "its content or metadata (author, time, reason) is not "
-                                        "what was recorded: the hash does not match", RESTORE))
+                                        "what was recorded: the hash does not match", remedy))
             if document["recorded_at"] <= previous_time:
-                findings.append(Finding(ERROR, file, label, "is recorded before the version it follows", RESTORE))
+                findings.append(Finding(ERROR, file, label, "is recorded before the version it follows", remedy))
             if document["version"] > 1 and document["based_on"] not in (None, document["version"] - 1):
-                findings.append(Finding(ERROR, file, label, f"claims to be based on v{document['based_on']}", RESTORE))
+                findings.append(Finding(ERROR, file, label, f"claims to be based on v{document['based_on']}", remedy))
             previous_hash, previous_time = document["hash"], document["recorded_at"]
     return findings
 

@@ -7,40 +7,15 @@ numbers from the database before acting.
 from __future__ import annotations
 
 import re
-import uuid
 import zipfile
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
+from paper_steps import PAPER, edit_paragraph_2, marker, open_paragraphs, two_people_edit_paragraph_2
 from sstc_docs import demo as seed
 
 pytestmark = pytest.mark.browser
-
-PAPER = seed.PAPER_ID
-
-
-def marker(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def open_paragraphs(app, tab: Page) -> None:
-    """On the Papers page (demo paper open): the paragraphs tab."""
-    app.open_tab(tab, "Paragraphs and framework")
-    expect(tab.get_by_label("Paragraph 2 text", exact=True)).to_be_visible()
-
-
-def edit_paragraph_2(app, tab: Page, text: str, reason: str) -> int:
-    """Edit paragraph 2 of the demo paper and save with ``reason``; returns the new version number."""
-    expected = app.versions("paper", PAPER) + 1
-    open_paragraphs(app, tab)
-    app.fill(tab, "Paragraph 2 text", text)
-    app.fill(tab, "Reason for this change", reason)
-    tab.get_by_role("button", name="Save", exact=True).click()
-    expect(tab.get_by_text(f"Saved version {expected} of {PAPER}.")).to_be_visible()
-    expect(tab.get_by_role("heading", name=f"{PAPER} · version {expected}")).to_be_visible()
-    app.wait(tab)
-    return expected
 
 
 def test_journey_1_edit_a_paragraph_and_see_the_new_version(app):
@@ -122,7 +97,7 @@ def test_journey_3_download_the_docx_holding_the_edit(app, tmp_path):
         button.click()
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
-    assert saved.name == "GB.316-POL-5.docx"
+    assert saved.name == "GB.316-POL-5(Rev.).docx"  # the edit is in the issued paper's revision
     with zipfile.ZipFile(saved) as docx:
         xml = docx.read("word/document.xml").decode("utf-8")
     text = "".join(re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", xml))
@@ -156,39 +131,7 @@ def test_journey_4_bad_symbol_and_empty_reason_save_nothing(app):
 
 
 def test_journey_5_two_people_edit_the_same_paragraph(app):
-    first = app.new_page("Eva First", "Papers")
-    second = app.new_page("Femi Second", "Papers")
-    mine, theirs = marker("MINE"), marker("THEIRS")
-    open_paragraphs(app, first)
-    app.fill(first, "Paragraph 2 text", f"Eva's paragraph two {mine}.[^2]")
-    app.fill(first, "Reason for this change", "Journey 5: Eva's wording")
-
-    their_version = edit_paragraph_2(app, second, f"Femi's paragraph two {theirs}.[^2]", "Journey 5: Femi's wording")
-
-    first.get_by_role("button", name="Save", exact=True).click()
-    expect(first.get_by_text("Not saved — someone else saved first.")).to_be_visible()
-    expect(first.get_by_text(f"Femi Second (femi.second) saved version {their_version}", exact=False)).to_be_visible()
-    expect(first.get_by_text(theirs).first).to_be_visible()       # their text, in the comparison
-    expect(first.get_by_text(mine).first).to_be_visible()         # mine, in the comparison
-    expect(first.get_by_label("Paragraph 2 text", exact=True)).to_have_value(f"Eva's paragraph two {mine}.[^2]")
-    app.shot(first, "papers-conflict")
-    assert app.versions("paper", PAPER) == their_version
-
-    merge = first.get_by_role("button", name=f"Merge my changes with version {their_version} and save")
-    merge.click()                                   # the same words changed by both: it asks first
-    expect(first.get_by_text("Choose, above, whose words to keep", exact=False)).to_be_visible()
-    assert app.versions("paper", PAPER) == their_version
-    first.get_by_text("my words", exact=True).click()
-    app.wait(first)
-    expect(first.get_by_text(f"Their words there stay in the history (version {their_version}).")).to_be_visible()
-    merge.click()
-    expect(first.get_by_text(f"Your changes were merged with Femi Second (femi.second)'s and saved: version {their_version + 1}.")
-           ).to_be_visible()
-    latest = app.latest("paper", PAPER)
-    assert latest.version == their_version + 1 and mine in latest.data["body"][1]["text"]
-    with app.services() as services:
-        older = services.records.get("paper", PAPER, their_version)
-    assert theirs in older.data["body"][1]["text"]              # theirs stays in the history
+    two_people_edit_paragraph_2(app, app, "papers-conflict")
 
 
 def test_every_page_screenshot(app):

@@ -55,7 +55,7 @@ def test_journey_compare_two_versions_and_download_the_redline(app, tmp_path):
         button.click()
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
-    assert saved.name == f"GB.316-POL-5-redline-v{version - 1}-v{version}.docx"
+    assert saved.name == f"GB.316-POL-5(Rev.)-redline-v{version - 1}-v{version}.docx"
     with zipfile.ZipFile(saved) as docx:
         xml = docx.read("word/document.xml").decode("utf-8")
     assert token in _tracked(xml, "ins")

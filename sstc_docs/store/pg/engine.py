@@ -35,15 +35,15 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ...errors import ConflictError, NotFound, PartialBackup, StoreError, ValidationError
 from ...limits import check_json_limits
-from ..backup import read_backup, write_backup
+from ..backup import write_backup
 from ..base import (StoreBase, Summarize, Validate, changes_arguments, chosen_version, is_possible_id, listed,
                     matching, no_summary, read_arguments)
-from ..blobs import CHUNK, SHA256, file_digest
+from ..blobs import CHUNK, check_sha, file_digest
 from ..catalog import summarizer_fingerprint
-from ..index import Head, collector_paused
+from ..index import Head, collector_paused, summary_of
 from ..journal import chain_link
 from ..unit import UnitOfWork
-from ..verify import ERROR, WARNING, Finding, Report
+from ..verify import ERROR, WARNING, Finding, Report, backup_refused
 from ..versions import META_FIELDS, Version, check_kind, check_text, json_copy, now_timestamp
 from .listen import CHANNEL, ChangeListener
 from .load import load_into
@@ -166,10 +166,11 @@ class PostgresStore(StoreBase):
                 locked = conn.execute("SELECT seq, chain FROM sstc_chain FOR UPDATE")
                 latest = conn.execute(_LATEST_VERSION, known) if known else None
             seq, chain = locked.fetchone()
-            stored_versions = _Remembered(partial(self._stored_versions, conn))
+            stored_latest = _Remembered(partial(self._stored_latest, conn))
             if latest is not None:
-                stored_versions.known[known] = [document_of(row) for row in latest.fetchall()]
-            unit = UnitOfWork(stored_versions, seq + 1)
+                row = latest.fetchone()
+                stored_latest.known[known] = document_of(row) if row else None
+            unit = UnitOfWork(stored_latest, seq + 1)
             try:
                 self._local.active = _Active(unit, conn)
                 try:
@@ -219,9 +220,9 @@ class PostgresStore(StoreBase):
         for kind, record_id in unit.records():
             staged = unit.versions_of(kind, record_id)
             with self._connection() as conn:
-                stored = self._stored_versions(conn, kind, record_id)
-            if stored and stored[-1]["version"] >= staged[0]["version"]:
-                return ConflictError(kind, record_id, staged[0]["based_on"], Version.from_document(stored[-1]),
+                stored = self._stored_latest(conn, kind, record_id)
+            if stored and stored["version"] >= staged[0]["version"]:
+                return ConflictError(kind, record_id, staged[0]["based_on"], Version.from_document(stored),
                                      json_copy(staged[-1]["data"]))
         return StoreError(f"The database {self.where} refused a save as a duplicate; nothing of it was written.")
 
@@ -356,7 +357,7 @@ class PostgresStore(StoreBase):
 
     def read_blob(self, sha: str) -> bytes:
         with self._outside_unit() as conn:
-            row = conn.execute("SELECT data FROM sstc_blobs WHERE sha = %s", (_checked_sha(sha),)).fetchone()
+            row = conn.execute("SELECT data FROM sstc_blobs WHERE sha = %s", (check_sha(sha),)).fetchone()
         if row is None:
             raise NotFound(f"There is no attachment {sha} in the database.")
         data = bytes(row[0])
@@ -369,7 +370,7 @@ class PostgresStore(StoreBase):
     def has_blob(self, sha: str) -> bool:
         with self._outside_unit() as conn:
             return conn.execute("SELECT EXISTS (SELECT 1 FROM sstc_blobs WHERE sha = %s)",
-                                (_checked_sha(sha),)).fetchone()[0]
+                                (check_sha(sha),)).fetchone()[0]
 
     # -- the whole database ------------------------------------------------------------------
     def backup(self, file: str | Path | IO[bytes]) -> int:
@@ -382,9 +383,7 @@ class PostgresStore(StoreBase):
             report = verify_database(conn, self._summary, self._fingerprint)
             wrong = [f for f in report.findings if f.severity == ERROR and not f.file.startswith("sstc_blobs/")]
             if wrong:
-                listed_problems = "\n".join(f"  - {f}" for f in wrong[:20])
-                raise StoreError(f"No backup was written: the database fails its checks, and a backup of it would "
-                                 f"carry the damage on. {len(wrong)} problem(s):\n{listed_problems}")
+                raise backup_refused(wrong)
             damaged = sorted({f.file.split("/", 1)[1] for f in report.findings if f.severity == ERROR})
             versions = conn.cursor(name="sstc_backup_versions")
             versions.itersize = 2000
@@ -421,16 +420,9 @@ class PostgresStore(StoreBase):
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             return verify_database(conn, self._summary, self._fingerprint)
 
-    def restore(self, file: str | Path | IO[bytes]) -> int:
-        """Load a backup into this empty database after every check ``read_backup`` makes, in one
-        transaction: a restore cut short leaves the database empty, and can be run again."""
-        with read_backup(file, validate=self._validate) as backup:
-            return self.load(backup.versions(), backup.blobs())
-
     def load(self, versions: Iterable[dict], blobs: Iterable[tuple[str, bytes]]) -> int:
-        """Put version documents (any order) and attachments into this empty database in one
-        transaction, streaming; the caller vouches for them (``restore`` checks a file first,
-        ``copy`` compares the result with its source)."""
+        """In one transaction, streaming: a load cut short leaves the database empty, and can be
+        run again."""
         self._check_open()
         try:
             with self._database_errors(), self._pool.connection() as conn, conn.transaction():
@@ -498,11 +490,10 @@ class PostgresStore(StoreBase):
         except psycopg.DataError as error:  # e.g. a NUL character, which PostgreSQL text cannot hold
             raise ValidationError(f"PostgreSQL cannot store this value: {_first_line(error)}") from None
 
-    def _stored_versions(self, conn: psycopg.Connection, kind: str, record_id: str) -> list[dict]:
-        """What a unit builds on: it reads only the latest stored version (its number, time and
-        hash), so only that one is fetched."""
+    def _stored_latest(self, conn: psycopg.Connection, kind: str, record_id: str) -> dict | None:
+        """What a unit builds on: the latest stored version, one indexed row."""
         row = conn.execute(_LATEST_VERSION, (kind, record_id)).fetchone()
-        return [document_of(row)] if row else []
+        return document_of(row) if row else None
 
     def _versions(self, kind: str, record_id: str) -> list[dict]:
         """A record's stored versions, oldest first, then those this thread's unit staged."""
@@ -519,8 +510,7 @@ class PostgresStore(StoreBase):
                                                      (what,))]
 
     def _summary(self, kind: str, data: dict) -> dict:
-        """The hook gets its own copy: it must not be able to alter stored data, even by mistake."""
-        return dict(self._summarize(kind, json_copy(data)) or {})
+        return summary_of(self._summarize, kind, data)
 
     def _current_heads(self, kind: str) -> dict[str, Head]:
         """The kind's heads as of now, with what this thread's open unit staged on top."""
@@ -555,11 +545,16 @@ class PostgresStore(StoreBase):
             return cache.heads
 
     def _catch_up_cached(self) -> None:
-        """Another server committed (or the listener reconnected): bring every cached kind up to date."""
+        """Another server committed (or the listener reconnected): bring every cached kind up to date.
+        A process that has listed nothing (a writer, a command) asks nothing: every commit of every
+        server is heard by every other, so a pooled connection taken for nothing would cost each
+        save a round trip per listening process."""
         if self._closed:
             return
         with self._cache_lock:
             kinds = list(self._cache)
+        if not kinds:
+            return
         with self._database_errors(), self._pool.connection() as conn:
             for kind in kinds:
                 self._caught_up(conn, kind)
@@ -581,17 +576,17 @@ class PostgresStore(StoreBase):
 
 
 class _Remembered:
-    """A unit asks for a record's stored versions more than once (to check, then to chain the
-    hash); under the chain lock they cannot change, so the database is asked once per record
+    """A unit asks for a record's latest stored version more than once (to check, then to chain
+    the hash); under the chain lock it cannot change, so the database is asked once per record
     (or not at all, for the record read with the lock)."""
 
-    def __init__(self, stored_versions: Callable[[str, str], list[dict]]):
-        self._stored_versions = stored_versions
-        self.known: dict[tuple[str, str], list[dict]] = {}
+    def __init__(self, stored_latest: Callable[[str, str], dict | None]):
+        self._stored_latest = stored_latest
+        self.known: dict[tuple[str, str], dict | None] = {}
 
-    def __call__(self, kind: str, record_id: str) -> list[dict]:
+    def __call__(self, kind: str, record_id: str) -> dict | None:
         if (kind, record_id) not in self.known:
-            self.known[(kind, record_id)] = self._stored_versions(kind, record_id)
+            self.known[(kind, record_id)] = self._stored_latest(kind, record_id)
         return self.known[(kind, record_id)]
 
 
@@ -601,12 +596,6 @@ def _rollback(conn: psycopg.Connection) -> None:
         conn.execute("ROLLBACK")
     except psycopg.Error:
         pass
-
-
-def _checked_sha(sha: Any) -> str:
-    if not isinstance(sha, str) or not SHA256.match(sha):
-        raise ValidationError(f"'{sha}' is not a SHA-256 hash (64 lower-case hex digits)", field="sha")
-    return sha
 
 
 def _redacted(url: str) -> str:

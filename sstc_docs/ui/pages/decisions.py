@@ -173,7 +173,10 @@ def move_form(services, decision) -> None:
         # empty until given: the day the Governing Body decided is rarely the day it is recorded
         adopted_on = w.kept(st.date_input, "Adopted on", f"{key}:adopted_on", None, **w.DATE_LIMITS,
                             help="The day the Governing Body adopted it (revisions it authorises are in force from then).")
-        w.field_problems(problems, "adopted_on")
+        extra["outside_session_reason"] = w.kept(
+            st.text_input, "Reason, if that day is outside the session's dates", f"{key}:outside_session_reason", "",
+            placeholder="e.g. Adopted by correspondence after the session closed")
+        w.field_problems(problems, "adopted_on", "outside_session_reason")
         extra["adopted_on"] = adopted_on.isoformat() if adopted_on else ""
     if to == "adopted_as_amended":
         extra["amendment"] = w.kept(st.text_area, "The amendment", f"{key}:amendment", "", height=68,
@@ -190,12 +193,14 @@ def move_form(services, decision) -> None:
                                       min_value=1, step=1)
         w.field_problems(problems, "deferred_to")
     if to in ADOPTED:
-        preview = w.load(lambda: services.decisions.record_preview(data, extra.get("adopted_text")), "")
+        preview = w.load(lambda: services.decisions.record_preview(data, extra.get("adopted_text"),
+                                                                            amended=to == "adopted_as_amended"), "")
         if preview:
             st.markdown("**The record of decision will read:**")
             st.success(w.literal(preview))
     why = w.reason_box(f"{key}:why")
-    w.problems_summary(problems, shown={"adopted_on", "amendment", "adopted_text", "deferred_to"})
+    w.problems_summary(problems, shown={"adopted_on", "amendment", "adopted_text", "deferred_to",
+                                        "outside_session_reason"})
     conflict = st.session_state.get(key + ":conflict")
     if conflict:
         st.warning(f"{w.literal(conflict['author'])} saved version {conflict['version']} of this decision at "

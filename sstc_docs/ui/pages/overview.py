@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from sstc_docs.domain.labels import label
 from sstc_docs.domain.lifecycle import STATUS_NAMES
+from sstc_docs.domain.records import PAPER_STATUSES
 from sstc_docs.ui import widgets as w
 
-PAPER_STATUS_NAMES = {"draft": "Draft", "in_review": "In review", "issued": "Issued"}
+PAPER_STATUS_NAMES = {status: label("paper_status." + status, "en") for status in PAPER_STATUSES}
 
 
 def render() -> None:
@@ -21,6 +23,7 @@ def render() -> None:
         awaiting = w.load(services.decisions.awaiting_action, [])
         pending = w.load(services.overview.pending_revisions, [])
         changes = w.load(lambda: services.overview.changes(limit=15), [])
+        sessions = w.load(services.overview.session_progress, [])
 
     total_papers = sum(row["papers"] for row in by_session)
     a, b, c, d = st.columns(4)
@@ -28,6 +31,9 @@ def render() -> None:
     b.metric("Decision points awaiting action", len(awaiting))
     c.metric("Revisions not yet in force", len(pending), help="Indicator revisions proposed by a decision not yet adopted")
     d.metric("Latest changes shown", len(changes))
+
+    if sessions:
+        session_progress(sessions)
 
     left, right = st.columns(2)
     with left:
@@ -71,6 +77,17 @@ def render() -> None:
                        "Why": c.get("why", ""), "In force from": c.get("effective_from") or ""}
                       for c in changes], hide_index=True, width="stretch", height=38 + 35 * len(changes))
         st.page_link("sstc_docs/ui/pages/history.py", label="See every change", icon=":material/history:")
+
+
+def session_progress(sessions: list[dict]) -> None:
+    """Each session's progress: its papers per status, its decision points adopted and pending."""
+    st.subheader("Sessions")
+    st.dataframe([{"Session": row["session"], "Dates": f"{row['opening']} to {row['closing']}",
+                   "Papers": " · ".join(f"{PAPER_STATUS_NAMES.get(s, s)}: {n}" for s, n in row["papers"].items())
+                   or "none on the agenda",
+                   "Decisions adopted": row["adopted"], "Pending": row["pending"], "Deferred": row["deferred"],
+                   "Withdrawn": row["withdrawn"]} for row in sessions], hide_index=True, width="stretch")
+    st.page_link("sstc_docs/ui/pages/sessions.py", label="Open the sessions", icon=":material/event:")
 
 
 render()

@@ -14,10 +14,10 @@ import streamlit as st
 
 from sstc_docs.diff.merge import merge_values
 from sstc_docs.domain import rights
-from sstc_docs.domain.labels import LANGUAGES
-from sstc_docs.domain.lifecycle import STATUS_NAMES, decision_paragraphs, text_editable
+from sstc_docs.domain.labels import LANGUAGES, label
+from sstc_docs.domain.lifecycle import PAPER_ISSUED, PAPER_OUTCOMES, STATUS_NAMES, decision_paragraphs, text_editable
 from sstc_docs.domain.records import ACTIONS, FRONT_MATTER_KEYS, PAPER_STATUSES
-from sstc_docs.domain.symbols import SECTIONS, parse_symbol
+from sstc_docs.domain.symbols import SECTIONS, parse_symbol, symbol_order
 from sstc_docs.errors import ConflictError, SstcError, ValidationError
 from sstc_docs.services.exports import docx_name
 from sstc_docs.services.papers import blank_paper
@@ -27,7 +27,7 @@ from sstc_docs.ui import widgets as w
 
 DOCX_MIME = w.DOCX_MIME
 ALL = "All"
-PAPER_STATUS_NAMES = {"draft": "Draft", "in_review": "In review", "issued": "Issued"}
+PAPER_STATUS_NAMES = {status: label("paper_status." + status, "en") for status in PAPER_STATUSES}
 ACTION_NAMES = {"decision": "For decision", "debate": "For debate and guidance", "information": "For information"}
 FRONT_MATTER_LABELS = dv.FRONT_MATTER_LABELS
 OPEN_KEY = "papers:open"
@@ -267,6 +267,7 @@ def edit_paper(services, paper_id: str) -> None:
     if draft.get("note"):
         st.info(w.literal(draft["note"]), icon=":material/merge:")
 
+    issued_notice(draft, latest)
     resolve_conflict(services, draft)
     w.problems_summary(problems, shown={"symbol", "title", "symbol_note", "session_dates", "agenda_item", "action",
                                         "date", "original_language", "language", "status", "front_matter", "body"})
@@ -306,6 +307,40 @@ def edit_paper(services, paper_id: str) -> None:
             st.rerun()
         if save:
             save_paper(services, draft, why)
+
+
+def issued_notice(draft: dict, latest) -> None:
+    """An issued paper says what it said when it was issued (domain rule): say so before anyone
+    types, and offer the two ways a change is made — a revised paper or an addendum.
+
+    Always one container above the tabs, whatever it shows: when the elements above ``st.tabs``
+    change, Streamlit remounts the tabs and the person is sent back to the first one."""
+    if latest.data.get("status") not in PAPER_ISSUED:
+        return
+    issued = latest.data["symbol"]
+    with st.container():
+        drafted = draft["data"].get("symbol", "")
+        if symbol_order(drafted) > symbol_order(issued):
+            st.info(f"You are drafting {drafted}: saving records it as the next version of this paper, and "
+                    f"{issued} stays in the history as it was printed.", icon=":material/edit_document:")
+            return
+        symbol = parse_symbol(issued)
+        st.info(f"{issued} is issued: what it says is fixed, for everyone. A change is saved as a revised paper or "
+                "an addendum, with a symbol of its own; the issued version stays in the history as it was printed.",
+                icon=":material/lock:")
+        if not w.may(rights.DRAFT):
+            return
+        revision, addendum = st.columns(2)
+        for column, successor, what in ((revision, symbol.revised(), "revision"),
+                                        (addendum, symbol.addendum(), "addendum")):
+            column.button(f"Start the {what} {successor}", key=f"{draft['key']}:start:{what}",
+                          on_click=_start_successor, args=(draft["key"], str(successor)), width="stretch")
+
+
+def _start_successor(draft_key: str, symbol: str) -> None:
+    """The draft becomes the next revision or addendum: its own symbol, drafted again from the start."""
+    data = w.drafts()[draft_key]["data"]
+    data["symbol"], data["status"] = symbol, "draft"
 
 
 def save_paper(services, draft: dict, why: str, *, base: int | None = None) -> None:
@@ -417,7 +452,9 @@ def edit_cover(key: str, data: dict, problems) -> None:
         w.bound(st.text_area, "Title", f"{key}:title", data, "title", height=90)
         w.field_problems(problems, "title")
         w.bound(st.text_input, "Session dates (as printed)", f"{key}:session_dates", data, "session_dates",
-                placeholder="e.g. 1–16 November 2012")
+                placeholder="e.g. 1–16 November 2012",
+                help="Printed only while the session is not recorded: once it is (Sessions page), the cover "
+                     "prints the session's own dates.")
         w.field_problems(problems, "session_dates")
     with c2:
         a, b = st.columns(2)
@@ -432,8 +469,12 @@ def edit_cover(key: str, data: dict, problems) -> None:
                 options=list(LANGUAGES), format_func=lambda s: LANGUAGES[s])
         w.bound(b.selectbox, "Language of this version", f"{key}:language", data, "language", "en",
                 options=list(LANGUAGES), format_func=lambda s: LANGUAGES[s])
-        w.bound(st.selectbox, "Paper status", f"{key}:status", data, "status", "draft", options=list(PAPER_STATUSES),
-                format_func=lambda s: PAPER_STATUS_NAMES.get(s, s))
+        decided = data.get("status") in PAPER_OUTCOMES   # then it follows its decision points
+        w.bound(st.selectbox, "Paper status", f"{key}:status", data, "status", "draft",
+                options=[data["status"]] if decided else [s for s in PAPER_STATUSES if s not in PAPER_OUTCOMES],
+                format_func=lambda s: PAPER_STATUS_NAMES.get(s, s), disabled=decided,
+                help="An issued paper needs its date. Once its decision points are decided, deferred or "
+                     "withdrawn (Decisions page), its status follows them.")
     st.subheader("Front matter")
     st.caption("An empty entry prints “None”.")
     front = data.setdefault("front_matter", {})

@@ -68,10 +68,7 @@ def show_result(result: SearchResult) -> None:
              f"<span style='opacity:0.7'>· v{result.version} ({escaped(state)})</span>"]
     if result.snippet:
         lines.append(f"<span style='opacity:0.7'>{escaped(result.snippet.where)}:</span> {snippet_html(result.snippet)}")
-    for appearance in result.appearances:
-        gone = ("still in the latest version" if appearance.disappeared is None else
-                f"{'deleted' if appearance.deleted else 'gone'} in v{appearance.disappeared}")
-        lines.append(f"<span style='opacity:0.7'>appeared in v{appearance.appeared}, {gone}</span>")
+    lines += [f"<span style='opacity:0.7'>{escaped(str(appearance))}</span>" for appearance in result.appearances]
     html_block("<br>".join(lines))
 
 

@@ -10,6 +10,7 @@ input gives the same bytes.
 from __future__ import annotations
 
 import copy
+import html
 import io
 import os
 import posixpath
@@ -17,7 +18,6 @@ import threading
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -213,7 +213,7 @@ def _join_split_placeholders(xml: bytes) -> bytes:
 
 
 def fill_placeholder(xml: bytes, value: str) -> bytes:
-    return xml.replace(PLACEHOLDER.encode(), escape(value).encode("utf-8"))
+    return xml.replace(PLACEHOLDER.encode(), html.escape(value, quote=False).encode("utf-8"))
 
 
 class ContentTypes:
@@ -262,7 +262,7 @@ def core_properties(title: str, subject: str, creator: str, created: str, langua
               ("cp:lastModifiedBy", clean(creator))]
     if language:
         fields.append(("dc:language", language))
-    body = "".join(f"<{tag}>{escape(value)}</{tag}>" for tag, value in fields)
+    body = "".join(f"<{tag}>{html.escape(value, quote=False)}</{tag}>" for tag, value in fields)
     stamp = w3c_datetime(clean(created)) if created else ""
     if stamp:
         body += (f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
@@ -282,10 +282,10 @@ def custom_properties(values: dict) -> bytes:
     items = []
     for pid, (name, value) in enumerate(values.items(), start=2):
         if isinstance(value, bool) or not isinstance(value, int) or not -2**31 <= value < 2**31:
-            typed = f"<vt:lpwstr>{escape(clean(value))}</vt:lpwstr>"
+            typed = f"<vt:lpwstr>{html.escape(clean(value), quote=False)}</vt:lpwstr>"
         else:
             typed = f"<vt:i4>{value}</vt:i4>"
-        items.append(f'<property fmtid="{FMTID}" pid="{pid}" name="{escape(clean(name)[:255], {chr(34): "&quot;"})}">'
+        items.append(f'<property fmtid="{FMTID}" pid="{pid}" name="{html.escape(clean(name)[:255])}">'
                      f"{typed}</property>")
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="{CUSTOM_NS}" '
             f'xmlns:vt="{VT_NS}">{"".join(items)}</Properties>').encode("utf-8")
