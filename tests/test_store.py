@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from sstc_docs.errors import ConflictError, NotFound, StoreError, ValidationError
 from sstc_docs.store import Store, StoreBase, Version, default_db_path, open_store
+from sstc_docs.store.backup import _JSONStream
 from sstc_docs.store.shards import shard_number
 from sstc_docs.store.versions import version_hash
 
@@ -467,6 +468,28 @@ def test_backup_restore_round_trip_is_identical(engine, tmp_path):
     assert _every_version(third) == _every_version(source)
     for s in (source, target, third):
         s.close()
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 4096])
+def test_a_backup_read_in_small_pieces_restores_the_same(tmp_path, monkeypatch, chunk):
+    """Embedded engine only (the reader is shared). The reader takes the file a piece at a time;
+    a number, a string, a multi-byte character or a whole member cut across pieces must read
+    back the same, and a truncated file must still be refused."""
+    source = Store(tmp_path / "source", summarize=summarize)
+    _fill(source)
+    source.save("paper", "P-中文", paper("南南合作 " * 50, session=123456789), author="ana", why="c", base_version=None)
+    source.backup(tmp_path / "backup.json")
+    monkeypatch.setattr(_JSONStream, "CHUNK", chunk)
+    target = Store(tmp_path / "target", summarize=summarize)
+    assert target.restore(tmp_path / "backup.json") == 6
+    assert _every_version(target) == _every_version(source)
+    whole = (tmp_path / "backup.json").read_bytes()
+    (tmp_path / "cut.json").write_bytes(whole[: len(whole) - 30])
+    with pytest.raises(StoreError, match="not a readable backup"):
+        Store(tmp_path / "third", summarize=summarize).restore(tmp_path / "cut.json")
+    assert not (tmp_path / "third" / "restore.partial").exists()
+    source.close()
+    target.close()
 
 
 def test_restore_refuses_a_non_empty_database_and_damaged_backups(engine, tmp_path):
