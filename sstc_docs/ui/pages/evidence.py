@@ -84,8 +84,7 @@ class Choices:
         return f"{decision_id} — {(head.get('title') or '')[:70]}"
 
     def paper_name(self, paper_id: str) -> str:
-        head = self.papers.get(paper_id, {})
-        return f"{head.get('symbol') or paper_id} — {(head.get('title') or '').replace(chr(10), ' ')[:60]}"
+        return w.paper_label(self.papers.get(paper_id) or {"id": paper_id})
 
     def any_name(self, record_id: str) -> str:
         if record_id in self.indicators:
