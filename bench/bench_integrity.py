@@ -1,7 +1,8 @@
 """What provable history costs: hashing on the save path, and `verify` of a whole archive.
 
-The archive (scale 1.0 = the design point: 10,000 papers with 50,000 versions, 100,000 evidence
-records, 2,000 indicators with 2 versions each, 5,000 decisions) is made of records the app
+The archive (bench/archive.py, the one bench_store.py uses too; scale 1.0 = the design point:
+10,000 papers with 50,000 versions, 100,000 evidence records, 2,000 indicators with 2 versions
+each, 5,000 decisions) is made of records the app
 accepts (each kind's own validation passes), written as a backup of the earlier format and
 restored: the restore checks every version, gives it its sequence number and hash, and chains
 them, exactly as for a real archive moved into this release.
@@ -18,8 +19,6 @@ a minute at the design point — and a restore of the same archive.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
 import random
 import statistics
 import sys
@@ -29,58 +28,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from archive import Archive  # noqa: E402
+
 from sstc_docs.domain.records import SHARD_COUNTS, summarize, validate  # noqa: E402
 from sstc_docs.store import Store  # noqa: E402
 from sstc_docs.store.versions import version_hash  # noqa: E402
 
-DESIGN = {"papers": 10_000, "paper_versions": 50_000, "evidence": 100_000, "indicators": 2_000, "decisions": 5_000}
 GOALS = {"save": 20.0, "read": 20.0, "history": 20.0, "verify_s": 60.0}
-WORDS = ("governing body office decision programme budget cooperation partners member states strategy "
-         "indicator outcome report session document capacity development decent work social protection "
-         "employment rights dialogue tripartite knowledge results implementation evaluation funding").split()
-SECTIONS = ("INS", "POL", "LILS", "PFA")
-
-
-def text(rng: random.Random, words: int) -> str:
-    return " ".join(rng.choices(WORDS, k=words)).capitalize() + "."
-
-
-def archive(scale: float, rng: random.Random) -> list[dict]:
-    """Format-1 version documents (no seq, no hash: the restore adds them), in recorded order."""
-    count = {name: max(1, round(n * scale)) for name, n in DESIGN.items()}
-    clock = dt.datetime(2012, 1, 1, tzinfo=dt.timezone.utc)
-    versions: list[dict] = []
-
-    def add(kind: str, data: dict, number: int) -> None:
-        nonlocal clock
-        clock += dt.timedelta(seconds=rng.randint(1, 60))
-        stamp = clock.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        checked = validate(kind, data)
-        versions.append({"kind": kind, "id": checked["id"], "version": number, "based_on": number - 1 or None,
-                         "author": rng.choice(("Ana Lopez", "Bo Chen", "Clerk")), "recorded_at": stamp,
-                         "why": text(rng, 6), "effective_from": stamp[:10], "deleted": False, "data": checked})
-
-    add("strategy", {"id": "S-1", "title": "Strategy", "period": "2012-13", "outcomes": [
-        {"number": 1, "statement": text(rng, 12), "indicator_ids": []}]}, 1)
-    papers = [f"GB.{300 + n % 50}/{SECTIONS[n % 4]}/{n // 200 + 1}/{n % 200 + 1}" for n in range(count["papers"])]
-    per_paper = max(1, count["paper_versions"] // count["papers"])
-    for symbol in papers:
-        for number in range(1, per_paper + 1):
-            add("paper", {"symbol": symbol, "title": text(rng, 8), "language": "en", "status": "draft",
-                          "front_matter": {"purpose": text(rng, 20)},
-                          "body": [{"type": "paragraph", "text": text(rng, 70)} for _ in range(6)]}, number)
-    for n in range(count["decisions"]):
-        add("decision", {"id": f"{papers[n % len(papers)]}:D1", "paper_id": papers[n % len(papers)],
-                         "text": "The Governing Body " + text(rng, 20), "status": "draft"}, 1)
-    for n in range(count["indicators"]):
-        for number in (1, 2):
-            add("indicator", {"id": f"S-1/O1/I{n}", "strategy_id": "S-1", "outcome": 1, "text": text(rng, 15),
-                              "baseline": rng.randint(0, 20), "target": rng.randint(20, 40), "period": "2012-13"},
-                number)
-    for n in range(count["evidence"]):
-        add("evidence", {"id": f"EV-{n:06d}", "kind": "report", "title": text(rng, 10), "date": "2012-06-01",
-                         "source": "ILO", "notes": text(rng, 30)}, 1)
-    return versions
 
 
 def median_ms(action, samples: list) -> float:
@@ -98,23 +52,22 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=200)
     args = parser.parse_args()
     rng = random.Random(20261201)
-    versions = archive(args.scale, rng)
+    archive = Archive(args.scale)
     folder = Path(tempfile.mkdtemp(prefix="sstc-integrity-"))
     backup = folder / "archive.json"
-    backup.write_text(json.dumps({"format": "sstc-docs backup", "format_version": 1, "created_at": "",
-                                  "versions": versions, "blobs": {}}, ensure_ascii=False))
-    print(f"archive: {len(versions):,} versions ({backup.stat().st_size / 1e6:.0f} MB as a backup), scale {args.scale}")
+    count = archive.write(backup, legacy=True)
+    print(f"archive: {count:,} versions ({backup.stat().st_size / 1e6:.0f} MB as a backup), scale {args.scale}")
     store = Store(folder / "db", summarize=summarize, validate=validate, shard_counts=SHARD_COUNTS)
     start = time.perf_counter()
     store.restore(backup)
     print(f"restore (every version checked, sequenced, hashed, chained): {time.perf_counter() - start:.1f} s")
 
-    records = sorted({(d["kind"], d["id"]) for d in versions})
+    records = archive.records()
     chosen = rng.sample(records, min(args.samples, len(records)))
     read = median_ms(lambda r: store.get(*r), chosen)
     history = median_ms(lambda r: store.history(*r), chosen)
     latest = {r: store.get(*r) for r in chosen}
-    save = median_ms(lambda r: store.save(r[0], r[1], dict(latest[r].data, notes_bench=rng.random()),
+    save = median_ms(lambda r: store.save(r[0], r[1], archive.data(r[0], r[1], rng),
                                           author="bench", why="bench", base_version=latest[r].version), chosen)
     documents = [store.get(*r).to_json() for r in chosen]
     hashing = median_ms(lambda d: version_hash(d, ""), documents)

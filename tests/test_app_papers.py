@@ -45,6 +45,18 @@ def test_papers_lists_and_filters(demo_db):
     assert "No paper matches these filters" in texts(at.info)
 
 
+def test_the_open_paper_picker_names_papers_by_symbol_and_title_and_keeps_its_choice(demo_db):
+    at = open_app("papers")
+    title = services().records.get("paper", seed.PAPER_ID).data["title"]
+    assert at.selectbox(key="papers:pick").options == [f"{seed.PAPER_ID} — {' '.join(title.split())}"]
+    at.button(key=f"{DRAFT}:start:revision").click().run()
+    at.text_area(key=f"{DRAFT}:title").input("A shorter title").run()
+    at.text_input(key=f"{DRAFT}:why").input("Shorter title")
+    at.button(key=f"{DRAFT}:save").click().run()
+    assert at.selectbox(key="papers:pick").options == [f"{REVISED} — A shorter title"]
+    assert at.header[0].value.startswith(f"{REVISED} · version 2")
+
+
 def test_create_a_paper(demo_db):
     at = open_app("papers")
     at.text_input(key="papers:new:symbol").input("GB.316/INS/3").run()
@@ -241,6 +253,31 @@ def test_typing_while_another_save_lands_keeps_the_text_and_merges_theirs(demo_d
     assert "Other Person (other.person) saved version 2 while you were typing" in texts(at.info)
 
 
+def _tab_open(at) -> str:
+    """The label of the tab the Papers editor shows as open."""
+    def containers(node):
+        for child in getattr(node, "children", {}).values():
+            proto = getattr(child, "proto", None)
+            if type(proto).__name__ == "Block" and proto.HasField("tab_container"):
+                yield proto.tab_container.default_tab_index, [tab.label for tab in child.children.values()]
+            yield from containers(child)
+    (index, labels), = containers(at._tree)
+    return labels[index]
+
+
+def test_the_editor_stays_on_its_tab_when_another_save_lands_and_after_a_save(demo_db):
+    at = open_app("papers")
+    at.session_state[f"papers:tabs:{seed.PAPER_ID}"] = "Paragraphs and framework"   # the person opens the tab
+    at.run()
+    _para2(at).input("Mine, while theirs lands.[^2]")
+    _their_save(lambda d: d["front_matter"].__setitem__("author_unit", "PARDEV (theirs)"))
+    at.run()
+    assert "while you were typing" in texts(at.info) and _tab_open(at) == "Paragraphs and framework"
+    at.text_input(key=f"paper:{seed.PAPER_ID}:v2:why").input("Paragraph 2 after theirs")
+    at.button(key=f"paper:{seed.PAPER_ID}:v2:save").click().run()
+    assert "Saved version 3" in texts(at.success) and _tab_open(at) == "Paragraphs and framework"
+
+
 def test_different_words_of_the_same_paragraph_merge_without_asking(demo_db):
     at = _revising()
     original = _para2(at).value
@@ -273,7 +310,7 @@ def test_a_reload_brings_the_unsaved_text_back(demo_db):
     assert again.text_input(key=f"{DRAFT}:why").value == "half-way"
     again.button(key=f"{DRAFT}:discard").click().run()
     assert _para2(open_app("papers")).value != "Typed, never saved.[^2]"
-    assert not [key for key in services().drafts.all("Ana Tester") if key.startswith("paper:")]
+    assert not [key for key in services().drafts.all("ana.tester") if key.startswith("paper:")]
 
 
 def test_downloads_offer_the_house_template_or_an_uploaded_one(demo_db, tmp_path):

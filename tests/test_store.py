@@ -13,6 +13,9 @@ import hashlib
 import io
 import json
 import os
+import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -22,6 +25,7 @@ from hypothesis import strategies as st
 
 from sstc_docs.errors import ConflictError, NotFound, StoreError, ValidationError
 from sstc_docs.store import Store, StoreBase, Version, default_db_path, open_store
+from sstc_docs.store.backup import _JSONStream
 from sstc_docs.store.shards import shard_number
 from sstc_docs.store.versions import version_hash
 
@@ -388,6 +392,47 @@ def test_shard_put_back_from_an_older_copy_is_followed_by_the_index(tmp_path):
     s.close()
 
 
+_OPEN_IN_A_FRESH_PROCESS = """
+import json, sys
+from sstc_docs.store import Store
+sys.path.insert(0, "tests")
+from test_store import summarize
+with Store(sys.argv[1], summarize=summarize) as store:
+    titles = {head["id"]: head["title"] for head in store.heads("paper")}
+    print(json.dumps({"parsed": store._indexes["paper"].shards_parsed, "titles": titles}))
+"""
+
+
+def _open_in_a_fresh_process(db: Path) -> dict:
+    done = subprocess.run([sys.executable, "-c", _OPEN_IN_A_FRESH_PROCESS, str(db)], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1], timeout=120, check=True)
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("copy", [shutil.copy2, shutil.copyfile], ids=["cp -p", "cp"])
+def test_a_copied_folder_opens_from_its_catalog_and_a_shard_edited_behind_its_back_is_read(tmp_path, copy):
+    """Embedded engine only. A copy (new inodes; new mtimes too unless kept) must not cost a
+    rebuild of the heads index in a new process; content changed under the catalog must."""
+    db = tmp_path / "db"
+    with Store(db, summarize=summarize, shard_counts={"paper": 16}) as s:
+        for n in range(60):
+            s.save("paper", f"P{n}", paper(f"title {n:02d}"), author="ana", why="c", base_version=None)
+        assert len(s.heads("paper")) == 60  # loads the index, so close() writes the catalog
+    copied = tmp_path / "copied"
+    shutil.copytree(db, copied, copy_function=copy)
+    opened = _open_in_a_fresh_process(copied)
+    assert opened == {"parsed": 0, "titles": {f"P{n}": f"title {n:02d}" for n in range(60)}}
+    catalog = (copied / "catalog" / "paper.json").read_bytes()
+    assert _open_in_a_fresh_process(copied)["parsed"] == 0  # the restamped signatures were saved
+    edited = shard_file(copied, "paper", "P7")
+    edited.write_bytes(edited.read_bytes().replace(b"title 07", b"TITLE 07"))  # same size, same tail
+    assert _open_in_a_fresh_process(copied)["parsed"] == 1  # that shard, and only that one, was read again
+    entry = json.loads((copied / "catalog" / "paper.json").read_bytes())["shards"][edited.stem.lstrip("0") or "0"]
+    assert entry["digest"] == hashlib.sha256(edited.read_bytes()).hexdigest()
+    assert (copied / "catalog" / "paper.json").read_bytes() != catalog
+    assert _open_in_a_fresh_process(copied)["parsed"] == 0
+
+
 # -- backup and restore ------------------------------------------------------------------------
 def _fill(s: StoreBase) -> list[str]:
     s.save("paper", "GB.1/1", paper("un", footnote="« é »"), author="ana", why="c", base_version=None,
@@ -423,6 +468,28 @@ def test_backup_restore_round_trip_is_identical(engine, tmp_path):
     assert _every_version(third) == _every_version(source)
     for s in (source, target, third):
         s.close()
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 4096])
+def test_a_backup_read_in_small_pieces_restores_the_same(tmp_path, monkeypatch, chunk):
+    """Embedded engine only (the reader is shared). The reader takes the file a piece at a time;
+    a number, a string, a multi-byte character or a whole member cut across pieces must read
+    back the same, and a truncated file must still be refused."""
+    source = Store(tmp_path / "source", summarize=summarize)
+    _fill(source)
+    source.save("paper", "P-中文", paper("南南合作 " * 50, session=123456789), author="ana", why="c", base_version=None)
+    source.backup(tmp_path / "backup.json")
+    monkeypatch.setattr(_JSONStream, "CHUNK", chunk)
+    target = Store(tmp_path / "target", summarize=summarize)
+    assert target.restore(tmp_path / "backup.json") == 6
+    assert _every_version(target) == _every_version(source)
+    whole = (tmp_path / "backup.json").read_bytes()
+    (tmp_path / "cut.json").write_bytes(whole[: len(whole) - 30])
+    with pytest.raises(StoreError, match="not a readable backup"):
+        Store(tmp_path / "third", summarize=summarize).restore(tmp_path / "cut.json")
+    assert not (tmp_path / "third" / "restore.partial").exists()
+    source.close()
+    target.close()
 
 
 def test_restore_refuses_a_non_empty_database_and_damaged_backups(engine, tmp_path):

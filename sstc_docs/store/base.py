@@ -150,8 +150,8 @@ class StoreBase(ABC):
         """Load a backup into this empty database, all or nothing; returns the version count.
         Every version is checked first (shape, numbering, times, hashes, the kind's own
         validation, ``read_backup``): a damaged backup is refused with nothing written."""
-        versions, blobs = read_backup(file, validate=self._validate)
-        return self.load(versions, blobs.items())
+        with read_backup(file, validate=self._validate) as backup:
+            return self.load(backup.versions(), backup.blobs())
 
     @abstractmethod
     def load(self, versions: Iterable[dict], blobs: Iterable[tuple[str, bytes]]) -> int:

@@ -1,8 +1,9 @@
 """The catalog: the heads index of one kind saved to disk, so a cold open need not read shards.
 
-It is a cache and nothing but a cache. Each shard's entry carries the signature of the shard
-content its heads were taken from; on open, only shards whose file signature differs are read
-again. A missing, damaged, outdated or foreign catalog is ignored and rebuilt from the shards,
+It is a cache and nothing but a cache. Each shard's entry carries the signature and the content
+digest of the shard its heads were taken from; on open, a shard whose file signature differs is
+hashed, and read again only if its content differs too (so a copied folder opens from its
+catalog: a copy changes inodes and often mtimes, never content). A missing, damaged, outdated or foreign catalog is ignored and rebuilt from the shards,
 which are the only source of truth; that is never an error.
 
 Why per kind: the evidence catalog (100,000 heads) is by far the largest; listing papers should
@@ -19,7 +20,7 @@ from .atomic import Signature
 from .index import Head, KindIndex, Summarize, collector_paused
 from .storage import JSONFile, encode_json
 
-CATALOG_FORMAT = 3
+CATALOG_FORMAT = 4
 
 
 def summarizer_fingerprint(summarize: Summarize | None) -> str:
@@ -101,11 +102,14 @@ class Catalog:
                     summary = row[-1]
                     row[-1] = dict(zip(keys, summary)) if isinstance(summary, list) else dict(summary)
                     heads.append(make(Head, row))
-                shards.append((int(number), Signature(*entry["signature"]), heads))
+                digest = entry["digest"]
+                if not isinstance(digest, str):
+                    return False
+                shards.append((int(number), Signature(*entry["signature"]), digest, heads))
         except (TypeError, ValueError, KeyError, IndexError):
             return False
-        for number, signature, heads in shards:
-            index.load_shard(number, heads, signature)
+        for number, signature, digest, heads in shards:
+            index.load_shard(number, heads, signature, digest)
         return True
 
     def save_from(self, index: KindIndex) -> None:
@@ -120,9 +124,10 @@ class Catalog:
                     keys = list(head.summary)
                 summary = list(head.summary.values()) if list(head.summary) == keys else head.summary
                 rows.append([*head[:-1], summary])
-            shards[str(number)] = {"signature": list(signature), "heads": rows}
+            shards[str(number)] = {"signature": list(signature), "digest": index.digests[number], "heads": rows}
         content = {"format": CATALOG_FORMAT, "kind": self.kind, "shard_count": self.shard_count,
                    "summarizer": self.fingerprint, "summary_keys": keys or [], "shards": shards}
         self.file.save({**content, "checksum": _checksum(content)})
         self.file.forget()
         index.unsaved.clear()
+        index.restamped.clear()

@@ -4,6 +4,10 @@ Why: listing 10,000 papers by opening 1,024 shards would take seconds; the index
 ``heads`` and ``find`` from memory. It is kept per shard (which records a shard holds and the
 signature of the shard content it was built from), so when a shard changes on disk only that
 shard is re-read, and when a shard file is put back from an older copy the index follows it.
+
+Each shard's entry also keeps the digest of the content it was built from: when a shard's stat
+signature differs but its content does not (the folder was copied: new inodes, perhaps new
+mtimes), the entry is restamped with the new signature instead of parsing the shard again.
 """
 
 from __future__ import annotations
@@ -100,7 +104,10 @@ class KindIndex:
         self.heads: dict[str, Head] = {}
         self.members: dict[int, set[str]] = {}        # shard number -> ids of the records it holds
         self.signatures: dict[int, Signature] = {}    # shard number -> signature indexed
+        self.digests: dict[int, str] = {}             # shard number -> content digest indexed
         self.unsaved: set[int] = set()                # shards changed since the catalog was written
+        self.restamped: set[int] = set()              # shards whose signature alone changed since then
+        self.shards_parsed = 0                        # shards read and summarised (not from the catalog)
 
     def summary_of(self, data: dict) -> dict:
         return summary_of(self._summarize, self.kind, data)
@@ -108,8 +115,15 @@ class KindIndex:
     def is_current(self, number: int, signature: Signature | None) -> bool:
         return self.signatures.get(number) == signature
 
-    def absorb_shard(self, number: int, documents: list[dict], signature: Signature | None) -> None:
+    def restamp(self, number: int, signature: Signature) -> None:
+        """The shard's file is new but its content is the one indexed (a copy): trust it as is."""
+        self.signatures[number] = signature
+        self.restamped.add(number)
+
+    def absorb_shard(self, number: int, documents: list[dict], signature: Signature | None,
+                     digest: str | None) -> None:
         """Make the index match a shard's content; only records whose head changed are summarised."""
+        self.shards_parsed += 1
         latest: dict[str, dict] = {}
         for document in documents:
             seen = latest.get(document["id"])
@@ -121,27 +135,30 @@ class KindIndex:
             known = self.heads.get(record_id)
             if known is None or known.version != document["version"] or known.recorded_at != document["recorded_at"]:
                 self.heads[record_id] = Head.of(document, self.summary_of(document["data"]))
-        self._set_shard(number, set(latest), signature)
+        self._set_shard(number, set(latest), signature, digest)
 
-    def absorb_version(self, number: int, head: Head, signature: Signature) -> None:
+    def absorb_version(self, number: int, head: Head, signature: Signature, digest: str) -> None:
         """Record a version this process just appended (the shard was current before the append)."""
         self.heads[head.id] = head
-        self._set_shard(number, self.members.get(number, set()) | {head.id}, signature)
+        self._set_shard(number, self.members.get(number, set()) | {head.id}, signature, digest)
 
-    def load_shard(self, number: int, heads: list[Head], signature: Signature) -> None:
+    def load_shard(self, number: int, heads: list[Head], signature: Signature, digest: str) -> None:
         """Take a shard's heads from the catalog as they were when it was written."""
         for head in heads:
             self.heads[head.id] = head
         self.members[number] = {head.id for head in heads}
         self.signatures[number] = signature
+        self.digests[number] = digest
 
     def heads_of_shard(self, number: int) -> list[Head]:
         return [self.heads[record_id] for record_id in sorted(self.members.get(number, ()))]
 
-    def _set_shard(self, number: int, members: set[str], signature: Signature | None) -> None:
+    def _set_shard(self, number: int, members: set[str], signature: Signature | None, digest: str | None) -> None:
         self.members[number] = members
-        if signature is None:
+        if signature is None or digest is None:
             self.signatures.pop(number, None)
+            self.digests.pop(number, None)
         else:
             self.signatures[number] = signature
+            self.digests[number] = digest
         self.unsaved.add(number)

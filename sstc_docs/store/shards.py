@@ -24,7 +24,7 @@ from tinydb import TinyDB, where
 from ..errors import StoreError
 from .atomic import Signature
 from .commit import stage_file
-from .storage import ShardStorage, encode_json
+from .storage import ShardStorage, content_digest, encode_json
 
 #: For a kind whose count is not given (the store serves any kind the services declare).
 DEFAULT_SHARD_COUNT = 64
@@ -111,6 +111,11 @@ class Shard:
         """Signature of the content last read or written (None while the file does not exist)."""
         return self._db.storage.signature
 
+    @property
+    def digest(self) -> str | None:
+        """Content digest of what was last read or written (storage.content_digest)."""
+        return self._db.storage.digest
+
     def documents(self) -> list[dict]:
         """Every version document in the shard, as stored (read-only by convention: callers copy)."""
         return list(self._table.all())
@@ -136,8 +141,9 @@ class Shard:
         for offset, document in enumerate(documents):
             table[str(first + offset)] = document
         content = {**current, self.TABLE: table}
-        temp, signature = stage_file(self.path, encode_json(content))
-        return StagedShard(self, temp, signature, content)
+        payload = encode_json(content)
+        temp, signature = stage_file(self.path, payload)
+        return StagedShard(self, temp, signature, content_digest(payload), content)
 
     def close(self) -> None:
         self._db.close()
@@ -148,11 +154,12 @@ class StagedShard:
     shard: Shard
     temp: Path
     signature: Signature
+    digest: str
     content: dict
 
     def published(self) -> None:
         """The staged file is now the shard: serve reads from what was written, unread."""
-        self.shard._db.storage.adopt(self.signature, self.content)
+        self.shard._db.storage.adopt(self.signature, self.digest, self.content)
 
 
 def shard_content(documents: list[dict]) -> bytes:

@@ -10,6 +10,7 @@ cache is simply rebuilt (``catalog.CatalogFile``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -29,12 +30,31 @@ def encode_json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
+def content_digest(raw: bytes) -> str:
+    """What the file holds, whatever its inode or mtime: a copy (cp, rsync, untar) keeps it, any
+    edit changes it. SHA-256 because this machine hashes it in hardware (about 1.5 GB/s)."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def read_digest(path: Path) -> tuple[Signature, str] | None:
+    """The file's stat signature and content digest, read together from one open handle (so they
+    describe the same bytes even if another process replaces the file meanwhile); None if absent.
+    Reading and hashing costs a small fraction of parsing, which is what a cold open avoids."""
+    try:
+        with open(path, "rb") as handle:
+            signature = Signature.of(os.fstat(handle.fileno()))
+            return signature, content_digest(handle.read())
+    except FileNotFoundError:
+        return None
+
+
 class JSONFile:
     """One JSON document in one file, cached in memory until the file's signature changes."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.signature: Signature | None = None  # of the content in ``_content``
+        self.digest: str | None = None           # content_digest of the bytes ``_content`` was read from
         self._content: Any = None
 
     # -- hooks -------------------------------------------------------------------------------
@@ -64,7 +84,7 @@ class JSONFile:
                 current = Signature.of(os.fstat(handle.fileno()))
                 raw = handle.read()
         except FileNotFoundError:
-            self.signature, self._content = None, None
+            self.signature, self.digest, self._content = None, None, None
             return self.missing()
         except OSError as error:
             return self.unreadable(error.strerror or str(error))
@@ -79,21 +99,22 @@ class JSONFile:
         problem = self.problem_with(content)
         if problem:
             return self.unreadable(problem)
-        self.signature, self._content = current, content
+        self.signature, self.digest, self._content = current, content_digest(raw), content
         return content
 
     def forget(self) -> None:
         """Drop the cached content (for large files read once, such as a catalog)."""
-        self.signature, self._content = None, None
+        self.signature, self.digest, self._content = None, None, None
 
-    def adopt(self, signature: Signature, content: Any) -> None:
+    def adopt(self, signature: Signature, digest: str, content: Any) -> None:
         """Remember ``content`` as the file's, after it was put in place by a commit (commit.py)."""
-        self.signature, self._content = signature, content
+        self.signature, self.digest, self._content = signature, digest, content
 
     def save(self, content: Any) -> Signature:
         """Replace the file with ``content`` (all or nothing) and remember it as the cached copy."""
-        self.signature = atomic_write_bytes(self.path, encode_json(content))
-        self._content = content
+        raw = encode_json(content)
+        self.signature = atomic_write_bytes(self.path, raw)
+        self.digest, self._content = content_digest(raw), content
         return self.signature
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import itertools
 import os
 import shutil
 import weakref
@@ -28,8 +29,8 @@ from typing import IO, Any, Iterable, Iterator
 
 from ..errors import NotFound, PartialBackup, StoreError
 from ..limits import check_json_limits
-from .atomic import atomic_write_bytes, ensure_folder, remove_stale_temporaries
-from .backup import write_backup
+from .atomic import atomic_write_bytes, atomic_writer, ensure_folder, remove_stale_temporaries
+from .backup import read_backup, write_backup
 from .base import (HeadsPage, Order, StoreBase, Summarize, Validate, Where, changes_arguments, chosen_version,
                    is_possible_id, listed, matching, no_summary, paged, read_arguments, tallied)
 from .blobs import BlobStore
@@ -39,7 +40,7 @@ from .index import Head, KindIndex, collector_paused
 from .journal import ChangeJournal, chain_link, encode_lines
 from .locks import StoreLock
 from .shards import Shard, ShardCache, ShardLayout, shard_content
-from .storage import JSONFile
+from .storage import JSONFile, read_digest
 from .unit import UnitOfWork
 from .verify import (ERROR, RESTORE, WARNING, Finding, Report, backup_refused, check_blob, check_journal,
                      check_seq, check_shard_file, check_versions)
@@ -140,7 +141,8 @@ class Store(StoreBase):
             index = self._indexes.get(kind)
             if index is not None:
                 for document in group:
-                    index.absorb_version(number, Head.of(document, summaries[id(document)]), shard.signature)
+                    index.absorb_version(number, Head.of(document, summaries[id(document)]), shard.signature,
+                                         shard.digest)
         for kind in {kind for kind, *_ in staged}:
             if kind in self._indexes:
                 self._save_catalog_if_due(kind, self._indexes[kind])
@@ -433,54 +435,82 @@ class Store(StoreBase):
         return Report(repaired.findings + fixed, repaired.versions, repaired.records, repaired.attachments,
                       repaired.head)
 
+    def restore(self, file: str | Path | IO[bytes]) -> int:
+        """As ``StoreBase.restore``, with the checked backup spooled inside ``restore.partial/``
+        and the database built from it as it streams: memory does not grow with the backup."""
+        with self._lock.writing():
+            self._check_open()
+            self._finish_pending()
+            staging = self.path / "restore.partial"
+            shutil.rmtree(staging, ignore_errors=True)  # what a restore cut short left
+            ensure_folder(staging)
+            try:
+                with read_backup(file, validate=self._validate, spool_in=staging) as backup:
+                    layout = self._refuse_unless_empty(staging)
+                    self._build(staging, backup.versions(group=layout.number), backup.blobs(), backup.in_seq_order())
+                return self._put_in_place(staging, backup.count)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+
     def load(self, versions: Iterable[dict], blobs: Iterable[tuple[str, bytes]]) -> int:
         """Into this empty folder: the database is built in ``restore.partial/`` and swapped in by
         one commit record, so a load cut short by a kill or a full disk leaves the folder as it
         was, and can simply be run again. Versions, authors, times, reasons and hashes come back
-        exactly. (The versions are sorted here, so they are held in memory.)"""
+        exactly. (The versions are sorted here, so they are held in memory; ``restore`` streams.)"""
         versions = list(versions)
         with self._lock.writing():
             self._check_open()
             self._finish_pending()
-            if not self._is_empty():
-                raise StoreError(f"The database {self.path} is not empty; a backup can only be restored "
-                                 "into an empty database. Restore into a new folder (set SSTC_DB to it and "
-                                 "run `python -m sstc_docs restore BACKUP.json`).")
             staging = self.path / "restore.partial"
+            layout = self._refuse_unless_empty(staging)
             shutil.rmtree(staging, ignore_errors=True)  # what a restore cut short left
-            self._build(staging, versions, blobs)
-            for leftover in ("shards", "blobs"):  # empty folders of an empty database make way
-                shutil.rmtree(self.path / leftover, ignore_errors=True)
-            self._forget_everything()
-            self._commit_record.commit([(staging / name, self.path / name)
-                                        for name in ("shards", "blobs", "changes.jsonl")])
-            shutil.rmtree(staging, ignore_errors=True)
-            shutil.rmtree(self.path / "catalog", ignore_errors=True)  # caches of a former database
-            for kind in self._layout.kinds():
-                index = self._index(kind)  # build each kind's catalog now, not at first use
-                if index.unsaved:
-                    self._save_catalog(kind, index)
-            return len(versions)
+            by_shard = sorted(versions, key=lambda d: (d["kind"], layout.number(*_key(d)), d["id"], d["version"]))
+            self._build(staging, by_shard, blobs, sorted(versions, key=lambda d: d["seq"]))
+            return self._put_in_place(staging, len(versions))
 
-    def _build(self, folder: Path, versions: list[dict], blobs: Iterable[tuple[str, bytes]]) -> None:
-        """A whole database in ``folder``: shards, attachments and the journal with its chain."""
+    def _refuse_unless_empty(self, staging: Path) -> ShardLayout:
+        """Call with the write lock held; returns the layout the new shards get in ``staging``."""
+        if not self._is_empty():
+            raise StoreError(f"The database {self.path} is not empty; a backup can only be restored "
+                             "into an empty database. Restore into a new folder (set SSTC_DB to it and "
+                             "run `python -m sstc_docs restore BACKUP.json`).")
+        return ShardLayout(staging / "shards", self._shard_counts)
+
+    def _put_in_place(self, staging: Path, count: int) -> int:
+        """Swap the database built in ``staging`` in (one commit record), then build the catalogs."""
+        for leftover in ("shards", "blobs"):  # empty folders of an empty database make way
+            shutil.rmtree(self.path / leftover, ignore_errors=True)
+        self._forget_everything()
+        self._commit_record.commit([(staging / name, self.path / name)
+                                    for name in ("shards", "blobs", "changes.jsonl")])
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(self.path / "catalog", ignore_errors=True)  # caches of a former database
+        for kind in self._layout.kinds():
+            index = self._index(kind)  # build each kind's catalog now, not at first use
+            if index.unsaved:
+                self._save_catalog(kind, index)
+        return count
+
+    def _build(self, folder: Path, by_shard: Iterable[dict], blobs: Iterable[tuple[str, bytes]],
+               by_seq: Iterable[dict]) -> None:
+        """A whole database in ``folder``: shards, attachments and the journal with its chain, each
+        written as its versions stream in (``by_shard`` ordered kind, shard, id, version; ``by_seq``
+        the same versions in seq order): one shard's versions in memory at a time."""
         layout = ShardLayout(folder / "shards", self._shard_counts)
-        grouped: dict[tuple[str, int], list[dict]] = defaultdict(list)
-        for document in sorted(versions, key=lambda d: (d["kind"], d["id"], d["version"])):
-            grouped[(document["kind"], layout.number(document["kind"], document["id"]))].append(document)
-        for (kind, number), documents in grouped.items():
-            atomic_write_bytes(layout.path(kind, number), shard_content(documents))
+        for (kind, number), documents in itertools.groupby(by_shard, key=lambda d: (d["kind"], layout.number(*_key(d)))):
+            atomic_write_bytes(layout.path(kind, number), shard_content(list(documents)))
         staged_blobs = BlobStore(folder / "blobs")
         ensure_folder(folder / "blobs")
         for sha, data in blobs:
             if staged_blobs.put(data) != sha:
                 raise StoreError(f"The attachment {sha} to load into {self.path} does not match its content; "
                                  "nothing was loaded.")
-        lines, chain = [], ""
-        for document in sorted(versions, key=lambda d: d["seq"]):
-            chain = chain_link(chain, document["hash"])
-            lines.append({**{name: document[name] for name in META_FIELDS}, "chain": chain})
-        atomic_write_bytes(folder / "changes.jsonl", encode_lines(lines))
+        with atomic_writer(folder / "changes.jsonl") as journal:
+            chain = ""
+            for document in by_seq:
+                chain = chain_link(chain, document["hash"])
+                journal.write(encode_lines([{**{name: document[name] for name in META_FIELDS}, "chain": chain}]))
 
     def _is_empty(self) -> bool:
         return (not self._layout.has_shards() and not any(True for _ in self._blobs.all())
@@ -492,7 +522,7 @@ class Store(StoreBase):
             if self._closed:
                 return
             for kind, index in self._indexes.items():
-                if index.unsaved:
+                if index.unsaved or index.restamped:
                     try:
                         self._save_catalog(kind, index)
                     except StoreError:
@@ -552,7 +582,7 @@ class Store(StoreBase):
         documents = shard.versions_of(record_id)
         index = self._indexes.get(kind)
         if index is not None and not index.is_current(number, shard.signature):
-            index.absorb_shard(number, shard.documents(), shard.signature)
+            index.absorb_shard(number, shard.documents(), shard.signature, shard.digest)
             self._save_catalog_if_due(kind, index)
         if not documents and self._journal.recorded(kind, record_id):
             raise StoreError(f"{kind} {record_id} was recorded, but the data file {shard.path} no longer holds it "
@@ -586,9 +616,15 @@ class Store(StoreBase):
                              "BACKUP.json` into an empty folder.")
         with collector_paused():  # a rebuild parses every shard of the kind (see catalog.py)
             for number, signature in on_disk.items():
-                if not index.is_current(number, signature):
-                    shard = self._shards.get(kind, number)
-                    index.absorb_shard(number, shard.documents(), shard.signature)
+                if index.is_current(number, signature):
+                    continue
+                if number in index.digests:  # changed on disk, or only copied? (catalog.py)
+                    found = read_digest(self._layout.path(kind, number))
+                    if found is not None and found[1] == index.digests[number]:
+                        index.restamp(number, found[0])
+                        continue
+                shard = self._shards.get(kind, number)
+                index.absorb_shard(number, shard.documents(), shard.signature, shard.digest)
         recorded = self._journal.record_count(kind)
         if len(index.heads) < recorded:
             raise StoreError(f"{recorded - len(index.heads)} {kind} record(s) were recorded but are in no data file "
@@ -615,6 +651,10 @@ class Store(StoreBase):
     def _forget_everything(self) -> None:
         self._shards.clear()
         self._indexes.clear()
+
+
+def _key(document: dict) -> tuple[str, str]:
+    return document["kind"], document["id"]
 
 
 class DraftFile(JSONFile):

@@ -26,7 +26,7 @@ def record_label(kind: str, row: dict) -> str:
     """How a record reads in a picker (one line; its id first, as people quote it)."""
     title = " ".join(str(row.get("title") or "").split())
     if kind == "paper":
-        return f"{row.get('symbol') or row['id']} — {_short(title, 60)}"
+        return w.paper_label(row)
     if kind == "decision":
         status = STATUS_NAMES.get(row.get("status"), row.get("status") or "")
         return f"{row['id']} ({status}) — {_short(title, 70)}"

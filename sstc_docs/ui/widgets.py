@@ -27,7 +27,7 @@ from ..diff.merge import FieldConflict, merge3, merge_values
 from ..domain.labels import label
 from ..errors import ConflictError, Problem, SstcError, StoreError, ValidationError
 from ..services.accounts import auth_mode
-from . import signin
+from . import keystrokes, signin
 from .state import current_user, get_services
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -79,7 +79,8 @@ def page(title: str):
     """The start of every page: its title, the services, and any message left by the last save."""
     st.title(title)
     opened = services()
-    show_flash()
+    with st.container():   # one place whether or not there is a message: what follows does not move
+        show_flash()
     return opened
 
 
@@ -114,6 +115,7 @@ def sidebar_user() -> Actor:
             st.button("Sign out", key="signout", on_click=st.logout)
         elif mode == "local":
             st.caption("Local mode: you are this computer's user. To let colleagues in, see the README.")
+        keystrokes.send_typing_pauses()
     return actor
 
 
@@ -597,6 +599,15 @@ def kind_name(kind: str) -> str:
 
 
 # -- versions -----------------------------------------------------------------------------------
+def paper_label(summary: dict) -> str:
+    """How a paper is named in every picker: its symbol and the start of its title, on one line
+    (``summary`` is a paper's data, a head or a row of the papers list)."""
+    title = " ".join((summary.get("title") or "").split())
+    title = title if len(title) <= 70 else title[:69] + "…"
+    return f"{summary.get('symbol') or summary.get('id', '')} — {title}" if title else str(
+        summary.get("symbol") or summary.get("id", ""))
+
+
 def version_label(version: Any) -> str:
     return (f"v{version.version} · {when(version.recorded_at)} · {version.author} — {version.why}"
             + (" (deleted)" if getattr(version, "deleted", False) else ""))

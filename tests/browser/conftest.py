@@ -19,11 +19,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from people import TESTER, login_of
 from sstc_docs.domain.rights import ROLES
@@ -42,6 +43,15 @@ PAGE_PATHS = {"Overview": "", "Papers": "papers", "Frameworks": "frameworks", "D
 PASSWORD = "correct horse battery"
 
 expect.set_options(timeout=20_000)
+
+#: Counts, from now on, the changes of the script state Streamlit shows on its app element (see ``App.run_caused``).
+_COUNT_RUNS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (window.__sstcScriptStateWatch) window.__sstcScriptStateWatch.disconnect();
+  window.__sstcScriptStateChanges = 0;
+  window.__sstcScriptStateWatch = new MutationObserver(changes => { window.__sstcScriptStateChanges += changes.length; });
+  window.__sstcScriptStateWatch.observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+}"""
 
 
 def _free_port() -> int:
@@ -191,23 +201,50 @@ class App:
         self.wait(tab)
 
     def open_tab(self, tab: Page, name: str) -> None:
-        """Select a tab once no script is running (a rerun in flight can re-render the tab bar)."""
+        """Select a tab once no script is running (a rerun in flight can re-render the tab bar). Tabs
+        with a key (class ``st-key-…``) are the app's stateful ones: choosing one runs the script, and
+        that run is waited for."""
         self.wait(tab)
         header = tab.get_by_role("tab", name=name, exact=True)
-        header.click()
+        if header.get_attribute("aria-selected") == "true":
+            return
+        tabs = header.locator("xpath=ancestor::*[@data-testid='stTabs'][1]")
+        with self.run_caused(tab, seen=False) if "st-key-" in (tabs.get_attribute("class") or "") else nullcontext():
+            header.click()
         expect(header).to_have_attribute("aria-selected", "true")
 
     def fill(self, tab: Page, label: str, text: str) -> None:
-        """Type into a text input or area and commit it (Streamlit sends the value on blur).
-
-        While a value is typed but not sent, Streamlit shows "Press Enter to apply" under the field;
-        it is gone once the value is committed, and then the rerun it causes is waited for.
-        """
+        """Type into a text input or area and commit it (Streamlit sends the value on blur), then wait
+        for the run that value causes — unless nothing changed or the field is in a form, which sends
+        its values only when submitted."""
         field = tab.get_by_label(label, exact=True)
-        field.fill(text)
-        field.blur()
+        runs = field.input_value() != text and not field.locator("xpath=ancestor::*[@data-testid='stForm']").count()
+        with self.run_caused(tab) if runs else nullcontext():
+            field.fill(text)
+            field.blur()
         expect(field).to_have_value(text)
-        expect(tab.get_by_test_id("InputInstructions")).to_have_count(0)
+        self.wait(tab)
+
+    def click(self, tab: Page, button: str) -> None:
+        """Click the button named ``button`` (exactly) and wait for the run the click causes."""
+        with self.run_caused(tab):
+            tab.get_by_role("button", name=button, exact=True).click()
+
+    @contextmanager
+    def run_caused(self, tab: Page, *, seen: bool = True):
+        """Around an action that makes the script run: afterwards wait until that run has started and
+        finished. "No script running" alone is true at once when the action's run has not begun yet,
+        so the browser counts changes of the script state from before the action. With
+        ``seen=False`` a run the page never showed as running is let pass after a while (a very short
+        run can be drawn all at once), for actions whose outcome the caller checks anyway."""
+        self.wait(tab)
+        tab.evaluate(_COUNT_RUNS)
+        yield
+        try:
+            tab.wait_for_function("() => window.__sstcScriptStateChanges > 0", timeout=20_000 if seen else 5_000)
+        except PlaywrightTimeout:
+            if seen:
+                raise
         self.wait(tab)
 
     def choose(self, tab: Page, label: str, option: str) -> None:

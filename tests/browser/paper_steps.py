@@ -75,7 +75,7 @@ def two_people_edit_paragraph_2(eva_app, femi_app, screenshot: str) -> None:
     eva_app.wait(first)
     expect(first.get_by_text(f"Their words there stay in the history (version {their_version}).")).to_be_visible()
     merge.click()
-    expect(first.get_by_text(f"Your changes were merged with Femi Second (femi.second)'s and saved: version "
+    expect(first.get_by_text(f"Your changes were merged with those of Femi Second (femi.second) and saved: version "
                              f"{their_version + 1}.")).to_be_visible()
     latest = eva_app.latest("paper", PAPER)
     assert latest.version == their_version + 1 and mine in latest.data["body"][1]["text"]

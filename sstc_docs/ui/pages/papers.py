@@ -200,17 +200,21 @@ def find_and_pick(services, total: int) -> str | None:
                                 "Section": st.column_config.TextColumn(width=70),
                                 "Status": st.column_config.TextColumn(width=80),
                                 "Language": st.column_config.TextColumn(width=80)})
-    # Option labels must not change when a paper is edited (a select box keeps showing the old label),
-    # so they are the paper's id, which never changes; the symbol and title are shown below. The
-    # options are this page's papers, and the one open (from another page, or just created).
-    ids = [p["id"] for p in rows]
+    # The options are the ids, which never change; a keyed select box keeps its choice when a saved
+    # symbol or title changes the label. They are this page's papers, and the one open (from another
+    # page of the list, or just created).
+    titles = {p["id"]: w.paper_label(p) for p in rows}
+    ids = list(titles)
     wanted = st.session_state.pop(OPEN_KEY, None)
     for opened in (wanted, w.kept_value("papers:pick")):
-        if opened and opened not in ids and services.records.exists("paper", opened):
-            ids.insert(0, opened)
-    if wanted in ids:
+        if opened and opened not in titles:
+            for head in services.records.heads_of("paper", [opened]):
+                titles[opened] = w.paper_label(head)
+                ids.insert(0, opened)
+    if wanted in titles:
         w.preset("papers:pick", wanted)
-    return w.kept(st.selectbox, "Open paper", "papers:pick", ids[0], options=ids)
+    return w.kept(st.selectbox, "Open paper", "papers:pick", ids[0], options=ids,
+                  format_func=lambda i: titles.get(i, i))
 
 
 def create_paper(services, *, expanded: bool) -> None:
@@ -273,16 +277,22 @@ def edit_paper(services, paper_id: str) -> None:
     st.header(f"{w.literal(latest.data['symbol'])} · version {latest.version}")
     st.caption(w.literal((latest.data.get("title") or "").replace("\n", " ")) + f" — last saved by "
                f"{w.literal(latest.author)}, {w.when(latest.recorded_at)}: “{w.literal(latest.why)}”")
-    if draft.get("note"):
-        st.info(w.literal(draft["note"]), icon=":material/merge:")
-
-    issued_notice(draft, latest)
-    resolve_conflict(services, draft)
-    w.problems_summary(problems, shown={"symbol", "title", "symbol_note", "session_dates", "agenda_item", "action",
-                                        "date", "original_language", "language", "status", "front_matter", "body"})
+    # What comes and goes above the tabs stays inside one container: an element appearing above them
+    # would move the tabs, and the browser would remount them and every box in them (Streamlit
+    # issue #6257), dropping what is typed but not yet sent. The tabs have a key, so whichever tab
+    # the person is on stays open across saves, merges and conflicts.
+    with st.container():
+        if draft.get("note"):
+            st.info(w.literal(draft["note"]), icon=":material/merge:")
+        issued_notice(draft, latest)
+        resolve_conflict(services, draft)
+        w.problems_summary(problems, shown={"symbol", "title", "symbol_note", "session_dates", "agenda_item",
+                                            "action", "date", "original_language", "language", "status",
+                                            "front_matter", "body"})
 
     tabs = st.tabs(["Cover and front matter", "Paragraphs and framework", "Draft decision", "Read",
-                    "Versions and download", "Compare versions", "As at a date"])
+                    "Versions and download", "Compare versions", "As at a date"],
+                   key=f"papers:tabs:{paper_id}", on_change="rerun")
     with tabs[0]:
         edit_cover(key, data, problems)
     with tabs[1]:
@@ -410,7 +420,7 @@ def resolve_conflict(services, draft: dict) -> None:
             st.error(w.literal(error))
             return
         drop_draft(draft)
-        w.flash(f"Your changes were merged with {conflict['author']}'s and saved: version {saved.version}.")
+        w.flash(f"Your changes were merged with those of {conflict['author']} and saved: version {saved.version}.")
         st.rerun()
 
 
