@@ -67,7 +67,7 @@ bench: $(VENV)/.dev system-deps
 	@echo "make bench runs at 10% of the design point; for the design point run: $(PY) bench/bench_store.py --scale 1 --engine postgresql; $(PY) bench/bench_integrity.py --scale 1; $(PY) bench/bench_backup.py --scales 0.1 1"
 	$(PY) bench/bench_store.py --scale 0.1 --engine postgresql
 	$(PY) bench/bench_export.py
-	$(PY) bench/bench_pages.py --papers 2000
+	$(PY) bench/bench_pages.py
 	$(PY) bench/bench_diff.py
 	$(PY) bench/bench_import.py
 	$(PY) bench/bench_search.py

@@ -1,78 +1,299 @@
-"""How long each page of the app takes to answer: its script's run time, median of repeated reruns.
+"""How long each page of the app takes at an archive's size: script time, browser time, server memory.
 
-A user waits for the page script to run on the server; that is what is timed here, through
-Streamlit's AppTest on a real database: the demo, and optionally the demo plus a number of
-synthetic papers (``--papers N``) so lists and the overview are measured at an archive's size.
-Prints a table; the goal is "well under a second" per page.
+The archive is the demo plus synthetic records of every kind, valid for the app (built with the
+domain's shapes and checked by its validation on restore), at ``--scale`` of the design point:
+10,000 papers with 50,000 versions, 5,000 decision points, 2,000 indicators (two versions each,
+with revisions), 10 strategies whose outcomes list them, and 100,000 evidence records linked to
+indicators, decisions and papers. It is written as a backup and restored (as an office moving its
+archive in would), then the search index is built, as a running server has it.
 
-    .venv/bin/python bench/bench_pages.py [--runs 7] [--papers 2000]
+Measured, per page:
+- AppTest (Streamlit's headless runner, the page script on a real database): the first visit of
+  the page in a session (switching to it) and the median of reruns — the script time a user waits.
+- The browser (Chromium through Playwright against ``streamlit run``): the first page after the
+  server starts, then each page from the click on its link in the sidebar until the page's heading
+  is shown and no script is running (the app is idle), median over the rounds.
+- The server's memory (RSS): after start, after ``--sessions`` browser sessions each opened every
+  page, and after they closed (what a session keeps and whether it is given back).
+
+Goals (issue 14): every page under 1 s in the browser, the first page after start under 2 s,
+server memory under 400 MB, each further session under 10 MB more, freed when it ends.
+
+    .venv/bin/python bench/bench_pages.py                 # scale 0.02 (a few minutes, `make bench`)
+    .venv/bin/python bench/bench_pages.py --scale 1 --db /tmp/design-point   # the design point (built once:
+                                                                              # tens of minutes; then reused)
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import logging
 import os
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from bench_search import Archive  # noqa: E402  the generator of valid records (until bench/archive.py)
 
+from sstc_docs import demo as seed  # noqa: E402
+from sstc_docs.domain.records import validate  # noqa: E402
 from sstc_docs.services import open_services  # noqa: E402
-from sstc_docs.services.papers import blank_paper  # noqa: E402
+from sstc_docs.store.backup import write_backup  # noqa: E402
+from sstc_docs.store.versions import version_hash  # noqa: E402
 
-APP = str(ROOT / "streamlit_app.py")
-PAGES = ("overview", "papers", "frameworks", "decisions", "evidence", "history")
-SECTIONS = ("INS", "POL", "LILS", "PFA")
+APP = ROOT / "streamlit_app.py"
+#: page file → the title its sidebar link and heading show
+PAGES = {"overview": "Overview", "sessions": "Sessions", "papers": "Papers", "frameworks": "Frameworks", "decisions": "Decisions",
+         "evidence": "Evidence", "history": "History", "search": "Search", "imports": "Import a paper",
+         "integrity": "Integrity"}
+HEADINGS = {"imports": "Import a Word paper", "integrity": "Integrity of the record"}  # where not the title
+#: the order pages are visited in the browser: each differs from the one before (the first page is the Overview)
+VISITS = [*list(PAGES)[1:], "overview"]
+GOAL_PAGE_MS, GOAL_FIRST_MS, GOAL_RSS_MB, GOAL_SESSION_MB = 1000, 2000, 400, 10
+CHROMIUM = "/usr/bin/chromium"
 
 
-def build_database(folder: Path, papers: int) -> None:
+# -- the archive ---------------------------------------------------------------------------------
+def archive_documents(scale: float):
+    """Every version document of the synthetic archive, in the order recorded, hashes chained.
+
+    The records are bench_search's (valid, half Chinese); this adds what pages follow: the
+    strategies' outcomes list their indicators, each evidence record links an indicator, a
+    decision point and a paper, and the demo's paper symbol is left to the demo."""
+    archive = Archive(scale)
+    counts = archive.count
+    strategies = [f"S-{i}" for i in range(counts["strategies"])]
+    indicators = {sid: {1: [], 2: []} for sid in strategies}
+    for i in range(counts["indicators"]):
+        indicators[strategies[i % len(strategies)]][1 + i % 2].append(f"{strategies[i % len(strategies)]}/I{i}")
+    papers, decisions = [], []
+    clock = dt.datetime(2012, 1, 1, tzinfo=dt.timezone.utc)
+    previous: dict[tuple[str, str], str] = {}
+    seq = 0
+    for version in archive.versions():
+        data = version.data
+        if (data.get("symbol") or data.get("paper_id")) == seed.PAPER_ID:
+            continue  # the demo's paper, loaded on top, is the demo's alone
+        seq += 1
+        if version.kind == "strategy":
+            for outcome in data["outcomes"]:
+                outcome["indicator_ids"] = indicators[data["id"]][outcome["number"]]
+        elif version.kind == "paper" and version.version == 1:
+            papers.append(data["id"])
+        elif version.kind == "decision":
+            decisions.append(data["id"])
+        elif version.kind == "evidence":
+            n = int(data["id"].split("-")[1])
+            data["links"] = {"indicators": [{"id": f"{strategies[n % len(strategies)]}/I{n % counts['indicators']}",
+                                             "value": 1, "period": ""}],
+                             "decisions": [decisions[n % len(decisions)]], "papers": [papers[n % len(papers)]]}
+            data = validate("evidence", data)
+        clock += dt.timedelta(seconds=7)
+        stamp = clock.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        document = {"kind": version.kind, "id": version.id, "version": version.version,
+                    "based_on": version.based_on, "author": "Bench Writer (bench)", "recorded_at": stamp,
+                    "why": "synthetic archive", "effective_from": min(version.effective_from, stamp[:10]),
+                    "deleted": False, "seq": seq, "hash": "", "data": data}
+        key = (version.kind, version.id)
+        document["hash"] = previous[key] = version_hash(document, previous.get(key, ""))
+        yield document
+
+
+def build_database(folder: Path, scale: float) -> dict:
+    """The archive restored into ``folder``, the demo loaded on top, the search index built."""
+    timings = {}
+    started = time.perf_counter()
+    backup = folder.parent / "archive-backup.json"
+    versions = write_backup(backup, "2026-12-01T00:00:00.000000Z", archive_documents(scale), [])
+    timings["generate"] = time.perf_counter() - started
     opened = open_services(folder)
+    started = time.perf_counter()
+    opened.restore(backup)
+    backup.unlink()
+    timings["restore"] = time.perf_counter() - started
     services = opened.acting_as(opened.accounts.local_actor())  # local mode, as `make run`
     services.load_demo()
-    for n in range(papers):
-        symbol = f"GB.{300 + n % 30}/{SECTIONS[n % 4]}/{n // 120 + 1}/{n % 120 + 1}"
-        paper = blank_paper(symbol, f"Synthetic paper {n}: programme and budget follow-up", "en")
-        paper["body"] = [{"type": "paragraph", "text": f"Paragraph {i} of paper {n}."} for i in range(1, 6)]
-        services.papers.create(paper, why="synthetic archive")
+    started = time.perf_counter()
+    services.search.catch_up()
+    timings["index"] = time.perf_counter() - started
+    counts = {kind: services.records.count(kind) for kind in ("paper", "decision", "indicator", "evidence")}
     services.close()
+    return {"versions": versions, "counts": counts, "timings": timings}
 
 
-def time_page(page: str, runs: int) -> list[float]:
-    at = AppTest.from_file(APP, default_timeout=120)
+# -- script time (AppTest) -----------------------------------------------------------------------
+def time_script(page: str, runs: int) -> tuple[float, float]:
+    """(first visit, median rerun) in ms of one page's script in a new session."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=300)
     at.run()
+    started = time.perf_counter()
     if page != "overview":
-        at.switch_page(f"sstc_docs/ui/pages/{page}.py").run()
+        at.switch_page(f"sstc_docs/ui/pages/{page}.py")
+    at.run()
+    first = (time.perf_counter() - started) * 1000
     if at.exception:
         raise SystemExit(f"{page} raised: {[e.value for e in at.exception]}")
-    timings = []
+    reruns = []
     for _ in range(runs):
         started = time.perf_counter()
         at.run()
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
+        reruns.append((time.perf_counter() - started) * 1000)
+    return first, statistics.median(reruns)
+
+
+# -- the browser ---------------------------------------------------------------------------------
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def start_server(db: Path, port: int, log: Path) -> subprocess.Popen:
+    env = {key: value for key, value in os.environ.items() if key != "SSTC_AUTH"}  # local mode, as `make run`
+    env.update(SSTC_DB=str(db), PYTHONPATH=str(ROOT))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true", "--server.port", str(port),
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return process
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"streamlit did not start:\n{log.read_text(errors='replace')}")
+        time.sleep(0.2)  # polling the health endpoint
+
+
+IDLE = """(heading) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') === 'running') return false;
+  return [...document.querySelectorAll('[data-testid="stMain"] h1')].some(h => h.textContent.trim() === heading);
+}"""
+
+
+def until_idle(tab, heading: str) -> None:
+    """The page's heading is shown and no script is running: what the user sees as "done"."""
+    tab.wait_for_function(IDLE, arg=heading, timeout=120_000, polling="raf")
+
+
+def browse(port: int, pid: int, rounds: int, sessions: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    base = f"http://127.0.0.1:{port}"
+    found: dict = {"pages": {page: [] for page in PAGES}}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=["--no-sandbox", "--disable-gpu"])
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        tab = context.new_page()
+        started = time.perf_counter()
+        tab.goto(base)
+        until_idle(tab, "Overview")
+        found["first_page_ms"] = (time.perf_counter() - started) * 1000
+        found["rss_start"] = rss_mb(pid)
+        for _ in range(rounds):
+            for page in VISITS:
+                title = PAGES[page]
+                link = tab.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True)
+                started = time.perf_counter()
+                link.click()
+                until_idle(tab, HEADINGS.get(page, title))
+                found["pages"][page].append((time.perf_counter() - started) * 1000)
+        context.close()
+        found["rss_one_session"] = rss_mb(pid)
+        opened = []
+        for _ in range(sessions):
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            visitor = context.new_page()
+            visitor.goto(base)
+            until_idle(visitor, "Overview")
+            for page in VISITS:
+                title = PAGES[page]
+                visitor.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+                until_idle(visitor, HEADINGS.get(page, title))
+            opened.append(context)
+        found["rss_sessions"] = rss_mb(pid)
+        for context in opened:
+            context.close()
+        browser.close()
+    time.sleep(5)  # Streamlit lets go of a session's state once its connection has closed
+    found["rss_after"] = rss_mb(pid)
+    return found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--papers", type=int, default=0, help="synthetic papers added to the demo")
+    parser.add_argument("--scale", type=float, default=0.02, help="share of the design point (1 = 10,000 papers)")
+    parser.add_argument("--runs", type=int, default=5, help="reruns per page in AppTest")
+    parser.add_argument("--rounds", type=int, default=2, help="visits of every page in the browser")
+    parser.add_argument("--sessions", type=int, default=4, help="browser sessions for the memory figures")
+    parser.add_argument("--no-browser", action="store_true", help="script times only")
+    parser.add_argument("--db", help="build the archive in this folder and keep it; an archive already there is "
+                                     "measured as it is (build the design point once, measure it many times)")
     args = parser.parse_args()
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest outside a server warns on every page
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "db"
-        started = time.perf_counter()
-        build_database(folder, args.papers)
-        print(f"database: demo + {args.papers} synthetic papers, built in {time.perf_counter() - started:.1f} s")
+        folder = Path(args.db) if args.db else Path(tmp) / "db"
+        if folder.exists() and any(folder.iterdir()):
+            print(f"archive: the one in {folder} (built before; --scale is not applied)")
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            built = build_database(folder, args.scale)
+            t = built["timings"]
+            print(f"archive at scale {args.scale:g}: {built['versions']} versions "
+                  f"({', '.join(f'{n} {kind}' for kind, n in built['counts'].items())}) and the demo; "
+                  f"generated {t['generate']:.0f} s, restored {t['restore']:.0f} s, indexed {t['index']:.0f} s")
         os.environ["SSTC_DB"] = str(folder)
-        print(f"{'page':<12}{'median ms':>12}{'max ms':>10}")
-        for page in PAGES:
-            timings = time_page(page, args.runs)
-            print(f"{page:<12}{statistics.median(timings):>12.1f}{max(timings):>10.1f}")
+        os.environ.pop("SSTC_AUTH", None)
+        scripts = {page: time_script(page, args.runs) for page in PAGES}
+        browser = None
+        if not args.no_browser:
+            port = free_port()
+            server = start_server(folder, port, Path(tmp) / "streamlit.log")
+            try:
+                browser = browse(port, server.pid, args.rounds, args.sessions)
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+        print(f"{'page':<12}{'first visit ms':>16}{'rerun ms':>10}{'browser ms':>12}   (AppTest script; browser: "
+              f"click to idle, median of {args.rounds})")
+        for page, (first, rerun) in scripts.items():
+            shown = f"{statistics.median(browser['pages'][page]):>12.0f}" if browser else f"{'—':>12}"
+            print(f"{page:<12}{first:>16.0f}{rerun:>10.0f}{shown}")
+        if browser:
+            slowest = max(statistics.median(times) for times in browser["pages"].values())
+            each = (browser["rss_sessions"] - browser["rss_one_session"]) / max(args.sessions, 1)
+            print(f"first page after start: {browser['first_page_ms']:.0f} ms (goal {GOAL_FIRST_MS}); slowest page "
+                  f"{slowest:.0f} ms (goal {GOAL_PAGE_MS})")
+            print(f"server RSS: {browser['rss_start']:.0f} MB after the first page, {browser['rss_one_session']:.0f} MB "
+                  f"after a session on every page, {browser['rss_sessions']:.0f} MB with {args.sessions} more sessions "
+                  f"({each:+.1f} MB each; goal under {GOAL_SESSION_MB}), {browser['rss_after']:.0f} MB after they "
+                  f"closed (goal: all under {GOAL_RSS_MB} MB)")
+        if args.scale < 1:
+            print("The design point: .venv/bin/python bench/bench_pages.py --scale 1 --db /tmp/design-point")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 if __name__ == "__main__":

@@ -28,6 +28,9 @@ from .papers import PaperService
 from .records import RecordService
 from .sessions import SessionService
 
+#: how many evidence records a word search takes from the full-text index, best first
+FULL_TEXT_MATCHES = 500
+
 if TYPE_CHECKING:  # imported when first searched: the index and its analysers cost every command start-up
     from .search import SearchService
 
@@ -46,7 +49,7 @@ class Services:
         self.diffs = DiffService(self.records)
         self.drafts = DraftService(store)
         self.exports = ExportService(self.records, self.papers, self.decisions)
-        self.evidence = EvidenceService(self.records)
+        self.evidence = EvidenceService(self.records, full_text=self._evidence_in_full_text)
         self.overview = OverviewService(self.records, self.papers, self.frameworks, self.decisions)
         self.sessions = SessionService(self.records, self.papers, self.exports)
         self.accounts = AccountService(self.records)
@@ -65,6 +68,10 @@ class Services:
             from .search import SearchService
             opened._search = SearchService(self.store)
         return opened._search
+
+    def _evidence_in_full_text(self, text: str) -> list[str]:
+        """Ids of the evidence whose text the search index finds (the Evidence page's word search)."""
+        return [result.record_id for result in self.search.search(text, kind="evidence", limit=FULL_TEXT_MATCHES)]
 
     def restore(self, file) -> int:
         """Restore a backup. Into a database with accounts only an administrator may; the store

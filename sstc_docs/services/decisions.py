@@ -17,9 +17,11 @@ from ..domain.records import parse_date
 from ..domain.rules import MOVE_COMMAND
 from ..domain.symbols import record_order
 from ..errors import ValidationError
+from .records import MAX_LISTED
 
 if TYPE_CHECKING:
     from ..store import Version
+    from ..store.base import HeadsPage
     from .frameworks import FrameworkService
     from .papers import PaperService
     from .records import RecordService
@@ -32,11 +34,27 @@ class DecisionService:
         self.frameworks = frameworks
 
     def list(self, *, status: str = "") -> list[dict]:
-        heads = self.records.heads("decision", status=status) if status else self.records.heads("decision")
-        return sorted(heads, key=lambda h: record_order(h["id"]))
+        """Every decision point (with ``status``), in symbol order."""
+        return self.page(status=status, limit=MAX_LISTED).rows
 
-    def awaiting_action(self) -> list[dict]:
-        return [h for h in self.list() if h.get("status") not in lifecycle.FINAL and h.get("status") not in lifecycle.ADOPTED]
+    def page(self, *, status: str = "", offset: int = 0, limit: int = 50, awaiting: bool = False) -> "HeadsPage":
+        """One page of the decision points in symbol order, and how many match in all: those with
+        ``status``, or (``awaiting``) those still waiting for action — neither decided nor withdrawn."""
+        def wanted(head) -> bool:
+            found = head.get("status")
+            return ((not status or found == status)
+                    and (not awaiting or (found not in lifecycle.FINAL and found not in lifecycle.ADOPTED)))
+
+        return self.records.store.heads_page("decision", where=wanted, order=lambda head: record_order(head.id),
+                                             offset=offset, limit=limit)
+
+    def awaiting_action(self, *, limit: int = MAX_LISTED) -> "HeadsPage":
+        """The decision points waiting for action (the first ``limit``) and how many there are."""
+        return self.page(awaiting=True, limit=limit)
+
+    def status_counts(self) -> dict[str, int]:
+        """How many decision points have each status (none built)."""
+        return {status: n for (status,), n in self.records.store.tally("decision", "status").items()}
 
     def citation(self, decision: dict) -> str:
         """The paper cited as it was put before the Governing Body: its latest issued version (a

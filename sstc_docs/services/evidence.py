@@ -30,16 +30,18 @@ import re
 import unicodedata
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from ..domain.framework import indicator_as_of
 from ..domain.framework import period_years
 from ..domain.records import EVIDENCE_KINDS, RELIABILITY, parse_date, quantity_text, validate
 from ..errors import ConflictError, NotFound, Problem, ValidationError
 from ..store.blobs import file_digest
+from .records import MAX_LISTED
 
 if TYPE_CHECKING:
     from ..store import Version
+    from ..store.base import HeadsPage
     from .records import RecordService
 
 DEFAULT_MAX_UPLOAD_MB = 50.0
@@ -48,6 +50,7 @@ _MEDIA_TYPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A
 # Unicode format characters that reorder or hide text: a name "gpj.exe" shown as "exe.jpg".
 _BIDI_CONTROLS = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
+LINK_FIELDS = ("indicator_ids", "decision_ids", "paper_ids")  # what an evidence summary says it links
 STATUSES = ("achieved", "on_track", "at_risk", "no_evidence", "no_target")
 STATUS_LABELS = {"achieved": "achieved", "on_track": "on track", "at_risk": "at risk",
                  "no_evidence": "no evidence", "no_target": "no numeric target"}
@@ -158,8 +161,11 @@ def status_of(actual: float | None, target: float | None, elapsed: float | None,
 class EvidenceService:
     """Register and update evidence, attach files, search, follow links, and compute progress."""
 
-    def __init__(self, records: "RecordService", *, max_upload_mb: float | None = None):
+    def __init__(self, records: "RecordService", *, max_upload_mb: float | None = None,
+                 full_text: "Callable[[str], Iterable[str]] | None" = None):
         self.records = records
+        #: ids of evidence the full-text index finds for a text (services wire in the search index)
+        self.full_text = full_text
         self.max_upload_mb = float(max_upload_mb) if max_upload_mb else max_upload_mb_from_env()
         if self.max_upload_mb <= 0:
             raise ValueError("max_upload_mb must be positive")
@@ -214,9 +220,11 @@ class EvidenceService:
     # ------------------------------------------------------------------ saving
 
     def _next_id(self) -> str:
-        numbers = [int(m.group(1)) for h in self.records.heads("evidence")
-                   if (m := re.fullmatch(r"EV-(\d+)", h["id"]))]
-        return f"EV-{max(numbers, default=0) + 1:04d}"
+        """One past the highest number of an ``EV-<n>`` id (only that head is built)."""
+        numbered = re.compile(r"EV-(\d+)")
+        highest = self.records.store.heads_page("evidence", where=lambda head: numbered.fullmatch(head.id) is not None,
+                                                order=lambda head: int(head.id[3:]), descending=True, limit=1).rows
+        return f"EV-{int(highest[0]['id'][3:]) + 1 if highest else 1:04d}"
 
     def _precheck(self, data: dict, *, why: str, base_version: int | None) -> None:
         """Everything ``RecordService.save`` would refuse, checked before a file is stored."""
@@ -341,11 +349,22 @@ class EvidenceService:
     def search(self, text: str = "", *, kind: str | Iterable[str] | None = None,
                reliability: str | Iterable[str] | None = None, date_from: str | None = None,
                date_to: str | None = None, linked: str | None = None) -> list[dict]:
-        """Evidence summaries matching every filter given, newest first.
+        """Every evidence summary matching the filters, newest first (``search_page`` without pages)."""
+        return self.search_page(text, kind=kind, reliability=reliability, date_from=date_from, date_to=date_to,
+                                linked=linked, limit=MAX_LISTED).rows
 
-        ``text`` matches (case-insensitively, every word) the title, reference, source, notes, id
-        and attachment name; ``linked`` is the id of an indicator, decision or paper (a paper may
-        be named by its current symbol). Evidence without a date is left out of a date range.
+    def search_page(self, text: str = "", *, kind: str | Iterable[str] | None = None,
+                    reliability: str | Iterable[str] | None = None, date_from: str | None = None,
+                    date_to: str | None = None, linked: str | None = None, offset: int = 0,
+                    limit: int = 50) -> "HeadsPage":
+        """One page of the evidence summaries matching every filter given, newest first, and how
+        many match in all.
+
+        ``text`` matches (case-insensitively, every word) the id, title and reference as typed, and
+        the source, notes and attachment name through the full-text index (words with their
+        inflections; no record is read to find out); ``linked`` is the id of an indicator, decision
+        or paper (a paper may be named by its current symbol). Evidence without a date is left out
+        of a date range.
         """
         kinds = _choices(kind, EVIDENCE_KINDS, "kind")
         levels = _choices(reliability, RELIABILITY, "reliability")
@@ -357,51 +376,58 @@ class EvidenceService:
         if linked and linked.strip():
             linked_ids = {linked.strip(), self.records.resolve_id("paper", linked.strip())}
         words = [w for w in (text or "").casefold().split() if w]
-        rows = []
-        for head in self.records.heads("evidence"):
+        in_full_text = self._full_text(text) if words else set()
+
+        def wanted(head) -> bool:
             if kinds and head.get("kind") not in kinds:
-                continue
+                return False
             if levels and head.get("reliability") not in levels:
-                continue
+                return False
             date = head.get("date") or ""
             if (start or end) and (not date or (start and date < start) or (end and date > end)):
-                continue
-            if linked_ids and not linked_ids & set(head.get("indicator_ids", []) + head.get("decision_ids", [])
-                                                     + head.get("paper_ids", [])):
-                continue
-            if words:
-                cheap = " ".join([head["id"], head.get("title", ""), head.get("reference", "")]).casefold()
-                if not all(w in cheap for w in words):
-                    data = self.records.get("evidence", head["id"]).data
-                    full = " ".join([cheap, data.get("source", ""), data.get("notes", ""), data.get("url", ""),
-                                     (data.get("attachment") or {}).get("name", "")]).casefold()
-                    if not all(w in full for w in words):
-                        continue
-            rows.append(head)
-        rows.sort(key=lambda h: (h.get("date") or "", h["id"]), reverse=True)
-        return rows
+                return False
+            if linked_ids and all(linked_ids.isdisjoint(head.get(field, ())) for field in LINK_FIELDS):
+                return False
+            if words and head.id not in in_full_text:
+                said = f"{head.id} {head.get('title', '')} {head.get('reference', '')}".casefold()
+                return all(w in said for w in words)
+            return True
+
+        filtered = kinds or levels or start or end or linked_ids or words
+        return self.records.store.heads_page("evidence", where=wanted if filtered else None,
+                                             order=lambda head: head.get("date") or "",
+                                             descending=True, offset=offset, limit=limit)
+
+    def _full_text(self, text: str) -> set[str]:
+        """Ids of the evidence the full-text index finds for ``text`` (the best few hundred, ranked)."""
+        if self.full_text is None:
+            return set()
+        try:
+            return set(self.full_text(text))
+        except ValidationError:  # text the query language refuses: the plain match stands alone
+            return set()
+
+    def _linked_to(self, field: str, record_id: str) -> list[dict]:
+        """Evidence whose summary links ``record_id`` under ``field``, oldest first; only those are built."""
+        found = self.records.store.heads_page("evidence", where=lambda head: record_id in head.get(field, ()),
+                                              order=lambda head: head.get("date") or "", limit=MAX_LISTED)
+        return found.rows
 
     def evidence_for_indicator(self, indicator_id: str) -> list[dict]:
         """Each link to the indicator: the evidence summary with the value and period it contributes."""
         rows = []
-        for head in self.records.heads("evidence"):
-            if indicator_id in head.get("indicator_ids", []):
-                data = self.records.get("evidence", head["id"]).data
-                for link in data["links"]["indicators"]:
-                    if link["id"] == indicator_id:
-                        rows.append({**head, "value": link["value"], "period": link.get("period", "")})
-        rows.sort(key=lambda r: (r.get("date") or "", r["id"]))
+        for head in self._linked_to("indicator_ids", indicator_id):
+            data = self.records.get("evidence", head["id"]).data
+            for link in data["links"]["indicators"]:
+                if link["id"] == indicator_id:
+                    rows.append({**head, "value": link["value"], "period": link.get("period", "")})
         return rows
 
     def evidence_for_decision(self, decision_id: str) -> list[dict]:
-        decision_id = (decision_id or "").strip()
-        return sorted((h for h in self.records.heads("evidence") if decision_id in h.get("decision_ids", [])),
-                      key=lambda h: (h.get("date") or "", h["id"]))
+        return self._linked_to("decision_ids", (decision_id or "").strip())
 
     def evidence_for_paper(self, paper_id: str) -> list[dict]:
-        paper_id = self.records.resolve_id("paper", paper_id)
-        return sorted((h for h in self.records.heads("evidence") if paper_id in h.get("paper_ids", [])),
-                      key=lambda h: (h.get("date") or "", h["id"]))
+        return self._linked_to("paper_ids", self.records.resolve_id("paper", paper_id))
 
     # ------------------------------------------------------------------ progress
 
@@ -416,8 +442,11 @@ class EvidenceService:
         """
         on = parse_date(as_of).isoformat() if as_of else _today()
         strategy = self._as_of("strategy", strategy_id, on if as_of else None)
+        wanted = {i for outcome in strategy.data["outcomes"] for i in outcome["indicator_ids"]}
         by_indicator: dict[str, list[str]] = {}
-        for head in self.records.heads("evidence"):
+        linked = self.records.store.heads_page("evidence", where=lambda head: not wanted.isdisjoint(
+            head.get("indicator_ids", ())), limit=MAX_LISTED)
+        for head in linked.rows:  # only the evidence linked to this strategy's indicators is built
             for indicator_id in head.get("indicator_ids", []):
                 by_indicator.setdefault(indicator_id, []).append(head["id"])
         evidence_cache: dict[str, dict] = {}

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ..domain.framework import indicator_as_of
 from ..domain.records import parse_date, parse_quantity, quantity_text
 from ..errors import NotFound, ValidationError
+from .records import MAX_LISTED
 
 if TYPE_CHECKING:
     from ..store import Version
@@ -123,20 +124,24 @@ class FrameworkService:
     def revisions_by_decision(self, decision_id: str) -> list[tuple[dict, dict]]:
         """(indicator, revision) pairs a decision authorises: the link from the decision's end."""
         pairs = []
-        for head in self.records.heads("indicator"):
-            if decision_id in head.get("decision_ids", []):
-                indicator = self.records.get("indicator", head["id"]).data
-                pairs += [(indicator, r) for r in indicator["revisions"] if r.get("decision_id") == decision_id]
+        authorised = self.records.store.heads_page("indicator", where=lambda head: decision_id in head.get(
+            "decision_ids", ()), limit=MAX_LISTED)
+        for head in authorised.rows:
+            indicator = self.records.get("indicator", head["id"]).data
+            pairs += [(indicator, r) for r in indicator["revisions"] if r.get("decision_id") == decision_id]
         return pairs
 
-    def pending_revisions(self) -> list[tuple[dict, dict]]:
-        """Every revision proposed and not yet in force, for the overview."""
+    def pending_revisions(self, *, limit: int = MAX_LISTED) -> tuple[int, list[tuple[dict, dict]]]:
+        """How many revisions are proposed and not yet in force, and (indicator, revision) for those
+        of the first ``limit`` indicators that have any: only those indicators are read."""
+        total = sum(proposed * n for (proposed,), n in self.records.store.tally("indicator", "proposed").items()
+                    if proposed)
         pairs = []
-        for head in self.records.heads("indicator"):
-            if head.get("proposed"):
-                indicator = self.records.get("indicator", head["id"]).data
-                pairs += [(indicator, r) for r in indicator["revisions"] if r["status"] == "proposed"]
-        return pairs
+        for head in self.records.store.heads_page("indicator", where=lambda head: head.get("proposed"),
+                                                  limit=limit).rows:
+            indicator = self.records.get("indicator", head["id"]).data
+            pairs += [(indicator, r) for r in indicator["revisions"] if r["status"] == "proposed"]
+        return total, pairs
 
     def revision_history(self, indicator_id: str) -> list[dict]:
         """Each revision in order with old → new values side by side, and the version that recorded it."""

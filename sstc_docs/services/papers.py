@@ -11,9 +11,11 @@ from ..domain.bundle import PaperBundle, assemble, decision_paragraph_numbers
 from ..domain.records import parse_date
 from ..domain.symbols import parse_symbol, symbol_order
 from ..errors import NotFound
+from .records import MAX_LISTED
 
 if TYPE_CHECKING:
     from ..store import Version
+    from ..store.base import HeadsPage
     from .records import RecordService
 
 
@@ -31,16 +33,31 @@ class PaperService:
 
     def list(self, *, session: int | None = None, section: str = "", status: str = "", language: str = "",
              text: str = "") -> list[dict]:
-        """Papers newest session first, then in symbol order (items as numbers), filtered; ``text``
-        matches symbol or title, any case."""
+        """Every paper matching the filters, in ``page``'s order (the command line's list)."""
+        return self.page(session=session, section=section, status=status, language=language, text=text,
+                         limit=MAX_LISTED).rows
+
+    def page(self, *, session: int | None = None, section: str = "", status: str = "", language: str = "",
+             text: str = "", offset: int = 0, limit: int = 50) -> "HeadsPage":
+        """One page of the papers, newest session first, then in symbol order (items as numbers),
+        filtered; ``text`` matches symbol or title, any case; and how many match in all."""
         needle = text.strip().lower()
-        rows = [h for h in self.records.heads("paper")
-                if (session is None or h.get("session") == session)
-                and (not section or h.get("section") == section)
-                and (not status or h.get("status") == status)
-                and (not language or h.get("language") == language)
-                and (not needle or needle in h.get("symbol", "").lower() or needle in h.get("title", "").lower())]
-        return sorted(rows, key=lambda h: (-(h.get("session") or 0), symbol_order(h.get("symbol", ""))))
+
+        def wanted(head) -> bool:
+            return ((session is None or head.get("session") == session)
+                    and (not section or head.get("section") == section)
+                    and (not status or head.get("status") == status)
+                    and (not language or head.get("language") == language)
+                    and (not needle or needle in (head.get("symbol") or "").lower()
+                         or needle in (head.get("title") or "").lower()))
+
+        return self.records.store.heads_page(
+            "paper", where=wanted, offset=offset, limit=limit,
+            order=lambda head: (-(head.get("session") or 0), symbol_order(head.get("symbol") or "")))
+
+    def sessions(self) -> list[int]:
+        """The sessions papers belong to, newest first (for a filter: a few dozen, whatever the archive)."""
+        return sorted((s for (s,) in self.records.store.tally("paper", "session") if s), reverse=True)
 
     def create(self, data: dict, *, why: str) -> "Version":
         return self.records.save("paper", data, why=why, base_version=None)

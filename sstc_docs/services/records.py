@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 #: Paper statuses whose pins follow their parts; an issued paper keeps what it printed.
 FOLLOWING_PARTS = ("draft", "in_review")
+#: ``limit`` of a list that has no pages (the command line prints every paper): more than any archive holds
+MAX_LISTED = 10_000_000
 
 
 @dataclass
@@ -116,6 +118,16 @@ class RecordService:
     def heads(self, kind: str, **equals) -> list[dict]:
         shown_kind(kind)
         return self.store.find(kind, **equals) if equals else self.store.heads(kind)
+
+    def count(self, kind: str) -> int:
+        """How many records of ``kind`` exist (none is built)."""
+        shown_kind(kind)
+        return self.store.heads_page(kind, limit=0).total
+
+    def heads_of(self, kind: str, record_ids: list[str]) -> list[dict]:
+        """The listing rows of the records named (in id order), leaving out ids no record has."""
+        shown_kind(kind)
+        return self.store.heads_page(kind, ids=record_ids, limit=max(len(record_ids), 1)).rows
 
     # -- writing -----------------------------------------------------------------------------
     def check(self, kind: str, old: dict | None, record: dict, *, command: str | None = None) -> list[Problem]:
@@ -253,8 +265,10 @@ class RecordService:
                                                                     if versions else None)
                 if strategy_id:
                     strategies.setdefault(strategy_id, []).append(f"{kind} {record_id}")
-        if strategies:
-            for head in self.store.heads("paper"):
+        if strategies:  # only the papers that print one of these strategies are built
+            printing = self.store.heads_page("paper", where=lambda head: not strategies.keys().isdisjoint(
+                head.get("strategy_ids") or ()), limit=MAX_LISTED)
+            for head in printing.rows:
                 for strategy_id in set(head.get("strategy_ids") or ()) & strategies.keys():
                     shown.setdefault(head["id"], []).extend(strategies[strategy_id])
         return shown

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..domain.records import check_kind, parse_date
+from ..domain.symbols import record_order
 from ..errors import ValidationError
 from ..search.documents import document_for
 from ..search.index import Filters, Match, SearchIndex, VersionState
@@ -24,8 +25,10 @@ from ..search.sqlite_index import SqliteSearchIndex
 
 if TYPE_CHECKING:
     from ..store import Store
+    from ..store.base import Where
 
 BATCH = 5000  # versions per transaction
+SUGGESTIONS = 50  # the most a picker offers: a list someone can read, whatever the archive's size
 INDEX_FILE = "search.sqlite"
 
 
@@ -95,6 +98,42 @@ class SearchService:
         return SearchResults((self._result(m, query, any_version) for m in ranking.matches),
                              ranked_all=ranking.complete)
 
+    def suggest(self, kind: str, text: str, *, limit: int = SUGGESTIONS, where: "Where | None" = None) -> list[dict]:
+        """What a picker offers for what someone typed: at most ``limit`` head rows of ``kind``.
+
+        Nothing typed: the first records in list order. Else, best first: the record whose id (or a
+        paper's symbol) is exactly the text; records whose id, symbol or title holds every word typed
+        (in list order); then full-text matches from the index. Only the rows offered are built, so a
+        picker over 100,000 records costs what one over 50 does."""
+        kind = check_kind(kind)
+        order = suggestion_order(kind)
+        text = " ".join((text or "").split())
+        if not text:
+            return self.store.heads_page(kind, where=where, order=order, limit=limit).rows
+        words = text.casefold().split()
+        exact = self.store.heads_page(kind, where=where, ids=[text, text.upper()], limit=1).rows
+        if kind == "paper" and not exact:
+            exact = self.store.heads_page(kind, limit=1, where=lambda head: head.get("symbol") == text
+                                          and (where is None or where(head))).rows
+
+        def holds_the_words(head) -> bool:
+            said = f"{head.id} {head.get('symbol') or ''} {head.get('title') or ''}".casefold()
+            return all(word in said for word in words) and (where is None or where(head))
+
+        rows = {row["id"]: row for row in exact}
+        for row in self.store.heads_page(kind, where=holds_the_words, order=order, limit=limit).rows:
+            rows.setdefault(row["id"], row)
+        if len(rows) < limit:
+            try:
+                ranked = [result.record_id for result in self.search(text, kind=kind, limit=limit)]
+            except ValidationError:  # text the query language refuses (a lone "-"): the plain matches stand
+                ranked = []
+            found = {row["id"]: row for row in self.store.heads_page(kind, where=where, ids=ranked, limit=limit).rows}
+            for record_id in ranked:
+                if record_id in found:
+                    rows.setdefault(record_id, found[record_id])
+        return list(rows.values())[:limit]
+
     def catch_up(self) -> int:
         """Absorb every version the store recorded since the index's high water; returns how many."""
         with self._catching_up:
@@ -145,6 +184,12 @@ class SearchService:
             result.matched_versions = match.matched_versions
             result.appearances = appearances(match.matched_versions, states)
         return result
+
+
+def suggestion_order(kind: str):
+    """The order records of ``kind`` are listed in: papers and their decision points by symbol (GB.316
+    after GB.99, item 10 after item 9), everything else by id."""
+    return (lambda head: record_order(head.id)) if kind in ("paper", "decision") else None
 
 
 def open_index(store) -> SearchIndex:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable
+from collections import Counter
+from typing import IO, Any, Callable, Iterable, NamedTuple
 
 from ..errors import NotFound, ValidationError
 from .backup import read_backup
@@ -78,6 +79,19 @@ class StoreBase(ABC):
     @abstractmethod
     def find(self, kind: str, **equals: Any) -> list[dict]:
         """The rows of ``heads(kind)`` whose fields equal the values given."""
+
+    @abstractmethod
+    def heads_page(self, kind: str, *, where: "Where | None" = None, order: "Order | None" = None,
+                   descending: bool = False, offset: int = 0, limit: int = 50,
+                   ids: Iterable[str] | None = None) -> "HeadsPage":
+        """One page of ``heads(kind)`` (deleted records left out) and how many rows match in all:
+        filtered by ``where(head)``, ordered by ``order(head)`` (else by id), only ``ids`` when
+        given. Only the page's rows are built, so a list of 100,000 records costs what 50 do."""
+
+    @abstractmethod
+    def tally(self, kind: str, *fields: str, where: "Where | None" = None) -> Counter:
+        """How many undeleted records have each combination of ``fields`` values (a tuple of them;
+        None where a record lacks one): counts for lists and their filters, without any row built."""
 
     @abstractmethod
     def kinds(self) -> list[str]:
@@ -246,6 +260,45 @@ def matching(heads: dict[str, Head], equals: dict[str, Any]) -> list[dict]:
         found = [head for head in heads.values() if not head.deleted
                  and all(head.value(name) == wanted for name, wanted in equals.items())]
         return [head.as_dict() for head in sorted(found, key=lambda head: head.id)]
+
+
+class HeadsPage(NamedTuple):
+    """``heads_page()``'s answer: the rows of one page and how many match on every page."""
+
+    total: int
+    rows: list[dict]
+
+
+#: ``where(head) -> bool`` and ``order(head) -> key`` see a ``Head`` (index.py): its metadata
+#: and ``summary``; ``head.get(name)`` reads either.
+Where = Callable[[Head], bool]
+Order = Callable[[Head], Any]
+
+
+def paged(heads: dict[str, Head], *, where: Where | None, order: Order | None, descending: bool, offset: int,
+          limit: int, ids: Iterable[str] | None) -> HeadsPage:
+    """``heads_page()``'s answer from a kind's heads: ordering touches only the matching heads,
+    and only the page's rows become dicts."""
+    for name, value in (("offset", offset), ("limit", limit)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValidationError(f"must be a whole number, 0 or more, not {value!r}", field=name)
+    with collector_paused():
+        chosen = heads.values() if ids is None else [heads[i] for i in dict.fromkeys(ids) if i in heads]
+        found = [head for head in chosen if not head.deleted and (where is None or where(head))]
+        if not limit:
+            return HeadsPage(len(found), [])
+        if order is None:
+            found.sort(key=lambda head: head.id, reverse=descending)
+        else:
+            found.sort(key=lambda head: (order(head), head.id), reverse=descending)
+        return HeadsPage(len(found), [head.as_dict() for head in found[offset:offset + limit]])
+
+
+def tallied(heads: dict[str, Head], fields: tuple[str, ...], where: Where | None) -> Counter:
+    """``tally()``'s answer from a kind's heads."""
+    with collector_paused():
+        return Counter(tuple(head.get(name) for name in fields) for head in heads.values()
+                       if not head.deleted and (where is None or where(head)))
 
 
 def changes_arguments(kind: str | None, since: Any, until: Any, limit: Any) -> str | None:

@@ -79,6 +79,11 @@ class Head(NamedTuple):
             return self.version
         return getattr(self, name) if name in Head._fields and name != "summary" else _ABSENT
 
+    def get(self, name: str, default: Any = None) -> Any:
+        """``value(name)``, or ``default`` for a field this head does not have (a filter's view)."""
+        found = self.value(name)
+        return default if found is _ABSENT else found
+
 
 def _copy(value: Any) -> Any:
     """Deep copy of small JSON values (summaries hold short lists of ids); far cheaper than

@@ -22,7 +22,7 @@ import itertools
 import os
 import shutil
 import weakref
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
@@ -31,8 +31,8 @@ from ..errors import NotFound, PartialBackup, StoreError
 from ..limits import check_json_limits
 from .atomic import atomic_write_bytes, atomic_writer, ensure_folder, remove_stale_temporaries
 from .backup import read_backup, write_backup
-from .base import (StoreBase, Summarize, Validate, changes_arguments, chosen_version, is_possible_id, listed,
-                   matching, no_summary, read_arguments)
+from .base import (HeadsPage, Order, StoreBase, Summarize, Validate, Where, changes_arguments, chosen_version,
+                   is_possible_id, listed, matching, no_summary, paged, read_arguments, tallied)
 from .blobs import BlobStore
 from .catalog import Catalog
 from .commit import CommitRecord, discard
@@ -201,6 +201,19 @@ class Store(StoreBase):
         kind = check_kind(kind)
         with self._reading():
             return matching(self._current_heads(kind), equals)
+
+    def heads_page(self, kind: str, *, where: Where | None = None, order: Order | None = None,
+                   descending: bool = False, offset: int = 0, limit: int = 50,
+                   ids: Iterable[str] | None = None) -> HeadsPage:
+        kind = check_kind(kind)
+        with self._reading():
+            return paged(self._current_heads(kind), where=where, order=order, descending=descending, offset=offset,
+                         limit=limit, ids=ids)
+
+    def tally(self, kind: str, *fields: str, where: Where | None = None) -> Counter:
+        kind = check_kind(kind)
+        with self._reading():
+            return tallied(self._current_heads(kind), fields, where)
 
     def authors(self) -> list[str]:
         """Everyone who has saved a version, in alphabetical order; cheap to ask on every page run."""

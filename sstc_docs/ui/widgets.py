@@ -327,6 +327,11 @@ def kept(widget: Callable, label: str, key: str, default: Any = "", **kwargs) ->
     return bound(widget, label, key, st.session_state.setdefault(_KEPT, {}), key, default, **kwargs)
 
 
+def kept_value(key: str, default: Any = None) -> Any:
+    """What a ``kept`` widget holds now (before it is drawn on this run)."""
+    return st.session_state.get(_KEPT, {}).get(key, default)
+
+
 def preset(key: str, value: Any) -> None:
     """Set what a ``kept`` widget shows on the next run (e.g. a link from another part of the page)."""
     st.session_state.setdefault(_KEPT, {})[key] = value
@@ -705,6 +710,24 @@ def rows_that_open(rows: list[dict], ids: list, *, key: str, pick_key: str, **kw
             preset(pick_key, ids[chosen[0]])
 
     st.dataframe(rows, key=key, on_select=opened, selection_mode="single-row", hide_index=True, **kwargs)
+
+
+def paged(fetch: Callable[[int, int], Any], key: str, size: int, *, container: Any = st) -> tuple[Any, int]:
+    """One page of a list and its paging controls, with one query: ``fetch(offset, limit)`` answers a
+    ``HeadsPage`` (rows and total) for the page ``kept`` under ``key`` (the last page if the list
+    shrank below it). Returns (that answer, its offset)."""
+    offset = (max(int(kept_value(key) or 1), 1) - 1) * size
+    found = fetch(offset, size)
+    if found.total and offset >= found.total:
+        offset = (found.total - 1) // size * size
+        found = fetch(offset, size)
+    pages = max(1, -(-found.total // size))
+    if pages > 1:
+        if kept_value(key) != offset // size + 1:
+            preset(key, offset // size + 1)
+        kept(container.number_input, f"Page (of {pages})", key, 1, min_value=1, max_value=pages, step=1,
+             help=f"{found.total} rows, {size} a page")
+    return found, offset
 
 
 def lazy_expander(label: str, key: str, **kwargs):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from contextlib import AbstractContextManager, contextmanager
 from functools import partial
@@ -36,8 +37,8 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from ...errors import ConflictError, NotFound, PartialBackup, StoreError, ValidationError
 from ...limits import check_json_limits
 from ..backup import write_backup
-from ..base import (StoreBase, Summarize, Validate, changes_arguments, chosen_version, is_possible_id, listed,
-                    matching, no_summary, read_arguments)
+from ..base import (HeadsPage, Order, StoreBase, Summarize, Validate, Where, changes_arguments, chosen_version,
+                    is_possible_id, listed, matching, no_summary, paged, read_arguments, tallied)
 from ..blobs import CHUNK, check_sha, file_digest
 from ..catalog import summarizer_fingerprint
 from ..index import Head, collector_paused, summary_of
@@ -257,6 +258,16 @@ class PostgresStore(StoreBase):
 
     def find(self, kind: str, **equals: Any) -> list[dict]:
         return matching(self._current_heads(check_kind(kind)), equals)
+
+    def heads_page(self, kind: str, *, where: Where | None = None, order: Order | None = None,
+                   descending: bool = False, offset: int = 0, limit: int = 50,
+                   ids: Iterable[str] | None = None) -> HeadsPage:
+        """From the heads this server keeps in memory (caught up by one indexed query), as ``heads``."""
+        return paged(self._current_heads(check_kind(kind)), where=where, order=order, descending=descending,
+                     offset=offset, limit=limit, ids=ids)
+
+    def tally(self, kind: str, *fields: str, where: Where | None = None) -> Counter:
+        return tallied(self._current_heads(check_kind(kind)), fields, where)
 
     def kinds(self) -> list[str]:
         return self._names("kind")

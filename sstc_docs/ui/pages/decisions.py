@@ -17,6 +17,7 @@ from sstc_docs.ui import widgets as w
 ALL = "All"
 REVISION_STATUS = {"proposed": "Proposed", "in_force": "In force", "lapsed": "Lapsed"}
 TYPE_NAMES = {"new": "New indicator", "revised": "Revised", "retired": "Retired"}
+PAGE_SIZE = 50  # decision points listed at a time
 STEP_HELP = {
     "in_review": "Send the draft for review.", "draft": "Send it back to draft for more work.",
     "submitted": "Submit it to the Governing Body: its text is then fixed.",
@@ -29,26 +30,34 @@ STEP_HELP = {
 
 def render() -> None:
     services = w.page("Decisions")
-    decisions = w.load(services.decisions.list, [])
-    if not decisions:
+    counts = w.load(services.decisions.status_counts, {})
+    if not counts:
         w.empty_state("No decision points yet — write a paper's draft decision on the Papers page (tab “Draft "
                       "decision”), or load the demo with `python -m sstc_docs demo`.")
         return
-    counts = {s: sum(d.get("status") == s for d in decisions) for s in STATUS_NAMES}
-    st.caption(" · ".join(f"{STATUS_NAMES[s]}: {n}" for s, n in counts.items() if n))
-    c1, c2 = st.columns([1, 3])
+    st.caption(" · ".join(f"{STATUS_NAMES[s]}: {counts[s]}" for s in STATUS_NAMES if counts.get(s)))
+    c1, c2, c3 = st.columns([1, 3, 1], vertical_alignment="bottom")
     status = w.kept(c1.selectbox, "Status", "dec:f:status", ALL, options=[ALL, *STATUS_NAMES],
                     format_func=lambda s: s if s == ALL else STATUS_NAMES[s])
-    rows = [d for d in decisions if status == ALL or d.get("status") == status]
-    if not rows:
+    matching = sum(counts.values()) if status == ALL else counts.get(status, 0)
+    if not matching:
         w.empty_state("No decision point has this status — choose “All”.")
         return
+    found, _ = w.load(lambda: w.paged(lambda offset, limit: services.decisions.page(
+        status="" if status == ALL else status, offset=offset, limit=limit), "dec:page", PAGE_SIZE, container=c3),
+        (None, 0))
+    rows = found.rows if found else []
     gists = {d["id"]: gist(services, d) for d in rows}
     w.rows_that_open([{"Decision": d["id"], "Status": STATUS_NAMES.get(d.get("status"), d.get("status")),
                        "Paper": d.get("paper_id", ""), "Text": gists[d["id"]]} for d in rows],
                      [d["id"] for d in rows], key="dec:rows", pick_key="dec:pick",
                      width="stretch", height=min(38 + 35 * len(rows), 250))
-    decision_id = w.kept(c2.selectbox, "Open decision point", "dec:pick", rows[0]["id"], options=[d["id"] for d in rows],
+    ids = [d["id"] for d in rows]
+    opened = w.kept_value("dec:pick")  # opened from another page of the list, or from another page: it stays
+    if opened and opened not in ids and services.records.exists("decision", opened):
+        ids.insert(0, opened)
+        gists[opened] = gist(services, services.records.heads_of("decision", [opened])[0])
+    decision_id = w.kept(c2.selectbox, "Open decision point", "dec:pick", ids[0], options=ids,
                          format_func=lambda i: f"{i} — {short(gists.get(i, ''))}")
     st.divider()
     show_decision(services, decision_id)

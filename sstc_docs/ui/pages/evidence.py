@@ -13,10 +13,10 @@ import pandas as pd
 import streamlit as st
 
 from sstc_docs.domain.records import EVIDENCE_KINDS, RELIABILITY
-from sstc_docs.domain.symbols import record_order
 from sstc_docs.errors import ConflictError, SstcError, ValidationError
 from sstc_docs.services.evidence import STATUS_LABELS, STATUSES, format_size
 from sstc_docs.ui import diffview as dv
+from sstc_docs.ui import picker
 from sstc_docs.ui import widgets as w
 
 KIND_NAMES = {"meeting": "Meeting held", "agreement": "Agreement signed", "programme": "Programme",
@@ -26,6 +26,8 @@ RELIABILITY_NAMES = {"confirmed": "Confirmed", "reported": "Reported", "estimate
 STATUS_COLORS = {"achieved": "#2e7d32", "on_track": "#1565c0", "at_risk": "#c62828",
                  "no_evidence": "#9e9e9e", "no_target": "#bdbdbd"}
 SERIES_COLORS = {"Baseline": "#9e9e9e", "Actual (cumulative)": "#1565c0", "Target": "#2e7d32"}
+LINKABLE = ("any", "indicator", "decision", "paper")  # what evidence links to ("any": no filter)
+PAGE_SIZE = 50  # evidence records listed at a time
 DATE_RANGE = {"min_value": dt.date(1919, 1, 1), "max_value": dt.date(2100, 12, 31), "format": "YYYY-MM-DD"}
 
 
@@ -47,17 +49,6 @@ def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
 
-def _indicator_name(head: dict) -> str:
-    label = f"{head['label']} " if head.get("label") else ""
-    title = (head.get("title") or "").replace("\n", " ")
-    return f"{head['id']} {label}— {title[:70]}{'…' if len(title) > 70 else ''}"
-
-
-def _evidence_name(head: dict) -> str:
-    date = f" ({head['date']})" if head.get("date") else ""
-    return f"{head['id']} — {head.get('title', '')[:80]}{date}"
-
-
 def _show_refusal(error: SstcError) -> None:
     """A refused save: every problem in plain words, never a traceback."""
     if isinstance(error, ValidationError):
@@ -68,38 +59,20 @@ def _show_refusal(error: SstcError) -> None:
         st.error(f"Not saved: {w.literal(error)}")
 
 
-class Choices:
-    """The records evidence can be linked to, read once per run from the in-memory index."""
-
-    def __init__(self, services):
-        self.indicators = {h["id"]: h for h in sorted(w.load(lambda: services.records.heads("indicator"), []),
-                                                      key=lambda h: h["id"])}
-        self.decisions = {h["id"]: h for h in sorted(w.load(lambda: services.records.heads("decision"), []),
-                                                     key=lambda h: record_order(h["id"]))}
-        self.papers = {h["id"]: h for h in sorted(w.load(lambda: services.records.heads("paper"), []),
-                                                  key=lambda h: record_order(h["id"]))}
-
-    def decision_name(self, decision_id: str) -> str:
-        head = self.decisions.get(decision_id, {})
-        return f"{decision_id} — {(head.get('title') or '')[:70]}"
-
-    def paper_name(self, paper_id: str) -> str:
-        return w.paper_label(self.papers.get(paper_id) or {"id": paper_id})
-
-    def any_name(self, record_id: str) -> str:
-        if record_id in self.indicators:
-            return "Indicator " + _indicator_name(self.indicators[record_id])
-        if record_id in self.decisions:
-            return "Decision " + self.decision_name(record_id)
-        if record_id in self.papers:
-            return "Paper " + self.paper_name(record_id)
-        return record_id
-
-
 # -- find --------------------------------------------------------------------------------------
-def find_tab(services, choices: Choices) -> None:
-    all_evidence = w.load(lambda: services.records.heads("evidence"), [])
-    if not all_evidence:
+def linked_filter(services, container) -> str | None:
+    """"Linked to": which kind of record, then the record itself, found by what is typed."""
+    kind = w.kept(container.radio, "Linked to", "ev_f_linked_kind", "indicator", options=LINKABLE, horizontal=True,
+                  format_func=lambda k: "any record" if k == "any" else w.kind_name(k))
+    if kind == "any":
+        return None
+    return picker.pick_one(services, kind, "Linked record", f"ev_f_linked:{kind}", container=container,
+                           placeholder="any record (or choose one)")
+
+
+def find_tab(services) -> None:
+    total = w.load(lambda: services.records.count("evidence"), 0)
+    if not total:
         w.empty_state("No evidence yet. Register a meeting, an agreement, a report or a file on the "
                       "“Register evidence” tab; then link it to the indicators it shows progress on.")
         return
@@ -109,26 +82,31 @@ def find_tab(services, choices: Choices) -> None:
     kinds = w.kept(top[1].multiselect, "Kind", "ev_f_kind", [], options=list(EVIDENCE_KINDS), format_func=KIND_NAMES.get)
     levels = w.kept(top[2].multiselect, "Reliability", "ev_f_rel", [], options=list(RELIABILITY),
                     format_func=RELIABILITY_NAMES.get)
-    bottom = st.columns([2, 2, 3])
+    bottom = st.columns([1, 1, 4])
     date_from = w.kept(bottom[0].date_input, "Dated from", "ev_f_from", None, **DATE_RANGE)
     date_to = w.kept(bottom[1].date_input, "Dated up to", "ev_f_to", None, **DATE_RANGE)
-    linkable = [*choices.indicators, *choices.decisions, *choices.papers]
-    linked = w.kept(bottom[2].selectbox, "Linked to", "ev_f_linked", None, options=linkable, index=None,
-                    format_func=choices.any_name, placeholder="any record (or choose an indicator, decision or paper)")
-    ok, rows = w.guarded(lambda: services.evidence.search(text, kind=kinds, reliability=levels,
-                                                          date_from=_iso(date_from) or None,
-                                                          date_to=_iso(date_to) or None, linked=linked))
+    linked = linked_filter(services, bottom[2].container())
+    filters = dict(kind=kinds, reliability=levels, date_from=_iso(date_from) or None, date_to=_iso(date_to) or None,
+                   linked=linked)
+    caption, paging = st.columns([3, 1], vertical_alignment="bottom")
+    ok, answer = w.guarded(lambda: w.paged(lambda offset, limit: services.evidence.search_page(
+        text, **filters, offset=offset, limit=limit), "ev_page", PAGE_SIZE, container=paging))
     if not ok:
         return
-    if not rows:
+    found, offset = answer
+    if not found.total:
         w.empty_state("Nothing matches these filters. Clear some of them, or search for fewer words.")
         return
+    rows = found.rows
+    caption.caption(f"{found.total} of {total} evidence record(s)"
+                    + (f" · {offset + 1}–{offset + len(rows)} shown" if found.total > PAGE_SIZE else ""))
     contributions = {}
-    if linked in choices.indicators:
+    if linked and w.kept_value("ev_f_linked_kind") == "indicator":
+        shown = {r["id"] for r in rows}
         for row in w.load(lambda: services.evidence.evidence_for_indicator(linked), []):
-            contributions.setdefault(row["id"], []).append(f"{row['value']}" + (f" ({row['period']})"
-                                                                                 if row["period"] else ""))
-    st.caption(f"{len(rows)} of {len(all_evidence)} evidence record(s)")
+            if row["id"] in shown:
+                contributions.setdefault(row["id"], []).append(f"{row['value']}" + (f" ({row['period']})"
+                                                                                     if row["period"] else ""))
     table = [{"ID": r["id"], "Date": r.get("date") or "—", "Kind": KIND_NAMES.get(r.get("kind"), r.get("kind")),
               "Title": r.get("title", ""), "Reference": r.get("reference", ""),
               "Reliability": RELIABILITY_NAMES.get(r.get("reliability"), r.get("reliability")),
@@ -138,14 +116,17 @@ def find_tab(services, choices: Choices) -> None:
              for r in rows]
     st.dataframe(table, hide_index=True, width="stretch")
     by_id = {r["id"]: r for r in rows}
+    chosen = st.session_state.get("ev_open")
+    if chosen and chosen not in by_id:  # opened from another page of the list: it stays open
+        by_id.update({row["id"]: row for row in services.records.heads_of("evidence", [chosen])})
     chosen = st.selectbox("Open an evidence record", list(by_id), index=None, key="ev_open",
-                          format_func=lambda i: _evidence_name(by_id[i]),
-                          placeholder="choose one to see its details, links, file and history")
+                          format_func=lambda i: picker.record_label("evidence", by_id[i]),
+                          placeholder="choose one of those listed to see its details, links, file and history")
     if chosen:
-        evidence_detail(services, choices, chosen)
+        evidence_detail(services, chosen)
 
 
-def evidence_detail(services, choices: Choices, evidence_id: str) -> None:
+def evidence_detail(services, evidence_id: str) -> None:
     ok, version = w.guarded(lambda: services.evidence.get(evidence_id))
     if not ok:
         return
@@ -172,14 +153,16 @@ def evidence_detail(services, choices: Choices, evidence_id: str) -> None:
         st.markdown("**Links**")
         if not any(links.values()):
             st.caption("Not linked to anything yet — link it on the “Link evidence” tab.")
+        names = {kind: picker.labels_of(services, kind, ids) for kind, ids in (
+            ("indicator", [link["id"] for link in links["indicators"]]), ("decision", links["decisions"]),
+            ("paper", links["papers"])) if ids}
         for link in links["indicators"]:
-            name = _indicator_name(choices.indicators.get(link["id"], {"id": link["id"]}))
-            st.markdown(f"- Indicator {w.literal(name)} — contributes **{link['value']}**"
+            st.markdown(f"- Indicator {w.literal(names['indicator'][link['id']])} — contributes **{link['value']}**"
                         + (f" in {w.literal(link['period'])}" if link.get("period") else ""))
         for decision_id in links["decisions"]:
-            st.markdown(f"- Decision {w.literal(choices.decision_name(decision_id))}")
+            st.markdown(f"- Decision {w.literal(names['decision'][decision_id])}")
         for paper_id in links["papers"]:
-            st.markdown(f"- Paper {w.literal(choices.paper_name(paper_id))}")
+            st.markdown(f"- Paper {w.literal(names['paper'][paper_id])}")
         attachment = data.get("attachment")
         if attachment:
             download_button(services, evidence_id, version.version, attachment,
@@ -287,7 +270,8 @@ def detail_fields(prefix: str, data: dict | None = None) -> dict:
 
 
 # -- register ----------------------------------------------------------------------------------
-def register_tab(services, choices: Choices) -> None:
+def register_tab(services) -> None:
+    """Not a form: the links are chosen by searching, and a search must answer as it is typed."""
     if not w.drafting():
         return
     limit = services.evidence.limit_text
@@ -295,29 +279,25 @@ def register_tab(services, choices: Choices) -> None:
     st.caption("Evidence is anything that shows progress or justifies a change: a meeting held, an agreement "
                "signed, a report, a paragraph of minutes, a web page or a file. Link it to the indicators it "
                "counts towards, with the value it contributes.")
-    with st.form(f"ev_register_form_{n}"):
+    with st.container(border=True):
         fields = detail_fields(f"ev_reg_{n}")
         upload = st.file_uploader(f"Attach a file (optional, up to {limit} per file)", key=f"ev_reg_file_{n}",
                                   max_upload_size=max(1, math.ceil(services.evidence.max_upload_mb)),
                                   help="Stored once by its content: the same file uploaded twice is kept once. "
                                        "The original name is kept for the download.")
         st.markdown("**Links** (optional; more can be added later on the “Link evidence” tab)")
-        columns = st.columns([4, 1, 2])
-        indicator = columns[0].selectbox("Indicator it counts towards", list(choices.indicators), index=None,
-                                         key=f"ev_reg_ind_{n}",
-                                         format_func=lambda i: _indicator_name(choices.indicators[i]),
-                                         placeholder="none")
-        value = columns[1].number_input("Value it contributes", value=1.0, step=1.0, key=f"ev_reg_val_{n}",
+        indicator = picker.pick_one(services, "indicator", "Indicator it counts towards", f"ev_reg_ind_{n}",
+                                    placeholder="none")
+        columns = st.columns([1, 2, 2])
+        value = columns[0].number_input("Value it contributes", value=1.0, step=1.0, key=f"ev_reg_val_{n}",
                                         help="Counted as one item for a 'count' indicator; added up for a 'sum' one.")
-        period = columns[2].text_input("Period", key=f"ev_reg_period_{n}", placeholder="e.g. 2012 or 2012-13",
+        period = columns[1].text_input("Period", key=f"ev_reg_period_{n}", placeholder="e.g. 2012 or 2012-13",
                                        help="Leave empty: the year of the date, else the indicator's period.")
-        decisions = st.multiselect("Decisions it supports", list(choices.decisions), key=f"ev_reg_dec_{n}",
-                                   format_func=choices.decision_name)
-        papers = st.multiselect("Papers that cite it", list(choices.papers), key=f"ev_reg_pap_{n}",
-                                format_func=choices.paper_name)
+        decisions = picker.pick_many(services, "decision", "Decisions it supports", f"ev_reg_dec_{n}")
+        papers = picker.pick_many(services, "paper", "Papers that cite it", f"ev_reg_pap_{n}")
         why = st.text_input("Reason for this change", key=f"ev_reg_why_{n}",
                             placeholder="e.g. 'Report of the meeting received from the Brasilia office'")
-        submitted = st.form_submit_button("Register evidence", type="primary")
+        submitted = st.button("Register evidence", type="primary", key=f"ev_reg_submit_{n}")
     if not submitted:
         return
     if not w.require_user():
@@ -333,37 +313,36 @@ def register_tab(services, choices: Choices) -> None:
         return
     attached = f" with {saved.data['attachment']['name']}" if saved.data.get("attachment") else ""
     w.flash(f"Registered {saved.id}{attached}: “{saved.data['title']}”.")
+    w.forget_keys(f"ev_reg_ind_{n}")
     _fresh("reg")
     st.rerun()
 
 
 # -- link --------------------------------------------------------------------------------------
-def link_tab(services, choices: Choices) -> None:
-    heads = {h["id"]: h for h in sorted(w.load(lambda: services.records.heads("evidence"), []),
-                                        key=lambda h: h["id"])}
+def link_tab(services) -> None:
     st.markdown("#### Link evidence to indicators, decisions and papers")
-    if not heads:
+    if not w.load(lambda: services.records.count("evidence"), 0):
         w.empty_state("No evidence to link yet: register some on the “Register evidence” tab.")
     else:
-        evidence_id = st.selectbox("Evidence", list(heads), index=None, key="ev_link_which",
-                                   format_func=lambda i: _evidence_name(heads[i]), placeholder="choose the evidence")
+        evidence_id = picker.pick_one(services, "evidence", "Evidence", "ev_link_which",
+                                      placeholder="choose the evidence")
         if evidence_id:
-            link_form(services, choices, evidence_id)
+            link_form(services, evidence_id)
     st.markdown("#### Evidence for a record")
     st.caption("The same links seen from the other end.")
-    linkable = [*choices.indicators, *choices.decisions, *choices.papers]
-    target = st.selectbox("Indicator, decision or paper", linkable, index=None, key="ev_link_target",
-                          format_func=choices.any_name, placeholder="choose a record")
+    kind = w.kept(st.radio, "Kind of record", "ev_link_target_kind", "indicator", options=LINKABLE[1:],
+                  horizontal=True, format_func=w.kind_name)
+    target = picker.pick_one(services, kind, "Indicator, decision or paper", "ev_link_target",
+                             placeholder="choose a record", where=None)
     if not target:
         return
-    if target in choices.indicators:
+    if kind == "indicator":
         rows = w.load(lambda: services.evidence.evidence_for_indicator(target), [])
         table = [{"Evidence": r["id"], "Title": r.get("title", ""), "Date": r.get("date") or "—",
                   "Value": r["value"], "Period": r["period"] or "—",
                   "Reliability": RELIABILITY_NAMES.get(r.get("reliability"))} for r in rows]
     else:
-        finder = services.evidence.evidence_for_decision if target in choices.decisions else \
-            services.evidence.evidence_for_paper
+        finder = services.evidence.evidence_for_decision if kind == "decision" else services.evidence.evidence_for_paper
         rows = w.load(lambda: finder(target), [])
         table = [{"Evidence": r["id"], "Title": r.get("title", ""), "Date": r.get("date") or "—",
                   "Reference": r.get("reference", ""),
@@ -374,7 +353,7 @@ def link_tab(services, choices: Choices) -> None:
         st.dataframe(table, hide_index=True, width="stretch")
 
 
-def link_form(services, choices: Choices, evidence_id: str) -> None:
+def link_form(services, evidence_id: str) -> None:
     if not w.drafting():
         return
     ok, version = w.guarded(lambda: services.evidence.get(evidence_id))
@@ -391,7 +370,7 @@ def link_form(services, choices: Choices, evidence_id: str) -> None:
         return f"{kind.title()} {link}"
 
     n = _nonce(f"link_{evidence_id}")
-    with st.form(f"ev_link_form_{evidence_id}_{n}"):
+    with st.container(border=True):  # not a form: the records to add are found by searching
         if current:
             remove = st.multiselect("Links to remove", list(range(len(current))), key=f"ev_link_rm_{n}",
                                     format_func=lambda i: describe(current[i]),
@@ -399,21 +378,18 @@ def link_form(services, choices: Choices, evidence_id: str) -> None:
         else:
             st.caption("Not linked to anything yet.")
             remove = []
-        columns = st.columns([4, 1, 2])
-        indicator = columns[0].selectbox("Add an indicator", list(choices.indicators), index=None,
-                                         key=f"ev_link_ind_{n}",
-                                         format_func=lambda i: _indicator_name(choices.indicators[i]),
-                                         placeholder="none")
-        value = columns[1].number_input("Value it contributes", value=1.0, step=1.0, key=f"ev_link_val_{n}")
-        period = columns[2].text_input("Period", key=f"ev_link_period_{n}", placeholder="e.g. 2012 or 2012-13",
+        indicator = picker.pick_one(services, "indicator", "Add an indicator", f"ev_link_ind_{n}", placeholder="none")
+        columns = st.columns([1, 2, 2])
+        value = columns[0].number_input("Value it contributes", value=1.0, step=1.0, key=f"ev_link_val_{n}")
+        period = columns[1].text_input("Period", key=f"ev_link_period_{n}", placeholder="e.g. 2012 or 2012-13",
                                        help="Leave empty: the year of the evidence's date, else the indicator's period.")
-        decisions = st.multiselect("Add decisions", [d for d in choices.decisions if d not in links["decisions"]],
-                                   key=f"ev_link_dec_{n}", format_func=choices.decision_name)
-        papers = st.multiselect("Add papers", [p for p in choices.papers if p not in links["papers"]],
-                                key=f"ev_link_pap_{n}", format_func=choices.paper_name)
+        decisions = picker.pick_many(services, "decision", "Add decisions", f"ev_link_dec_{n}",
+                                     where=lambda head: head.id not in links["decisions"])
+        papers = picker.pick_many(services, "paper", "Add papers", f"ev_link_pap_{n}",
+                                  where=lambda head: head.id not in links["papers"])
         why = st.text_input("Reason for this change", key=f"ev_link_why_{n}",
                             placeholder="e.g. 'The meeting counts towards outcome 1'")
-        submitted = st.form_submit_button("Save the links", type="primary")
+        submitted = st.button("Save the links", type="primary", key=f"ev_link_submit_{n}")
     if not submitted:
         return
     if not w.require_user():
@@ -434,6 +410,7 @@ def link_form(services, choices: Choices, evidence_id: str) -> None:
         _show_refusal(error)
         return
     w.flash(f"Saved the links of {saved.id} (now version {saved.version}).")
+    w.forget_keys(f"ev_link_ind_{n}")
     _fresh(f"link_{evidence_id}")
     st.rerun()
 
@@ -580,7 +557,7 @@ def drill(services, row: dict) -> None:
 
 # -- the page ----------------------------------------------------------------------------------
 TABS = {"Find evidence": find_tab, "Register evidence": register_tab, "Link evidence": link_tab,
-        "Progress": lambda services, choices: progress_tab(services)}
+        "Progress": progress_tab}
 
 
 def render() -> None:
@@ -588,13 +565,12 @@ def render() -> None:
     services = w.services()
     with st.container():  # always present, so the tabs below keep their place (and selection) across reruns
         w.show_flash()
-    choices = Choices(services)
     # Tabs that track which one is open: only the open tab's content is computed on a rerun.
     tabs = st.tabs(list(TABS), key="ev_tab", on_change="rerun")
     for tab, draw in zip(tabs, TABS.values()):
         if tab.open:
             with tab:
-                draw(services, choices)
+                draw(services)
 
 
 render()

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sstc_docs.domain.lifecycle import FINAL, STATUS_NAMES
+from sstc_docs.domain.lifecycle import STATUS_NAMES
 from sstc_docs.domain.report import outcome_heading
-from sstc_docs.domain.symbols import record_order
 from sstc_docs.errors import ValidationError
 from sstc_docs.services.exports import docx_name
 from sstc_docs.ui import diffview as dv
+from sstc_docs.ui import picker
 from sstc_docs.ui import widgets as w
 
 TYPE_NAMES = {"new": "New indicator", "revised": "Revised", "retired": "Retired"}
@@ -91,23 +91,13 @@ def show_framework(framework: dict) -> None:
                                                             "Proposed changes": 150}))
 
 
-def decision_options(services) -> tuple[list[str], dict[str, str]]:
-    decisions = w.load(services.decisions.list, [])
-    open_first = sorted(decisions, key=lambda d: (d.get("status") in FINAL, record_order(d["id"])))
-    names = {d["id"]: f"{d['id']} ({STATUS_NAMES.get(d.get('status'), d.get('status'))}) — {d.get('title', '')}"
-             for d in open_first}
-    return list(names), names
-
-
-def decision_picker(label: str, key: str, decision_ids: list[str], names: dict[str, str], *,
-                    optional: bool = False, help: str | None = None) -> str:
-    """Decisions by id (a stable label); the chosen one's status and text are shown under it."""
-    options = ["", *decision_ids] if optional else decision_ids
-    chosen = w.kept(st.selectbox, label, key, options[0], options=options, help=help,
-                    format_func=lambda d: d or "None — in force at once")
+def decision_picker(services, label: str, key: str, *, optional: bool = False, help: str | None = None) -> str:
+    """Decisions found by id or words of their text; the chosen one's status and text are shown under it."""
+    chosen = picker.pick_one(services, "decision", label, key, help=help, required=not optional,
+                             placeholder="None — in force at once" if optional else "")
     if chosen:
-        st.caption(w.literal(names.get(chosen, chosen)))
-    return chosen
+        st.caption(w.literal(picker.labels_of(services, "decision", [chosen])[chosen]))
+    return chosen or ""
 
 
 def revise_indicator(services, indicators: dict) -> None:
@@ -116,8 +106,7 @@ def revise_indicator(services, indicators: dict) -> None:
     if not indicators:
         w.empty_state("This strategy has no indicators yet — add one in the “Add an indicator” tab.")
         return
-    decision_ids, names = decision_options(services)
-    if not decision_ids:
+    if not w.load(services.decisions.status_counts, {}):
         w.empty_state("A revision must be authorised by a decision point, and there is none yet — write the draft "
                       "decision of the paper that proposes it (Papers page, tab “Draft decision”).")
         return
@@ -148,7 +137,7 @@ def revise_indicator(services, indicators: dict) -> None:
     reason = w.kept(st.text_area, "Reason for the revision", f"{key}:reason", "", height=68,
                     placeholder="e.g. A results-based wording with an annual baseline, as GB.313 asked.")
     w.field_problems(problems, "reason", "why")
-    decision_id = decision_picker("Authorised by decision", f"{key}:decision", decision_ids, names,
+    decision_id = decision_picker(services, "Authorised by decision", f"{key}:decision",
                                   help="The revision comes into force when this decision is adopted.")
     w.field_problems(problems, "decision_id", "revisions")
     w.problems_summary(problems, shown={"new", "reason", "why", "decision_id", "revisions"})
@@ -309,9 +298,7 @@ def add_indicator(services, framework: dict) -> None:
     with c2:
         w.field_problems(problems, "target")
     unit = w.kept(c3.text_input, "Unit", f"{key}:unit", "", placeholder="e.g. meetings")
-    decision_ids, names = decision_options(services)
-    decision_id = decision_picker("Proposed by decision (optional)", f"{key}:decision", decision_ids, names,
-                                  optional=True, help="With a decision, the indicator is proposed as new and comes "
+    decision_id = decision_picker(services, "Proposed by decision (optional)", f"{key}:decision", optional=True, help="With a decision, the indicator is proposed as new and comes "
                                                       "into force when it is adopted.")
     why = w.reason_box(f"{key}:why", "Reason for adding the indicator")
     w.problems_summary(problems, shown={"label", "text", "baseline", "target", "why"})

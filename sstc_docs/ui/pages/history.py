@@ -10,8 +10,9 @@ import datetime as dt
 import streamlit as st
 
 from sstc_docs.domain.records import SHOWN_KINDS
-from sstc_docs.domain.symbols import record_order
+from sstc_docs.store.base import HeadsPage
 from sstc_docs.ui import diffview as dv
+from sstc_docs.ui import picker
 from sstc_docs.ui import reading
 from sstc_docs.ui import widgets as w
 
@@ -65,12 +66,11 @@ def render() -> None:
             w.empty_state("Nothing has been recorded yet. Create a paper on the Papers page, or load the demo with "
                           "`python -m sstc_docs demo`; every save will be listed here.")
         return
-    st.markdown(f"**{len(changes)} change(s)**" + (" (the latest 500)" if len(changes) >= 500 else ""))
-    pages = (len(changes) - 1) // PAGE_SIZE + 1
-    page = 1
-    if pages > 1:
-        page = w.kept(st.number_input, f"Page (of {pages})", "hist:page", 1, min_value=1, max_value=pages, step=1)
-    show_changes(services, changes[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
+    counted, paging = st.columns([3, 1], vertical_alignment="bottom")
+    counted.markdown(f"**{len(changes)} change(s)**" + (" (the latest 500)" if len(changes) >= 500 else ""))
+    shown, _ = w.paged(lambda offset, limit: HeadsPage(len(changes), changes[offset:offset + limit]), "hist:page",
+                       PAGE_SIZE, container=paging)
+    show_changes(services, shown.rows)
 
 
 def date_range(dates) -> tuple[str, str]:
@@ -125,11 +125,13 @@ def compare_panel(services) -> None:
         c1, c2 = st.columns([1, 3])
         kind = w.kept(c1.selectbox, "Kind of record", f"{CMP}:kind", "paper", options=list(SHOWN_KINDS),
                       format_func=w.kind_name)
-        ids = [h["id"] for h in w.load(lambda: services.records.heads(kind), [])]
-        if not ids:
+        if not w.load(lambda: services.records.count(kind), 0):
             w.empty_state(f"There is no {kind} yet, so nothing to compare — choose another kind.")
             return
-        record_id = w.kept(c2.selectbox, "Record", f"{CMP}:record:{kind}", ids[0], options=sorted(ids, key=record_order))
+        record_id = picker.pick_one(services, kind, "Record", f"{CMP}:record:{kind}", container=c2)
+        if not record_id:
+            st.caption("Find the record by its id or the words of its title, then choose it.")
+            return
         dv.compare_section(services, kind, record_id, f"{CMP}:{kind}:{record_id}")
 
 

@@ -10,6 +10,7 @@ from sstc_docs.domain.lifecycle import STATUS_NAMES
 from sstc_docs.domain.records import PAPER_STATUSES
 from sstc_docs.ui import widgets as w
 
+SHOWN = 15  # rows of a list shown here; the page it links to has them all
 PAPER_STATUS_NAMES = {status: label("paper_status." + status, "en") for status in PAPER_STATUSES}
 
 
@@ -20,16 +21,16 @@ def render() -> None:
 
     with st.spinner("Gathering the state of play…"):
         by_session = w.load(services.overview.papers_by_session, [])
-        awaiting = w.load(services.decisions.awaiting_action, [])
-        pending = w.load(services.overview.pending_revisions, [])
-        changes = w.load(lambda: services.overview.changes(limit=15), [])
+        awaiting = w.load(lambda: services.decisions.awaiting_action(limit=SHOWN), None)
+        pending_count, pending = w.load(lambda: services.overview.pending_revisions(limit=SHOWN), (0, []))
+        changes = w.load(lambda: services.overview.changes(limit=SHOWN), [])
         sessions = w.load(services.overview.session_progress, [])
 
     total_papers = sum(row["papers"] for row in by_session)
     a, b, c, d = st.columns(4)
     a.metric("Papers", total_papers)
-    b.metric("Decision points awaiting action", len(awaiting))
-    c.metric("Revisions not yet in force", len(pending), help="Indicator revisions proposed by a decision not yet adopted")
+    b.metric("Decision points awaiting action", awaiting.total if awaiting else 0)
+    c.metric("Revisions not yet in force", pending_count, help="Indicator revisions proposed by a decision not yet adopted")
     d.metric("Latest changes shown", len(changes))
 
     if sessions:
@@ -48,12 +49,12 @@ def render() -> None:
             st.page_link("sstc_docs/ui/pages/papers.py", label="Open the papers", icon=":material/description:")
 
         st.subheader("Decision points awaiting action")
-        if not awaiting:
+        if not awaiting or not awaiting.total:
             w.empty_state("No decision point is waiting: draft one from a paper on the Papers page "
                           "(tab “Draft decision”).")
         else:
             st.dataframe([{"Decision": h["id"], "Status": STATUS_NAMES.get(h.get("status"), h.get("status")),
-                           "Paper": h.get("paper_id", ""), "Text": h.get("title", "")} for h in awaiting],
+                           "Paper": h.get("paper_id", ""), "Text": h.get("title", "")} for h in awaiting.rows],
                          hide_index=True, width="stretch")
             st.page_link("sstc_docs/ui/pages/decisions.py", label="Move a decision through its lifecycle", icon=":material/gavel:")
 

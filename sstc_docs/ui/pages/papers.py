@@ -30,6 +30,7 @@ ALL = "All"
 PAPER_STATUS_NAMES = {status: label("paper_status." + status, "en") for status in PAPER_STATUSES}
 ACTION_NAMES = {"decision": "For decision", "debate": "For debate and guidance", "information": "For information"}
 FRONT_MATTER_LABELS = dv.FRONT_MATTER_LABELS
+PAGE_SIZE = 50  # papers listed at a time
 OPEN_KEY = "papers:open"
 
 
@@ -152,20 +153,20 @@ def parse_footnotes(text: str) -> list[dict]:
 # -- the page -----------------------------------------------------------------------------------
 def render() -> None:
     services = w.page("Papers")
-    all_papers = w.load(services.papers.list, [])
-    paper_id = find_and_pick(services, all_papers)
-    create_paper(services, expanded=not all_papers)
+    total = w.load(lambda: services.records.count("paper"), 0)
+    paper_id = find_and_pick(services, total)
+    create_paper(services, expanded=not total)
     if paper_id:
         st.divider()
         edit_paper(services, paper_id)
 
 
-def find_and_pick(services, all_papers: list[dict]) -> str | None:
-    if not all_papers:
+def find_and_pick(services, total: int) -> str | None:
+    if not total:
         w.empty_state("No papers yet — create one below (“Create a paper”), or load the demo with "
                       "`python -m sstc_docs demo`.")
         return None
-    sessions = sorted({p.get("session") for p in all_papers if p.get("session")}, reverse=True)
+    sessions = w.load(services.papers.sessions, [])
     c1, c2, c3, c4, c5 = st.columns([1, 1, 1, 1, 2])
     session = w.kept(c1.selectbox, "Session", "papers:f:session", ALL, options=[ALL, *sessions])
     section = w.kept(c2.selectbox, "Section", "papers:f:section", ALL, options=[ALL, *SECTIONS],
@@ -175,12 +176,18 @@ def find_and_pick(services, all_papers: list[dict]) -> str | None:
     language = w.kept(c4.selectbox, "Language", "papers:f:language", ALL, options=[ALL, *LANGUAGES],
                       format_func=lambda s: LANGUAGES.get(s, s))
     text = w.kept(c5.text_input, "Search by symbol or title", "papers:f:text", "", placeholder="e.g. GB.316 or 南南合作")
-    rows = w.load(lambda: services.papers.list(
-        session=None if session == ALL else session, section="" if section == ALL else section,
-        status="" if status == ALL else status, language="" if language == ALL else language, text=text), [])
-    if not rows:
+    filters = dict(session=None if session == ALL else session, section="" if section == ALL else section,
+                   status="" if status == ALL else status, language="" if language == ALL else language, text=text)
+    caption, paging = st.columns([3, 1], vertical_alignment="bottom")
+    found, offset = w.load(lambda: w.paged(lambda offset, limit: services.papers.page(**filters, offset=offset,
+                                                                                      limit=limit),
+                                           "papers:page", PAGE_SIZE, container=paging), (None, 0))
+    if not found or not found.total:
         w.empty_state("No paper matches these filters — set them back to “All” or change the search.")
         return None
+    rows = found.rows
+    caption.caption(f"{found.total} of {total} paper(s)"
+                    + (f" · {offset + 1}–{offset + len(rows)} shown" if found.total > PAGE_SIZE else ""))
     w.rows_that_open([{"Symbol": p.get("symbol"), "Title": (p.get("title") or "").replace("\n", " "),
                    "Session": p.get("session"), "Section": p.get("section"),
                    "Status": PAPER_STATUS_NAMES.get(p.get("status"), p.get("status")),
@@ -194,13 +201,19 @@ def find_and_pick(services, all_papers: list[dict]) -> str | None:
                                 "Status": st.column_config.TextColumn(width=80),
                                 "Language": st.column_config.TextColumn(width=80)})
     # The options are the ids, which never change; a keyed select box keeps its choice when a saved
-    # symbol or title changes the label.
+    # symbol or title changes the label. They are this page's papers, and the one open (from another
+    # page of the list, or just created).
     titles = {p["id"]: w.paper_label(p) for p in rows}
+    ids = list(titles)
     wanted = st.session_state.pop(OPEN_KEY, None)
+    for opened in (wanted, w.kept_value("papers:pick")):
+        if opened and opened not in titles:
+            for head in services.records.heads_of("paper", [opened]):
+                titles[opened] = w.paper_label(head)
+                ids.insert(0, opened)
     if wanted in titles:
-        st.session_state.setdefault("_kept", {})["papers:pick"] = wanted
-        st.session_state.pop("papers:pick", None)
-    return w.kept(st.selectbox, "Open paper", "papers:pick", rows[0]["id"], options=list(titles),
+        w.preset("papers:pick", wanted)
+    return w.kept(st.selectbox, "Open paper", "papers:pick", ids[0], options=ids,
                   format_func=lambda i: titles.get(i, i))
 
 
