@@ -65,11 +65,14 @@ def test_journey_2_revise_a_target_then_adopt_the_decision(app):
     app.shot(tab, "decisions")
     expect(tab.get_by_role("radiogroup")).to_contain_text("Adopted")
     expect(tab.get_by_text("The record of decision will read:")).to_be_visible()   # before adopting
-    adopted_on = tab.get_by_label("Adopted on", exact=True)        # empty: never today by default (AppTest checks)
-    adopted_on.click()
-    tab.keyboard.type("2012-11-16")
+    # Empty: never today by default (AppTest checks). A date field of segments: type into its first
+    # (the year), which moves on by itself; a click elsewhere on the field lands on whichever segment
+    # is under the pointer.
+    tab.get_by_label("Adopted on", exact=True).get_by_role("spinbutton").first.click()
+    tab.keyboard.type("20121116")
     tab.keyboard.press("Enter")
     app.wait(tab)
+    expect(tab.get_by_text("Give the date the Governing Body adopted it")).to_have_count(0)
     app.fill(tab, "Reason for this change", "Journey 2: adopted by the Governing Body")
     tab.get_by_role("button", name="Move to Adopted").click()
     expect(tab.get_by_text(f"{seed.DECISION_ID} is now adopted")).to_be_visible()

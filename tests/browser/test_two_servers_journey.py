@@ -75,6 +75,8 @@ def test_a_save_on_one_server_shows_on_the_other(apps):
     expect(creator.get_by_role("heading", name=f"{symbol} · version 1")).to_be_visible()
     on_b.go(bo, "Overview")
     on_b.go(bo, "Papers")                       # the search Bo typed is kept; the list is B's own cache
+    expect(bo.get_by_text("1 of 2 paper(s)", exact=True)).to_be_visible()
+    on_b.choose(bo, "Open paper", symbol)       # the paper he had open stays open until he picks another
     expect(bo.get_by_role("heading", name=f"{symbol} · version 1")).to_be_visible()
     expect(bo.get_by_label("Title", exact=True)).to_have_value("Created on server A")  # the cover, as A saved it
     on_b.shot(bo, "two-servers-new-paper-listed-on-b")
