@@ -155,13 +155,14 @@ class RecordService:
         record_id = spec.record_id(record)
         record["id"] = record_id
         old = None
+        latest = base_version is None or self.store.get(kind, record_id).version == base_version
         if base_version is not None:
             previous = self.store.get(kind, record_id, base_version)
             old = previous.data
             if old.get("id") != record_id:
                 problems.append(Problem("id", "the id of a record cannot change"))
         self.require(kind, old, record, command)
-        if old is None or self.store.get(kind, record_id).version == base_version:
+        if latest:
             problems += self.check(kind, old, record, command=command)
         # else: saved on a version that is no longer the latest — the store refuses it as a conflict
         # (with both versions to compare), which says more than rules judged against an old version.
@@ -173,7 +174,7 @@ class RecordService:
         if problems:
             raise ValidationError(problems)
         if (old is not None and record == old and effective_from in (None, previous.effective_from)
-                and not previous.deleted and self.store.get(kind, record_id).version == previous.version):
+                and not previous.deleted and latest):
             return previous  # nothing to record: the caller gets back the version it already had
         with self.unit(why=why) as change:
             return change.unit.save(kind, record_id, record, author=author, why=why.strip(),

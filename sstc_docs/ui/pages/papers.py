@@ -330,30 +330,27 @@ def edit_paper(services, paper_id: str) -> None:
 
 def issued_notice(draft: dict, latest) -> None:
     """An issued paper says what it said when it was issued (domain rule): say so before anyone
-    types, and offer the two ways a change is made — a revised paper or an addendum.
-
-    Always one container above the tabs, whatever it shows: when the elements above ``st.tabs``
-    change, Streamlit remounts the tabs and the person is sent back to the first one."""
+    types, and offer the two ways a change is made — a revised paper or an addendum. Drawn inside
+    the one container above the tabs (``edit_paper``), so what it shows can change freely."""
     if latest.data.get("status") not in PAPER_ISSUED:
         return
     issued = latest.data["symbol"]
-    with st.container():
-        drafted = draft["data"].get("symbol", "")
-        if symbol_order(drafted) > symbol_order(issued):
-            st.info(f"You are drafting {drafted}: saving records it as the next version of this paper, and "
-                    f"{issued} stays in the history as it was printed.", icon=":material/edit_document:")
-            return
-        symbol = parse_symbol(issued)
-        st.info(f"{issued} is issued: what it says is fixed, for everyone. A change is saved as a revised paper or "
-                "an addendum, with a symbol of its own; the issued version stays in the history as it was printed.",
-                icon=":material/lock:")
-        if not w.may(rights.DRAFT):
-            return
-        revision, addendum = st.columns(2)
-        for column, successor, what in ((revision, symbol.revised(), "revision"),
-                                        (addendum, symbol.addendum(), "addendum")):
-            column.button(f"Start the {what} {successor}", key=f"{draft['key']}:start:{what}",
-                          on_click=_start_successor, args=(draft["key"], str(successor)), width="stretch")
+    drafted = draft["data"].get("symbol", "")
+    if symbol_order(drafted) > symbol_order(issued):
+        st.info(f"You are drafting {drafted}: saving records it as the next version of this paper, and "
+                f"{issued} stays in the history as it was printed.", icon=":material/edit_document:")
+        return
+    symbol = parse_symbol(issued)
+    st.info(f"{issued} is issued: what it says is fixed, for everyone. A change is saved as a revised paper or "
+            "an addendum, with a symbol of its own; the issued version stays in the history as it was printed.",
+            icon=":material/lock:")
+    if not w.may(rights.DRAFT):
+        return
+    revision, addendum = st.columns(2)
+    for column, successor, what in ((revision, symbol.revised(), "revision"),
+                                    (addendum, symbol.addendum(), "addendum")):
+        column.button(f"Start the {what} {successor}", key=f"{draft['key']}:start:{what}",
+                      on_click=_start_successor, args=(draft["key"], str(successor)), width="stretch")
 
 
 def _start_successor(draft_key: str, symbol: str) -> None:
