@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from ..errors import ValidationError
-from ..services.sessions import DOCUMENT_LANGUAGES
+from ..services.sessions import DOCUMENT_LANGUAGES, SessionService
 from .common import out_path, print_json, read_json, services_for, write_output
 from .records import record_from_json, record_json
 
@@ -39,15 +39,16 @@ def register(commands) -> None:
     agenda.add_argument("--why", required=True, help="the reason for the change (kept in the history)")
     agenda.set_defaults(handler=run_agenda)
 
-    for name, handler, what in (("record-of-decisions", run_record, "every decision of a session, in the past "
-                                 "tense with its citation, as Word"),
-                                ("minutes-toc", run_toc, "the minutes' table of contents of a session, as Word")):
+    for name, document, what in (("record-of-decisions", SessionService.record_of_decisions_docx,
+                                  "every decision of a session, in the past tense with its citation, as Word"),
+                                 ("minutes-toc", SessionService.minutes_toc_docx,
+                                  "the minutes' table of contents of a session, as Word")):
         command = commands.add_parser(name, help=what)
         command.add_argument("session", help="the session's number, e.g. 316")
         command.add_argument("--out", required=True, metavar="FILE.docx")
         command.add_argument("--language", default="en", choices=DOCUMENT_LANGUAGES)
         command.add_argument("--template", metavar="FILE.docx", help="use this template's styles")
-        command.set_defaults(handler=handler)
+        command.set_defaults(handler=run_document, document=document)
 
     pack = commands.add_parser("session-pack", help="every paper of a session as Word files in one .zip")
     pack.add_argument("session", help="the session's number, e.g. 316")
@@ -90,18 +91,11 @@ def _write(path: Path, data: bytes) -> None:
     print(f"wrote {path} ({len(data):,} bytes)", file=sys.stderr)
 
 
-def run_record(args) -> int:
+def run_document(args) -> int:
+    """record-of-decisions and minutes-toc: the session's document (``args.document``) as Word."""
     out = out_path(args.out)
     with services_for(args) as services:
-        data, _ = services.sessions.record_of_decisions_docx(args.session, args.language, template=args.template)
-    _write(out, data)
-    return 0
-
-
-def run_toc(args) -> int:
-    out = out_path(args.out)
-    with services_for(args) as services:
-        data, _ = services.sessions.minutes_toc_docx(args.session, args.language, template=args.template)
+        data, _ = args.document(services.sessions, args.session, args.language, template=args.template)
     _write(out, data)
     return 0
 
