@@ -49,9 +49,21 @@ _COUNT_RUNS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (window.__sstcScriptStateWatch) window.__sstcScriptStateWatch.disconnect();
   window.__sstcScriptStateChanges = 0;
+  window.__sstcFramesBefore = window.__sstcFrames || 0;
   window.__sstcScriptStateWatch = new MutationObserver(changes => { window.__sstcScriptStateChanges += changes.length; });
   window.__sstcScriptStateWatch.observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
 }"""
+# A run the action caused has been answered: the page showed it running, or the server sent
+# messages since (a very short run can be drawn all at once, its state never seen to change).
+_RUN_ANSWERED = "() => window.__sstcScriptStateChanges > 0 || (window.__sstcFrames || 0) > window.__sstcFramesBefore"
+# Before any page script: count the messages the server sends on the app's websocket.
+_COUNT_FRAMES = """(() => {
+  const Native = window.WebSocket;
+  window.__sstcFrames = 0;
+  window.WebSocket = class extends Native {
+    constructor(...args) { super(...args); this.addEventListener("message", () => { window.__sstcFrames += 1; }); }
+  };
+})();"""
 
 
 def _free_port() -> int:
@@ -170,6 +182,7 @@ class App:
         """A fresh browser session on ``page``, signed in through the form as ``user`` (see
         ``account``); with no ``user``, left at the sign-in form."""
         context = self.browser.new_context(viewport=VIEWPORT, locale="en-GB", accept_downloads=True)
+        context.add_init_script(_COUNT_FRAMES)
         self.contexts.append(context)
         tab = context.new_page()
         tab.goto(f"{self.base}/{PAGE_PATHS[page]}")
@@ -234,14 +247,15 @@ class App:
     def run_caused(self, tab: Page, *, seen: bool = True):
         """Around an action that makes the script run: afterwards wait until that run has started and
         finished. "No script running" alone is true at once when the action's run has not begun yet,
-        so the browser counts changes of the script state from before the action. With
-        ``seen=False`` a run the page never showed as running is let pass after a while (a very short
-        run can be drawn all at once), for actions whose outcome the caller checks anyway."""
+        so the browser counts, from before the action, changes of the script state and the server's
+        messages (a very short run can be drawn all at once, its state never seen to change). With
+        ``seen=False`` an action the server never answered is let pass after a while, for actions
+        whose outcome the caller checks anyway."""
         self.wait(tab)
         tab.evaluate(_COUNT_RUNS)
         yield
         try:
-            tab.wait_for_function("() => window.__sstcScriptStateChanges > 0", timeout=20_000 if seen else 5_000)
+            tab.wait_for_function(_RUN_ANSWERED, timeout=20_000 if seen else 5_000)
         except PlaywrightTimeout:
             if seen:
                 raise
