@@ -262,14 +262,17 @@ class App:
         self.wait(tab)
 
     def choose(self, tab: Page, label: str, option: str) -> None:
-        """Pick the option of a select box whose text contains ``option``."""
+        """Pick the option of a select box whose text contains ``option``, and wait for the run the
+        choice causes: until it ends, elements of the previous run are still on the page (the paper
+        open before, say, beside the one just picked)."""
         self.wait(tab)
         combo = tab.get_by_label(label, exact=True)
         combo.scroll_into_view_if_needed()  # a select box's menu closes when the page scrolls under it
         combo.click()
         choice = tab.get_by_role("option", name=option).first
         expect(choice).to_be_visible()
-        choice.click()
+        with self.run_caused(tab, seen=False):  # the option already chosen causes no run
+            choice.click()
         expect(combo).to_have_value(re.compile(re.escape(option)))
         self.wait(tab)
 
