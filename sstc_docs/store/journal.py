@@ -68,27 +68,41 @@ class ChangeJournal:
 
     def write_at(self, offset: int, payload: bytes) -> None:
         """Make the file end with ``payload`` at ``offset``: what a commit (or its redo) writes.
+        Not fsynced: the commit log holds the lines until a checkpoint calls ``sync`` (commit.py).
 
-        Idempotent: already there, nothing is written; a torn or longer tail is cut back first.
-        Call with the database's write lock held."""
+        Idempotent: what is already there is not written again (a redo that finds part of the
+        lines in place adds the rest, so readers never see the journal shrink); a different or
+        longer tail is cut back first. Call with the database's write lock held."""
         ensure_folder(self.path.parent)
         created = not self.path.exists()
         try:
             with open(self.path, "ab+") as handle:
                 handle.seek(offset)
-                if handle.read(len(payload) + 1) == payload:
+                present = handle.read(len(payload) + 1)
+                if present == payload:
                     return
-                handle.truncate(offset)
-                handle.seek(offset)
-                handle.write(payload)
+                if not payload.startswith(present):
+                    handle.truncate(offset)
+                    present = b""
+                handle.seek(offset + len(present))
+                handle.write(payload[len(present):])
                 handle.flush()
-                os.fsync(handle.fileno())
         except OSError as error:
             raise StoreError(f"Could not write {self.path}: {error.strerror or error}. The change is "
                              "recorded and completes when the database is next opened with enough free "
                              "disk space.") from error
         if created:
             fsync_folder(self.path.parent)
+
+    def sync(self) -> None:
+        """Make every line written so far durable (a checkpoint, commit.py)."""
+        try:
+            with open(self.path, "rb") as handle:
+                os.fsync(handle.fileno())
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            raise StoreError(f"Could not make {self.path} durable: {error.strerror or error}.") from error
 
     def cut_at(self, offset: int) -> None:
         """Undo a write at ``offset`` that failed (cutting a file back needs no free space)."""

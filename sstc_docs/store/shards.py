@@ -24,7 +24,7 @@ from tinydb import TinyDB, where
 from ..errors import StoreError
 from .atomic import Signature
 from .commit import stage_file
-from .storage import ShardStorage, content_digest, encode_json
+from .storage import ShardStorage, content_digest, encode_shard
 
 #: For a kind whose count is not given (the store serves any kind the services declare).
 DEFAULT_SHARD_COUNT = 64
@@ -121,8 +121,18 @@ class Shard:
         return list(self._table.all())
 
     def versions_of(self, record_id: str) -> list[dict]:
-        """One record's version documents, oldest first."""
-        return sorted(self._table.search(where("id") == record_id), key=lambda d: d["version"])
+        """One record's version documents, oldest first. A file changed since it was last parsed
+        (or never parsed: a read of a record chosen at random) is not parsed whole: its lines are
+        scanned and only the record's own are decoded (``read_lines``), a small part of the cost."""
+        found = self._db.storage.read_lines(record_id)
+        if found is None:
+            found = self._table.search(where("id") == record_id)
+        return sorted(found, key=lambda d: d["version"])
+
+    @property
+    def seen(self) -> Signature | None:
+        """Signature of the bytes the last read came from, parsed whole or scanned by lines."""
+        return self._db.storage.seen
 
     def stage(self, documents: list[dict]) -> "StagedShard":
         """The shard's next content, with ``documents`` added, written beside the file (commit.py
@@ -141,7 +151,7 @@ class Shard:
         for offset, document in enumerate(documents):
             table[str(first + offset)] = document
         content = {**current, self.TABLE: table}
-        payload = encode_json(content)
+        payload = encode_shard(content)
         temp, signature = stage_file(self.path, payload)
         return StagedShard(self, temp, signature, content_digest(payload), content)
 
@@ -164,7 +174,7 @@ class StagedShard:
 
 def shard_content(documents: list[dict]) -> bytes:
     """A whole shard file holding ``documents`` (for a restore, which writes shards afresh)."""
-    return encode_json({Shard.TABLE: {str(i + 1): d for i, d in enumerate(documents)}})
+    return encode_shard({Shard.TABLE: {str(i + 1): d for i, d in enumerate(documents)}})
 
 
 class ShardCache:

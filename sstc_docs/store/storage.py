@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,24 @@ RESTORE_ADVICE = ("restore this file from a backup copy of it, or restore the wh
 def encode_json(value: Any) -> bytes:
     """Compact UTF-8 JSON; compact because shards are rewritten whole on every save."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+#: A shard file as ``encode_shard`` writes it: the versions table, one version to a line.
+SHARD_HEAD, SHARD_TAIL = b'{"versions":{\n', b"\n}}"
+#: The start of each line: the TinyDB document number, then the version's kind and id, always first.
+_SHARD_LINE = re.compile(rb'"[1-9][0-9]*":\{"kind":"[a-z][a-z0-9_]*","id":')
+
+
+def encode_shard(content: dict[str, dict[str, Any]]) -> bytes:
+    """A shard file: valid JSON of TinyDB's shape (any JSON reader takes it whole), written one
+    version to a line with its kind and id first, so one record's versions can be found without
+    parsing the others (``ShardStorage.read_lines``). Compact JSON never holds a raw newline (one
+    inside a string is written ``\\n``), so a line break can only be one of these."""
+    if list(content) != ["versions"]:
+        return encode_json(content)
+    lines = [b'"%s":%s' % (key.encode(), encode_json({"kind": d["kind"], "id": d["id"], **d}))
+             for key, d in content["versions"].items()]
+    return SHARD_HEAD + b",\n".join(lines) + SHARD_TAIL
 
 
 def content_digest(raw: bytes) -> str:
@@ -127,6 +146,46 @@ class ShardStorage(JSONFile, Storage):
         if not isinstance(content, dict) or not all(isinstance(t, dict) for t in content.values()):
             return "it is not a TinyDB file: expected an object of tables"
         return None
+
+    seen: Signature | None = None  # of the bytes last read, parsed whole or scanned by lines
+
+    def load(self) -> Any:
+        content = super().load()
+        self.seen = self.signature
+        return content
+
+    def adopt(self, signature: Signature, digest: str, content: Any) -> None:
+        super().adopt(signature, digest, content)
+        self.seen = signature
+
+    def read_lines(self, record_id: str) -> list[dict] | None:
+        """The record's version documents, found by scanning the file's lines and decoding only
+        its own; None when the parsed copy is current (TinyDB's search over it is cheaper) or the
+        file is not as ``encode_shard`` writes it (then it is parsed whole: every line is checked,
+        so a file edited into another layout is never half read)."""
+        try:
+            with open(self.path, "rb") as handle:
+                signature = Signature.of(os.fstat(handle.fileno()))
+                if signature == self.signature:
+                    return None
+                raw = handle.read()
+        except FileNotFoundError:
+            return None
+        if not (raw.startswith(SHARD_HEAD) and raw.endswith(SHARD_TAIL)):
+            return None
+        key = encode_json(record_id) + b","
+        found = []
+        for line in raw[len(SHARD_HEAD):-len(SHARD_TAIL)].split(b"\n"):
+            start = _SHARD_LINE.match(line)
+            if start is None:
+                return None
+            if line.startswith(key, start.end()):
+                try:
+                    found.append(json.loads(line[line.index(b":") + 1:-1 if line.endswith(b",") else None]))
+                except ValueError:
+                    return None
+        self.seen = signature
+        return found
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         content = self.load()

@@ -420,6 +420,7 @@ class Store(StoreBase):
         journal is wrong (the data is whole: every version verified, seq without gaps)."""
         shutil.rmtree(self.path / "catalog", ignore_errors=True)
         self._forget_everything()
+        self._commit_record.checkpoint()  # no record left to be redone over a rebuilt journal
         data_ok = not any(f.severity == ERROR and f.file != "changes.jsonl" and not f.file.startswith("blobs/")
                           for f in report.findings)
         journal_wrong = any(f.file == "changes.jsonl" for f in report.findings)
@@ -484,6 +485,7 @@ class Store(StoreBase):
         self._forget_everything()
         self._commit_record.commit([(staging / name, self.path / name)
                                     for name in ("shards", "blobs", "changes.jsonl")])
+        self._commit_record.checkpoint()
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(self.path / "catalog", ignore_errors=True)  # caches of a former database
         for kind in self._layout.kinds():
@@ -521,6 +523,12 @@ class Store(StoreBase):
         with self._lock.reading():
             if self._closed:
                 return
+            if self._commit_record.holds_records():
+                try:  # leaves the log empty; else the next process to open the database does it
+                    with self._lock.writing():
+                        self._commit_record.checkpoint()
+                except StoreError:
+                    pass
             for kind, index in self._indexes.items():
                 if index.unsaved or index.restamped:
                     try:
@@ -581,7 +589,7 @@ class Store(StoreBase):
         shard = self._shards.get(kind, number)
         documents = shard.versions_of(record_id)
         index = self._indexes.get(kind)
-        if index is not None and not index.is_current(number, shard.signature):
+        if index is not None and not index.is_current(number, shard.seen):
             index.absorb_shard(number, shard.documents(), shard.signature, shard.digest)
             self._save_catalog_if_due(kind, index)
         if not documents and self._journal.recorded(kind, record_id):
