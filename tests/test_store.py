@@ -706,3 +706,74 @@ def test_drafts_are_kept_per_person_survive_reopening_and_are_not_history(engine
         assert store.drafts("Zoe") == {} and store.changes() == [] and store.last_seq() == 0
         store.save_draft("Ana Lopez", "paper:GB.1/POL/1", None)
         assert store.drafts("Ana Lopez") == {}
+
+
+# -- a read decodes one record's lines of a shard, and never misreads one ----------------------------
+def _paper_shard(db: Path, record_id: str) -> Path:
+    folder = next((db / "shards").glob("paper.*"))
+    return folder / f"{shard_number(record_id, int(folder.name.split('.')[1])):04d}.json"
+
+
+def test_a_record_whose_data_looks_like_another_version_is_read_as_itself(tmp_path):
+    """The shard holds one version to a line; data that imitates a line of another record (a nested
+    version-shaped object, newlines in its text, that record's id) must not be taken for one."""
+    with Store(tmp_path / "db", shard_counts={"paper": 1}) as store:
+        store.save("paper", "B", {"text": "b"}, author="ana", why="create", base_version=None)
+        imitation = {"kind": "paper", "id": "B", "version": 2, "based_on": 1, "author": "eve", "recorded_at": "x",
+                     "why": "x", "effective_from": "x", "deleted": False, "seq": 9, "hash": "", "data": {}}
+        store.save("paper", "A", {"1": imitation, "text": '\n"2":{"kind":"paper","id":"B",\n'}, author="ana",
+                   why="create", base_version=None)
+        store.save("paper", "B", {"text": "b2"}, author="ana", why="edit", base_version=1)
+    with Store(tmp_path / "db") as store:  # nothing parsed yet: the lines are scanned
+        assert [v.data for v in store.history("paper", "B")] == [{"text": "b"}, {"text": "b2"}]
+        assert store.get("paper", "A").data["1"] == imitation
+
+
+@pytest.mark.parametrize("layout", ["compact, as shards were written before", "indented by hand"])
+def test_a_shard_in_another_layout_is_parsed_whole(tmp_path, layout):
+    with Store(tmp_path / "db", shard_counts={"paper": 1}) as store:
+        for record_id in ("A", "B"):
+            store.save("paper", record_id, {"text": record_id}, author="ana", why="create", base_version=None)
+        store.save("paper", "B", {"text": "B2"}, author="ana", why="edit", base_version=1)
+    shard = _paper_shard(tmp_path / "db", "B")
+    content = json.loads(shard.read_bytes())
+    shard.write_text(json.dumps(content, separators=(",", ":")) if layout.startswith("compact")
+                     else json.dumps(content, indent=1), encoding="utf-8")
+    with Store(tmp_path / "db") as store:
+        assert [v.data["text"] for v in store.history("paper", "B")] == ["B", "B2"]
+        store.save("paper", "A", {"text": "A2"}, author="ana", why="edit", base_version=1)
+        assert shard.read_bytes().count(b"\n") == 5  # written one version to a line again
+        assert [v.data["text"] for v in store.history("paper", "A")] == ["A", "A2"]
+
+
+# -- the journal's summary: a new process need not read the whole journal ---------------------------
+def test_the_journal_summary_is_used_while_it_describes_the_journal_and_ignored_once_it_does_not(tmp_path, monkeypatch):
+    from sstc_docs.store import journal as journal_module
+    monkeypatch.setattr(journal_module, "SUMMARY_LAG", 0)  # a summary for a journal of any size
+    db = tmp_path / "db"
+    with Store(db) as store:
+        for n in range(3):
+            store.save("paper", f"P{n}", {"n": n}, author=f"author {n}", why="create", base_version=None)
+        assert store.authors() == ["author 0", "author 1", "author 2"]  # read: so it is summarised at close
+    summary_path = db / "catalog" / "changes.json"
+    summary = json.loads(summary_path.read_bytes())
+    assert summary["offset"] == (db / "changes.jsonl").stat().st_size and len(summary["records"]["paper"]) == 3
+    summary["authors"].append("only in the summary")  # a mark: seen only if the summary is believed
+    summary_path.write_text(json.dumps(summary))
+    with Store(db) as store:
+        assert "only in the summary" in store.authors()
+        store.save("paper", "P3", {"n": 3}, author="author 3", why="create", base_version=None)  # read after it
+        assert {"author 3", "only in the summary"} <= set(store.authors()) and len(store.heads("paper")) == 4
+    with Store(db) as store:  # the lines after the summary are read; a record it knows of is recorded
+        assert len(store.heads("paper")) == 4 and "author 3" in store.authors()
+    summary = json.loads(summary_path.read_bytes())
+    summary["authors"].append("stale")
+    summary_path.write_text(json.dumps(summary))
+    journal = db / "changes.jsonl"
+    journal.write_bytes(journal.read_bytes().replace(b'"author 0"', b'"author 9"'))  # the journal changed under it
+    lines = journal.read_bytes().splitlines(keepends=True)
+    last = json.loads(lines[-1])
+    last["chain"] = "0" * 64
+    journal.write_bytes(b"".join(lines[:-1]) + json.dumps(last, separators=(",", ":")).encode() + b"\n")
+    with Store(db) as store:
+        assert "stale" not in store.authors() and "author 9" in store.authors()

@@ -4,6 +4,7 @@ What lives where under the database folder (see each module for why):
 
     shards/<kind>.<count>/<nnnn>.json   TinyDB files holding every version (shards.py) - the truth
     catalog/<kind>.json                 heads index saved for fast cold opens (catalog.py) - a cache
+    catalog/changes.json                who wrote and which records exist, read from the journal - a cache
     changes.jsonl                       audit trail and hash chain, in seq order (journal.py)
     blobs/ab/cdef…                      attachments by SHA-256 (blobs.py)
     commit.log                          a unit of work while it is put in place, then empty (commit.py)
@@ -74,7 +75,7 @@ class Store(StoreBase):
         self._shard_counts = dict(shard_counts or {})
         self._layout = ShardLayout(self.path / "shards", self._shard_counts)
         self._shards = ShardCache(self._layout)
-        self._journal = ChangeJournal(self.path / "changes.jsonl")
+        self._journal = ChangeJournal(self.path / "changes.jsonl", summary=self.path / "catalog" / "changes.json")
         self._blobs = BlobStore(self.path / "blobs")
         self._indexes: dict[str, KindIndex] = {}
         self._commit_record = CommitRecord(self.path, self._journal)
@@ -535,6 +536,10 @@ class Store(StoreBase):
                         self._save_catalog(kind, index)
                     except StoreError:
                         pass
+            try:
+                self._journal.save_summary()
+            except StoreError:
+                pass
             self._forget_everything()
             self._closed = True
         _OPEN_STORES.discard(self)
