@@ -218,3 +218,34 @@ def test_a_save_costs_two_fsyncs_and_a_share_of_a_checkpoint(tmp_path, monkeypat
     assert len(calls) <= 2 * saves + 4 * (saves // 32 + 1), len(calls)
     with Store(db) as store:
         assert store.verify().ok and [len(store.history("paper", f"P{n}")) for n in range(5)] == [21, 20, 20, 20, 20]
+
+
+def test_a_copy_taken_between_checkpoints_is_read_where_no_write_lock_can_be_had(tmp_path, monkeypatch):
+    """The log holds carried-out records until a checkpoint; a copy taken meanwhile (the writer
+    still open) and opened on a read-only file system is read by the records' marks. A unit not
+    marked carried out cannot be finished there, and is not read half done."""
+    import errno
+    import shutil
+    db = tmp_path / "db"
+    _seed(db)
+    writer = Store(db)
+    writer.save("paper", "GB.1/POL/1", {"state": "after"}, author="bo", why="edit", base_version=1)
+    shutil.copytree(db, tmp_path / "copy")
+    writer.close()
+    unmarked = tmp_path / "unmarked"
+    shutil.copytree(tmp_path / "copy", unmarked)
+    log = unmarked / "commit.log"
+    log.write_bytes(log.read_bytes().removesuffix(b"applied\n"))
+    for folder, readable in ((tmp_path / "copy", True), (unmarked, False)):
+        assert (folder / "commit.log").stat().st_size > 0
+        store = Store(folder)
+
+        def refuse(*args, **kwargs):
+            raise OSError(errno.EROFS, "simulated")
+
+        monkeypatch.setattr(store._lock._file_lock, "acquire", refuse)
+        if readable:
+            assert store.get("paper", "GB.1/POL/1").data == {"state": "after"}
+        else:
+            with pytest.raises(StoreError, match="read-only file system"):
+                store.get("paper", "GB.1/POL/1")

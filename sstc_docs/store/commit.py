@@ -17,7 +17,9 @@ step used to be made durable on its own (four fsyncs; on a busy disk each costs 
 Why each remaining fsync is needed, for a save that is durable when it returns:
 
 - the staged file's: the record names it, and a record that survives a power cut must find the
-  bytes it names (the log alone does not hold them);
+  bytes it names (the log alone does not hold them). Its new name rides on the same fsync, as
+  ext4 and XFS journal it with the file; a file system that wants the folder fsynced for that
+  too would need one more fsync here (as before the log held several records);
 - the log's: it is the commit point. After it, whatever of step 3 a power cut undoes — a rename
   not yet in its folder on disk, journal lines not yet written back, the ``applied`` line — is
   redone from the record; an undone rename leaves the staged file under its temporary name, with
@@ -132,11 +134,16 @@ class CommitRecord:
             return False
         if not self._redone:
             return True
-        records = self._records(repair=False)  # no write lock: a record being written is not torn
-        if records and not records[-1].applied:
+        if not self.marked_applied():
             return True
         self._seen = current
         return False
+
+    def marked_applied(self) -> bool:
+        """Whether the log's last record is marked carried out (or there is none): enough to read
+        by, within the life of the machine, where the log cannot be redone (a read-only copy)."""
+        records = self._records(repair=False)  # no write lock: a record being written is not torn
+        return not records or records[-1].applied
 
     def holds_records(self) -> bool:
         """One ``stat``: whether a checkpoint has anything to do."""

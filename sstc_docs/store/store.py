@@ -157,8 +157,14 @@ class Store(StoreBase):
     def _finish_pending_before_reading(self) -> None:
         """One ``stat`` per read: a committed unit must be read whole, never half in place."""
         if self._commit_record.pending():
-            with self._lock.writing():
-                self._finish_pending()
+            try:
+                with self._lock.writing():
+                    self._finish_pending()
+            except StoreError:
+                # No write lock (a read-only copy, a busy writer): units marked carried out are
+                # in place for every reader, so reading goes on; a unit left half done does not.
+                if not self._commit_record.marked_applied():
+                    raise
 
     # -- reading -----------------------------------------------------------------------------
     def get(self, kind: str, record_id: str, version: int | None = None, *, as_of: str | None = None,
