@@ -12,14 +12,14 @@ several replacements are not. So:
 4. once the log holds ``CHECKPOINT_RECORDS`` records (and when the store closes), a checkpoint
    fsyncs the journal and the folders the renames went into, then empties the log and fsyncs it.
 
-So a save costs two fsyncs (its staged file, the log) and a share of a checkpoint, where each
-step used to be made durable on its own (four fsyncs; on a busy disk each costs milliseconds).
+So a save costs two fsyncs (its staged file, the log) and a share of a checkpoint, rather than
+one for each step (on a busy disk each fsync costs milliseconds: they were most of a save).
 Why each remaining fsync is needed, for a save that is durable when it returns:
 
 - the staged file's: the record names it, and a record that survives a power cut must find the
   bytes it names (the log alone does not hold them). Its new name rides on the same fsync, as
-  ext4 and XFS journal it with the file; a file system that wants the folder fsynced for that
-  too would need one more fsync here (as before the log held several records);
+  journalling file systems (ext4, XFS) commit it with the file; one that wants the folder
+  fsynced for that too would need one more fsync here;
 - the log's: it is the commit point. After it, whatever of step 3 a power cut undoes — a rename
   not yet in its folder on disk, journal lines not yet written back, the ``applied`` line — is
   redone from the record; an undone rename leaves the staged file under its temporary name, with
@@ -33,7 +33,9 @@ The ``applied`` line is not trusted across a power cut (a file system may write 
 the renames it vouches for), so every process redoes the whole log once, the first time it
 touches the database, and checkpoints it: a redo of what is already in place changes nothing
 (a rename whose staged file is gone is done; journal lines already at their offset are not
-written again). Within a process's life the line is trusted: it saves each reader the write lock.
+written again). Within a process's life the line is trusted: it saves each reader the write lock
+(and a reader that cannot have the lock, on a read-only copy, reads by the line: nothing else
+could finish a unit there).
 
 A crash or a full disk before step 2 leaves only temporary files: nothing changed (they are swept
 up later). A full disk in step 3's journal write, before any rename, undoes the unit (the journal

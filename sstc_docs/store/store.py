@@ -7,7 +7,7 @@ What lives where under the database folder (see each module for why):
     catalog/changes.json                who wrote and which records exist, read from the journal - a cache
     changes.jsonl                       audit trail and hash chain, in seq order (journal.py)
     blobs/ab/cdef…                      attachments by SHA-256 (blobs.py)
-    commit.log                          a unit of work while it is put in place, then empty (commit.py)
+    commit.log                          units of work put in place, until a checkpoint empties it (commit.py)
     restore.partial/                    only while a restore is being built
     .lock                               cross-process write lock (locks.py)
 
