@@ -328,6 +328,19 @@ def test_a_reload_brings_the_unsaved_text_back(demo_db):
     assert not [key for key in services().drafts.all("ana.tester") if key.startswith("paper:")]
 
 
+def test_a_draft_kept_under_an_earlier_release_s_versioned_key_comes_back(demo_db):
+    """Before drafts were keyed by record, a draft was kept as ``paper:<id>:v<version>``: one
+    still on the server is brought back under the paper's key, and the old key let go."""
+    at = open_app("papers")
+    _para2(at).input("Typed under the old key.[^2]").run()
+    kept = services().drafts
+    draft = kept.all("ana.tester")[DRAFT]
+    kept.drop("ana.tester", DRAFT)
+    kept.keep("ana.tester", f"{DRAFT}:v1", dict(draft, key=f"{DRAFT}:v1"))
+    assert _para2(open_app("papers")).value == "Typed under the old key.[^2]"
+    assert set(kept.all("ana.tester")) >= {DRAFT} and f"{DRAFT}:v1" not in kept.all("ana.tester")
+
+
 def test_downloads_offer_the_house_template_or_an_uploaded_one(demo_db, tmp_path):
     at = open_app("papers")
     radio = at.radio(key=f"papers:dl:{seed.PAPER_ID}:template")
