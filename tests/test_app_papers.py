@@ -13,7 +13,7 @@ from sstc_docs.ui.widgets import changed_fields
 from revisions import REVISED
 from test_app_pages import open_app, services, services_as, texts, versions
 
-DRAFT = f"paper:{seed.PAPER_ID}:v1"
+DRAFT = f"paper:{seed.PAPER_ID}"
 
 
 def _para2(at, draft=DRAFT):
@@ -94,7 +94,7 @@ def test_edit_paragraph_with_reason_makes_a_new_version(demo_db):
     assert latest.data["body"][1]["text"] == "第二段的新文字。[^2]"
     table = next(df.value for df in at.dataframe if "Version" in df.value.columns)
     assert list(table["Version"]) == [2, 1]
-    assert _para2(at, f"paper:{seed.PAPER_ID}:v2").value == "第二段的新文字。[^2]"
+    assert _para2(at).value == "第二段的新文字。[^2]"
 
 
 def test_empty_reason_is_refused_and_the_text_kept(demo_db):
@@ -188,9 +188,8 @@ def test_conflict_keep_editing_on_top(demo_db):
     services_as("Other").papers.update(seed.PAPER_ID, theirs, why="title", base_version=1)
     at.button(key=f"{DRAFT}:save").click().run()
     at.button(key=f"{DRAFT}:conflict:rebase").click().run()
-    draft2 = f"paper:{seed.PAPER_ID}:v2"
-    assert _para2(at, draft2).value == "Mine.[^2]"
-    assert at.text_area(key=f"{draft2}:title").value == "Their title"
+    assert _para2(at).value == "Mine.[^2]"
+    assert at.text_area(key=f"{DRAFT}:title").value == "Their title"
 
 
 def test_versions_tab_offers_the_docx_of_a_version(demo_db):
@@ -210,7 +209,7 @@ def test_draft_decision_can_be_added_to_a_new_paper(demo_db):
     at.button(key="papers:newdec:GB.316/POL/6:save").click().run()
     assert not at.error, texts(at.error)
     assert services().records.get("decision", "GB.316/POL/6:D1").data["status"] == "draft"
-    key = "decision:GB.316/POL/6:D1:v1"
+    key = "decision:GB.316/POL/6:D1"
     at.text_area(key=f"{key}:text").input("The Governing Body requests the Office to report in 2013.")
     at.text_input(key=f"{key}:why").input("Add the year")
     at.button(key=f"{key}:save").click().run()
@@ -224,7 +223,7 @@ def test_a_viewer_with_nothing_typed_sees_the_newer_version(demo_db):
     theirs["body"][1]["text"] = "Saved by someone else meanwhile.[^2]"
     services_as("Other").papers.update(seed.PAPER_ID, theirs, why="meanwhile", base_version=1)
     at.run()
-    assert _para2(at, f"paper:{seed.PAPER_ID}:v2").value == "Saved by someone else meanwhile.[^2]"
+    assert _para2(at).value == "Saved by someone else meanwhile.[^2]"
     assert not at.warning, [w.value for w in at.warning]
 
 
@@ -247,10 +246,26 @@ def test_typing_while_another_save_lands_keeps_the_text_and_merges_theirs(demo_d
     _para2(at).input("My new paragraph two.[^2]")           # typed; their save lands before it reaches us
     _their_save(lambda d: d["front_matter"].__setitem__("author_unit", "PARDEV (theirs)"))
     at.run()
-    draft2 = f"paper:{seed.PAPER_ID}:v2"
-    assert _para2(at, draft2).value == "My new paragraph two.[^2]"
-    assert at.text_area(key=f"{draft2}:fm:author_unit").value == "PARDEV (theirs)"
+    assert _para2(at).value == "My new paragraph two.[^2]"
+    assert at.text_area(key=f"{DRAFT}:fm:author_unit").value == "PARDEV (theirs)"
     assert "Other Person (other.person) saved version 2 while you were typing" in texts(at.info)
+
+
+def test_a_merge_keeps_every_box_under_its_key_so_the_browser_keeps_what_is_being_typed(demo_db):
+    """The boxes of a draft are keyed by paper and block, not by version: a save landing while one
+    types moves the draft to the newer version without the browser drawing new, empty boxes. Their
+    new paragraph, inserted before mine, gets a box of its own; mine stays under its key."""
+    at = _revising()
+    keys_before = {e.key for e in at.text_area if e.key.startswith(DRAFT)}
+    _para2(at).input("My new paragraph two.[^2]")
+    _their_save(lambda d: d["body"].insert(0, {"type": "paragraph", "numbered": True, "text": "Their new first.",
+                                               "footnotes": []}))
+    at.run()
+    assert "saved version 2 while you were typing" in texts(at.info)
+    assert _para2(at).value == "My new paragraph two.[^2]"        # still b1, now the third block
+    assert keys_before < {e.key for e in at.text_area if e.key.startswith(DRAFT)}
+    texts_now = [e.value for e in at.text_area if e.key.startswith(f"{DRAFT}:b:") and e.key.endswith(":text")]
+    assert texts_now[0] == "Their new first." and texts_now[2] == "My new paragraph two.[^2]"
 
 
 def _tab_open(at) -> str:
@@ -273,8 +288,8 @@ def test_the_editor_stays_on_its_tab_when_another_save_lands_and_after_a_save(de
     _their_save(lambda d: d["front_matter"].__setitem__("author_unit", "PARDEV (theirs)"))
     at.run()
     assert "while you were typing" in texts(at.info) and _tab_open(at) == "Paragraphs and framework"
-    at.text_input(key=f"paper:{seed.PAPER_ID}:v2:why").input("Paragraph 2 after theirs")
-    at.button(key=f"paper:{seed.PAPER_ID}:v2:save").click().run()
+    at.text_input(key=f"{DRAFT}:why").input("Paragraph 2 after theirs")
+    at.button(key=f"{DRAFT}:save").click().run()
     assert "Saved version 3" in texts(at.success) and _tab_open(at) == "Paragraphs and framework"
 
 
@@ -284,7 +299,7 @@ def test_different_words_of_the_same_paragraph_merge_without_asking(demo_db):
     _para2(at).input("【mine】" + original).run()
     _their_save(lambda d: d["body"][1].__setitem__("text", d["body"][1]["text"].replace("[^2]", "【theirs】[^2]")))
     at.run()
-    merged = _para2(at, f"paper:{seed.PAPER_ID}:v2").value
+    merged = _para2(at).value
     assert merged.startswith("【mine】") and "【theirs】[^2]" in merged and not at.warning
 
 
@@ -298,7 +313,7 @@ def test_the_same_words_changed_by_both_ask_and_lose_nothing(demo_db):
     at.radio(key=f"{DRAFT}:conflict:choice:body[1].text").set_value("theirs").run()
     assert "Your words there are replaced by theirs" in texts(at.caption)
     at.button(key=f"{DRAFT}:conflict:rebase").click().run()
-    assert _para2(at, f"paper:{seed.PAPER_ID}:v2").value == "Theirs.[^2]"
+    assert _para2(at).value == "Theirs.[^2]"
 
 
 def test_a_reload_brings_the_unsaved_text_back(demo_db):
@@ -311,6 +326,19 @@ def test_a_reload_brings_the_unsaved_text_back(demo_db):
     again.button(key=f"{DRAFT}:discard").click().run()
     assert _para2(open_app("papers")).value != "Typed, never saved.[^2]"
     assert not [key for key in services().drafts.all("ana.tester") if key.startswith("paper:")]
+
+
+def test_a_draft_kept_under_an_earlier_release_s_versioned_key_comes_back(demo_db):
+    """Before drafts were keyed by record, a draft was kept as ``paper:<id>:v<version>``: one
+    still on the server is brought back under the paper's key, and the old key let go."""
+    at = open_app("papers")
+    _para2(at).input("Typed under the old key.[^2]").run()
+    kept = services().drafts
+    draft = kept.all("ana.tester")[DRAFT]
+    kept.drop("ana.tester", DRAFT)
+    kept.keep("ana.tester", f"{DRAFT}:v1", dict(draft, key=f"{DRAFT}:v1"))
+    assert _para2(open_app("papers")).value == "Typed under the old key.[^2]"
+    assert set(kept.all("ana.tester")) >= {DRAFT} and f"{DRAFT}:v1" not in kept.all("ana.tester")
 
 
 def test_downloads_offer_the_house_template_or_an_uploaded_one(demo_db, tmp_path):

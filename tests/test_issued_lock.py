@@ -89,8 +89,8 @@ def test_a_word_file_of_an_issued_paper_edited_comes_back_as_its_revision(demo):
 def test_the_papers_page_says_it_is_issued_and_starts_the_revision(demo_db):
     at = open_app("papers")
     assert f"{seed.PAPER_ID} is issued" in texts(at.info)
-    at.button(key=f"paper:{seed.PAPER_ID}:v1:start:revision").click().run()
-    assert at.text_input(key=f"paper:{seed.PAPER_ID}:v1:symbol").value == REVISED
+    at.button(key=f"paper:{seed.PAPER_ID}:start:revision").click().run()
+    assert at.text_input(key=f"paper:{seed.PAPER_ID}:symbol").value == REVISED
     assert f"{seed.PAPER_ID} is issued" not in texts(at.info) and f"You are drafting {REVISED}" in texts(at.info)
 
 

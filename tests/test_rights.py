@@ -154,6 +154,44 @@ def test_each_role_may_or_may_not_change_a_session(worlds, role, what):
         services.close()
 
 
+@pytest.mark.parametrize("roles, refused", [(("approver",), "drafter"), (("drafter",), "approver"),
+                                             (("drafter", "approver"), None)])
+def test_a_save_that_is_two_actions_needs_both_rights(tmp_path, roles, refused):
+    """An outcome recorded and the agenda changed in one save: the approver's right does not carry
+    the drafter's change in with it, nor the other way round."""
+    path = tmp_path / "db"
+    prepare(path)
+    services = open_services(path).acting_as(person("two.actions", "Two Actions", *roles))
+    try:
+        def both(data):
+            changed = _with_outcome(data, "The Governing Body took note.")
+            return dict(changed, place="Turin")
+        before = services.store.last_seq()
+        if refused:
+            with pytest.raises(Forbidden, match=f"needs the {refused} role"):
+                _saved_over(services, 316, both)
+            assert services.store.last_seq() == before
+        else:
+            assert _saved_over(services, 316, both).data["place"] == "Turin"
+    finally:
+        services.close()
+
+
+def test_an_approver_who_issues_a_paper_may_not_change_its_text_in_the_same_save(tmp_path):
+    path = tmp_path / "db"
+    prepare(path)
+    services = open_services(path).acting_as(person("approver.only", "Approver Only", "approver"))
+    try:
+        paper = services.records.get("paper", NEW_PAPER)
+        issued = dict(paper.data, status="issued", date="2023-03-01")
+        with pytest.raises(Forbidden, match="needs the drafter role"):
+            services.papers.update(NEW_PAPER, dict(issued, title="Changed on the way"), why="issue",
+                                   base_version=paper.version)
+        assert services.papers.update(NEW_PAPER, issued, why="issue", base_version=paper.version).data["status"] == "issued"
+    finally:
+        services.close()
+
+
 def test_the_approver_s_adoption_carries_the_paper_to_decided(tmp_path):
     """A paper's status follows its decision points in the move's unit: that is recording what the
     Governing Body decided, so an approver who may not draft still moves the paper with it."""

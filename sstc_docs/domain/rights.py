@@ -1,7 +1,7 @@
 """Who may do what: the one table of rights, and which right a change needs.
 
-Pure, like the rest of the domain. The services ask ``change_action`` which action a save or a
-deletion is, then ``require`` that the acting account holds one of the roles the table gives it;
+Pure, like the rest of the domain. The services ask ``change_actions`` which actions a save or a
+deletion is, then ``require`` that the acting account holds, for each, one of the roles the table gives it;
 the app and the CLI only hide or refuse earlier what the services would refuse anyway, so a new
 writer added later meets the same rules by going through the services.
 
@@ -80,9 +80,11 @@ def refusal(actor: Actor | None, action: str) -> str:
             "Ask an administrator to give you that role, or ask someone who holds it.")
 
 
-def require(actor: Actor | None, action: str | None) -> None:
-    if action is not None and (actor is None or not actor.may(action)):
-        raise Forbidden(refusal(actor, action))
+def require(actor: Actor | None, *actions: str) -> None:
+    """Refuse (Forbidden, naming the first right missing) unless ``actor`` may do every action."""
+    for action in actions:
+        if actor is None or not actor.may(action):
+            raise Forbidden(refusal(actor, action))
 
 
 def _status_action(old: str | None, new: str) -> str | None:
@@ -99,23 +101,41 @@ def _status_action(old: str | None, new: str) -> str | None:
 
 
 def _outcomes(session: dict | None) -> dict:
-    """Each agenda item's outcome of the discussion, by section and item."""
+    """Each agenda item's outcome of the discussion, by section and item (the empty ones left out)."""
     return {(section.get("code"), item.get("number"), item.get("sub_item")): item.get("outcome", "")
-            for section in (session or {}).get("sections", []) for item in section.get("items", [])}
+            for section in (session or {}).get("sections", []) for item in section.get("items", [])
+            if item.get("outcome")}
 
 
-def change_action(kind: str, old: dict | None, new: dict | None, command: str | None) -> str | None:
-    """Which action saving ``new`` over ``old`` is (``new`` None: a deletion); None when anyone
-    acting may do it (the bookkeeping of SIGN_IN_COMMAND)."""
+def _without_outcomes(session: dict | None) -> dict:
+    return {**(session or {}), "sections": [
+        {**section, "items": [{k: v for k, v in item.items() if k != "outcome"} for item in section.get("items", [])]}
+        for section in (session or {}).get("sections", [])]}
+
+
+#: What moves along with a status and needs no drafting right of its own: an issued paper's date.
+_MOVES_WITH_STATUS = ("status", "date")
+
+
+def change_actions(kind: str, old: dict | None, new: dict | None, command: str | None) -> tuple[str, ...]:
+    """Every action saving ``new`` over ``old`` is (``new`` None: a deletion); empty when anyone
+    acting may do it (the bookkeeping of SIGN_IN_COMMAND). One save can be two actions — an
+    approver's recorded outcome beside a changed agenda, a status move beside new text — and then
+    needs both rights: a save is never let through by the one right it happens to need."""
     if kind in ("account", "credentials"):
-        return None if command == SIGN_IN_COMMAND else ACCOUNTS
+        return () if command == SIGN_IN_COMMAND else (ACCOUNTS,)
     if kind == "indicator" and command == MOVE_COMMAND:
-        return RECORD  # revisions brought into force or lapsed by a decision's adoption or withdrawal
-    if kind == "session" and new is not None and {k: v for k, v in _outcomes(new).items() if v} != {
-            k: v for k, v in _outcomes(old).items() if v}:
-        return RECORD  # what the Governing Body concluded on an item without a decision point
+        return (RECORD,)  # revisions brought into force or lapsed by a decision's adoption or withdrawal
+    if kind == "session" and new is not None:
+        recorded = (RECORD,) if _outcomes(new) != _outcomes(old) else ()   # what the Governing Body concluded
+        planned = old is None or _without_outcomes(new) != _without_outcomes(old)
+        return (DRAFT,) * (planned or not recorded) + recorded
     if new is not None and kind in ("paper", "decision"):
         moved = _status_action(old.get("status") if old else "draft", new.get("status", "draft"))
+        if moved and command == MOVE_COMMAND:
+            return (moved,)   # the command's own consequences (an amended text, an adoption date) come with it
         if moved:
-            return moved
-    return DRAFT
+            same = {k: v for k, v in (old or {}).items() if k not in _MOVES_WITH_STATUS} == \
+                {k: v for k, v in new.items() if k not in _MOVES_WITH_STATUS}
+            return (moved,) if same else (DRAFT, moved)
+    return (DRAFT,)

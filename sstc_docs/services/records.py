@@ -137,7 +137,7 @@ class RecordService:
     def require(self, kind: str, old: dict | None, record: dict | None, command: str | None = None) -> None:
         """Refuse (Forbidden) unless the acting account holds a role that the change of ``old``
         into ``record`` (None: its deletion) needs, by the table in domain/rights.py."""
-        rights.require(self.actor, rights.change_action(kind, old, record, command))
+        rights.require(self.actor, *rights.change_actions(kind, old, record, command))
 
     def save(self, kind: str, data: dict, *, why: str, base_version: int | None,
              effective_from: str | None = None, command: str | None = None) -> "Version":

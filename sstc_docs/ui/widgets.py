@@ -207,7 +207,7 @@ def load(action: Callable[[], Any], default: Any = None) -> Any:
 
 # -- drafts: typed values that outlive the widget -----------------------------------------------
 def drafts() -> dict:
-    """The page drafts of this session, by key (``paper:<id>:v<version>`` …)."""
+    """The page drafts of this session, by key (``paper:<id>``, ``decision:<id>`` …)."""
     return st.session_state.setdefault("_drafts", {})
 
 
@@ -274,13 +274,21 @@ def restore_drafts() -> None:
         st.warning(f"Your unsaved drafts could not be read from the server: {literal(error)}")
         return
     mine = drafts()
-    for key, value in stored.items():
+    for key, value in sorted(stored.items(), key=lambda item: _VERSIONED_KEY.search(item[0]) is not None):
         if key == _KEPT:
             st.session_state.setdefault(_KEPT, {}).update(value)
-        elif not (mine.get(key) or {}).get("unsaved"):
+            continue
+        if _VERSIONED_KEY.search(key) and isinstance(value, dict):   # kept before drafts were keyed by record
+            key = value["key"] = _VERSIONED_KEY.sub("", key)
+        if not (mine.get(key) or {}).get("unsaved"):
             mine[key] = value
     st.session_state["_drafts_owner"] = owner
     st.session_state[_ON_SERVER] = {key: _as_json(value) for key, value in stored.items()}
+
+
+#: The version that ended a draft's key (``paper:<id>:v<version>``) before drafts were keyed by
+#: record: such a draft, kept on the server by an earlier release, comes back under its record's key.
+_VERSIONED_KEY = re.compile(r":v\d+$")
 
 
 def _as_json(value: Any) -> str:

@@ -166,10 +166,10 @@ def move_form(services, decision) -> None:
         st.info(f"{STATUS_NAMES.get(status, status)} is final: the record of what was decided is never reopened. "
                 "A later decision can supersede it.")
         return
-    needs = {step: rights.change_action("decision", data, dict(data, status=step), MOVE_COMMAND) for step in steps}
-    for action in dict.fromkeys(needs[step] for step in steps if not w.may(needs[step])):
+    needs = {step: rights.change_actions("decision", data, dict(data, status=step), MOVE_COMMAND) for step in steps}
+    for action in dict.fromkeys(a for step in steps for a in needs[step] if not w.may(a)):
         w.why_not(action)
-    steps = [step for step in steps if w.may(needs[step])]
+    steps = [step for step in steps if all(w.may(a) for a in needs[step])]
     if not steps:
         return
     key = f"dec:move:{decision.id}"

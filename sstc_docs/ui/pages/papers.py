@@ -2,16 +2,19 @@
 blocks, the draft decision), see its versions and download any of them as .docx; compare two versions
 (marked diff, redlined .docx with tracked changes); read and download the paper as it stood on a date.
 
-Everything typed goes into a draft kept in session state under ``paper:<id>:v<version>``, so it
-survives switching pages; a save asks for the reason and becomes the next version.
+Everything typed goes into a draft kept in session state under ``paper:<id>`` (and on the server,
+see ``widgets.keep_drafts``), so it survives switching pages and reloads; a save asks for the reason
+and becomes the next version.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 
 import streamlit as st
 
+from sstc_docs.diff.engine import opcodes
 from sstc_docs.diff.merge import merge_values
 from sstc_docs.domain import rights
 from sstc_docs.domain.labels import LANGUAGES, label
@@ -35,11 +38,37 @@ OPEN_KEY = "papers:open"
 
 
 # -- drafts -------------------------------------------------------------------------------------
-def _with_uids(data: dict) -> tuple[dict, int]:
-    data = copy.deepcopy(data)
-    for i, block in enumerate(data.get("body", [])):
-        block["_uid"] = f"b{i}"
-    return data, len(data.get("body", []))
+def draft_key(paper_id: str) -> str:
+    """Where this person's draft of the paper lives, and the prefix of every box of its form. It
+    names the paper, not the version the draft started from: when the draft moves on to a newer
+    version (a merge), every box keeps its key, so the browser keeps the box and what is being
+    typed into it, instead of drawing a new, empty one."""
+    return f"paper:{paper_id}"
+
+
+def _carry_uids(old: list[dict], new: list[dict], next_uid: int) -> tuple[list[dict], int]:
+    """The blocks of ``new``, each under the uid it had in ``old`` where it is the same block (the
+    same content, or the one edited in its place), so its boxes keep their keys; others get new uids.
+    A block whose content did not change is ``old``'s own dict, with the editor's bookkeeping in it."""
+    before = [_block_key(b) for b in old]
+    after = [_block_key(b) for b in new]
+    body: list[dict] = []
+    for tag, i1, i2, j1, j2 in opcodes(before, after):
+        for offset, block in enumerate(new[j1:j2]):
+            if tag == "equal":
+                body.append(old[i1 + offset])
+                continue
+            block = copy.deepcopy(block)
+            if tag == "replace" and i2 - i1 == j2 - j1:
+                block["_uid"] = old[i1 + offset]["_uid"]
+            else:
+                block["_uid"], next_uid = f"n{next_uid}", next_uid + 1
+            body.append(block)
+    return body, next_uid
+
+
+def _block_key(block: dict) -> str:
+    return json.dumps({k: v for k, v in block.items() if not k.startswith("_")}, sort_keys=True, ensure_ascii=False)
 
 
 def clean(data: dict) -> dict:
@@ -49,25 +78,34 @@ def clean(data: dict) -> dict:
     return out
 
 
-def new_draft(paper_id: str, version: int, data: dict, base_data: dict | None = None) -> dict:
-    body_data, count = _with_uids(data)
-    draft = {"key": f"paper:{paper_id}:v{version}", "paper_id": paper_id, "base": version,
-             "base_data": copy.deepcopy(base_data if base_data is not None else data), "data": body_data,
-             "next_uid": count, "unsaved": base_data is not None and clean(body_data) != base_data}
+def new_draft(paper_id: str, version: int, data: dict) -> dict:
+    """A draft of the paper as saved in ``version``, nothing changed yet."""
+    data = copy.deepcopy(data)
+    for i, block in enumerate(data.get("body", [])):
+        block["_uid"] = f"b{i}"
+    draft = {"key": draft_key(paper_id), "paper_id": paper_id, "base": version, "base_data": clean(data),
+             "data": data, "next_uid": len(data.get("body", [])), "unsaved": False}
     w.drafts()[draft["key"]] = draft
     return draft
 
 
+def rebase(draft: dict, version: int, data: dict, base_data: dict) -> dict:
+    """The draft now starts from ``version`` (whose data is ``base_data``) and holds ``data``: the
+    same draft under the same key, its blocks under the uids they had (``_carry_uids``)."""
+    data = copy.deepcopy(data)
+    data["body"], draft["next_uid"] = _carry_uids(draft["data"].get("body", []), data.get("body", []),
+                                                  draft["next_uid"])
+    draft.update(base=version, base_data=copy.deepcopy(base_data), data=data)
+    draft["unsaved"] = has_changes(draft)
+    draft.pop("note", None)
+    st.session_state.pop(draft["key"] + ":problems", None)
+    return draft
+
+
 def find_draft(paper_id: str) -> dict | None:
-    """The draft of this paper: the one with unsaved changes (e.g. brought back from the server after
-    a reload, on an older version), else the newest; drafts with nothing in them are let go."""
-    prefix = f"paper:{paper_id}:v"
-    found = sorted((d for k, d in w.drafts().items() if k.startswith(prefix)),
-                   key=lambda d: (bool(d.get("unsaved", True)), d["base"]))
-    for idle in found[:-1]:
-        if not idle.get("unsaved", True):
-            drop_draft(idle)
-    return found[-1] if found else None
+    """This person's draft of the paper, if any (brought back from the server after a reload, it
+    may start from an older version: ``catch_up`` brings it up to date)."""
+    return w.drafts().get(draft_key(paper_id))
 
 
 def drop_draft(draft: dict) -> None:
@@ -88,21 +126,18 @@ def catch_up(services, draft: dict, latest) -> dict:
         return draft   # already asking; or "Save" was clicked: the save meets their version and asks
     base, mine = clean(draft["base_data"]), clean(draft["data"])
     if mine == base:
-        drop_draft(draft)
-        return new_draft(draft["paper_id"], latest.version, latest.data)
+        return rebase(draft, latest.version, latest.data, latest.data)
     merged, overlaps = merge_values(base, mine, latest.data)
-    why = st.session_state.get("_kept", {}).get(draft["key"] + ":why", "")
     if overlaps:
+        why = st.session_state.get("_kept", {}).get(draft["key"] + ":why", "")
         w.remember_newer(draft["key"] + ":conflict", latest, mine=mine, base=base, why=why, pending=True)
         return draft
     body = latest.data.get("body", [])
     theirs = sorted({field_label(path, body) for path, _, _ in w.changed_fields(base, latest.data)})
-    drop_draft(draft)
-    rebased = new_draft(draft["paper_id"], latest.version, merged, latest.data)
-    w.preset(rebased["key"] + ":why", why)
-    rebased["note"] = (f"{latest.author} saved version {latest.version} while you were typing (“{latest.why}”). "
-                       f"Their changes are merged into your draft: {', '.join(theirs)}. Nothing you typed was lost.")
-    return rebased
+    rebase(draft, latest.version, merged, latest.data)
+    draft["note"] = (f"{latest.author} saved version {latest.version} while you were typing (“{latest.why}”). "
+                     f"Their changes are merged into your draft: {', '.join(theirs)}. Nothing you typed was lost.")
+    return draft
 
 
 # -- callbacks for the paragraph list -----------------------------------------------------------
@@ -394,9 +429,8 @@ def resolve_conflict(services, draft: dict) -> None:
         w.flash(f"Your changes were discarded; you are now editing version {conflict['version']}.", "info")
         st.rerun()
     elif action == "rebase":
-        why = st.session_state.get("_kept", {}).get(key + ":why", "")
-        drop_draft(draft)
-        w.preset(new_draft(draft["paper_id"], conflict["version"], merged, conflict["theirs"])["key"] + ":why", why)
+        st.session_state.pop(key + ":conflict")
+        rebase(draft, conflict["version"], merged, conflict["theirs"])
         w.flash(f"Your changes are merged with version {conflict['version']}; review them and save.", "info")
         st.rerun()
     else:
@@ -409,9 +443,9 @@ def resolve_conflict(services, draft: dict) -> None:
             w.remember_conflict(key + ":conflict", error, mine=merged, base=conflict["theirs"], why=conflict["my_why"])
             st.rerun()
         except ValidationError as error:
-            drop_draft(draft)
-            rebased = new_draft(draft["paper_id"], conflict["version"], merged, conflict["theirs"])
-            st.session_state[rebased["key"] + ":problems"] = error.problems
+            st.session_state.pop(key + ":conflict")
+            rebase(draft, conflict["version"], merged, conflict["theirs"])
+            st.session_state[key + ":problems"] = error.problems
             st.rerun()
         except SstcError as error:
             st.error(w.literal(error))
@@ -629,14 +663,12 @@ def edit_decision(services, decision, language: str) -> None:
                    "adoption, amendment, deferral or withdrawal on the Decisions page.")
         st.page_link("sstc_docs/ui/pages/decisions.py", label="Go to Decisions", icon=":material/gavel:")
         return
-    key = f"decision:{decision.id}:v{decision.version}"
+    key = f"decision:{decision.id}"    # the decision, not a version: see draft_key
     drafts = w.drafts()
-    stale = [k for k in drafts if k.startswith(f"decision:{decision.id}:v") and k != key]
-    draft = drafts.get(key) or (drafts[stale[0]] if stale else None)
-    if draft is None:
+    draft = drafts.get(key)
+    if draft is None or (draft["base"] != decision.version and not draft.get("unsaved")):
         draft = drafts[key] = {"key": key, "base": decision.version, "base_data": copy.deepcopy(data),
                                "data": {"text": data["text"], "parts_raw": "\n".join(data.get("parts", []))}}
-    key = draft["key"]
     conflict_key = key + ":conflict"
     chosen = w.conflict_panel(conflict_key, actions=("merge", "discard"))
     if chosen:

@@ -101,16 +101,23 @@ def documents(services, data: dict) -> None:
 
 # -- editing ------------------------------------------------------------------------------------
 def _draft(version) -> dict:
-    key = f"session:{version.id}:v{version.version}" if version else f"session:{NEW}"
+    """This person's draft of the session, under a key that names the session, not a version (see
+    papers.draft_key). A draft with nothing changed follows the newest version; one with changes
+    keeps its base, and its save meets the newer version as a conflict."""
+    key = f"session:{version.id}" if version else f"session:{NEW}"
     drafts = w.drafts()
-    if key not in drafts:
+    draft = drafts.get(key)
+    if draft is None or (version is not None and draft["base"] != version.version
+                         and _clean(draft["data"]) == draft.get("base_data")):
         data = copy.deepcopy(version.data) if version else blank_session(1)
+        base_data = _clean(data)
         uid = 0
         for section in data["sections"]:
             for item in section["items"]:
                 item["_uid"], uid = f"i{uid}", uid + 1
-        drafts[key] = {"key": key, "base": version.version if version else None, "data": data, "next_uid": uid}
-    return drafts[key]
+        draft = drafts[key] = {"key": key, "base": version.version if version else None, "base_data": base_data,
+                               "data": data, "next_uid": uid}
+    return draft
 
 
 def _clean(data: dict) -> dict:
@@ -158,6 +165,7 @@ def edit_session(services, version) -> None:
         w.field_problems(problems, "number", "place", "opening", "closing", "note", exact=True)
         for code in SECTIONS:
             edit_section(services, draft, code, problems, planning=planning, recording=recording)
+        draft["unsaved"] = _clean(data) != draft["base_data"]   # an unchanged draft is not kept on the server
         why = w.reason_box(f"{key}:why")
         w.problems_summary(problems, shown={"number", "place", "opening", "closing", "note"})
         if st.button("Save the session", key=f"{key}:save", type="primary"):
