@@ -60,3 +60,26 @@ def test_a_page_sees_what_the_open_unit_staged(store):
                   base_version=None)
         assert ids(store.heads_page("paper", limit=1)) == ["P00"]
         assert store.tally("paper", "session")[(1,)] == 1
+
+
+def test_an_early_page_of_a_long_list_is_the_same_slice_as_the_whole_order(engine):
+    """A page near the start of a long list is picked without sorting every head (store/base.py
+    ``paged``): whichever way, each page must be exactly that slice of the whole ordering, with ties
+    broken by id and the total counting every match."""
+    s = engine.open(summarize=summarize)
+    try:
+        with s.unit() as unit:
+            for n in range(120):
+                unit.save("paper", f"P{n:03}", {"title": "t", "status": "draft", "session": 340 + n * 7 % 5},
+                          author="A", why="w", base_version=None)
+        by_session = lambda head: head.get("session")  # noqa: E731  five sessions: many ties
+        for descending in (False, True):
+            whole = ids(s.heads_page("paper", order=by_session, descending=descending, limit=120))
+            assert len(whole) == 120
+            for offset, limit in ((0, 5), (3, 7), (10, 4), (40, 30)):
+                page = s.heads_page("paper", order=by_session, descending=descending, offset=offset, limit=limit)
+                assert (page.total, ids(page)) == (120, whole[offset:offset + limit])
+        assert ids(s.heads_page("paper", limit=3)) == ["P000", "P001", "P002"]
+        assert ids(s.heads_page("paper", descending=True, limit=3)) == ["P119", "P118", "P117"]
+    finally:
+        s.close()

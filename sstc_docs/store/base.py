@@ -7,6 +7,8 @@ every engine passes through one method, ``unit()``'s commit.
 
 from __future__ import annotations
 
+import heapq
+
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -287,11 +289,16 @@ def paged(heads: dict[str, Head], *, where: Where | None, order: Order | None, d
         found = [head for head in chosen if not head.deleted and (where is None or where(head))]
         if not limit:
             return HeadsPage(len(found), [])
-        if order is None:
-            found.sort(key=lambda head: head.id, reverse=descending)
+        key = (lambda head: head.id) if order is None else (lambda head: (order(head), head.id))
+        total, wanted = len(found), offset + limit
+        if wanted * 8 < total:
+            # An early page of a long list (the first 50 of 100,000 evidence records): picking the
+            # best ``wanted`` costs n·log(wanted) instead of sorting all n (1 s at the design point).
+            # heapq's picks equal sorted(...)[:wanted], so every page agrees with the full order.
+            found = (heapq.nlargest if descending else heapq.nsmallest)(wanted, found, key=key)
         else:
-            found.sort(key=lambda head: (order(head), head.id), reverse=descending)
-        return HeadsPage(len(found), [head.as_dict() for head in found[offset:offset + limit]])
+            found.sort(key=key, reverse=descending)
+        return HeadsPage(total, [head.as_dict() for head in found[offset:wanted]])
 
 
 def tallied(heads: dict[str, Head], fields: tuple[str, ...], where: Where | None) -> Counter:

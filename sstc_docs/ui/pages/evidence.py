@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -436,12 +435,22 @@ def _steps(row: dict) -> list[dict]:
     return steps
 
 
-def _series_color() -> alt.Color:
+def _altair():
+    """altair, imported when the Progress tab draws its charts: the import takes about 0.4 s, which
+    a visit to the other tabs need not wait for."""
+    import altair
+
+    return altair
+
+
+def _series_color():
+    alt = _altair()
     return alt.Color("series:N", title="", scale=alt.Scale(domain=list(SERIES_COLORS),
                                                            range=list(SERIES_COLORS.values())))
 
 
 def progress_tab(services) -> None:
+    alt = _altair()
     strategies = w.load(services.frameworks.strategies, [])
     if not strategies:
         w.empty_state("No strategy yet. Create one on the Frameworks page (or load the demo with "
