@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from sstc_docs.errors import ConflictError, NotFound, StoreError, ValidationError
 from sstc_docs.store import Store, StoreBase, Version, default_db_path, open_store
+from sstc_docs.store.catalog import CatalogFile
 from sstc_docs.store.backup import _JSONStream
 from sstc_docs.store.shards import shard_number
 from sstc_docs.store.versions import version_hash
@@ -338,7 +339,7 @@ def test_missing_or_corrupt_catalog_is_rebuilt_silently(tmp_path):
             assert s.heads("paper") == expected
             in_302 = sorted(f"P{n}" for n in range(40) if n % 3 == 2 or n == 7)
             assert [h["id"] for h in s.find("paper", session=302)] == in_302
-        written = json.loads(catalog.read_bytes())  # written back, with every record
+        written = CatalogFile(catalog).decode(catalog.read_bytes())  # written back, with every record
         assert sum(len(entry["heads"]) for entry in written["shards"].values()) == 40
 
 
@@ -427,7 +428,7 @@ def test_a_copied_folder_opens_from_its_catalog_and_a_shard_edited_behind_its_ba
     edited = shard_file(copied, "paper", "P7")
     edited.write_bytes(edited.read_bytes().replace(b"title 07", b"TITLE 07"))  # same size, same tail
     assert _open_in_a_fresh_process(copied)["parsed"] == 1  # that shard, and only that one, was read again
-    entry = json.loads((copied / "catalog" / "paper.json").read_bytes())["shards"][edited.stem.lstrip("0") or "0"]
+    entry = CatalogFile(copied / "catalog" / "paper.json").load()["shards"][edited.stem.lstrip("0") or "0"]
     assert entry["digest"] == hashlib.sha256(edited.read_bytes()).hexdigest()
     assert (copied / "catalog" / "paper.json").read_bytes() != catalog
     assert _open_in_a_fresh_process(copied)["parsed"] == 0

@@ -108,9 +108,17 @@ class KindIndex:
         self.unsaved: set[int] = set()                # shards changed since the catalog was written
         self.restamped: set[int] = set()              # shards whose signature alone changed since then
         self.shards_parsed = 0                        # shards read and summarised (not from the catalog)
+        self._newest: int | None = None               # the highest seq of any head, once asked (None: not known)
 
     def summary_of(self, data: dict) -> dict:
         return summary_of(self._summarize, self.kind, data)
+
+    def newest_seq(self) -> int:
+        """The seq of the latest version any head holds (0 for none): asked on every read of the
+        audit trail, so kept, and worked out again only after shards were read in."""
+        if self._newest is None:
+            self._newest = max((head.seq for head in self.heads.values()), default=0)
+        return self._newest
 
     def is_current(self, number: int, signature: Signature | None) -> bool:
         return self.signatures.get(number) == signature
@@ -131,6 +139,7 @@ class KindIndex:
                 latest[document["id"]] = document
         for gone in self.members.get(number, set()) - latest.keys():
             self.heads.pop(gone, None)
+        self._newest = None
         for record_id, document in latest.items():
             known = self.heads.get(record_id)
             if known is None or known.version != document["version"] or known.recorded_at != document["recorded_at"]:
@@ -140,10 +149,13 @@ class KindIndex:
     def absorb_version(self, number: int, head: Head, signature: Signature, digest: str) -> None:
         """Record a version this process just appended (the shard was current before the append)."""
         self.heads[head.id] = head
+        if self._newest is not None:
+            self._newest = max(self._newest, head.seq)
         self._set_shard(number, self.members.get(number, set()) | {head.id}, signature, digest)
 
     def load_shard(self, number: int, heads: list[Head], signature: Signature, digest: str) -> None:
         """Take a shard's heads from the catalog as they were when it was written."""
+        self._newest = None
         for head in heads:
             self.heads[head.id] = head
         self.members[number] = {head.id for head in heads}

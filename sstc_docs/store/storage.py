@@ -90,6 +90,14 @@ class JSONFile:
         """Why parsed content is not acceptable (wrong shape), or None when it is fine."""
         return None
 
+    def decode(self, raw: bytes) -> Any:
+        """The content of the file's bytes (ValueError when they are not what ``encode`` writes)."""
+        return json.loads(raw)
+
+    def encode(self, content: Any) -> bytes:
+        """The file's bytes for ``content``."""
+        return encode_json(content)
+
     # -- reading and writing -----------------------------------------------------------------
     def load(self) -> Any:
         """The file's content, parsed; re-read only if the file changed since it was last seen."""
@@ -110,7 +118,7 @@ class JSONFile:
         if not raw:
             return self.unreadable("the file is empty")
         try:
-            content = json.loads(raw)
+            content = self.decode(raw)
         except UnicodeDecodeError:
             return self.unreadable("it is not UTF-8 text")
         except ValueError as error:
@@ -131,7 +139,7 @@ class JSONFile:
 
     def save(self, content: Any) -> Signature:
         """Replace the file with ``content`` (all or nothing) and remember it as the cached copy."""
-        raw = encode_json(content)
+        raw = self.encode(content)
         self.signature = atomic_write_bytes(self.path, raw)
         self.digest, self._content = content_digest(raw), content
         return self.signature

@@ -566,8 +566,7 @@ class Store(StoreBase):
     def _check_journal_tail(self) -> None:
         """The audit trail must reach the newest version the data holds: a cut or deleted journal
         is said, never shown as an empty or shorter history."""
-        newest = max((head.seq for kind in self._layout.kinds() for head in self._index(kind).heads.values()),
-                     default=0)
+        newest = max((self._index(kind).newest_seq() for kind in self._layout.kinds()), default=0)
         last = int((self._journal.last() or {}).get("seq") or 0)
         if last < newest:
             raise StoreError(f"The audit trail {self._journal.path} ends at version {last} of the database, but the "
