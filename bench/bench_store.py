@@ -141,12 +141,12 @@ def cold_open(location: object) -> str:
             f"({int(heads):,} heads, {int(parsed):,} shards parsed)")
 
 
-def _writer(location: object, name: str, start, saves: int) -> int:
+def _writer(location: object, name: str, ready, saves: int) -> int:
     """One writer process: records of its own, and every tenth save one more version of a shared
     record (retried on conflict). Returns its conflicts."""
     store = open_store(location, summarize=summarize)
     conflicts = 0
-    start.wait()
+    ready.wait()
     for n in range(saves):
         if n % 10 == 9:
             while True:
@@ -172,12 +172,11 @@ def measure_writers(location: object) -> float:
         before = store.last_seq()
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager:
-        start = manager.Event()
+        ready = manager.Barrier(WRITERS + 1)  # the clock starts once every writer has opened its store
         with context.Pool(WRITERS) as pool:
-            waiting = pool.starmap_async(_writer, [(location, f"w{k}", start, SAVES_PER_WRITER) for k in range(WRITERS)])
-            time.sleep(2.0)  # every writer has opened its store
+            waiting = pool.starmap_async(_writer, [(location, f"w{k}", ready, SAVES_PER_WRITER) for k in range(WRITERS)])
+            ready.wait(timeout=120)
             began = time.perf_counter()
-            start.set()
             waiting.get()
             elapsed = time.perf_counter() - began
     total = WRITERS * SAVES_PER_WRITER
