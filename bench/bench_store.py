@@ -37,6 +37,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
+import psycopg
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # pg_server.py
 
@@ -317,6 +319,8 @@ def run(scale: float, repeats: int, saves: int, engine: str, pg_url: str | None,
         print(f"  {'SQLite':<16} connect and count the versions: {(time.perf_counter() - start) * 1000:,.0f} ms "
               "as a whole process")
         if writers:
+            if "postgresql" in databases:
+                print(f"PostgreSQL server settings: {server_settings(databases['postgresql'])}")
             for name, location in databases.items():
                 print(f"{WRITERS} writer processes at once, {titles[name]}: {measure_writers(location):,.0f} saves/s, "
                       "nothing lost or duplicated")
@@ -324,6 +328,18 @@ def run(scale: float, repeats: int, saves: int, engine: str, pg_url: str | None,
         shutil.rmtree(folder, ignore_errors=True)
         if server is not None:
             server.stop()
+
+
+#: What bounds the writers' saves per second: each commit waits for its flush (README, PostgreSQL).
+DURABILITY_SETTINGS = ("fsync", "synchronous_commit", "full_page_writes", "wal_sync_method", "commit_delay",
+                       "commit_siblings", "wal_buffers", "server_version")
+
+
+def server_settings(url: str) -> str:
+    with psycopg.connect(url) as conn:
+        rows = dict(conn.execute("SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(%s)",
+                                 (list(DURABILITY_SETTINGS),)).fetchall())
+    return ", ".join(f"{name}={rows[name]}" for name in DURABILITY_SETTINGS if name in rows)
 
 
 def folder_size(folder: Path) -> int:
