@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
              "faster than pandoc as a process": all(r[5] is None or r[4] < r[5] for r in rows)}
     print("goals: " + "; ".join(f"{goal}: {'met' if ok else 'MISSED'}" for goal, ok in goals.items())
           + f" (medians: {args.runs} runs in process, {process_runs} as a process)")
-    return 0 if all(goals.values()) else 1
+    return 0   # a missed goal is a figure to read, not a failure: `make bench` goes on to the next bench
 
 
 if __name__ == "__main__":
