@@ -107,8 +107,11 @@ def _draft(version) -> dict:
     key = f"session:{version.id}" if version else f"session:{NEW}"
     drafts = w.drafts()
     draft = drafts.get(key)
+    if draft is not None and "base_data" not in draft:   # kept by an earlier release, before drafts knew it
+        base = version.version if version else None
+        draft["base_data"] = _clean(version.data if version else blank_session(1)) if draft["base"] == base else None
     if draft is None or (version is not None and draft["base"] != version.version
-                         and _clean(draft["data"]) == draft.get("base_data")):
+                         and _clean(draft["data"]) == draft["base_data"]):
         data = copy.deepcopy(version.data) if version else blank_session(1)
         base_data = _clean(data)
         uid = 0
