@@ -129,7 +129,7 @@ def change_actions(kind: str, old: dict | None, new: dict | None, command: str |
     if kind == "session" and new is not None:
         recorded = (RECORD,) if _outcomes(new) != _outcomes(old) else ()   # what the Governing Body concluded
         planned = old is None or _without_outcomes(new) != _without_outcomes(old)
-        return (DRAFT,) * (planned or not recorded) + recorded
+        return (DRAFT, *recorded) if planned or not recorded else recorded
     if new is not None and kind in ("paper", "decision"):
         moved = _status_action(old.get("status") if old else "draft", new.get("status", "draft"))
         if moved and command == MOVE_COMMAND:
