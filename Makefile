@@ -26,12 +26,13 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 demo: $(VENV)/.runtime
 	$(PY) -m sstc_docs demo --if-empty
 
+# The app's server (sstc_docs/ui/launch.py): `streamlit run streamlit_app.py`, warmed before it listens.
 run: demo
 	@case "$(HOST)" in 127.*|localhost|::1) ;; *) [ "$${SSTC_AUTH:-local}" != local ] || { \
 		echo "make run HOST=$(HOST) opens the app to other machines, but SSTC_AUTH is local (whoever reaches it would act as $$USER)."; \
 		echo "Set SSTC_AUTH=accounts (accounts an administrator creates) or SSTC_AUTH=oidc (your organisation's sign-in); see the README, \"Who is signed in\"."; \
 		exit 2; } ;; esac
-	$(PY) -m streamlit run streamlit_app.py --server.address $(HOST) --server.port $(PORT) --server.maxUploadSize $$($(PY) -c 'import math; from sstc_docs.services.evidence import max_upload_mb_from_env as mb; print(math.ceil(mb()))')
+	$(PY) -m sstc_docs.ui.launch --server.address $(HOST) --server.port $(PORT) --server.maxUploadSize $$($(PY) -c 'import math; from sstc_docs.services.evidence import max_upload_mb_from_env as mb; print(math.ceil(mb()))')
 
 # Debian packages the tests use: Chromium for the browser tests, LibreOffice and poppler to
 # convert and read exported papers, Noto CJK so Chinese renders, pandoc to make Word files of

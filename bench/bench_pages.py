@@ -10,8 +10,8 @@ archive in would), then the search index is built, as a running server has it.
 Measured, per page:
 - AppTest (Streamlit's headless runner, the page script on a real database): the first visit of
   the page in a session (switching to it) and the median of reruns — the script time a user waits.
-- The browser (Chromium through Playwright against ``streamlit run``): the first page after the
-  server starts, then each page from the click on its link in the sidebar until the page's heading
+- The browser (Chromium through Playwright against the app's server, as ``make run`` starts it):
+  the first page after the server answers, then each page from the click on its link in the sidebar until the page's heading
   is shown and no script is running (the app is idle), median over the rounds.
 - The server's memory (RSS): after start, after ``--sessions`` browser sessions each opened every
   page, and after they closed (what a session keeps and whether it is given back).
@@ -165,7 +165,7 @@ def start_server(db: Path, port: int, log: Path) -> subprocess.Popen:
     env = {key: value for key, value in os.environ.items() if key != "SSTC_AUTH"}  # local mode, as `make run`
     env.update(SSTC_DB=str(db), PYTHONPATH=str(ROOT))
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true", "--server.port", str(port),
+        [sys.executable, "-m", "sstc_docs.ui.launch", "--server.headless", "true", "--server.port", str(port),
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120

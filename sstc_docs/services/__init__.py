@@ -97,6 +97,16 @@ class Services:
         rights.require(self.actor, rights.REPAIR)
         return self.search.rebuild()
 
+    def warm_up(self) -> None:
+        """Load now what the first page run would otherwise wait for (the app's server does this
+        before it listens): every kind's listing from its catalog, the audit trail's tail (the
+        Overview's latest changes check it against every kind), and the search index caught up
+        (every page's sidebar box asks for that)."""
+        for kind in self.store.kinds():
+            self.store.heads_page(kind, limit=0)   # counts only: the listing loaded, no row built
+        self.store.changes(limit=1)
+        self.search.catch_up()
+
     def load_demo(self) -> int:
         return load_demo(self.records)
 

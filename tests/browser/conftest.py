@@ -1,4 +1,4 @@
-"""Browser journeys: `streamlit run` on a free port over a temp database with the demo loaded,
+"""Browser journeys: the app's server (`make run`'s) on a free port over a temp database with the demo loaded,
 driven by Debian's Chromium through Playwright.
 
 The server runs with the app's own settings (.streamlit/config.toml: loopback only, so it is
@@ -113,14 +113,15 @@ def db_path(tmp_path_factory) -> Path:
 @contextmanager
 def streamlit_server(db: Path, log_dir: Path, *, port: int | None = None, env: dict | None = None,
                      args: tuple[str, ...] = ()):
-    """`streamlit run` over ``db`` on ``port`` (default a free one), in accounts mode unless ``env``
-    says otherwise, with more ``args`` for Streamlit; yields its address once it answers."""
+    """The app's server as `make run` starts it (sstc_docs/ui/launch.py: `streamlit run`, warmed
+    first) over ``db`` on ``port`` (default a free one), in accounts mode unless ``env`` says
+    otherwise, with more ``args`` for Streamlit; yields its address once it answers."""
     port = port or _free_port()
     log_path = log_dir / "streamlit.log"
     env = {**os.environ, "SSTC_DB": str(db), "PYTHONPATH": str(ROOT), "SSTC_AUTH": "accounts", **(env or {})}
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
+            [sys.executable, "-m", "sstc_docs.ui.launch", "--server.headless", "true",
              "--server.port", str(port), "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none", *args],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
