@@ -35,21 +35,23 @@ def import_app_modules() -> None:
 
 def open_database() -> None:
     """Open the database the pages share (ui/state.py's cache, which every session then finds
-    open) with what a page run reads already loaded. A database that cannot be opened is said by
-    the pages, to whoever visits; the server starts anyway."""
+    open) with what a page run reads already loaded. If it cannot be opened or read, the pages say
+    why to whoever visits, as they would without the warm-up: the server starts anyway."""
     from ..errors import SstcError
     from .state import get_services
 
     try:
         get_services().warm_up()
     except SstcError as error:
-        print(f"sstc-docs: the database cannot be opened (each page will say so): {error}", file=sys.stderr)
+        print(f"sstc-docs: the database could not be read before serving (the pages will say so): {error}",
+              file=sys.stderr)
 
 
-def load_table_support() -> None:
-    """The first table a page shows converts rows to Arrow: pandas and pyarrow, and what they load
-    on their first conversion."""
-    from streamlit import dataframe_util
+def load_streamlit_parts() -> None:
+    """What Streamlit loads on first use of an element the pages draw: for a table, pandas and
+    pyarrow and what their first conversion loads (a second at archive scale); for an alert, the
+    emoji pattern its icon is looked for with (0.1 s)."""
+    from streamlit import dataframe_util, emojis  # noqa: F401
 
     dataframe_util.convert_anything_to_arrow_bytes([{"text": "", "number": 1, "date": "2026-01-01"}])
 
@@ -76,7 +78,7 @@ def warm_up() -> float:
     try:
         import_app_modules()
         open_database()
-        load_table_support()
+        load_streamlit_parts()
         skip_direct_run_warning()
     finally:
         context_log.setLevel(level)
