@@ -17,7 +17,7 @@ from streamlit.testing.v1.element_tree import AlertBase, Block, HeadingBase, Mar
 from hostile import hostile, plant
 from sstc_docs import demo as seed
 from sstc_docs.services import open_services
-from test_app_pages import FRAMEWORK_TABS, PAPER_TABS, frameworks_tab, open_app, papers_tab, services, shown
+from test_app_pages import FRAMEWORK_TABS, PAPER_TABS, frameworks_tab, open_app, open_tab, papers_tab, services, shown
 
 ADDRESS = "http://127.0.0.1:9/probe"
 TEXT = hostile(ADDRESS)
@@ -78,6 +78,8 @@ def test_overview_and_history_show_the_text_as_typed(planted):
     at.session_state["hist:open"] = ("paper", seed.PAPER_ID, services().records.get("paper", seed.PAPER_ID).version)
     at.run()
     check(at)
+    for tab in ("What changed", "Fields"):   # one tab of the version is drawn at a time
+        check(open_tab(at, "hist:tabs:paper", tab))
     at.toggle(key="hist:cmp:on").set_value(True).run()
     check(at)
 

@@ -173,6 +173,8 @@ def test_history_opens_a_version(demo_db):
     at.button(key=f"hist:open:indicator:{seed.IND_PARTNERSHIPS}:2").click().run()
     assert not at.exception
     assert f"Indicator {seed.IND_PARTNERSHIPS} · version 2" in texts(at.subheader)
+    assert not [df for df in at.dataframe if "Field" in df.value.columns]   # only the open tab is drawn
+    open_tab(at, "hist:tabs:record", "Fields")
     assert not at.json                                  # the fields in words, no raw JSON
     assert any("text" in list(df.value["Field"]) for df in at.dataframe if "Field" in df.value.columns)
     at.button(key="hist:close").click().run()
