@@ -47,7 +47,8 @@ def test_revise_an_indicator_appears_as_proposed(demo_db):
     history = services().frameworks.revision_history(seed.IND_PARTNERSHIPS)
     assert history[-1]["status"] == "proposed" and history[-1]["new_target"] == "每年六个新的伙伴关系。"
     assert history[-1]["decision_id"] == seed.DECISION_ID
-    table = next(df.value for df in frameworks_tab(at, "Revision history").dataframe if "New target" in df.value.columns)
+    frameworks_tab(at, "Revision history")
+    table = next(df.value for df in at.dataframe if "New target" in df.value.columns)
     assert list(table["Status"]) == ["Proposed", "Proposed"]
     assert table["New target"].iloc[-1] == "每年六个新的伙伴关系。"
     assert table["Old target"].iloc[-1] == seed.PARTNERSHIPS_ORIGINAL["target"]["text"]

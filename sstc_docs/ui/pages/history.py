@@ -70,7 +70,8 @@ def render() -> None:
     rows = changes[offset:offset + PAGE_SIZE]
     counted, paging = st.columns([3, 1], vertical_alignment="bottom")
     if complete:
-        counted.markdown(f"**{len(changes)} change(s)**" + (f" (the latest {LATEST})" if len(changes) >= LATEST else ""))
+        counted.markdown(f"**{len(changes)} change(s)**"
+                         + (f" (the latest {LATEST})" if len(changes) >= LATEST else ""))
     else:
         counted.markdown(f"**Changes {offset + 1}–{offset + len(rows)}**, newest first; more on the next pages "
                          f"(back to the latest {LATEST})")
