@@ -18,13 +18,14 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from tinydb import TinyDB, where
 
 from ..errors import StoreError
 from .atomic import Signature
 from .commit import stage_file
-from .storage import ShardStorage, content_digest, encode_shard
+from .storage import ScannedShard, ShardStorage, appended_to_shard, content_digest, encode_shard, scan_shard
 
 #: For a kind whose count is not given (the store serves any kind the services declare).
 DEFAULT_SHARD_COUNT = 64
@@ -134,26 +135,43 @@ class Shard:
         """Signature of the bytes the last read came from, parsed whole or scanned by lines."""
         return self._db.storage.seen
 
-    def stage(self, documents: list[dict]) -> "StagedShard":
+    def stage(self, documents: list[dict], trusted: str | None = None) -> "StagedShard":
         """The shard's next content, with ``documents`` added, written beside the file (commit.py
         puts it in place). Refuses (and writes nothing) if any (id, version) is already present,
-        so even a bug higher up cannot overwrite a stored version."""
-        current = self._db.storage.read() or {}
-        table = dict(current.get(self.TABLE, {}))
-        taken = {(d["id"], d["version"]) for d in table.values()}
+        so even a bug higher up cannot overwrite a stored version.
+
+        A file whose bytes are known whole — their digest is ``trusted`` (the heads index's, of the
+        content it was built from) or the one this shard last read whole or wrote — is not parsed:
+        its lines are scanned, only the staged records' own decoded, and the new lines put after
+        them (``appended_to_shard``). Any other file is parsed whole first, so a damaged shard is
+        refused and left as it is, and one in another layout is written one version to a line."""
+        storage = self._db.storage
+        found = storage.raw()
+        scanned = ScannedShard(0, []) if found is None else None
+        if found is not None and content_digest(found[1]) in {trusted, storage.digest} - {None}:
+            scanned = scan_shard(found[1], {d["id"] for d in documents})
+        if scanned is not None:
+            self._refuse_overwriting(scanned.documents, documents)
+            payload = appended_to_shard(found[1] if found else None, scanned.last_number, documents)
+        else:
+            current = storage.read() or {}
+            table = dict(current.get(self.TABLE, {}))
+            self._refuse_overwriting(table.values(), documents)
+            first = max((int(k) for k in table), default=0) + 1
+            for offset, document in enumerate(documents):
+                table[str(first + offset)] = document
+            payload = encode_shard({**current, self.TABLE: table})
+        temp, signature = stage_file(self.path, payload)
+        return StagedShard(self, temp, signature, content_digest(payload))
+
+    def _refuse_overwriting(self, stored: Iterable[dict], documents: list[dict]) -> None:
+        taken = {(d["id"], d["version"]) for d in stored}
         for document in documents:
             key = (document["id"], document["version"])
             if key in taken:
                 raise StoreError(f"{self.path} already holds version {key[1]} of {key[0]}; versions are "
                                  "never overwritten.")
             taken.add(key)
-        first = max((int(k) for k in table), default=0) + 1
-        for offset, document in enumerate(documents):
-            table[str(first + offset)] = document
-        content = {**current, self.TABLE: table}
-        payload = encode_shard(content)
-        temp, signature = stage_file(self.path, payload)
-        return StagedShard(self, temp, signature, content_digest(payload), content)
 
     def close(self) -> None:
         self._db.close()
@@ -165,11 +183,10 @@ class StagedShard:
     temp: Path
     signature: Signature
     digest: str
-    content: dict
 
     def published(self) -> None:
-        """The staged file is now the shard: serve reads from what was written, unread."""
-        self.shard._db.storage.adopt(self.signature, self.digest, self.content)
+        """The staged file is now the shard."""
+        self.shard._db.storage.written(self.signature, self.digest)
 
 
 def shard_content(documents: list[dict]) -> bytes:

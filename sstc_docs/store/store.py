@@ -127,7 +127,9 @@ class Store(StoreBase):
         staged = []
         try:
             for (kind, number), group in by_shard.items():
-                staged.append((kind, number, group, self._shards.get(kind, number).stage(group)))
+                index = self._indexes.get(kind)
+                trusted = index.digests.get(number) if index is not None else None
+                staged.append((kind, number, group, self._shards.get(kind, number).stage(group, trusted)))
         except BaseException:
             discard([shard.temp for *_, shard in staged])
             raise
