@@ -91,6 +91,30 @@ def test_changing_returned_or_saved_dicts_never_changes_stored_data(store):
         again.version = 7  # type: ignore[misc]
 
 
+def test_read_versions_are_the_callers_own_whether_the_shard_was_scanned_parsed_or_staged(tmp_path):
+    """Embedded engine only: reads hand out the documents they decoded without copying them
+    again, so a shard's parsed copy and a unit's staged versions must be copied on the way out."""
+    db = tmp_path / "db"
+    with Store(db, summarize=summarize) as store:
+        store.save("paper", "P1", paper("Original", tags=["a"]), author="ana", why="create", base_version=None)
+    assert not (db / "catalog" / "paper.json").exists()  # nothing was listed: no catalog
+    with Store(db, summarize=summarize) as store:
+        store.heads("paper")  # so the shard is parsed, and its parsed copy kept
+        store.get("paper", "P1").data["tags"].append("from a parsed shard")
+        store.history("paper", "P1")[0].data["title"] = "from a parsed shard"
+        assert store.get("paper", "P1").data == paper("Original", tags=["a"])
+        with store.unit() as unit:
+            unit.save("paper", "P1", paper("Staged"), author="bo", why="edit", base_version=1)
+            store.get("paper", "P1").data["title"] = "from a staged version"
+            store.history("paper", "P1")[-1].data["body"].clear()
+            assert store.get("paper", "P1").data == paper("Staged")
+        assert store.get("paper", "P1", version=1).data == paper("Original", tags=["a"])
+        assert store.get("paper", "P1").data == paper("Staged")
+    with Store(db) as store:
+        assert [v.data for v in store.history("paper", "P1")] == [paper("Original", tags=["a"]), paper("Staged")]
+        assert store.verify().ok
+
+
 def test_meta_and_to_json_are_json_ready(store):
     v = store.save("decision", "D1", {"text": "The GB decides"}, author="ana", why="adopted", base_version=None)
     assert v.meta() == {"kind": "decision", "id": "D1", "version": 1, "based_on": None, "author": "ana",

@@ -26,6 +26,7 @@ from ..errors import StoreError
 from .atomic import Signature
 from .commit import stage_file
 from .storage import ScannedShard, ShardStorage, appended_to_shard, content_digest, encode_shard, scan_shard
+from .versions import json_copy
 
 #: For a kind whose count is not given (the store serves any kind the services declare).
 DEFAULT_SHARD_COUNT = 64
@@ -122,12 +123,13 @@ class Shard:
         return list(self._table.all())
 
     def versions_of(self, record_id: str) -> list[dict]:
-        """One record's version documents, oldest first. A file changed since it was last parsed
-        (or never parsed: a read of a record chosen at random) is not parsed whole: its lines are
-        scanned and only the record's own are decoded (``read_lines``), a small part of the cost."""
+        """One record's version documents, oldest first, decoded or copied for the caller alone. A
+        file changed since it was last parsed (or never parsed: a read of a record chosen at
+        random) is not parsed whole: its lines are scanned and only the record's own are decoded
+        (``read_lines``), a small part of the cost."""
         found = self._db.storage.read_lines(record_id)
         if found is None:
-            found = self._table.search(where("id") == record_id)
+            found = [json_copy(d) for d in self._table.search(where("id") == record_id)]
         return sorted(found, key=lambda d: d["version"])
 
     @property
