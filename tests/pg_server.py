@@ -50,12 +50,21 @@ class ThrowawayServer:
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
         self._run("initdb", "-D", str(self.data), "--auth=trust", "-U", "postgres", "--encoding=UTF8",
                   "--locale=C", "--no-sync")
+        self._start_server()
+        return self
+
+    def crash_and_restart(self) -> None:
+        """Every server process killed at once, as in a crash (what is in its memory and not yet
+        written is lost), then started again: it recovers from its WAL as after a power cut."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        self._start_server()
+
+    def _start_server(self) -> None:
         options = [f"-k {self.folder}", "-c listen_addresses=''", f"-p {PORT}", "-c max_connections=200"]
         if not self.durable:
             options += ["-c fsync=off", "-c full_page_writes=off", "-c synchronous_commit=off"]
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w", "-t", "60",
                   "-o", " ".join(options), "start")
-        return self
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():

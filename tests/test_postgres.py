@@ -29,6 +29,7 @@ from sstc_docs.store import Store, open_store
 from sstc_docs.store.journal import chain_link
 from sstc_docs.store.pg import PostgresStore
 from sstc_docs.store.versions import version_hash
+from pg_server import ThrowawayServer
 
 ROOT = Path(__file__).resolve().parents[1]
 GRANTS = ROOT / "sstc_docs" / "store" / "pg" / "grants.sql"
@@ -207,6 +208,30 @@ def test_a_connection_cut_mid_commit_leaves_nothing_and_the_store_goes_on(url, m
         assert [(h["id"], h["title"]) for h in store.heads("paper")] == [("P1", "one")]
         assert store.last_seq() == 1 and len(store.history("paper", "P1")) == 1
         assert store.save("paper", "P1", {"title": "two"}, author="bo", why="e", base_version=1).seq == 2
+
+
+def test_a_save_that_returned_survives_a_crash_of_the_database_server_and_caches_start_again():
+    """The commit lets the chain row go before its flush (engine.py, ``_unit``); the save still
+    returns only once it is on disk. A durable server of its own, crashed right after each save
+    (its unwritten WAL lost, as by a power cut): every returned save is there after recovery."""
+    server = ThrowawayServer(durable=True).start()
+    try:
+        url = server.create_database()
+        with open_store(url, summarize=summarize) as store:
+            for round_ in range(1, 4):
+                store.save("paper", f"P{round_}", {"title": f"round {round_}"}, author="ana", why="c",
+                           base_version=None)
+                assert [h["id"] for h in store.heads("paper")][-1] == f"P{round_}"  # cached: P{round_}
+                server.crash_and_restart()
+                deadline = time.monotonic() + 20
+                while store._cache and time.monotonic() < deadline:
+                    time.sleep(0.05)  # the listener reconnects and lets the cache go
+                assert not store._cache, "the cached heads outlived the database server's restart"
+                assert _sql(url, "SELECT id FROM sstc_versions ORDER BY seq") == [
+                    (f"P{n}",) for n in range(1, round_ + 1)]
+                assert [h["id"] for h in store.heads("paper")] == [f"P{n}" for n in range(1, round_ + 1)]
+    finally:
+        server.stop()
 
 
 # -- several servers on one database --------------------------------------------------------------

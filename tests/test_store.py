@@ -254,6 +254,28 @@ def test_changes_filters_newest_first(store):
     assert store.changes(until="2000-01-01") == []
 
 
+def test_changes_of_one_record_are_those_of_the_whole_trail_filtered(store):
+    """Asked for one record, the store may answer from the record's own versions (the embedded
+    engine does, rather than walk the journal): the answer is the whole trail's, filtered."""
+    for n in range(6):
+        store.save("paper", f"P{n % 3}", paper(f"p{n}"), author="ana" if n % 2 else "bo", why=f"p{n}",
+                   base_version=n // 3 or None)
+        store.save("decision", "P1", {"text": f"d{n}"}, author="bo", why=f"d{n}", base_version=n or None)
+    store.delete("paper", "P1", author="ana", why="gone", base_version=2)
+    trail = store.changes(limit=1000)
+    middle = trail[len(trail) // 2]["recorded_at"]
+    for filters in ({"record_id": "P1"}, {"record_id": "P1", "kind": "paper"}, {"record_id": "P1", "kind": "decision"},
+                    {"record_id": "P1", "author": "ana"}, {"record_id": "P1", "since": middle},
+                    {"record_id": "P1", "until": middle}, {"record_id": "P1", "limit": 3},
+                    {"record_id": "P9"}, {"record_id": "P2", "kind": "strategy"}):
+        limit = filters.get("limit", 200)
+        wanted = [c for c in trail if c["id"] == filters["record_id"]
+                  and filters.get("kind", c["kind"]) == c["kind"] and filters.get("author", c["author"]) == c["author"]
+                  and c["recorded_at"] >= filters.get("since", "") and c["recorded_at"] <= filters.get("until", "~")]
+        assert store.changes(**filters) == wanted[:limit], filters
+    assert [c["why"] for c in store.changes(record_id="P1", limit=4)] == ["gone", "d5", "d4", "p4"]
+
+
 def test_a_torn_journal_tail_is_skipped_and_cut_back_by_the_next_commit(tmp_path):
     """Embedded engine only: about its journal file."""
     store = Store(tmp_path / "db", summarize=summarize)

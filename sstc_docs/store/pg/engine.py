@@ -61,6 +61,9 @@ _UPSERT_HEAD = ("INSERT INTO sstc_heads (kind, id, version, deleted, author, rec
                 "author = excluded.author, recorded_at = excluded.recorded_at, why = excluded.why, "
                 "effective_from = excluded.effective_from, seq = excluded.seq, hash = excluded.hash, "
                 "summarizer = excluded.summarizer, summary = excluded.summary")
+#: A transaction of its own that writes to the WAL and commits as the server's synchronous_commit
+#: says (on, by default): it returns once the WAL up to it, the unit's commit included, is flushed.
+_WAIT_FOR_FLUSH = "SELECT pg_logical_emit_message(true, 'sstc-docs', 'flushed')"
 _INSERT_NAME = "INSERT INTO sstc_names (what, name) VALUES (%s, %s) ON CONFLICT DO NOTHING"
 _LATEST_VERSION = (f"SELECT {VERSION_COLUMNS} FROM sstc_versions WHERE kind = %s AND id = %s "
                    "ORDER BY version DESC LIMIT 1")
@@ -124,7 +127,7 @@ class PostgresStore(StoreBase):
                              "may log in.") from None
         self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=True, name="sstc",
                                     kwargs={"autocommit": True}, check=ConnectionPool.check_connection)
-        self._listener = ChangeListener(url, self._catch_up_cached) if listen else None
+        self._listener = ChangeListener(url, self._catch_up_cached, self._forget_cache) if listen else None
         if self._listener is not None:
             self._listener.start()
 
@@ -154,7 +157,16 @@ class PostgresStore(StoreBase):
     def _unit(self, record: tuple[str, str] | None = None) -> Iterator[UnitOfWork]:
         """The unit's transaction. Writers queue on the chain row, so what happens between taking
         it and committing is kept to two round trips: the lock (with the one record a single save
-        builds on, if known), then the writes with the commit."""
+        builds on, if known), then the writes with the commit.
+
+        The commit does not wait for its flush while holding the row (``synchronous_commit`` off
+        for this transaction only); the statement after it does (``_WAIT_FOR_FLUSH``), so a save
+        still returns only once it is on disk, but the next writer takes the row meanwhile, and
+        the flushes of writers waiting together are shared (PostgreSQL's group commit). A save
+        waiting for its flush is visible to other sessions already: only a crash of the database
+        server in that moment (a millisecond) could take it back, and then its writer is told the
+        save is not confirmed, never that it was saved; servers forget their cached heads when
+        their listener reconnects (listen.py)."""
         self._check_open()
         active: _Active | None = getattr(self._local, "active", None)
         if active is not None:
@@ -178,9 +190,15 @@ class PostgresStore(StoreBase):
                     yield unit
                 finally:
                     self._local.active = None
-                with conn.pipeline():  # the writes and the commit: one round trip under the lock
-                    summaries = self._write(conn, unit.documents, chain) if unit.documents else {}
-                    conn.execute("COMMIT" if unit.documents else "ROLLBACK")
+                with conn.pipeline():  # the writes, the commit and its flush: one round trip
+                    if unit.documents:
+                        summaries = self._write(conn, unit.documents, chain)
+                        conn.execute("SET LOCAL synchronous_commit = off")
+                        conn.execute("COMMIT")  # the chain row is free for the next writer from here
+                        conn.execute(_WAIT_FOR_FLUSH)
+                    else:
+                        summaries = {}
+                        conn.execute("ROLLBACK")
             except psycopg.errors.UniqueViolation as error:
                 _rollback(conn)
                 raise self._conflict_from(error, unit) from None

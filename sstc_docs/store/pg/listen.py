@@ -23,9 +23,14 @@ class ChangeListener:
     """One connection of its own (notifications arrive on the session that listens, so it cannot
     be a pooled one), reconnecting after a cut; ``on_change()`` runs in this thread."""
 
-    def __init__(self, conninfo: str, on_change: Callable[[], None], *, poll_seconds: float = 0.1):
+    def __init__(self, conninfo: str, on_change: Callable[[], None], on_reconnect: Callable[[], None], *,
+                 poll_seconds: float = 0.1):
+        """``on_reconnect()`` runs before listening again after a cut: the database server may have
+        restarted after a crash, and a version seen just before it may not have reached its disk
+        (engine.py, ``_unit``), so what was cached from before cannot be trusted."""
         self._conninfo = conninfo
         self._on_change = on_change
+        self._on_reconnect = on_reconnect
         self._poll = poll_seconds
         self._stopped = threading.Event()
         self._wake_channel = f"sstc_stop_{secrets.token_hex(6)}"  # stop() need not wait out a poll
@@ -42,11 +47,15 @@ class ChangeListener:
         self._thread.join(timeout=5 * self._poll)
 
     def _run(self) -> None:
+        connected_before = False
         while not self._stopped.is_set():
             try:
                 with psycopg.connect(self._conninfo, autocommit=True) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     conn.execute(f"LISTEN {self._wake_channel}")
+                    if connected_before:
+                        self._on_reconnect()
+                    connected_before = True
                     self._on_change()  # what was saved while not listening counts as heard now
                     while not self._stopped.is_set():
                         heard = False
