@@ -76,3 +76,19 @@ def test_a_lock_file_removed_while_unheld_is_made_again(tmp_path):
     (tmp_path / ".lock").unlink()
     with lock.writing():
         assert (tmp_path / ".lock").is_file()
+
+
+def test_a_child_forked_inside_the_lock_leaves_it_held_by_the_parent(tmp_path):
+    lock = StoreLock(tmp_path, timeout=0.3)
+    pid = None
+    try:
+        with lock.writing():
+            pid = os.fork()
+            if pid:
+                os.waitpid(pid, 0)  # the child has left the block: its release must not be the parent's
+                with pytest.raises(StoreError, match="busy"):
+                    with StoreLock(tmp_path, timeout=0.3).writing():
+                        pass
+    finally:
+        if pid == 0:
+            os._exit(0)

@@ -45,10 +45,7 @@ class FileLock:
         self._pid = os.getpid()
 
     def acquire(self) -> None:
-        if self._pid != os.getpid():  # a forked child: what the parent held is not its own
-            if self._fd is not None:
-                os.close(self._fd)  # its copy only; unlocking it would let go of the parent's lock
-            self._fd, self._depth, self._pid = None, 0, os.getpid()
+        self._forget_if_forked()
         if self._depth:
             self._depth += 1
             return
@@ -72,6 +69,8 @@ class FileLock:
             os.close(fd)  # replaced or removed since it was opened: take the lock of the file there now
 
     def release(self) -> None:
+        if self._forget_if_forked():
+            return  # forked inside writing(): the lock is the parent's to let go
         self._depth -= 1
         if self._depth == 0 and self._fd is not None:
             fd, self._fd = self._fd, None
@@ -79,6 +78,16 @@ class FileLock:
                 fcntl.flock(fd, fcntl.LOCK_UN)  # explicitly: a forked child may hold a copy of the fd
             finally:
                 os.close(fd)
+
+    def _forget_if_forked(self) -> bool:
+        """In a forked child, what the parent held is not its own: forget it (closing the child's
+        copy of the file only; unlocking it would let go of the parent's lock)."""
+        if self._pid == os.getpid():
+            return False
+        if self._fd is not None:
+            os.close(self._fd)
+        self._fd, self._depth, self._pid = None, 0, os.getpid()
+        return True
 
     def _is_the_file(self, fd: int) -> bool:
         try:

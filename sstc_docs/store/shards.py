@@ -110,12 +110,13 @@ class Shard:
 
     @property
     def signature(self) -> Signature | None:
-        """Signature of the content last read or written (None while the file does not exist)."""
+        """Signature of the content last parsed (None while there is none: no file, or a commit
+        replaced it since)."""
         return self._db.storage.signature
 
     @property
     def digest(self) -> str | None:
-        """Content digest of what was last read or written (storage.content_digest)."""
+        """Content digest of what was last parsed or written (storage.content_digest)."""
         return self._db.storage.digest
 
     def documents(self) -> list[dict]:
