@@ -7,7 +7,7 @@ import datetime as dt
 from sstc_docs import demo as seed
 from sstc_docs.domain.lifecycle import allowed_next
 
-from test_app_pages import open_app, services, services_as, texts, versions
+from test_app_pages import frameworks_tab, open_app, services, services_as, texts, versions
 
 REV = f"fw:rev:{seed.IND_PARTNERSHIPS}"
 MOVE = f"dec:move:{seed.DECISION_ID}"
@@ -47,6 +47,7 @@ def test_revise_an_indicator_appears_as_proposed(demo_db):
     history = services().frameworks.revision_history(seed.IND_PARTNERSHIPS)
     assert history[-1]["status"] == "proposed" and history[-1]["new_target"] == "每年六个新的伙伴关系。"
     assert history[-1]["decision_id"] == seed.DECISION_ID
+    frameworks_tab(at, "Revision history")
     table = next(df.value for df in at.dataframe if "New target" in df.value.columns)
     assert list(table["Status"]) == ["Proposed", "Proposed"]
     assert table["New target"].iloc[-1] == "每年六个新的伙伴关系。"
@@ -72,7 +73,7 @@ def test_revision_that_changes_nothing_is_refused_in_plain_words(demo_db):
 
 
 def test_add_an_indicator(demo_db):
-    at = open_app("frameworks")
+    at = frameworks_tab(open_app("frameworks"), "Add an indicator")
     key = f"fw:add:{seed.STRATEGY_ID}"
     at.selectbox(key=f"{key}:outcome").set_value(2).run()
     at.text_input(key=f"{key}:label").input("(C)")

@@ -17,7 +17,7 @@ from streamlit.testing.v1.element_tree import AlertBase, Block, HeadingBase, Mar
 from hostile import hostile, plant
 from sstc_docs import demo as seed
 from sstc_docs.services import open_services
-from test_app_pages import open_app, services, shown
+from test_app_pages import FRAMEWORK_TABS, PAPER_TABS, frameworks_tab, open_app, open_tab, papers_tab, services, shown
 
 ADDRESS = "http://127.0.0.1:9/probe"
 TEXT = hostile(ADDRESS)
@@ -78,13 +78,16 @@ def test_overview_and_history_show_the_text_as_typed(planted):
     at.session_state["hist:open"] = ("paper", seed.PAPER_ID, services().records.get("paper", seed.PAPER_ID).version)
     at.run()
     check(at)
+    for tab in ("What changed", "Fields"):   # one tab of the version is drawn at a time
+        check(open_tab(at, "hist:tabs:paper", tab))
     at.toggle(key="hist:cmp:on").set_value(True).run()
     check(at)
 
 
 def test_papers_show_the_text_as_typed_in_every_tab_and_the_reader(planted):
     at = open_app("papers")
-    check(at)
+    for tab in PAPER_TABS:   # one tab is drawn at a time
+        check(papers_tab(at, tab))
     at.date_input(key=f"papers:asof:{seed.PAPER_ID}").set_value(dt.date.today()).run()
     check(at)
     # the reading view (the Word layout as HTML) shows the planted title as typed
@@ -93,13 +96,16 @@ def test_papers_show_the_text_as_typed_in_every_tab_and_the_reader(planted):
 
 
 def test_frameworks_show_the_text_as_typed(planted):
-    at = open_app("frameworks")
-    at.session_state[f"fw:report:{seed.STRATEGY_ID}:open"] = True
-    at.session_state[f"cmp:indicator:{seed.IND_PARTNERSHIPS}:open"] = True
-    at.run()
-    at.selectbox(key="fw:hist:indicator").set_value(seed.IND_PARTNERSHIPS).run()
+    at = open_app("frameworks")   # one tab is drawn at a time: each is opened in turn
     at.selectbox(key="fw:rev:indicator").set_value(planted["indicator"]).run()
     check(at)
+    at.session_state[f"cmp:indicator:{seed.IND_PARTNERSHIPS}:open"] = True
+    frameworks_tab(at, "Revision history").selectbox(key="fw:hist:indicator").set_value(seed.IND_PARTNERSHIPS).run()
+    assert any("Fingerprint" in df.value.columns for df in at.dataframe)   # its versions, opened
+    check(at)
+    at.session_state[f"fw:report:{seed.STRATEGY_ID}:open"] = True
+    for tab in FRAMEWORK_TABS[2:]:
+        check(frameworks_tab(at, tab))
 
 
 def test_decisions_show_the_text_as_typed(planted):

@@ -41,6 +41,31 @@ def open_app(page: str = "overview", *, user: str = "Ana Tester", roles: tuple[s
     return at
 
 
+def open_tab(at: AppTest, key: str, tab: str) -> AppTest:
+    """The tabs under ``key`` switched to ``tab``, as a click on it does: a page draws only its
+    open tab, so a test reaches another tab's boxes this way."""
+    at.session_state[key] = tab
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+#: the tabs of the Papers editor and of the Frameworks page, in order
+PAPER_TABS = ("Cover and front matter", "Paragraphs and framework", "Draft decision", "Read", "Versions and download",
+              "Compare versions", "As at a date")
+FRAMEWORK_TABS = ("Revise an indicator", "Revision history", "Revision report", "Add an indicator")
+
+
+def papers_tab(at: AppTest, tab: str, paper_id: str = seed.PAPER_ID) -> AppTest:
+    assert tab in PAPER_TABS, tab
+    return open_tab(at, f"papers:tabs:{paper_id}", tab)
+
+
+def frameworks_tab(at: AppTest, tab: str) -> AppTest:
+    assert tab in FRAMEWORK_TABS, tab
+    return open_tab(at, "fw:tab", tab)
+
+
 def services_as(name: str):
     """The app's services acting as someone else, ``name`` (every role)."""
     return services().acting_as(person(login_of(name), name))
@@ -148,6 +173,8 @@ def test_history_opens_a_version(demo_db):
     at.button(key=f"hist:open:indicator:{seed.IND_PARTNERSHIPS}:2").click().run()
     assert not at.exception
     assert f"Indicator {seed.IND_PARTNERSHIPS} · version 2" in texts(at.subheader)
+    assert not [df for df in at.dataframe if "Field" in df.value.columns]   # only the open tab is drawn
+    open_tab(at, "hist:tabs:record", "Fields")
     assert not at.json                                  # the fields in words, no raw JSON
     assert any("text" in list(df.value["Field"]) for df in at.dataframe if "Field" in df.value.columns)
     at.button(key="hist:close").click().run()

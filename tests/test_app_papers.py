@@ -11,21 +11,28 @@ from sstc_docs.errors import ValidationError
 from sstc_docs.ui.widgets import changed_fields
 
 from revisions import REVISED
-from test_app_pages import open_app, services, services_as, texts, versions
+from test_app_pages import PAPER_TABS, open_app, papers_tab, services, services_as, texts, versions
 
 DRAFT = f"paper:{seed.PAPER_ID}"
+COVER, PARAGRAPHS, DECISION, _, VERSIONS = PAPER_TABS[:5]
 
 
 def _para2(at, draft=DRAFT):
     return at.text_area(key=f"{draft}:b:b1:text")
 
 
+def _paragraphs(page: str = "papers", **who):
+    """The Papers page on the demo's paper, its Paragraphs tab open."""
+    return papers_tab(open_app(page, **who), PARAGRAPHS)
+
+
 def _revising():
-    """The Papers page on the demo's issued paper, its revision started (as a user must, to change it)."""
+    """The Papers page on the demo's issued paper, its revision started (as a user must, to change
+    it), on the Paragraphs tab."""
     at = open_app("papers")
     at.button(key=f"{DRAFT}:start:revision").click().run()
     assert at.text_input(key=f"{DRAFT}:symbol").value == REVISED
-    return at
+    return papers_tab(at, PARAGRAPHS)
 
 
 def _theirs() -> dict:
@@ -92,13 +99,13 @@ def test_edit_paragraph_with_reason_makes_a_new_version(demo_db):
     latest = services().records.get("paper", seed.PAPER_ID)
     assert latest.version == 2 and latest.author == "Ana Tester (ana.tester)" and latest.why == "Shorter paragraph 2"
     assert latest.data["body"][1]["text"] == "第二段的新文字。[^2]"
-    table = next(df.value for df in at.dataframe if "Version" in df.value.columns)
-    assert list(table["Version"]) == [2, 1]
     assert _para2(at).value == "第二段的新文字。[^2]"
+    table = next(df.value for df in papers_tab(at, VERSIONS).dataframe if "Version" in df.value.columns)
+    assert list(table["Version"]) == [2, 1]
 
 
 def test_empty_reason_is_refused_and_the_text_kept(demo_db):
-    at = open_app("papers")
+    at = _paragraphs()
     _para2(at).input("Edited but not explained.").run()
     at.button(key=f"{DRAFT}:save").click().run()
     assert "Give the reason for this change" in texts(at.error)
@@ -109,7 +116,7 @@ def test_empty_reason_is_refused_and_the_text_kept(demo_db):
 def test_nobody_signed_in_sees_the_sign_in_form_and_a_reader_no_save(demo_db):
     at = open_app("papers", user="")
     assert at.title[0].value == "Sign in to sstc-docs" and not at.text_area
-    at = open_app("papers", user="Rae Reader", roles=("reader",))
+    at = _paragraphs(user="Rae Reader", roles=("reader",))
     assert _para2(at).value and not [b for b in at.button if b.key == f"{DRAFT}:save"]
     assert "Rae Reader (rae.reader) may not draft papers" in texts(at.caption)
     assert "needs the drafter role" in texts(at.caption)
@@ -117,17 +124,17 @@ def test_nobody_signed_in_sees_the_sign_in_form_and_a_reader_no_save(demo_db):
 
 
 def test_unsaved_edits_survive_a_page_switch(demo_db):
-    at = open_app("papers")
+    at = _paragraphs()
     _para2(at).input("Kept while I look elsewhere.").run()
     at.text_input(key=f"{DRAFT}:why").input("half-typed reason").run()
     at.switch_page("sstc_docs/ui/pages/overview.py").run()
     at.switch_page("sstc_docs/ui/pages/papers.py").run()
-    assert _para2(at).value == "Kept while I look elsewhere."
+    assert _para2(papers_tab(at, PARAGRAPHS)).value == "Kept while I look elsewhere."
     assert at.text_input(key=f"{DRAFT}:why").value == "half-typed reason"
 
 
 def test_validation_problem_shown_next_to_its_paragraph(demo_db):
-    at = open_app("papers")
+    at = _paragraphs()
     _para2(at).input("A marker with no footnote [^9].").run()
     at.text_input(key=f"{DRAFT}:why").input("break it").run()
     at.button(key=f"{DRAFT}:save").click().run()
@@ -189,11 +196,11 @@ def test_conflict_keep_editing_on_top(demo_db):
     at.button(key=f"{DRAFT}:save").click().run()
     at.button(key=f"{DRAFT}:conflict:rebase").click().run()
     assert _para2(at).value == "Mine.[^2]"
-    assert at.text_area(key=f"{DRAFT}:title").value == "Their title"
+    assert papers_tab(at, COVER).text_area(key=f"{DRAFT}:title").value == "Their title"
 
 
 def test_versions_tab_offers_the_docx_of_a_version(demo_db):
-    at = open_app("papers")
+    at = papers_tab(open_app("papers"), VERSIONS)
     assert at.selectbox(key=f"papers:dlv:{seed.PAPER_ID}:1").value == 1
     assert not at.exception
 
@@ -204,6 +211,7 @@ def test_draft_decision_can_be_added_to_a_new_paper(demo_db):
     at.text_input(key="papers:new:title").input("Another item")
     at.text_input(key="papers:new:why").input("new")
     at.button(key="papers:new:create").click().run()
+    papers_tab(at, DECISION, "GB.316/POL/6")
     at.text_area(key="papers:newdec:GB.316/POL/6:text").input("The Governing Body requests the Office to report.")
     at.text_input(key="papers:newdec:GB.316/POL/6:why").input("Draft decision")
     at.button(key="papers:newdec:GB.316/POL/6:save").click().run()
@@ -218,7 +226,7 @@ def test_draft_decision_can_be_added_to_a_new_paper(demo_db):
 
 
 def test_a_viewer_with_nothing_typed_sees_the_newer_version(demo_db):
-    at = open_app("papers")
+    at = _paragraphs()
     theirs = _theirs()
     theirs["body"][1]["text"] = "Saved by someone else meanwhile.[^2]"
     services_as("Other").papers.update(seed.PAPER_ID, theirs, why="meanwhile", base_version=1)
@@ -247,8 +255,8 @@ def test_typing_while_another_save_lands_keeps_the_text_and_merges_theirs(demo_d
     _their_save(lambda d: d["front_matter"].__setitem__("author_unit", "PARDEV (theirs)"))
     at.run()
     assert _para2(at).value == "My new paragraph two.[^2]"
-    assert at.text_area(key=f"{DRAFT}:fm:author_unit").value == "PARDEV (theirs)"
     assert "Other Person (other.person) saved version 2 while you were typing" in texts(at.info)
+    assert papers_tab(at, COVER).text_area(key=f"{DRAFT}:fm:author_unit").value == "PARDEV (theirs)"
 
 
 def test_a_merge_keeps_every_box_under_its_key_so_the_browser_keeps_what_is_being_typed(demo_db):
@@ -281,9 +289,7 @@ def _tab_open(at) -> str:
 
 
 def test_the_editor_stays_on_its_tab_when_another_save_lands_and_after_a_save(demo_db):
-    at = open_app("papers")
-    at.session_state[f"papers:tabs:{seed.PAPER_ID}"] = "Paragraphs and framework"   # the person opens the tab
-    at.run()
+    at = _paragraphs()
     _para2(at).input("Mine, while theirs lands.[^2]")
     _their_save(lambda d: d["front_matter"].__setitem__("author_unit", "PARDEV (theirs)"))
     at.run()
@@ -317,32 +323,32 @@ def test_the_same_words_changed_by_both_ask_and_lose_nothing(demo_db):
 
 
 def test_a_reload_brings_the_unsaved_text_back(demo_db):
-    at = open_app("papers")
+    at = _paragraphs()
     _para2(at).input("Typed, never saved.[^2]").run()
     at.text_input(key=f"{DRAFT}:why").input("half-way").run()
-    again = open_app("papers")                                 # a new session: a reload, another device
+    again = _paragraphs()                                      # a new session: a reload, another device
     assert _para2(again).value == "Typed, never saved.[^2]"
     assert again.text_input(key=f"{DRAFT}:why").value == "half-way"
     again.button(key=f"{DRAFT}:discard").click().run()
-    assert _para2(open_app("papers")).value != "Typed, never saved.[^2]"
+    assert _para2(_paragraphs()).value != "Typed, never saved.[^2]"
     assert not [key for key in services().drafts.all("ana.tester") if key.startswith("paper:")]
 
 
 def test_a_draft_kept_under_an_earlier_release_s_versioned_key_comes_back(demo_db):
     """Before drafts were keyed by record, a draft was kept as ``paper:<id>:v<version>``: one
     still on the server is brought back under the paper's key, and the old key let go."""
-    at = open_app("papers")
+    at = _paragraphs()
     _para2(at).input("Typed under the old key.[^2]").run()
     kept = services().drafts
     draft = kept.all("ana.tester")[DRAFT]
     kept.drop("ana.tester", DRAFT)
     kept.keep("ana.tester", f"{DRAFT}:v1", dict(draft, key=f"{DRAFT}:v1"))
-    assert _para2(open_app("papers")).value == "Typed under the old key.[^2]"
+    assert _para2(_paragraphs()).value == "Typed under the old key.[^2]"
     assert set(kept.all("ana.tester")) >= {DRAFT} and f"{DRAFT}:v1" not in kept.all("ana.tester")
 
 
 def test_downloads_offer_the_house_template_or_an_uploaded_one(demo_db, tmp_path):
-    at = open_app("papers")
+    at = papers_tab(open_app("papers"), VERSIONS)
     radio = at.radio(key=f"papers:dl:{seed.PAPER_ID}:template")
     assert radio.value == "house"
     house = (Path(__file__).resolve().parent.parent / "templates" / "house.docx").read_bytes()
@@ -352,3 +358,38 @@ def test_downloads_offer_the_house_template_or_an_uploaded_one(demo_db, tmp_path
     assert data[:2] == b"PK"
     with pytest.raises(ValidationError, match="not a .docx file"):
         services().exports.uploaded_template(b"plain text, not Word")
+
+
+# -- one tab drawn at a time ----------------------------------------------------------------------
+def test_only_the_open_tab_is_drawn(demo_db):
+    at = open_app("papers")
+    cover_boxes = {e.key for e in at.text_area if e.key.startswith(DRAFT)}
+    assert f"{DRAFT}:title" in cover_boxes and not [k for k in cover_boxes if k.startswith(f"{DRAFT}:b:")]
+    assert not [b for b in at.selectbox if b.key.startswith("papers:dlv:")]   # the Versions tab's
+    papers_tab(at, PARAGRAPHS)
+    assert _para2(at).value and not [e for e in at.text_area if e.key == f"{DRAFT}:title"]
+
+
+def test_what_is_typed_in_one_tab_is_saved_from_another(demo_db):
+    """The draft holds what every tab's boxes were given: the cover typed, then the Paragraphs tab
+    opened in the same rerun (as a click on a tab sends the box's text with it), its footnotes
+    typed, then the save from the Versions tab, where neither is drawn — all of it is saved."""
+    at = papers_tab(_revising(), COVER)
+    at.text_area(key=f"{DRAFT}:title").input("A title typed on the cover")
+    at.text_area(key=f"{DRAFT}:fm:author_unit").input("PARDEV (typed)")
+    papers_tab(at, PARAGRAPHS)
+    _para2(at).input("Paragraph two, typed.[^2][^5]").run()
+    at.text_area(key=f"{DRAFT}:b:b1:footnotes").input("2: The source.\n5: A note typed here.")
+    papers_tab(at, VERSIONS)
+    assert not [e for e in at.text_area if e.key.startswith(DRAFT)]
+    assert "you have unsaved changes" in texts(at.markdown)
+    at.text_input(key=f"{DRAFT}:why").input("Typed across the tabs")
+    at.button(key=f"{DRAFT}:save").click().run()
+    assert not at.error, texts(at.error)
+    saved = services().records.get("paper", seed.PAPER_ID)
+    assert saved.version == 2 and saved.data["title"] == "A title typed on the cover"
+    assert saved.data["front_matter"]["author_unit"] == "PARDEV (typed)"
+    assert saved.data["body"][1]["text"] == "Paragraph two, typed.[^2][^5]"
+    assert saved.data["body"][1]["footnotes"] == [{"key": "2", "text": "The source."},
+                                                  {"key": "5", "text": "A note typed here."}]
+    assert papers_tab(at, COVER).text_area(key=f"{DRAFT}:title").value == "A title typed on the cover"

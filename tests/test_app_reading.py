@@ -12,7 +12,7 @@ from sstc_docs.services import open_services
 from sstc_docs.ui.reading import flow_html
 from sstc_docs.word.layout import paper_flow
 
-from test_app_pages import open_app, texts
+from test_app_pages import open_app, papers_tab, texts
 
 EDIT_WIDGETS = ("text_input", "text_area", "number_input", "checkbox", "radio", "multiselect")
 
@@ -52,14 +52,14 @@ def test_the_reading_view_alone_draws_no_control(demo_db):
 
 
 def test_the_papers_read_tab_shows_the_chinese_demo_paper(demo_db):
-    at = open_app("papers")
+    at = papers_tab(open_app("papers"), "Read")
     assert at.selectbox(key=f"papers:read:{seed.PAPER_ID}:1").value == 1
     assert "第五项议程" in _html(at) and "决定草案" in _html(at)
     assert "Version 1 as saved, read-only" in texts(at.caption)
 
 
 def test_papers_versions_do_not_claim_a_date_in_force(demo_db):
-    at = open_app("papers")
+    at = papers_tab(open_app("papers"), "Versions and download")
     table = next(df.value for df in at.dataframe if "Version" in df.value.columns)
     assert "In force from" not in table.columns
 

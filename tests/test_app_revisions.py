@@ -12,7 +12,7 @@ from revisions import REVISED
 from sstc_docs import demo as seed
 from sstc_docs.ui import diffview as dv
 
-from test_app_pages import open_app, services, services_as, shown, texts
+from test_app_pages import open_app, papers_tab, services, services_as, shown, texts
 
 PAPER = seed.PAPER_ID
 MARKER = "REVMARK-7"
@@ -65,7 +65,7 @@ def _as_at(at, day: dt.date):
 # -- compare --------------------------------------------------------------------------------------
 def test_compare_two_paper_versions_marks_the_edited_paragraph(demo_db):
     version = _edit_paper()
-    at = open_app("papers")
+    at = papers_tab(open_app("papers"), "Compare versions")
     assert at.selectbox(key=dv.pair_key(f"papers:cmp:{PAPER}", version, "from")).value == 1
     shown = _markdown(at)
     assert "Paragraph 2" in shown and ":orange-badge[Edited]" in shown
@@ -118,7 +118,7 @@ def test_free_compare_of_an_indicator_shows_old_to_new_target(demo_db):
 
 
 def test_a_record_with_one_version_says_there_is_nothing_to_compare(demo_db):
-    at = open_app("papers")
+    at = papers_tab(open_app("papers"), "Compare versions")
     assert "only one version so far" in texts(at.info)
 
 
@@ -141,7 +141,7 @@ def test_framework_as_at_demo_dates_before_and_after_adoption(demo_db):
 
 
 def test_paper_as_at_a_date(demo_db):
-    at = open_app("papers")
+    at = papers_tab(open_app("papers"), "As at a date")
     assert f"{PAPER} · For decision" not in _markdown(at)          # nothing built before a date is picked
     at.date_input(key=f"papers:asof:{PAPER}").set_value(dt.date(2012, 11, 5)).run()
     assert not at.exception
@@ -177,7 +177,7 @@ def test_decision_as_at_a_date_after_its_adoption_day(demo_db):
 # -- the indicator revision report ----------------------------------------------------------------
 def test_report_lists_every_demo_revision_with_its_decision(demo_db):
     assert "Authorised by" not in _markdown(open_app("frameworks"))   # built only when opened
-    at = _opened("frameworks", **{REPORT: True})
+    at = _opened("frameworks", **{"fw:tab": "Revision report", REPORT: True})
     shown = _markdown(at)
     report = services().exports.indicator_report(seed.STRATEGY_ID)
     assert len(report.revisions()) == 3
@@ -191,5 +191,5 @@ def test_report_lists_every_demo_revision_with_its_decision(demo_db):
 
 def test_report_shows_in_force_since_after_adoption(demo_db):
     _adopt()
-    at = _opened("frameworks", **{REPORT: True})
+    at = _opened("frameworks", **{"fw:tab": "Revision report", REPORT: True})
     assert _markdown(at).count("In force since 2012-11-16") >= 3

@@ -111,3 +111,26 @@ def test_papers_come_a_page_at_a_time(db):
     last = at.dataframe[0].value["Symbol"].tolist()
     assert len(first) == 50 and len(last) == PAPERS + 1 - 100 and not set(first) & set(last)
     assert seed.PAPER_ID in last                      # GB.316 after GB.350: newest session first
+
+
+def test_history_reads_the_changes_a_page_at_a_time(db):
+    """The audit trail has no count: a page reads the changes up to its end and one more, so the
+    pager offers the pages back to the latest 500 until the end is reached."""
+    at = open_page("history")
+
+    def rows() -> list[str]:
+        return [b.key for b in at.button if (b.key or "").startswith("hist:open:")]
+
+    first = rows()
+    assert len(first) == 25 and any("Changes 1–25" in m.value for m in at.markdown)
+    assert at.number_input(key="hist:page").label == "Page (of up to 20)"
+    at.number_input(key="hist:page").set_value(2).run()
+    second = rows()
+    assert len(second) == 25 and not set(first) & set(second)
+    assert any("Changes 26–50" in m.value for m in at.markdown)
+    at.number_input(key="hist:page").set_value(20).run()
+    assert len(rows()) == 25 and any("500 change(s)" in m.value and "latest 500" in m.value for m in at.markdown)
+    assert at.number_input(key="hist:page").label == "Page (of 20)"
+    at.selectbox(key="hist:f:kind").set_value("strategy").run()     # the demo's two versions: page 20 is past the end
+    assert len(rows()) == 2 and any("2 change(s)" in m.value for m in at.markdown)
+    assert not [n for n in at.number_input if n.key == "hist:page"]

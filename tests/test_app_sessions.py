@@ -16,6 +16,15 @@ from sstc_docs import demo as seed
 PAGE = "sessions"
 
 
+def _editing(**who):
+    """The Sessions page on the demo's session, its form opened (it is built only while open)."""
+    at = open_app(PAGE, **who)
+    at.session_state["sessions:form:316:open"] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def test_the_page_shows_the_demo_session_and_offers_its_documents(demo_db):
     at = open_app(PAGE)
     assert at.title[0].value == "Sessions"
@@ -122,7 +131,7 @@ def test_the_form_follows_the_rights_of_who_is_signed_in(demo_db):
                                                                 "Minutes: table of contents (.docx)"]
     assert not [b for b in reader.button if b.key == f"{key}:save"]
     assert "needs the drafter role" in texts(reader.caption)
-    approver = open_app(PAGE, user="Abe Approver", roles=("approver",))
+    approver = _editing(user="Abe Approver", roles=("approver",))
     assert approver.text_input(key=f"{item}:title").disabled and not approver.text_input(key=f"{item}:outcome").disabled
     approver.text_input(key=f"{item}:outcome").input("The Governing Body took note.").run()
     approver.text_input(key=f"{key}:why").input("What the Governing Body concluded").run()
@@ -131,7 +140,7 @@ def test_the_form_follows_the_rights_of_who_is_signed_in(demo_db):
     saved = services().sessions.get(316)
     assert saved.author == "Abe Approver (abe.approver)"
     assert saved.data["sections"][0]["items"][0]["outcome"] == "The Governing Body took note."
-    drafter = open_app(PAGE, user="Dora Drafter", roles=("drafter",))
+    drafter = _editing(user="Dora Drafter", roles=("drafter",))
     assert drafter.text_input(key=f"{item}:outcome").disabled
     assert not drafter.text_input(key=f"{item}:title").disabled
     assert "needs the approver role" in texts(drafter.caption)
@@ -140,12 +149,31 @@ def test_the_form_follows_the_rights_of_who_is_signed_in(demo_db):
 def test_a_session_draft_kept_by_the_earlier_release_comes_back_and_the_page_works(demo_db):
     """Before drafts were keyed by record, a session's draft was kept as ``session:<n>:v<version>``
     and knew only its base version: it comes back under the session's key, with what was typed."""
-    at = open_app(PAGE)
+    at = _editing()
     at.text_input(key="session:316:place").input("Turin").run()
     kept = services().drafts
     draft = {k: v for k, v in kept.all("ana.tester")["session:316"].items() if k not in ("base_data", "unsaved")}
     kept.drop("ana.tester", "session:316")
     kept.keep("ana.tester", "session:316:v1", dict(draft, key="session:316:v1"))
-    again = open_app(PAGE)
+    again = _editing()
     assert not again.exception and not again.error, texts(again.error)
     assert again.text_input(key="session:316:place").value == "Turin"
+
+
+def test_the_form_is_built_only_while_open_and_what_was_typed_comes_back(demo_db):
+    at = open_app(PAGE)
+    assert not [t for t in at.text_input if (t.key or "").startswith("session:316:")]   # closed: not built
+    at.session_state["sessions:form:316:open"] = True
+    at.run()
+    at.text_input(key="session:316:place").input("Turin").run()
+    at.session_state["sessions:form:316:open"] = False
+    at.run()
+    assert not [t for t in at.text_input if (t.key or "").startswith("session:316:")]
+    at.session_state["sessions:form:316:open"] = True
+    at.run()
+    assert at.text_input(key="session:316:place").value == "Turin"
+    at.text_input(key="session:316:why").input("Moved").run()
+    at.button(key="session:316:save").click().run()
+    assert not at.error, texts(at.error)
+    assert services().sessions.get(316).data["place"] == "Turin"
+    assert at.text_input(key="session:316:place").value == "Turin"   # the form stays open after the save

@@ -47,15 +47,15 @@ def render() -> None:
                    "revise or add indicators.")
         revision_history(services, indicators)
         return
-    tabs = st.tabs(["Revise an indicator", "Revision history", "Revision report", "Add an indicator"])
-    with tabs[0]:
-        revise_indicator(services, indicators)
-    with tabs[1]:
-        revision_history(services, indicators)
-    with tabs[2]:
-        revision_report(services, strategy_id)
-    with tabs[3]:
-        add_indicator(services, framework)
+    # Only the open tab is drawn (and its records read); what is typed in a tab is kept (``w.kept``).
+    tabs = {"Revise an indicator": lambda: revise_indicator(services, indicators),
+            "Revision history": lambda: revision_history(services, indicators),
+            "Revision report": lambda: revision_report(services, strategy_id),
+            "Add an indicator": lambda: add_indicator(services, framework)}
+    for tab, draw in zip(st.tabs(list(tabs), key="fw:tab", on_change="rerun"), tabs.values()):
+        if tab.open:
+            with tab:
+                draw()
 
 
 def indicator_name(outcome: int, row: dict) -> str:

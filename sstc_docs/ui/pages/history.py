@@ -10,7 +10,6 @@ import datetime as dt
 import streamlit as st
 
 from sstc_docs.domain.records import SHOWN_KINDS
-from sstc_docs.store.base import HeadsPage
 from sstc_docs.ui import diffview as dv
 from sstc_docs.ui import picker
 from sstc_docs.ui import reading
@@ -19,6 +18,8 @@ from sstc_docs.ui import widgets as w
 ANYONE = "Anyone"
 ALL = "All kinds"
 PAGE_SIZE = 25
+LATEST = 500       # how far back the list goes (the filters reach further)
+PAGE_KEY = "hist:page"
 OPEN_KEY = "hist:open"
 CMP = "hist:cmp"
 
@@ -48,10 +49,10 @@ def render() -> None:
                    max_value=today + dt.timedelta(days=1),
                    help="Pick a start and an end date; leave empty for all dates.")
     since, until = date_range(dates)
+    filters = dict(kind="" if kind == ALL else kind, author="" if author == ANYONE else author, since=since,
+                   until=until, record_id=record_id.strip())
     with st.spinner("Loading the changes…"):
-        changes = w.load(lambda: services.overview.changes(
-            kind="" if kind == ALL else kind, author="" if author == ANYONE else author,
-            since=since, until=until, record_id=record_id.strip(), limit=500), [])
+        changes, offset, complete = changes_page(services, filters)
 
     opened = st.session_state.get(OPEN_KEY)
     if opened:
@@ -66,11 +67,33 @@ def render() -> None:
             w.empty_state("Nothing has been recorded yet. Create a paper on the Papers page, or load the demo with "
                           "`python -m sstc_docs demo`; every save will be listed here.")
         return
+    rows = changes[offset:offset + PAGE_SIZE]
     counted, paging = st.columns([3, 1], vertical_alignment="bottom")
-    counted.markdown(f"**{len(changes)} change(s)**" + (" (the latest 500)" if len(changes) >= 500 else ""))
-    shown, _ = w.paged(lambda offset, limit: HeadsPage(len(changes), changes[offset:offset + limit]), "hist:page",
-                       PAGE_SIZE, container=paging)
-    show_changes(services, shown.rows)
+    if complete:
+        counted.markdown(f"**{len(changes)} change(s)**"
+                         + (f" (the latest {LATEST})" if len(changes) >= LATEST else ""))
+    else:
+        counted.markdown(f"**Changes {offset + 1}–{offset + len(rows)}**, newest first; more on the next pages "
+                         f"(back to the latest {LATEST})")
+    pages = -(-len(changes) // PAGE_SIZE) if complete else LATEST // PAGE_SIZE
+    if pages > 1:
+        w.kept(paging.number_input, f"Page (of {pages})" if complete else f"Page (of up to {pages})", PAGE_KEY, 1,
+               min_value=1, max_value=pages, step=1)
+    show_changes(services, rows)
+
+
+def changes_page(services, filters: dict) -> tuple[list[dict], int, bool]:
+    """The changes up to the end of the page ``kept`` under PAGE_KEY and one more — not the latest
+    500 on every run: (those changes, the page's offset, whether they are all there are, back to
+    LATEST). A page past the end (the filters changed) becomes the last one."""
+    page = min(max(int(w.kept_value(PAGE_KEY) or 1), 1), LATEST // PAGE_SIZE)
+    wanted = page * PAGE_SIZE
+    changes = w.load(lambda: services.overview.changes(**filters, limit=min(wanted + 1, LATEST)), [])
+    if changes and len(changes) <= wanted - PAGE_SIZE:
+        page = -(-len(changes) // PAGE_SIZE)
+    if w.kept_value(PAGE_KEY, 1) != page:
+        w.preset(PAGE_KEY, page)
+    return changes, (page - 1) * PAGE_SIZE, len(changes) <= wanted
 
 
 def date_range(dates) -> tuple[str, str]:
@@ -86,33 +109,32 @@ def date_range(dates) -> tuple[str, str]:
 
 
 def show_changes(services, changes: list[dict]) -> None:
-    widths = [2, 3, 4.6, 2.4]
+    # One row of columns per change, its buttons in the last two: each element is script time and
+    # browser work, 25 times a page.
+    widths = [2, 3, 4.6, 1.2, 1.2]
     header = st.columns(widths)
-    for column, title in zip(header, ["When (UTC) · who", "What (version)", "Why", ""]):
+    for column, title in zip(header, ["When (UTC) · who", "What (version)", "Why"]):
         column.markdown(f"**{title}**")
     for change in changes:
-        with st.container(border=False):
-            row = st.columns(widths, vertical_alignment="center")
-            row[0].markdown(f"{w.when(change.get('recorded_at'))}  \n_{w.literal(change.get('author', ''))}_")
-            row[1].markdown(f"{w.kind_name(change.get('kind', ''))} **{w.literal(change.get('id', ''))}** · "
-                            f"v{change.get('version')}" + (" (deleted)" if change.get("deleted") else ""))
-            row[2].markdown(w.literal(change.get("why", "")))
-            target = (change.get("kind"), change.get("id"), change.get("version"))
-            buttons = row[3].columns(2)
-            if buttons[0].button("Open", key=f"hist:open:{target[0]}:{target[1]}:{target[2]}",
-                                 help=f"Show version {target[2]} of {target[0]} {w.literal(target[1])}",
-                                 width="stretch"):
-                st.session_state[OPEN_KEY] = target
+        row = st.columns(widths, vertical_alignment="center")
+        row[0].markdown(f"{w.when(change.get('recorded_at'))}  \n_{w.literal(change.get('author', ''))}_")
+        row[1].markdown(f"{w.kind_name(change.get('kind', ''))} **{w.literal(change.get('id', ''))}** · "
+                        f"v{change.get('version')}" + (" (deleted)" if change.get("deleted") else ""))
+        row[2].markdown(w.literal(change.get("why", "")))
+        target = (change.get("kind"), change.get("id"), change.get("version"))
+        if row[3].button("Open", key=f"hist:open:{target[0]}:{target[1]}:{target[2]}",
+                         help=f"Show version {target[2]} of {target[0]} {w.literal(target[1])}", width="stretch"):
+            st.session_state[OPEN_KEY] = target
+            st.rerun()
+        first = (target[2] or 1) <= 1
+        if row[4].button("Diff", key=f"hist:diff:{target[0]}:{target[1]}:{target[2]}", width="stretch",
+                         disabled=first,
+                         help="The first version: there is nothing before it to compare with" if first else
+                         f"Compare with previous version: {target[0]} {w.literal(target[1])} "
+                         f"v{(target[2] or 1) - 1} → v{target[2]}"):
+            ok, _ = w.guarded(lambda: open_compare(services, *target))
+            if ok:
                 st.rerun()
-            first = (target[2] or 1) <= 1
-            if buttons[1].button("Diff", key=f"hist:diff:{target[0]}:{target[1]}:{target[2]}", width="stretch",
-                                 disabled=first,
-                                 help="The first version: there is nothing before it to compare with" if first else
-                                 f"Compare with previous version: {target[0]} {w.literal(target[1])} "
-                                 f"v{(target[2] or 1) - 1} → v{target[2]}"):
-                ok, _ = w.guarded(lambda: open_compare(services, *target))
-                if ok:
-                    st.rerun()
 
 
 def compare_panel(services) -> None:
@@ -160,19 +182,28 @@ def show_version(services, kind: str, record_id: str, number: int) -> None:
         if version.deleted:
             st.warning("This version records the deletion of the record.")
         readable = kind == "paper" and not version.deleted
-        tabs = st.tabs((["Read"] if readable else []) + ["What changed", "Fields"])
-        if readable:
-            with tabs[0]:
-                ok, bundle = w.guarded(lambda: services.papers.bundle(record_id, number))
-                if ok:
-                    reading.show_paper(bundle)
-        with tabs[-2]:
-            compare_with_previous(services, version)
-        with tabs[-1]:
-            st.dataframe([{"Field": w.field_name(path), "Value": w.show_value(value)}
-                          for path, value in w.flatten(version.data).items()],
-                         hide_index=True, width="stretch", column_config={
-                             "Value": st.column_config.TextColumn(width="large")})
+        tabs = {"Read": lambda: read_paper(services, record_id, number)} if readable else {}
+        tabs.update({"What changed": lambda: compare_with_previous(services, version),
+                     "Fields": lambda: show_fields(version)})
+        # Only the open tab is drawn; the key names the set of tabs, so a paper's "Read" is never
+        # asked of a record that has no such tab.
+        for tab, draw in zip(st.tabs(list(tabs), key=f"hist:tabs:{'paper' if readable else 'record'}",
+                                     on_change="rerun"), tabs.values()):
+            if tab.open:
+                with tab:
+                    draw()
+
+
+def read_paper(services, paper_id: str, number: int) -> None:
+    ok, bundle = w.guarded(lambda: services.papers.bundle(paper_id, number))
+    if ok:
+        reading.show_paper(bundle)
+
+
+def show_fields(version) -> None:
+    st.dataframe([{"Field": w.field_name(path), "Value": w.show_value(value)}
+                  for path, value in w.flatten(version.data).items()],
+                 hide_index=True, width="stretch", column_config={"Value": st.column_config.TextColumn(width="large")})
 
 
 def compare_with_previous(services, version) -> None:

@@ -172,6 +172,12 @@ def footnotes_text(notes: list[dict]) -> str:
     return "\n".join(f"{n.get('key', '')}: {n.get('text', '')}" for n in notes or [])
 
 
+def _read_footnotes(block: dict) -> None:
+    """The footnotes box's on_change: its text becomes the block's notes when it is typed, not when
+    the Paragraphs tab is next drawn, so a save from another tab carries them."""
+    block["footnotes"] = parse_footnotes(block["_fn_raw"])
+
+
 def parse_footnotes(text: str) -> list[dict]:
     """'key: text' per line → [{key, text}]; the record's validation says what is wrong, if anything."""
     notes = []
@@ -325,23 +331,19 @@ def edit_paper(services, paper_id: str) -> None:
                                             "action", "date", "original_language", "language", "status",
                                             "front_matter", "body"})
 
-    tabs = st.tabs(["Cover and front matter", "Paragraphs and framework", "Draft decision", "Read",
-                    "Versions and download", "Compare versions", "As at a date"],
-                   key=f"papers:tabs:{paper_id}", on_change="rerun")
-    with tabs[0]:
-        edit_cover(key, data, problems)
-    with tabs[1]:
-        edit_body(services, key, draft, problems)
-    with tabs[2]:
-        edit_decisions(services, latest)
-    with tabs[3]:
-        read_version(services, paper_id)
-    with tabs[4]:
-        versions_and_download(services, paper_id)
-    with tabs[5]:
-        compare_versions(services, paper_id)
-    with tabs[6]:
-        paper_as_at(services, paper_id)
+    # Only the open tab is drawn (and its records read): what was typed in another tab is in the
+    # draft (``w.bound``), so the save below still saves every tab's content.
+    tabs = {"Cover and front matter": lambda: edit_cover(key, data, problems),
+            "Paragraphs and framework": lambda: edit_body(services, key, draft, problems),
+            "Draft decision": lambda: edit_decisions(services, latest),
+            "Read": lambda: read_version(services, paper_id),
+            "Versions and download": lambda: versions_and_download(services, paper_id),
+            "Compare versions": lambda: compare_versions(services, paper_id),
+            "As at a date": lambda: paper_as_at(services, paper_id)}
+    for tab, draw in zip(st.tabs(list(tabs), key=f"papers:tabs:{paper_id}", on_change="rerun"), tabs.values()):
+        if tab.open:
+            with tab:
+                draw()
 
     if not w.may(rights.DRAFT):
         w.why_not(rights.DRAFT)
@@ -572,9 +574,9 @@ def edit_body(services, key: str, draft: dict, problems) -> None:
                 w.bound(st.checkbox, "Numbered", f"{prefix}:numbered", block, "numbered", True)
             if "_fn_raw" not in block:
                 block["_fn_raw"] = footnotes_text(block.get("footnotes"))
-            raw = w.bound(st.text_area, f"{name} footnotes", f"{prefix}:footnotes", block, "_fn_raw", height=68,
-                          placeholder="key: text of the note, one per line — e.g. 1: … for the marker [^1]")
-            block["footnotes"] = parse_footnotes(raw)
+            w.bound(st.text_area, f"{name} footnotes", f"{prefix}:footnotes", block, "_fn_raw", height=68,
+                    placeholder="key: text of the note, one per line — e.g. 1: … for the marker [^1]",
+                    on_change=_read_footnotes, args=(block,))
             w.field_problems(problems, f"body[{i}].footnotes")
     st.caption(f"The draft decision prints as paragraph {number + 1}.")
     adders = st.container(horizontal=True)

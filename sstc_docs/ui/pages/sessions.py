@@ -146,11 +146,17 @@ def edit_session(services, version) -> None:
     if not planning and not (recording and version is not None):
         w.why_not(rights.DRAFT)
         return
+    # Built only while open: an agenda is a form of many boxes, and a collapsed one would still be
+    # computed and sent to the browser. What was typed is in the draft when it opens again.
+    form = w.lazy_expander("Create the session" if version is None else "Edit the session",
+                           form_key(version.id if version else NEW), expanded=version is None)
+    if not form.open:
+        return
     draft = _draft(version)
     key, data = draft["key"], draft["data"]
     problems = st.session_state.get(key + ":problems")
     fixed = not planning
-    with st.expander("Create the session" if version is None else "Edit the session", expanded=version is None):
+    with form:
         if fixed:
             w.why_not(rights.DRAFT)
         if not recording:
@@ -182,6 +188,12 @@ def edit_session(services, version) -> None:
             w.preset("sessions:pick", saved.data["number"])
             w.flash(f"Session {saved.id} saved (version {saved.version}).")
             st.rerun()
+
+
+def form_key(session_id: str) -> str:
+    """Whether the session's form is open (not under the draft's keys: a save forgets those, and the
+    form stays open)."""
+    return f"sessions:form:{session_id}:open"
 
 
 def edit_section(services, draft: dict, code: str, problems, *, planning: bool, recording: bool) -> None:
