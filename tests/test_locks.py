@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import os
 
 import pytest
 
@@ -34,41 +33,6 @@ def test_a_lock_folder_is_named_with_the_command_to_remove_it(tmp_path):
             pass
 
 
-def test_a_forked_child_waits_for_the_lock_its_parent_holds_and_takes_it_once_let_go(tmp_path):
-    """The child inherits the parent's open lock file; it must not count the parent's hold as its
-    own (nor, by closing its copy, let go of the parent's)."""
-    lock = StoreLock(tmp_path, timeout=0.3)
-
-    def in_child(check) -> int:
-        pid = os.fork()
-        if pid == 0:
-            try:
-                os._exit(0 if check() else 1)
-            except BaseException:
-                os._exit(2)
-        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-
-    def busy() -> bool:
-        try:
-            with lock.writing():
-                return False
-        except StoreError as error:
-            return "busy" in str(error)
-
-    def free() -> bool:
-        with lock.writing():
-            return True
-
-    with lock.writing():
-        assert in_child(busy) == 0
-        with lock.writing():  # the parent re-enters its own hold
-            assert in_child(busy) == 0
-        assert in_child(busy) == 0  # still held after the inner release
-    assert in_child(free) == 0
-    with lock.writing():  # the children's copies let go of nothing the parent took again
-        assert in_child(busy) == 0
-
-
 def test_a_lock_file_removed_while_unheld_is_made_again(tmp_path):
     lock = StoreLock(tmp_path)
     with lock.writing():
@@ -76,19 +40,3 @@ def test_a_lock_file_removed_while_unheld_is_made_again(tmp_path):
     (tmp_path / ".lock").unlink()
     with lock.writing():
         assert (tmp_path / ".lock").is_file()
-
-
-def test_a_child_forked_inside_the_lock_leaves_it_held_by_the_parent(tmp_path):
-    lock = StoreLock(tmp_path, timeout=0.3)
-    pid = None
-    try:
-        with lock.writing():
-            pid = os.fork()
-            if pid:
-                os.waitpid(pid, 0)  # the child has left the block: its release must not be the parent's
-                with pytest.raises(StoreError, match="busy"):
-                    with StoreLock(tmp_path, timeout=0.3).writing():
-                        pass
-    finally:
-        if pid == 0:
-            os._exit(0)

@@ -10,92 +10,14 @@ file lock: files are only ever replaced atomically, so a reader always sees a wh
 from __future__ import annotations
 
 import errno
-import fcntl
-import os
 import threading
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from filelock import FileLock, Timeout
+
 from ..errors import StoreError
-
-
-class Timeout(Exception):
-    """Another process held the lock file for the whole timeout."""
-
-
-class FileLock:
-    """An exclusive ``flock`` on one file, re-entrant within the process (a count: the thread lock
-    of ``StoreLock`` already lets one thread at a time in, and a nested ``writing()`` must not wait
-    for itself). The file is opened for each outermost acquire and closed at its release, so a
-    forked child never takes the parent's lock for its own, and a lock file removed by hand is made
-    again; one replaced between the open and the lock is opened again (a lock on a file no one
-    else opens would exclude no one).
-
-    Why not the filelock package: taking and letting go of its lock cost about 120 µs, a tenth
-    of a save, where the system calls take a few."""
-
-    def __init__(self, path: Path, timeout: float, poll_interval: float):
-        self.path = path
-        self.timeout = timeout
-        self.poll_interval = poll_interval
-        self._fd: int | None = None
-        self._depth = 0
-        self._pid = os.getpid()
-
-    def acquire(self) -> None:
-        self._forget_if_forked()
-        if self._depth:
-            self._depth += 1
-            return
-        deadline = time.monotonic() + self.timeout
-        while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
-                if time.monotonic() >= deadline:
-                    raise Timeout() from None
-                time.sleep(self.poll_interval)
-                continue
-            except BaseException:
-                os.close(fd)
-                raise
-            if self._is_the_file(fd):
-                self._fd, self._depth = fd, 1
-                return
-            os.close(fd)  # replaced or removed since it was opened: take the lock of the file there now
-
-    def release(self) -> None:
-        if self._forget_if_forked():
-            return  # forked inside writing(): the lock is the parent's to let go
-        self._depth -= 1
-        if self._depth == 0 and self._fd is not None:
-            fd, self._fd = self._fd, None
-            try:
-                fcntl.flock(fd, fcntl.LOCK_UN)  # explicitly: a forked child may hold a copy of the fd
-            finally:
-                os.close(fd)
-
-    def _forget_if_forked(self) -> bool:
-        """In a forked child, what the parent held is not its own: forget it (closing the child's
-        copy of the file only; unlocking it would let go of the parent's lock)."""
-        if self._pid == os.getpid():
-            return False
-        if self._fd is not None:
-            os.close(self._fd)
-        self._fd, self._depth, self._pid = None, 0, os.getpid()
-        return True
-
-    def _is_the_file(self, fd: int) -> bool:
-        try:
-            named = os.stat(self.path, follow_symlinks=False)
-        except FileNotFoundError:
-            return False
-        held = os.fstat(fd)
-        return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
 
 
 class StoreLock:
@@ -105,7 +27,10 @@ class StoreLock:
         self.path = Path(folder) / ".lock"
         self.timeout = timeout
         self._thread_lock = threading.RLock()
-        self._file_lock = FileLock(self.path, timeout=timeout, poll_interval=0.002)
+        # thread_local=False: the thread lock already serialises threads, and a shared counter lets
+        # a nested writing() (restore calling the save path) re-enter without a second flock.
+        self._file_lock = FileLock(str(self.path), timeout=timeout, thread_local=False,
+                                   poll_interval=0.002, preserve_lock_file=True)
 
     @contextmanager
     def reading(self) -> Iterator[None]:
