@@ -31,3 +31,12 @@ def test_a_lock_folder_is_named_with_the_command_to_remove_it(tmp_path):
     with pytest.raises(StoreError, match=r"is a folder.*rmdir"):
         with StoreLock(tmp_path).writing():
             pass
+
+
+def test_a_lock_file_removed_while_unheld_is_made_again(tmp_path):
+    lock = StoreLock(tmp_path)
+    with lock.writing():
+        pass
+    (tmp_path / ".lock").unlink()
+    with lock.writing():
+        assert (tmp_path / ".lock").is_file()

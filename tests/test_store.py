@@ -91,6 +91,30 @@ def test_changing_returned_or_saved_dicts_never_changes_stored_data(store):
         again.version = 7  # type: ignore[misc]
 
 
+def test_read_versions_are_the_callers_own_whether_the_shard_was_scanned_parsed_or_staged(tmp_path):
+    """Embedded engine only: reads hand out the documents they decoded without copying them
+    again, so a shard's parsed copy and a unit's staged versions must be copied on the way out."""
+    db = tmp_path / "db"
+    with Store(db, summarize=summarize) as store:
+        store.save("paper", "P1", paper("Original", tags=["a"]), author="ana", why="create", base_version=None)
+    assert not (db / "catalog" / "paper.json").exists()  # nothing was listed: no catalog
+    with Store(db, summarize=summarize) as store:
+        store.heads("paper")  # so the shard is parsed, and its parsed copy kept
+        store.get("paper", "P1").data["tags"].append("from a parsed shard")
+        store.history("paper", "P1")[0].data["title"] = "from a parsed shard"
+        assert store.get("paper", "P1").data == paper("Original", tags=["a"])
+        with store.unit() as unit:
+            unit.save("paper", "P1", paper("Staged"), author="bo", why="edit", base_version=1)
+            store.get("paper", "P1").data["title"] = "from a staged version"
+            store.history("paper", "P1")[-1].data["body"].clear()
+            assert store.get("paper", "P1").data == paper("Staged")
+        assert store.get("paper", "P1", version=1).data == paper("Original", tags=["a"])
+        assert store.get("paper", "P1").data == paper("Staged")
+    with Store(db) as store:
+        assert [v.data for v in store.history("paper", "P1")] == [paper("Original", tags=["a"]), paper("Staged")]
+        assert store.verify().ok
+
+
 def test_meta_and_to_json_are_json_ready(store):
     v = store.save("decision", "D1", {"text": "The GB decides"}, author="ana", why="adopted", base_version=None)
     assert v.meta() == {"kind": "decision", "id": "D1", "version": 1, "based_on": None, "author": "ana",
@@ -767,6 +791,51 @@ def test_a_shard_in_another_layout_is_parsed_whole(tmp_path, layout):
         store.save("paper", "A", {"text": "A2"}, author="ana", why="edit", base_version=1)
         assert shard.read_bytes().count(b"\n") == 5  # written one version to a line again
         assert [v.data["text"] for v in store.history("paper", "A")] == ["A", "A2"]
+
+
+def test_a_save_adds_lines_to_a_shard_it_knows_whole_and_the_file_is_as_written_whole(tmp_path):
+    """Embedded engine only. A save to a shard whose bytes it knows (the index's digest) adds the
+    new lines without parsing the file; the result is byte for byte what writing the whole
+    content afresh gives, in this process and in the next."""
+    from sstc_docs.store.shards import shard_content
+    db = tmp_path / "db"
+    with Store(db, summarize=summarize, shard_counts={"paper": 1}) as store:
+        store.heads("paper")  # the index: it knows each shard's digest
+        for n in range(3):
+            store.save("paper", f"P{n}", paper(f"p{n}"), author="ana", why="create", base_version=None)
+        store.save("paper", "P1", paper("p1 again"), author="bo", why="edit", base_version=1)
+    with Store(db, summarize=summarize) as store:
+        store.heads("paper")
+        store.save("paper", "P2", paper("p2 again"), author="bo", why="edit", base_version=1)
+        documents = [v.to_json() for n in range(3) for v in store.history("paper", f"P{n}")]
+    shard = shard_file(db, "paper", "P0")
+    assert shard.read_bytes() == shard_content(sorted(documents, key=lambda d: d["seq"]))
+    with Store(db) as store:
+        assert store.verify().ok
+
+
+def test_a_shard_changed_behind_the_stores_back_with_its_size_and_time_kept_is_not_added_to(tmp_path):
+    """Embedded engine only. The index believes a shard unchanged while its stat is; a save adds to
+    it only if its bytes are the ones indexed, so a damaged line of another record is found by
+    parsing the file whole: the save is refused and the file left as it is."""
+    db = tmp_path / "db"
+    store = Store(db, summarize=summarize, shard_counts={"paper": 1})
+    store.heads("paper")
+    store.save("paper", "A", paper("a"), author="ana", why="create", base_version=None)
+    store.save("paper", "B", paper("bbbb"), author="ana", why="create", base_version=None)
+    shard = shard_file(db, "paper", "A")
+    before = shard.stat()
+    damaged = shard.read_bytes().replace(b'"title":"bbbb"', b'"title":"bb\x01b"', 1)  # a raw control character: not JSON
+    assert len(damaged) == before.st_size
+    with open(shard, "r+b") as handle:  # in place: the same inode
+        handle.write(damaged)
+    os.utime(shard, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert store.get("paper", "A").data["title"] == "a"  # its own lines are whole
+    with pytest.raises(StoreError, match="cannot be read") as caught:
+        store.save("paper", "A", paper("a2"), author="ana", why="edit", base_version=1)
+    assert str(shard) in str(caught.value)
+    assert shard.read_bytes() == damaged
+    store.close()
 
 
 # -- the journal's summary: a new process need not read the whole journal ---------------------------

@@ -210,8 +210,9 @@ def read_arguments(kind: str, record_id: str, version: int | None, as_of: str | 
 
 
 def chosen_version(kind: str, record_id: str, documents: list[dict], version: int | None, as_of: str | None,
-                   as_recorded: str | None) -> Version:
-    """What ``get`` answers from a record's version documents (oldest first, staged ones last)."""
+                   as_recorded: str | None, *, owned: bool = False) -> Version:
+    """What ``get`` answers from a record's version documents (oldest first, staged ones last);
+    ``owned``: the documents are the caller's own (``Version.from_document``)."""
     if not documents:
         raise NotFound(f"There is no {kind} with id '{record_id}'.")
     latest = documents[-1]
@@ -219,7 +220,7 @@ def chosen_version(kind: str, record_id: str, documents: list[dict], version: in
         if version > latest["version"]:
             raise NotFound(f"{kind} {record_id} has no version {version}; its versions are 1 to "
                            f"{latest['version']}.")
-        return Version.from_document(next(d for d in documents if d["version"] == version))
+        return Version.from_document(next(d for d in documents if d["version"] == version), owned=owned)
     if as_recorded is not None:
         documents = [d for d in documents if d["recorded_at"][:10] <= as_recorded]
         if not documents:
@@ -230,7 +231,7 @@ def chosen_version(kind: str, record_id: str, documents: list[dict], version: in
             if chosen["deleted"]:
                 raise NotFound(f"{kind} {record_id} stood deleted on {as_recorded} (version "
                                f"{chosen['version']}); its history can still be read.")
-            return Version.from_document(chosen)
+            return Version.from_document(chosen, owned=owned)
     if as_of is not None:
         in_effect = [d for d in documents if d["effective_from"] <= as_of]
         if not in_effect:
@@ -241,12 +242,12 @@ def chosen_version(kind: str, record_id: str, documents: list[dict], version: in
         if chosen["deleted"]:
             raise NotFound(f"{kind} {record_id} was deleted as of {as_of} (version {chosen['version']}, "
                            f"effective {chosen['effective_from']}); its history can still be read.")
-        return Version.from_document(chosen)
+        return Version.from_document(chosen, owned=owned)
     if latest["deleted"]:
         raise NotFound(f"{kind} {record_id} was deleted in version {latest['version']} by "
                        f"{latest['author']} on {latest['recorded_at'][:10]} ({latest['why']}); "
                        "its earlier versions can still be read from its history.")
-    return Version.from_document(latest)
+    return Version.from_document(latest, owned=owned)
 
 
 def listed(heads: dict[str, Head], *, include_deleted: bool = False) -> list[dict]:

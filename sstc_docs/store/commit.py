@@ -127,6 +127,7 @@ class CommitRecord:
         self.journal = journal
         self._redone = False  # this process has redone the log once (see the module docstring)
         self._seen: Signature | None = None  # the log as last seen with nothing left to carry out
+        self._seen_count: int | None = None  # how many records it then held, if this process wrote it last
 
     def pending(self) -> bool:
         """Whether a committed unit may not be all in place. One ``stat`` while the log is empty or
@@ -138,7 +139,7 @@ class CommitRecord:
             return True
         if not self.marked_applied():
             return True
-        self._seen = current
+        self._seen, self._seen_count = current, None
         return False
 
     def marked_applied(self) -> bool:
@@ -162,7 +163,7 @@ class CommitRecord:
                               {"offset": journal_offset, "payload": journal_payload.decode("utf-8")}},
                              ensure_ascii=False).encode("utf-8")
         record = b"%s %d %s\n%s\n" % (HEADER, len(content), hashlib.sha256(content).hexdigest().encode(), content)
-        start = self._end()
+        start, count = self._end()
         try:
             self._append(start, record)
         except OSError as error:
@@ -181,7 +182,7 @@ class CommitRecord:
                 raise StoreError(f"Could not write {self.journal.path}: {error.__cause__ or error}. Nothing "
                                  "was saved; free some disk space and try again.") from error
         self._rename(renames)
-        self._mark_applied(start + len(record))
+        self._mark_applied(start + len(record), count + 1)
 
     def carry_out(self) -> None:
         """Redo every record in the log (what is already in place is left alone), then checkpoint."""
@@ -252,14 +253,20 @@ class CommitRecord:
         applied = raw[end:end + len(APPLIED)] == APPLIED
         return Record(content, applied, end + (len(APPLIED) if applied else 0))
 
-    def _end(self) -> int:
-        """Where the next record goes: after the last whole one (``_records`` cuts a torn tail), or
-        at the start once the log holds enough records to checkpoint."""
-        records = self._records()
-        if len(records) >= CHECKPOINT_RECORDS:
+    def _end(self) -> tuple[int, int]:
+        """Where the next record goes and how many records come before it: after the last whole one
+        (``_records`` cuts a torn tail), or at the start once the log holds enough records to
+        checkpoint. The log as this process left it (one ``stat`` says so) is not read again."""
+        current = signature_of(self.path)
+        if current is not None and current == self._seen and self._seen_count is not None:
+            count, end = self._seen_count, current.size  # as left by _mark_applied or _empty
+        else:
+            records = self._records()
+            count, end = len(records), records[-1].end if records else 0
+        if count >= CHECKPOINT_RECORDS:
             self.checkpoint()
-            return 0
-        return records[-1].end if records else 0
+            return 0, 0
+        return end, count
 
     def _append(self, start: int, record: bytes) -> None:
         created = not self.path.exists()
@@ -273,7 +280,7 @@ class CommitRecord:
         if created:
             fsync_folder(self.root)
 
-    def _mark_applied(self, end: int) -> None:
+    def _mark_applied(self, end: int, count: int) -> None:
         """No fsync: a mark lost to a power cut only means a redo that finds everything in place.
         A mark that cannot be written (a full disk) means the same, sooner: the unit is done."""
         try:
@@ -282,6 +289,7 @@ class CommitRecord:
                 handle.write(APPLIED)
                 handle.flush()
                 self._seen = Signature.of(os.fstat(handle.fileno()))
+                self._seen_count = count
         except OSError:
             pass
 
@@ -309,7 +317,7 @@ class CommitRecord:
                 if handle.seek(0, os.SEEK_END):
                     handle.truncate(0)
                     os.fsync(handle.fileno())
-                self._seen = Signature.of(os.fstat(handle.fileno()))
+                self._seen, self._seen_count = Signature.of(os.fstat(handle.fileno())), 0
         except FileNotFoundError:
             pass
 

@@ -27,6 +27,9 @@ from ..errors import StoreError
 from .atomic import atomic_write_bytes, ensure_folder, fsync_folder
 
 BLOCK = 1 << 16
+#: The first block read from the end: a line is a few hundred bytes, and a save reads the last
+#: line twice (the chain to continue, where to write), so it should not cost a whole BLOCK.
+TAIL_BLOCK = 1 << 12
 
 
 #: A summary this far behind the journal is rewritten when the store closes; closer, the lines
@@ -63,13 +66,15 @@ class ChangeJournal:
             return 0
         with handle:
             position = handle.seek(0, os.SEEK_END)
+            block = TAIL_BLOCK
             while position > 0:
-                step = min(BLOCK, position)
+                step = min(block, position)
                 handle.seek(position - step)
                 newline = handle.read(step).rfind(b"\n")
                 if newline >= 0:
                     return position - step + newline + 1
                 position -= step
+                block = BLOCK
             return 0
 
     def last(self) -> dict | None:
@@ -132,8 +137,10 @@ class ChangeJournal:
         with handle:
             position = handle.seek(0, os.SEEK_END)
             carry = b""
+            block = TAIL_BLOCK
             while position > 0:
-                step = min(BLOCK, position)
+                step = min(block, position)
+                block = BLOCK
                 position -= step
                 handle.seek(position)
                 lines = (handle.read(step) + carry).split(b"\n")

@@ -18,13 +18,15 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from tinydb import TinyDB, where
 
 from ..errors import StoreError
 from .atomic import Signature
 from .commit import stage_file
-from .storage import ShardStorage, content_digest, encode_shard
+from .storage import ScannedShard, ShardStorage, appended_to_shard, content_digest, encode_shard, scan_shard
+from .versions import json_copy
 
 #: For a kind whose count is not given (the store serves any kind the services declare).
 DEFAULT_SHARD_COUNT = 64
@@ -108,12 +110,13 @@ class Shard:
 
     @property
     def signature(self) -> Signature | None:
-        """Signature of the content last read or written (None while the file does not exist)."""
+        """Signature of the content last parsed (None while there is none: no file, or a commit
+        replaced it since)."""
         return self._db.storage.signature
 
     @property
     def digest(self) -> str | None:
-        """Content digest of what was last read or written (storage.content_digest)."""
+        """Content digest of what was last parsed or written (storage.content_digest)."""
         return self._db.storage.digest
 
     def documents(self) -> list[dict]:
@@ -121,12 +124,13 @@ class Shard:
         return list(self._table.all())
 
     def versions_of(self, record_id: str) -> list[dict]:
-        """One record's version documents, oldest first. A file changed since it was last parsed
-        (or never parsed: a read of a record chosen at random) is not parsed whole: its lines are
-        scanned and only the record's own are decoded (``read_lines``), a small part of the cost."""
+        """One record's version documents, oldest first, decoded or copied for the caller alone. A
+        file changed since it was last parsed (or never parsed: a read of a record chosen at
+        random) is not parsed whole: its lines are scanned and only the record's own are decoded
+        (``read_lines``), a small part of the cost."""
         found = self._db.storage.read_lines(record_id)
         if found is None:
-            found = self._table.search(where("id") == record_id)
+            found = [json_copy(d) for d in self._table.search(where("id") == record_id)]
         return sorted(found, key=lambda d: d["version"])
 
     @property
@@ -134,26 +138,43 @@ class Shard:
         """Signature of the bytes the last read came from, parsed whole or scanned by lines."""
         return self._db.storage.seen
 
-    def stage(self, documents: list[dict]) -> "StagedShard":
+    def stage(self, documents: list[dict], trusted: str | None = None) -> "StagedShard":
         """The shard's next content, with ``documents`` added, written beside the file (commit.py
         puts it in place). Refuses (and writes nothing) if any (id, version) is already present,
-        so even a bug higher up cannot overwrite a stored version."""
-        current = self._db.storage.read() or {}
-        table = dict(current.get(self.TABLE, {}))
-        taken = {(d["id"], d["version"]) for d in table.values()}
+        so even a bug higher up cannot overwrite a stored version.
+
+        A file whose bytes are known whole — their digest is ``trusted`` (the heads index's, of the
+        content it was built from) or the one this shard last read whole or wrote — is not parsed:
+        its lines are scanned, only the staged records' own decoded, and the new lines put after
+        them (``appended_to_shard``). Any other file is parsed whole first, so a damaged shard is
+        refused and left as it is, and one in another layout is written one version to a line."""
+        storage = self._db.storage
+        found = storage.raw()
+        scanned = ScannedShard(0, []) if found is None else None
+        if found is not None and content_digest(found[1]) in {trusted, storage.digest} - {None}:
+            scanned = scan_shard(found[1], {d["id"] for d in documents})
+        if scanned is not None:
+            self._refuse_overwriting(scanned.documents, documents)
+            payload = appended_to_shard(found[1] if found else None, scanned.last_number, documents)
+        else:
+            current = storage.read() or {}
+            table = dict(current.get(self.TABLE, {}))
+            self._refuse_overwriting(table.values(), documents)
+            first = max((int(k) for k in table), default=0) + 1
+            for offset, document in enumerate(documents):
+                table[str(first + offset)] = document
+            payload = encode_shard({**current, self.TABLE: table})
+        temp, signature = stage_file(self.path, payload)
+        return StagedShard(self, temp, signature, content_digest(payload))
+
+    def _refuse_overwriting(self, stored: Iterable[dict], documents: list[dict]) -> None:
+        taken = {(d["id"], d["version"]) for d in stored}
         for document in documents:
             key = (document["id"], document["version"])
             if key in taken:
                 raise StoreError(f"{self.path} already holds version {key[1]} of {key[0]}; versions are "
                                  "never overwritten.")
             taken.add(key)
-        first = max((int(k) for k in table), default=0) + 1
-        for offset, document in enumerate(documents):
-            table[str(first + offset)] = document
-        content = {**current, self.TABLE: table}
-        payload = encode_shard(content)
-        temp, signature = stage_file(self.path, payload)
-        return StagedShard(self, temp, signature, content_digest(payload), content)
 
     def close(self) -> None:
         self._db.close()
@@ -165,11 +186,10 @@ class StagedShard:
     temp: Path
     signature: Signature
     digest: str
-    content: dict
 
     def published(self) -> None:
-        """The staged file is now the shard: serve reads from what was written, unread."""
-        self.shard._db.storage.adopt(self.signature, self.digest, self.content)
+        """The staged file is now the shard."""
+        self.shard._db.storage.written(self.signature, self.digest)
 
 
 def shard_content(documents: list[dict]) -> bytes:

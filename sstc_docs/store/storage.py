@@ -15,7 +15,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, NamedTuple
 
 from tinydb.storages import Storage
 
@@ -34,7 +34,7 @@ def encode_json(value: Any) -> bytes:
 #: A shard file as ``encode_shard`` writes it: the versions table, one version to a line.
 SHARD_HEAD, SHARD_TAIL = b'{"versions":{\n', b"\n}}"
 #: The start of each line: the TinyDB document number, then the version's kind and id, always first.
-_SHARD_LINE = re.compile(rb'"[1-9][0-9]*":\{"kind":"[a-z][a-z0-9_]*","id":')
+_SHARD_LINE = re.compile(rb'"([1-9][0-9]*)":\{"kind":"[a-z][a-z0-9_]*","id":')
 
 
 def encode_shard(content: dict[str, dict[str, Any]]) -> bytes:
@@ -44,9 +44,57 @@ def encode_shard(content: dict[str, dict[str, Any]]) -> bytes:
     inside a string is written ``\\n``), so a line break can only be one of these."""
     if list(content) != ["versions"]:
         return encode_json(content)
-    lines = [b'"%s":%s' % (key.encode(), encode_json({"kind": d["kind"], "id": d["id"], **d}))
-             for key, d in content["versions"].items()]
-    return SHARD_HEAD + b",\n".join(lines) + SHARD_TAIL
+    return SHARD_HEAD + b",\n".join(_shard_line(key, d) for key, d in content["versions"].items()) + SHARD_TAIL
+
+
+def _shard_line(key: str, document: dict) -> bytes:
+    return b'"%s":%s' % (key.encode(), encode_json({"kind": document["kind"], "id": document["id"], **document}))
+
+
+class ScannedShard(NamedTuple):
+    """What ``scan_shard`` found: the highest TinyDB document number, and the wanted records' versions."""
+
+    last_number: int
+    documents: list[dict]
+
+
+def scan_shard(raw: bytes, record_ids: Iterable[str]) -> ScannedShard | None:
+    """Scan a shard file as ``encode_shard`` writes it, decoding only the lines of ``record_ids``;
+    None when it is in another layout or one of those lines does not decode (then it must be
+    parsed whole: every line's start is checked, so a file edited into another layout is never
+    half read). The lines are matched in place, not split out: a copy of the file saved."""
+    if not (raw.startswith(SHARD_HEAD) and raw.endswith(SHARD_TAIL)):
+        return None
+    end = len(raw) - len(SHARD_TAIL)
+    position = len(SHARD_HEAD)
+    if position == end:
+        return ScannedShard(0, [])  # an empty table
+    keys = tuple(encode_json(record_id) + b"," for record_id in record_ids)
+    last, found = 0, []
+    while True:
+        start = _SHARD_LINE.match(raw, position, end)
+        if start is None:
+            return None
+        newline = raw.find(b"\n", position, end)
+        last = max(last, int(start.group(1)))
+        if raw.startswith(keys, start.end()):
+            try:  # a line followed by another ends with the comma between them
+                found.append(json.loads(raw[start.end(1) + 2:end if newline < 0 else newline - 1]))
+            except ValueError:
+                return None
+        if newline < 0:
+            return ScannedShard(last, found)
+        position = newline + 1
+
+
+def appended_to_shard(raw: bytes | None, last_number: int, documents: list[dict]) -> bytes:
+    """A shard file as ``encode_shard`` writes it (``raw``; None: no file yet) with ``documents``
+    added after document number ``last_number``: exactly the bytes ``encode_shard`` writes for the
+    whole content, without decoding or encoding the versions already there."""
+    lines = b",\n".join(_shard_line(str(last_number + n), d) for n, d in enumerate(documents, start=1))
+    if raw is None or raw == SHARD_HEAD + SHARD_TAIL:
+        return SHARD_HEAD + lines + SHARD_TAIL
+    return raw[:-len(SHARD_TAIL)] + b",\n" + lines + SHARD_TAIL
 
 
 def content_digest(raw: bytes) -> str:
@@ -73,7 +121,7 @@ class JSONFile:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.signature: Signature | None = None  # of the content in ``_content``
-        self.digest: str | None = None           # content_digest of the bytes ``_content`` was read from
+        self.digest: str | None = None           # content_digest of the bytes last read whole (or written)
         self._content: Any = None
 
     # -- hooks -------------------------------------------------------------------------------
@@ -133,10 +181,6 @@ class JSONFile:
         """Drop the cached content (for large files read once, such as a catalog)."""
         self.signature, self.digest, self._content = None, None, None
 
-    def adopt(self, signature: Signature, digest: str, content: Any) -> None:
-        """Remember ``content`` as the file's, after it was put in place by a commit (commit.py)."""
-        self.signature, self.digest, self._content = signature, digest, content
-
     def save(self, content: Any) -> Signature:
         """Replace the file with ``content`` (all or nothing) and remember it as the cached copy."""
         raw = self.encode(content)
@@ -162,38 +206,34 @@ class ShardStorage(JSONFile, Storage):
         self.seen = self.signature
         return content
 
-    def adopt(self, signature: Signature, digest: str, content: Any) -> None:
-        super().adopt(signature, digest, content)
+    def written(self, signature: Signature, digest: str) -> None:
+        """The file is now what a commit put in place (commit.py), whole: its ``digest`` is kept as
+        that of the content last known whole, and the parsed copy is dropped rather than brought up
+        to date (a read scans the new file's lines; only an index rebuild parses it again)."""
+        self.signature, self.digest, self._content = None, digest, None
         self.seen = signature
+
+    def raw(self) -> tuple[Signature, bytes] | None:
+        """The file's bytes with the signature of exactly those bytes (one open handle), or None
+        when there is no file."""
+        try:
+            with open(self.path, "rb") as handle:
+                return Signature.of(os.fstat(handle.fileno())), handle.read()
+        except FileNotFoundError:
+            return None
 
     def read_lines(self, record_id: str) -> list[dict] | None:
         """The record's version documents, found by scanning the file's lines and decoding only
-        its own; None when the parsed copy is current (TinyDB's search over it is cheaper) or the
-        file is not as ``encode_shard`` writes it (then it is parsed whole: every line is checked,
-        so a file edited into another layout is never half read)."""
-        try:
-            with open(self.path, "rb") as handle:
-                signature = Signature.of(os.fstat(handle.fileno()))
-                if signature == self.signature:
-                    return None
-                raw = handle.read()
-        except FileNotFoundError:
+        its own (``scan_shard``); None when the parsed copy is current (TinyDB's search over it is
+        cheaper) or the file is not as ``encode_shard`` writes it (then it is parsed whole)."""
+        found = self.raw()
+        if found is None or found[0] == self.signature:
             return None
-        if not (raw.startswith(SHARD_HEAD) and raw.endswith(SHARD_TAIL)):
+        scanned = scan_shard(found[1], (record_id,))
+        if scanned is None:
             return None
-        key = encode_json(record_id) + b","
-        found = []
-        for line in raw[len(SHARD_HEAD):-len(SHARD_TAIL)].split(b"\n"):
-            start = _SHARD_LINE.match(line)
-            if start is None:
-                return None
-            if line.startswith(key, start.end()):
-                try:
-                    found.append(json.loads(line[line.index(b":") + 1:-1 if line.endswith(b",") else None]))
-                except ValueError:
-                    return None
-        self.seen = signature
-        return found
+        self.seen = found[0]
+        return scanned.documents
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         content = self.load()

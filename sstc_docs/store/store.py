@@ -127,7 +127,9 @@ class Store(StoreBase):
         staged = []
         try:
             for (kind, number), group in by_shard.items():
-                staged.append((kind, number, group, self._shards.get(kind, number).stage(group)))
+                index = self._indexes.get(kind)
+                trusted = index.digests.get(number) if index is not None else None
+                staged.append((kind, number, group, self._shards.get(kind, number).stage(group, trusted)))
         except BaseException:
             discard([shard.temp for *_, shard in staged])
             raise
@@ -176,7 +178,7 @@ class Store(StoreBase):
         kind, as_of, as_recorded = read_arguments(kind, record_id, version, as_of, as_recorded)
         with self._reading():
             return chosen_version(kind, record_id, self._existing_versions(kind, record_id), version, as_of,
-                                  as_recorded)
+                                  as_recorded, owned=True)
 
     def history(self, kind: str, record_id: str) -> list[Version]:
         """Every version, oldest first, tombstones included; [] for a record that never existed
@@ -185,7 +187,7 @@ class Store(StoreBase):
         if not is_possible_id(record_id):
             return []
         with self._reading():
-            return [Version.from_document(d) for d in self._fresh_versions(kind, record_id)[2]]
+            return [Version.from_document(d, owned=True) for d in self._fresh_versions(kind, record_id)[2]]
 
     def exists(self, kind: str, record_id: str) -> bool:
         """True if the record exists and its latest version is not a tombstone."""
@@ -283,7 +285,7 @@ class Store(StoreBase):
                 if match is None:
                     raise StoreError(f"The journal names {entry['kind']} {entry['id']} version {entry['version']}, "
                                      "which no data file holds; run `python -m sstc_docs verify`.")
-                found.append(Version.from_document(match))
+                found.append(Version.from_document(match, owned=True))
             return found
 
     # -- drafts --------------------------------------------------------------------------------
@@ -605,8 +607,8 @@ class Store(StoreBase):
 
     def _fresh_versions(self, kind: str, record_id: str, *, staged: bool = True) -> tuple[int, Shard, list[dict]]:
         """A record's shard and its version documents as they are on disk now (re-read if another
-        process changed the file), then those the open unit of work staged; a loaded index of that
-        kind is brought up to date on the way."""
+        process changed the file), then copies of those the open unit of work staged: every
+        document the caller's own; a loaded index of that kind is brought up to date on the way."""
         number = self._layout.number(kind, record_id)
         shard = self._shards.get(kind, number)
         documents = shard.versions_of(record_id)
@@ -621,7 +623,7 @@ class Store(StoreBase):
                              "sstc_docs restore BACKUP.json` into an empty folder; `python -m sstc_docs verify` lists "
                              "everything that is wrong.")
         if staged and self._active is not None:
-            documents = documents + self._active.versions_of(kind, record_id)
+            documents = documents + [json_copy(d) for d in self._active.versions_of(kind, record_id)]
         return number, shard, documents
 
     def _existing_versions(self, kind: str, record_id: str) -> list[dict]:

@@ -26,8 +26,11 @@ class UnitOfWork:
     """Staged versions, in the order they were staged; committed by the store that opened the unit."""
 
     def __init__(self, stored_latest: Callable[[str, str], dict | None], first_seq: int):
-        """``stored_latest(kind, id)``: the record's latest stored version document, or None."""
-        self._stored_latest = stored_latest
+        """``stored_latest(kind, id)``: the record's latest stored version document, or None. It
+        is asked once per record (to check, then to chain the hash, it would be asked twice): the
+        unit holds the write lock, so what is stored cannot change while it is open."""
+        self._ask_stored_latest = stored_latest
+        self._stored: dict[tuple[str, str], dict | None] = {}
         self._first_seq = first_seq
         self._staged: list[dict] = []
         self._by_record: dict[tuple[str, str], list[dict]] = {}
@@ -109,6 +112,11 @@ class UnitOfWork:
         return list(self._by_record)
 
     # -- internals ---------------------------------------------------------------------------
+    def _stored_latest(self, kind: str, record_id: str) -> dict | None:
+        if (kind, record_id) not in self._stored:
+            self._stored[(kind, record_id)] = self._ask_stored_latest(kind, record_id)
+        return self._stored[(kind, record_id)]
+
     def _stage(self, kind: str, record_id: str, latest: dict | None, record: dict, *, author: str, why: str,
                based_on: int | None, effective_from: str | None, deleted: bool) -> Version:
         recorded_at = later_timestamp(latest["recorded_at"] if latest else None)

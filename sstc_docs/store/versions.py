@@ -50,10 +50,12 @@ class Version:
     data: dict = field(repr=False)
 
     @classmethod
-    def from_document(cls, document: dict) -> "Version":
-        """Build from a stored document, copying ``data`` so the caller cannot reach stored state."""
+    def from_document(cls, document: dict, *, owned: bool = False) -> "Version":
+        """Build from a stored document, copying ``data`` so the caller cannot reach stored state;
+        ``owned``: the document was decoded (or copied) for this one Version, so it is not copied
+        again (a history's copies cost as much as reading it)."""
         return cls(**{name: document.get(name, LEGACY.get(name)) for name in META_FIELDS},
-                   data=json_copy(document["data"]))
+                   data=document["data"] if owned else json_copy(document["data"]))
 
     def meta(self) -> dict:
         """Everything but the record itself, ready for ``json.dumps`` (the audit-trail shape)."""
