@@ -34,11 +34,13 @@ def server_binaries() -> Path:
 
 
 class ThrowawayServer:
-    def __init__(self, *, durable: bool = False):
+    def __init__(self, *, durable: bool = False, settings: dict[str, str] | None = None):
         """``durable=False`` turns fsync off: tests lose nothing by it (a killed client is not a
-        crashed machine) and creating a database per test gets much faster."""
+        crashed machine) and creating a database per test gets much faster. ``settings`` are
+        server settings (``-c name=value``) on top."""
         self.bin = server_binaries()
         self.durable = durable
+        self.settings = settings or {}
         self.folder = Path(tempfile.mkdtemp(prefix="sstc-pg-"))
         self.data = self.folder / "data"
         self.user = None if os.geteuid() != 0 else ("postgres" if _has_user("postgres") else "nobody")
@@ -63,6 +65,7 @@ class ThrowawayServer:
         options = [f"-k {self.folder}", "-c listen_addresses=''", f"-p {PORT}", "-c max_connections=200"]
         if not self.durable:
             options += ["-c fsync=off", "-c full_page_writes=off", "-c synchronous_commit=off"]
+        options += [f"-c {name}={value}" for name, value in self.settings.items()]
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w", "-t", "60",
                   "-o", " ".join(options), "start")
 
