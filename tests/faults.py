@@ -8,7 +8,7 @@ import signal
 
 def die_at_durable_step(step: int) -> None:
     """From now on in this process, count the calls that make a write durable or visible (fsync,
-    rename, unlink) and die by SIGKILL at the ``step``-th: raising N from 1 until a child gets
+    rename, unlink, a write or cut in place) and die by SIGKILL at the ``step``-th: raising N from 1 until a child gets
     through untouched hits every step of a write once."""
     calls = {"n": 0}
 
@@ -21,3 +21,4 @@ def die_at_durable_step(step: int) -> None:
         return wrapper
 
     os.fsync, os.replace, os.unlink = deadly(os.fsync), deadly(os.replace), deadly(os.unlink)
+    os.pwrite, os.ftruncate = deadly(os.pwrite), deadly(os.ftruncate)

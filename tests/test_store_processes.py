@@ -120,6 +120,8 @@ def _run_child(db: Path, limit: int, size: int) -> str:
 
 
 def test_shard_write_cut_off_by_full_disk_leaves_previous_state(tmp_path):
+    """The commit record (which holds the new lines) fits, the shard cannot grow by them: the
+    write is undone, the shard's closing bytes put back, the record removed."""
     db = tmp_path / "db"
     with Store(db) as store:
         first = store.save("paper", "big", {"text": "x" * 200_000}, author="ana", why="create", base_version=None)
@@ -128,16 +130,31 @@ def test_shard_write_cut_off_by_full_disk_leaves_previous_state(tmp_path):
     journal_size = (db / "changes.jsonl").stat().st_size
     assert journal_size < 2_000 < len(before)  # so the journal line fits and the shard write is cut
 
-    outcome = _run_child(db, limit=len(before) + 1_000, size=300_000)
-    assert outcome.startswith("StoreError: Could not write") and str(shard) in outcome
+    outcome = _run_child(db, limit=len(before) + 200_000, size=300_000)
+    assert outcome.startswith("StoreError: Could not write") and str(shard) in outcome, outcome
+    assert "Nothing was saved" in outcome
     assert shard.read_bytes() == before
-    assert [p.name for p in shard.parent.iterdir()] == [shard.name]  # the temporary file was removed
+    assert [p.name for p in shard.parent.iterdir()] == [shard.name]
+    assert (db / "commit.log").stat().st_size == 0
     with Store(db) as store:
         assert [v.to_json() for v in store.history("paper", "big")] == [first.to_json()]
         assert [c["version"] for c in store.changes()] == [1]  # the failed save left no line
         second = store.save("paper", "big", {"text": "z"}, author="ana", why="after disk freed", base_version=1)
         assert second.version == 2
         assert [(c["version"], c["why"]) for c in store.changes()] == [(2, "after disk freed"), (1, "create")]
+
+
+def test_a_commit_record_cut_off_by_full_disk_saves_nothing(tmp_path):
+    db = tmp_path / "db"
+    with Store(db) as store:
+        store.save("paper", "big", {"text": "x"}, author="ana", why="create", base_version=None)
+    shard = _shard_of(db, "big")
+    before = shard.read_bytes()
+    outcome = _run_child(db, limit=100_000, size=300_000)
+    assert outcome.startswith("StoreError: Could not write") and "commit.log" in outcome, outcome
+    assert shard.read_bytes() == before and (db / "commit.log").stat().st_size == 0
+    with Store(db) as store:
+        assert [v.version for v in store.history("paper", "big")] == [1] and store.verify().ok
 
 
 def test_journal_append_cut_off_by_full_disk_writes_nothing_and_later_lines_are_read(tmp_path):

@@ -1,48 +1,53 @@
-"""How a unit of work reaches the disk all or nothing: staged files, a commit log, renames.
+"""How a unit of work reaches the disk all or nothing: a commit log that holds what it writes.
 
-Why: a unit may touch several shard files and the journal. Each file is replaced atomically, but
-several replacements are not. So:
+Why: a unit may touch several shard files and the journal, and no file system writes several
+files in one step. So:
 
-1. every new shard file is written beside its target under a temporary name and fsynced;
-2. one commit record — the renames, and the journal lines with the offset they go at — is appended
-   to ``<db>/commit.log`` with its length and SHA-256, and the log is fsynced: the moment of commit
-   (a record torn by a crash fails its checksum and counts as never written);
-3. the journal lines are written at their offset, the files renamed into place, and the record is
-   marked carried out (a line ``applied`` after it). None of this is fsynced;
-4. once the log holds ``CHECKPOINT_RECORDS`` records (and when the store closes), a checkpoint
-   fsyncs the journal and the folders the renames went into, then empties the log and fsyncs it.
+1. the unit's writes — for each shard its new lines, for the journal its lines, each with the
+   offset it goes at — are appended to ``<db>/commit.log`` as one record with its length and
+   SHA-256, and the log is fsynced: the moment of commit (a record torn by a crash fails its
+   checksum and counts as never written);
+2. each write is made in place: the bytes put at their offset, the file then ending there. A
+   shard's new lines go where its closing ``}}`` was (storage.py: the lines before are never
+   touched), the journal's after its last line. The record is then marked carried out (a line
+   ``applied`` after it). None of this is fsynced;
+3. once the log holds ``CHECKPOINT_RECORDS`` records (and when the store closes), a checkpoint
+   fsyncs every file the records wrote and the folders of files they created or renamed into,
+   then empties the log and fsyncs it.
 
-So a save costs two fsyncs (its staged file, the log) and a share of a checkpoint, rather than
-one for each step (on a busy disk each fsync costs milliseconds: they were most of a save).
-Why each remaining fsync is needed, for a save that is durable when it returns:
+So a save costs one fsync (the log's) and a share of a checkpoint — as SQLite's WAL does, and for
+the same reason: on a busy disk each fsync costs a fraction of a millisecond to milliseconds, and
+they were most of a save. Why the two that remain are needed, for a save durable when it returns:
 
-- the staged file's: the record names it, and a record that survives a power cut must find the
-  bytes it names (the log alone does not hold them). Its new name rides on the same fsync, as
-  journalling file systems (ext4, XFS) commit it with the file; one that wants the folder
-  fsynced for that too would need one more fsync here;
-- the log's: it is the commit point. After it, whatever of step 3 a power cut undoes — a rename
-  not yet in its folder on disk, journal lines not yet written back, the ``applied`` line — is
-  redone from the record; an undone rename leaves the staged file under its temporary name, with
-  the bytes its fsync made durable, and the record still names it;
-- the checkpoint's: a record may leave the log only once what it did is durable itself (the
-  journal's lines, the renames' folders). The log is fsynced empty, so a record emptied away
-  cannot come back after a later change to the journal (``verify --repair``, a restore) and be
-  "redone" over it.
+- the log's: it is the commit point, and it holds every byte the unit writes. After it, whatever
+  of step 2 a power cut undoes or tears — lines not yet written back, a shard cut off halfway, the
+  ``applied`` line — is redone from the record: the bytes before a write's offset were there
+  before the unit (durable since a checkpoint, or written by an earlier record in the log), so
+  putting the record's bytes at the offset again rebuilds the file exactly. Writing in place
+  assumes, as SQLite does (its "powersafe overwrite"), that a power cut damages no byte a write
+  did not change;
+- the checkpoint's: a record may leave the log only once what it did is durable by itself. The
+  log is fsynced empty, so a record emptied away cannot come back after a later change to a file
+  (``verify --repair``, a restore) and be "redone" over it.
 
 The ``applied`` line is not trusted across a power cut (a file system may write it back before
-the renames it vouches for), so every process redoes the whole log once, the first time it
-touches the database, and checkpoints it: a redo of what is already in place changes nothing
-(a rename whose staged file is gone is done; journal lines already at their offset are not
-written again). Within a process's life the line is trusted: it saves each reader the write lock
-(and a reader that cannot have the lock, on a read-only copy, reads by the line: nothing else
-could finish a unit there).
+the bytes it vouches for), so every process redoes the whole log once, the first time it touches
+the database, and checkpoints it: a redo of what is already in place changes nothing (bytes that
+are already there are not written again). Within a process's life the line is trusted: it saves
+each reader the write lock (and a reader that cannot have the lock, on a read-only copy, reads by
+the line: nothing else could finish a unit there).
 
-A crash or a full disk before step 2 leaves only temporary files: nothing changed (they are swept
-up later). A full disk in step 3's journal write, before any rename, undoes the unit (the journal
-is cut back, the record removed). After step 2 a crash is redone: whoever touches the database
-next — a reader included — carries the records out; every step is idempotent. Renames need no
-free space, so once the journal is written nothing can stop the unit. A restore uses the same
-log to swap a whole staged database in, and checkpoints at once.
+A write in place is not atomic for a reader in another process, which takes no lock: for an
+instant it may see a shard cut off halfway. It is never taken for damage: a shard that does not
+read whole is read again once the writer is done, under the write lock (storage.py,
+``ShardStorage``), and only then reported.
+
+A crash or a full disk before step 1 ends leaves nothing: the record fails its checksum. A full
+disk in step 2 (a file grows; nothing else needs space) undoes the unit: every write made so far
+is cut back to the bytes that were there, and the record is removed. After step 1 a crash is
+redone: whoever touches the database next — a reader included — carries the records out; every
+step is idempotent. A restore puts a whole database built beside it in place with renames, named
+in a record of the same log, and checkpoints at once.
 """
 
 from __future__ import annotations
@@ -50,44 +55,27 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from ..errors import StoreError
 from .atomic import Signature, ensure_folder, fsync_folder, signature_of
-from .journal import ChangeJournal
 
 COMMIT_FILE = "commit.log"
 HEADER = b"sstc-commit"
 APPLIED = b"applied\n"
-#: Records the log holds before a checkpoint: each checkpoint costs a few fsyncs (the journal,
-#: the folders renamed into, the log), so 32 makes it a small share of a save, while a redo after
-#: a crash stays a few dozen cheap steps.
+#: Records the log holds before a checkpoint: each checkpoint fsyncs the files the records wrote,
+#: the log and a few folders, so 32 makes its share of a save small while a redo after a crash
+#: stays a few dozen cheap steps and the log a few dozen versions long.
 CHECKPOINT_RECORDS = 32
 
 
-def temporary_name(target: Path) -> Path:
-    """Where a file is staged: beside its target, named so a sweep knows the writer's process."""
-    return target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+class Write(NamedTuple):
+    """Bytes a unit puts at an offset of a file, which then ends where they end."""
 
-
-def stage_file(target: Path, payload: bytes) -> tuple[Path, Signature]:
-    """Write ``payload`` durably under a temporary name beside ``target``; returns the temporary
-    path and the signature the target will have once renamed (a rename keeps inode and mtime)."""
-    temp = temporary_name(target)
-    try:
-        ensure_folder(target.parent)
-        with open(temp, "xb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-            signature = Signature.of(os.fstat(handle.fileno()))
-    except OSError as error:
-        discard([temp])
-        raise StoreError(f"Could not write {target}: {error.strerror or error}. Nothing was saved; free "
-                         "some disk space (or fix the folder's permissions) and try again.") from error
-    return temp, signature
+    path: Path
+    offset: int
+    payload: bytes
 
 
 def discard(paths: list[Path]) -> None:
@@ -98,6 +86,83 @@ def discard(paths: list[Path]) -> None:
             pass
 
 
+def write_in_place(write: Write) -> bytes | None:
+    """Make ``write.path`` hold ``write.payload`` at ``write.offset`` and end there; returns the
+    bytes that were there from the offset on (None: there was no file), to undo it with.
+
+    Idempotent: bytes already in place are not written again (a redo that finds part of the
+    payload there writes the rest, so a reader never sees the journal shrink). A write that fails
+    (a full disk) is undone before the error is raised. Call with the write lock held."""
+    path, offset, payload = write
+    try:
+        descriptor, created = os.open(path, os.O_RDWR), False
+    except FileNotFoundError:
+        ensure_folder(path.parent)
+        descriptor, created = os.open(path, os.O_RDWR | os.O_CREAT, 0o644), True
+    try:
+        size = os.fstat(descriptor).st_size
+        if size < offset:
+            raise StoreError(f"The database file {path} is {size} bytes long, but a committed change goes at "
+                             f"byte {offset}: it was cut short by hand or by the disk. Restore the database "
+                             "from a backup.")
+        present = os.pread(descriptor, size - offset, offset)
+        if present == payload:
+            return None if created else present
+        same = len(present) if payload.startswith(present) else 0
+        try:
+            _write_all(descriptor, payload[same:], offset + same)
+            if size > offset + len(payload):
+                os.ftruncate(descriptor, offset + len(payload))
+        except OSError:
+            _put_back(descriptor, offset, present)
+            if created:
+                discard([path])
+            raise
+        return None if created else present
+    finally:
+        os.close(descriptor)
+
+
+def undo_write(write: Write, replaced: bytes | None) -> None:
+    """Put back what ``write_in_place`` replaced (the bytes it returned): needs no free space."""
+    if replaced is None:
+        discard([write.path])  # the write made the file
+        return
+    descriptor = os.open(write.path, os.O_RDWR)
+    try:
+        _put_back(descriptor, write.offset, replaced)
+    finally:
+        os.close(descriptor)
+
+
+def _write_all(descriptor: int, payload: bytes, offset: int) -> None:
+    view = memoryview(payload)
+    while view:
+        written = os.pwrite(descriptor, view, offset)
+        view, offset = view[written:], offset + written
+
+
+def _put_back(descriptor: int, offset: int, replaced: bytes) -> None:
+    _write_all(descriptor, replaced, offset)
+    os.ftruncate(descriptor, offset + len(replaced))
+
+
+def composed(writes: Iterable[Write]) -> list[Write]:
+    """For each file, what a series of writes (in order) leaves from the first offset on: one
+    write per file, so a redo puts each file's bytes once and a reader never sees it shrink."""
+    by_path: dict[Path, tuple[int, bytes]] = {}
+    for path, offset, payload in writes:
+        if path in by_path:
+            base, before = by_path[path]
+            if offset > base + len(before):
+                raise StoreError(f"The commit log holds writes to {path} that do not follow on from each other; "
+                                 "restore the database from a backup.")
+            if offset >= base:
+                payload, offset = before[:offset - base] + payload, base
+        by_path[path] = (offset, payload)
+    return [Write(path, offset, payload) for path, (offset, payload) in by_path.items()]
+
+
 class Record(NamedTuple):
     """One committed unit as the log holds it: checked against its checksum, decoded on demand
     (finding where the log ends, on every save, needs no decoding)."""
@@ -106,13 +171,17 @@ class Record(NamedTuple):
     applied: bool
     end: int  # where the next record goes
 
-    def decoded(self, root: Path) -> tuple[list[tuple[Path, Path]], tuple[int, bytes] | None]:
-        """The renames (temporary, target) and the journal lines (offset, bytes) or None."""
+    def decoded(self, root: Path) -> tuple[list[tuple[Path, Path]], list[Write]]:
+        """The renames (temporary, target) and the writes, in the order they are carried out."""
         try:
             record = json.loads(self.content)
             renames = [(root / temp, root / target) for temp, target in record["renames"]]
-            journal = record["journal"]
-            return renames, None if journal is None else (int(journal["offset"]), journal["payload"].encode("utf-8"))
+            writes = [Write(root / path, int(offset), payload.encode("utf-8"))
+                      for path, offset, payload in record.get("writes", ())]
+            if record.get("journal") is not None:  # a record of the layout before shards were written in place
+                journal = record["journal"]
+                writes.append(Write(root / "changes.jsonl", int(journal["offset"]), journal["payload"].encode("utf-8")))
+            return renames, writes
         except (ValueError, KeyError, TypeError) as error:
             raise StoreError(f"The commit log {root / COMMIT_FILE} holds a record that passes its checksum but "
                              f"cannot be read ({error}); restore the database from a backup.") from None
@@ -121,10 +190,9 @@ class Record(NamedTuple):
 class CommitRecord:
     """The commit log of a database folder: records appended, carried out, checkpointed away."""
 
-    def __init__(self, root: Path, journal: ChangeJournal):
+    def __init__(self, root: Path):
         self.root = Path(root)
         self.path = self.root / COMMIT_FILE
-        self.journal = journal
         self._redone = False  # this process has redone the log once (see the module docstring)
         self._seen: Signature | None = None  # the log as last seen with nothing left to carry out
         self._seen_count: int | None = None  # how many records it then held, if this process wrote it last
@@ -153,14 +221,14 @@ class CommitRecord:
         current = signature_of(self.path)
         return current is not None and current.size > 0
 
-    def commit(self, renames: list[tuple[Path, Path]], journal_offset: int | None = None,
-               journal_payload: bytes = b"") -> None:
-        """Append the record (the commit point), then carry it out. Before the record is written a
-        failure discards the staged files and raises: nothing changed. Call with the write lock
-        held and nothing pending (``carry_out`` first)."""
+    def commit(self, *, writes: list[Write] = (), renames: list[tuple[Path, Path]] = ()) -> None:
+        """Append the record (the commit point), then carry it out: the writes, then the renames.
+        Until the writes are all made a failure undoes them, removes the record, discards the
+        staged files of the renames and raises: nothing changed. Call with the write lock held and
+        nothing pending (``carry_out`` first)."""
         content = json.dumps({"renames": [[self._relative(temp), self._relative(target)] for temp, target in renames],
-                              "journal": None if journal_offset is None else
-                              {"offset": journal_offset, "payload": journal_payload.decode("utf-8")}},
+                              "writes": [[self._relative(path), offset, payload.decode("utf-8")]
+                                         for path, offset, payload in writes]},
                              ensure_ascii=False).encode("utf-8")
         record = b"%s %d %s\n%s\n" % (HEADER, len(content), hashlib.sha256(content).hexdigest().encode(), content)
         start, count = self._end()
@@ -171,53 +239,75 @@ class CommitRecord:
             discard([temp for temp, _ in renames])
             raise StoreError(f"Could not write {self.path}: {error.strerror or error}. Nothing was saved; free "
                              "some disk space (or fix the folder's permissions) and try again.") from error
-        if journal_offset is not None:
-            try:
-                self.journal.write_at(journal_offset, journal_payload)
-            except StoreError as error:
-                # Nothing is in place yet, so the unit can still be undone rather than redone.
-                self.journal.cut_at(journal_offset)
-                self._cut(start)
-                discard([temp for temp, _ in renames])
-                raise StoreError(f"Could not write {self.journal.path}: {error.__cause__ or error}. Nothing "
-                                 "was saved; free some disk space and try again.") from error
+        done: list[tuple[Write, bytes | None]] = []
+        try:
+            for write in writes:
+                done.append((write, write_in_place(write)))
+        except (OSError, StoreError) as error:
+            failed = write.path
+            try:  # nothing is complete yet, so the unit can still be undone rather than redone
+                for undone, replaced in reversed(done):
+                    undo_write(undone, replaced)
+            except OSError:
+                raise StoreError(f"A saved change could not be completed ({error}); it will be completed when "
+                                 f"the database {self.root} is next opened with enough free disk space.") from error
+            self._cut(start)
+            discard([temp for temp, _ in renames])
+            reason = error.strerror if isinstance(error, OSError) else error
+            raise StoreError(f"Could not write {failed}: {reason or error}. Nothing was saved; free some disk "
+                             "space and try again.") from error
         self._rename(renames)
         self._mark_applied(start + len(record), count + 1)
 
     def carry_out(self) -> None:
         """Redo every record in the log (what is already in place is left alone), then checkpoint."""
-        decoded = [record.decoded(self.root) for record in self._records()]
-        journal = [lines for _, lines in decoded if lines is not None]
-        if journal:
-            offset, payload = journal[0][0], b""
-            for at, lines in journal:
-                if at != offset + len(payload):
-                    raise StoreError(f"The commit log {self.path} holds journal lines that do not follow on "
-                                     "from each other; restore the database from a backup.")
-                payload += lines
-            self.journal.write_at(offset, payload)
-        # Only the last staged file for a target goes in; an earlier one still there was
-        # overtaken (its rename was undone by a power cut after the later one's was not).
-        renames = [rename for found, _ in decoded for rename in found]
-        last = {target: temp for temp, target in renames}
-        discard([temp for temp, target in renames if last[target] != temp])
-        self._rename([(temp, target) for target, temp in last.items()])
+        writes: list[Write] = []
+        for renames, found in (record.decoded(self.root) for record in self._records()):
+            writes += found
+            if renames:  # a record's writes go in before its renames, and before later records' writes
+                self._write(composed(writes))
+                writes = []
+                self._rename(renames)
+        self._write(composed(writes))
         self.checkpoint()
         self._redone = True
 
     def checkpoint(self) -> None:
         """Make what the log's records did durable by itself, then empty the log (see above)."""
         decoded = [record.decoded(self.root) for record in self._records()]
-        if any(lines is not None for _, lines in decoded):
-            self.journal.sync()
+        written = {write.path for _, writes in decoded for write in writes}
+        folders = ({target.parent for renames, _ in decoded for _, target in renames}
+                   | {write.path.parent for _, writes in decoded for write in writes if write.offset == 0})
         try:
-            for folder in sorted({target.parent for renames, _ in decoded for _, target in renames}):
+            for path in sorted(written):
+                _fsync_file(path)
+            for folder in sorted(folders):
                 if folder.exists():
                     fsync_folder(folder)
         except OSError as error:
             raise StoreError(f"A saved change could not be made durable ({error.strerror or error}); it will be "
                              f"when the database {self.root} is next opened.") from error
         self._empty()
+
+    # -- carrying out ------------------------------------------------------------------------
+    def _write(self, writes: list[Write]) -> None:
+        try:
+            for write in writes:
+                write_in_place(write)
+        except OSError as error:
+            raise StoreError(f"A saved change could not be completed ({error.strerror or error}); it will be "
+                             f"completed when the database {self.root} is next opened with enough free disk "
+                             "space.") from error
+
+    def _rename(self, renames: Iterable[tuple[Path, Path]]) -> None:
+        try:
+            for temp, target in renames:
+                if os.path.lexists(temp):
+                    ensure_folder(target.parent)
+                    os.replace(temp, target)
+        except OSError as error:
+            raise StoreError(f"A saved change could not be completed ({error.strerror or error}); it will be "
+                             f"completed when the database {self.root} is next opened.") from error
 
     # -- the log file --------------------------------------------------------------------------
     def _records(self, repair: bool = True) -> list[Record]:
@@ -270,13 +360,14 @@ class CommitRecord:
 
     def _append(self, start: int, record: bytes) -> None:
         created = not self.path.exists()
-        with open(self.path, "r+b" if not created else "wb") as handle:
-            handle.seek(start)
-            handle.write(record)
-            if handle.seek(0, os.SEEK_END) != start + len(record):
-                handle.truncate(start + len(record))
-            handle.flush()
-            os.fsync(handle.fileno())
+        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            _write_all(descriptor, record, start)
+            if os.fstat(descriptor).st_size != start + len(record):
+                os.ftruncate(descriptor, start + len(record))
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
         if created:
             fsync_folder(self.root)
 
@@ -293,21 +384,13 @@ class CommitRecord:
         except OSError:
             pass
 
-    def _rename(self, renames: list[tuple[Path, Path]]) -> None:
-        try:
-            for temp, target in renames:
-                if os.path.lexists(temp):
-                    ensure_folder(target.parent)
-                    os.replace(temp, target)
-        except OSError as error:
-            raise StoreError(f"A saved change could not be completed ({error.strerror or error}); it will be "
-                             f"completed when the database {self.root} is next opened.") from error
-
     def _cut(self, position: int) -> None:
+        """Best effort: a record left torn behind (a disk that refuses even this) fails its
+        checksum, and the next writer cuts it."""
         try:
             with open(self.path, "r+b") as handle:
                 handle.truncate(position)
-        except FileNotFoundError:
+        except OSError:
             pass
 
     def _empty(self) -> None:
@@ -324,3 +407,14 @@ class CommitRecord:
     def _relative(self, path: Path) -> str:
         """Paths inside the database folder, so a copied or moved folder still recovers."""
         return str(Path(path).relative_to(self.root))
+
+
+def _fsync_file(path: Path) -> None:
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:  # a shard or journal a later record renamed away (a restore)
+        return
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -23,8 +23,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..errors import StoreError
-from .atomic import atomic_write_bytes, ensure_folder, fsync_folder
+from .atomic import atomic_write_bytes
 
 BLOCK = 1 << 16
 #: The first block read from the end: a line is a few hundred bytes, and a save reads the last
@@ -80,53 +79,6 @@ class ChangeJournal:
     def last(self) -> dict | None:
         """The newest readable line (the chain continues from it), or None for an empty journal."""
         return next(self.newest_first(), None)
-
-    def write_at(self, offset: int, payload: bytes) -> None:
-        """Make the file end with ``payload`` at ``offset``: what a commit (or its redo) writes.
-        Not fsynced: the commit log holds the lines until a checkpoint calls ``sync`` (commit.py).
-
-        Idempotent: what is already there is not written again (a redo that finds part of the
-        lines in place adds the rest, so readers never see the journal shrink); a different or
-        longer tail is cut back first. Call with the database's write lock held."""
-        ensure_folder(self.path.parent)
-        created = not self.path.exists()
-        try:
-            with open(self.path, "ab+") as handle:
-                handle.seek(offset)
-                present = handle.read(len(payload) + 1)
-                if present == payload:
-                    return
-                if not payload.startswith(present):
-                    handle.truncate(offset)
-                    present = b""
-                handle.seek(offset + len(present))
-                handle.write(payload[len(present):])
-                handle.flush()
-        except OSError as error:
-            raise StoreError(f"Could not write {self.path}: {error.strerror or error}. The change is "
-                             "recorded and completes when the database is next opened with enough free "
-                             "disk space.") from error
-        if created:
-            fsync_folder(self.path.parent)
-
-    def sync(self) -> None:
-        """Make every line written so far durable (a checkpoint, commit.py)."""
-        try:
-            with open(self.path, "rb") as handle:
-                os.fsync(handle.fileno())
-        except FileNotFoundError:
-            pass
-        except OSError as error:
-            raise StoreError(f"Could not make {self.path} durable: {error.strerror or error}.") from error
-
-    def cut_at(self, offset: int) -> None:
-        """Undo a write at ``offset`` that failed (cutting a file back needs no free space)."""
-        try:
-            with open(self.path, "r+b") as handle:
-                handle.truncate(offset)
-                os.fsync(handle.fileno())
-        except OSError:
-            pass
 
     def newest_first(self) -> Iterator[dict]:
         """Every readable entry, last written first; torn or damaged lines are skipped."""

@@ -4,7 +4,8 @@ Why two locks: TinyDB is not thread-safe (Streamlit serves each browser session 
 thread), so every read and write in a process goes through one re-entrant thread lock. TinyDB is
 not process-safe either, and two ``streamlit run`` processes or the app plus the CLI may share a
 database, so every write also holds an exclusive lock on ``<db>/.lock``. Reads do not take the
-file lock: files are only ever replaced atomically, so a reader always sees a whole file.
+file lock: a file written in place may for an instant be seen cut off, and a reader that finds
+one waits for the lock and reads it again before calling it damaged (storage.ShardStorage).
 """
 
 from __future__ import annotations

@@ -18,14 +18,15 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from tinydb import TinyDB, where
 
 from ..errors import StoreError
-from .atomic import Signature
-from .commit import stage_file
-from .storage import ScannedShard, ShardStorage, appended_to_shard, content_digest, encode_shard, scan_shard
+from .atomic import Signature, signature_of
+from .commit import Write
+from .storage import (SHARD_TAIL, ScannedShard, ShardStorage, appended_to_shard, content_digest, encode_shard,
+                      scan_shard)
 from .versions import json_copy
 
 #: For a kind whose count is not given (the store serves any kind the services declare).
@@ -102,9 +103,10 @@ class Shard:
 
     TABLE = "versions"
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, settle: Callable[[], bool] | None = None):
+        """``settle``: see ``ShardStorage`` (None: a file that does not read whole is damaged)."""
         self.path = Path(path)
-        self._db = TinyDB(str(self.path), storage=ShardStorage)
+        self._db = TinyDB(str(self.path), storage=ShardStorage, settle=settle)
         # No query cache: another process may change the file, and TinyDB's cache would not know.
         self._table = self._db.table(self.TABLE, cache_size=0)
 
@@ -139,23 +141,30 @@ class Shard:
         return self._db.storage.seen
 
     def stage(self, documents: list[dict], trusted: str | None = None) -> "StagedShard":
-        """The shard's next content, with ``documents`` added, written beside the file (commit.py
-        puts it in place). Refuses (and writes nothing) if any (id, version) is already present,
-        so even a bug higher up cannot overwrite a stored version.
+        """The shard's next content, with ``documents`` added, as the write a commit makes
+        (commit.py): from where the closing ``}}`` is, the new lines and a new ``}}``. Nothing is
+        written here. Refuses if any (id, version) is already present, so even a bug higher up
+        cannot overwrite a stored version.
 
         A file whose bytes are known whole — their digest is ``trusted`` (the heads index's, of the
-        content it was built from) or the one this shard last read whole or wrote — is not parsed:
-        its lines are scanned, only the staged records' own decoded, and the new lines put after
-        them (``appended_to_shard``). Any other file is parsed whole first, so a damaged shard is
-        refused and left as it is, and one in another layout is written one version to a line."""
+        content it was built from) or the one this shard last read whole or wrote — is not parsed
+        again; any other is parsed whole first, so a damaged shard is refused and left as it is.
+        Then its lines are scanned, only the staged records' own decoded, and the new lines put
+        after them (``appended_to_shard``); a file in another layout is written anew, one version
+        to a line (a write from the start of the file)."""
         storage = self._db.storage
         found = storage.raw()
         scanned = ScannedShard(0, []) if found is None else None
-        if found is not None and content_digest(found[1]) in {trusted, storage.digest} - {None}:
-            scanned = scan_shard(found[1], {d["id"] for d in documents})
+        if found is not None:
+            digest = content_digest(found[1])
+            if digest not in {trusted, storage.digest}:
+                storage.load()  # parsed whole: a damaged file is refused here
+            if digest in {trusted, storage.digest}:
+                scanned = scan_shard(found[1], {d["id"] for d in documents})
         if scanned is not None:
             self._refuse_overwriting(scanned.documents, documents)
             payload = appended_to_shard(found[1] if found else None, scanned.last_number, documents)
+            offset = len(found[1]) - len(SHARD_TAIL) if found else 0  # appended_to_shard keeps what is before
         else:
             current = storage.read() or {}
             table = dict(current.get(self.TABLE, {}))
@@ -163,9 +172,8 @@ class Shard:
             first = max((int(k) for k in table), default=0) + 1
             for offset, document in enumerate(documents):
                 table[str(first + offset)] = document
-            payload = encode_shard({**current, self.TABLE: table})
-        temp, signature = stage_file(self.path, payload)
-        return StagedShard(self, temp, signature, content_digest(payload))
+            payload, offset = encode_shard({**current, self.TABLE: table}), 0
+        return StagedShard(self, Write(self.path, offset, payload[offset:]), content_digest(payload))
 
     def _refuse_overwriting(self, stored: Iterable[dict], documents: list[dict]) -> None:
         taken = {(d["id"], d["version"]) for d in stored}
@@ -183,13 +191,14 @@ class Shard:
 @dataclass
 class StagedShard:
     shard: Shard
-    temp: Path
-    signature: Signature
-    digest: str
+    write: Write
+    digest: str  # of the whole file once written
 
-    def published(self) -> None:
-        """The staged file is now the shard."""
-        self.shard._db.storage.written(self.signature, self.digest)
+    def published(self) -> Signature | None:
+        """The write is made: the file is the shard's new content, with this signature."""
+        signature = signature_of(self.shard.path)
+        self.shard._db.storage.written(signature, self.digest)
+        return signature
 
 
 def shard_content(documents: list[dict]) -> bytes:
@@ -204,16 +213,17 @@ class ShardCache:
     index of heads, not this cache, is what keeps listings fast.
     """
 
-    def __init__(self, layout: ShardLayout, capacity: int = 64):
+    def __init__(self, layout: ShardLayout, capacity: int = 64, settle: Callable[[], bool] | None = None):
         self.layout = layout
         self.capacity = capacity
+        self._settle = settle
         self._open: OrderedDict[tuple[str, int], Shard] = OrderedDict()
 
     def get(self, kind: str, number: int) -> Shard:
         key = (kind, number)
         shard = self._open.get(key)
         if shard is None:
-            shard = self._open[key] = Shard(self.layout.path(kind, number))
+            shard = self._open[key] = Shard(self.layout.path(kind, number), self._settle)
             while len(self._open) > self.capacity:
                 self._open.popitem(last=False)[1].close()
         else:

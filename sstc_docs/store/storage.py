@@ -15,7 +15,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple
 
 from tinydb.storages import Storage
 
@@ -190,9 +190,30 @@ class JSONFile:
 
 
 class ShardStorage(JSONFile, Storage):
-    """TinyDB storage for one shard: TinyDB stays the query and insert engine, this decides how
-    bytes reach the disk (atomically, never in place) and refuses to treat a damaged file as empty.
+    """TinyDB storage for one shard: TinyDB stays the query engine, this reads the bytes a commit
+    wrote (commit.py; TinyDB itself never writes a shard) and refuses to treat a damaged file as
+    empty.
+
+    A commit writes a shard in place, so a reader in another process (which takes no lock) may,
+    for an instant, find one cut off halfway. ``settle`` — a call that waits for whoever holds the
+    write lock to finish, and says False where there is no lock to wait on (a read-only copy) or
+    this thread holds it — is made before such a file is called damaged, and the file read again.
     """
+
+    def __init__(self, path: str | Path, settle: Callable[[], bool] | None = None):
+        super().__init__(path)
+        self._settle = settle
+        self._settling = False
+
+    def unreadable(self, reason: str) -> Any:
+        if self._settle is not None and not self._settling:
+            self._settling = True
+            try:
+                if self._settle():
+                    return self.load()
+            finally:
+                self._settling = False
+        return super().unreadable(reason)
 
     def problem_with(self, content: Any) -> str | None:
         if not isinstance(content, dict) or not all(isinstance(t, dict) for t in content.values()):

@@ -7,7 +7,7 @@ What lives where under the database folder (see each module for why):
     catalog/changes.json                who wrote and which records exist, read from the journal - a cache
     changes.jsonl                       audit trail and hash chain, in seq order (journal.py)
     blobs/ab/cdef…                      attachments by SHA-256 (blobs.py)
-    commit.log                          units of work put in place, until a checkpoint empties it (commit.py)
+    commit.log                          what units of work wrote, until a checkpoint empties it (commit.py)
     restore.partial/                    only while a restore is being built
     .lock                               cross-process write lock (locks.py)
 
@@ -36,7 +36,7 @@ from .base import (HeadsPage, Order, StoreBase, Summarize, Validate, Where, chan
                    is_possible_id, listed, matching, no_summary, paged, read_arguments, tallied)
 from .blobs import BlobStore
 from .catalog import Catalog
-from .commit import CommitRecord, discard
+from .commit import CommitRecord, Write
 from .index import Head, KindIndex, collector_paused
 from .journal import ChangeJournal, chain_link, encode_lines
 from .locks import StoreLock
@@ -74,11 +74,11 @@ class Store(StoreBase):
         self._lock = StoreLock(self.path)
         self._shard_counts = dict(shard_counts or {})
         self._layout = ShardLayout(self.path / "shards", self._shard_counts)
-        self._shards = ShardCache(self._layout)
+        self._shards = ShardCache(self._layout, settle=self._wait_for_writer)
         self._journal = ChangeJournal(self.path / "changes.jsonl", summary=self.path / "catalog" / "changes.json")
         self._blobs = BlobStore(self.path / "blobs")
         self._indexes: dict[str, KindIndex] = {}
-        self._commit_record = CommitRecord(self.path, self._journal)
+        self._commit_record = CommitRecord(self.path)
         self._active: UnitOfWork | None = None  # only its own thread gets past the lock while set
         self._swept = False
         self._draft_files: dict[str, DraftFile] = {}
@@ -117,7 +117,7 @@ class Store(StoreBase):
                 self._active = None
 
     def _commit(self, documents: list[dict], chain: str) -> None:
-        """The one write path: stage every shard the unit touches, commit, put them in place."""
+        """The one write path: the new lines of every shard the unit touches and of the journal, in one commit."""
         by_shard: dict[tuple[str, int], list[dict]] = defaultdict(list)
         for document in documents:
             by_shard[(document["kind"], self._layout.number(document["kind"], document["id"]))].append(document)
@@ -125,27 +125,22 @@ class Store(StoreBase):
         summaries = {id(d): self._indexes[d["kind"]].summary_of(d["data"])
                      for d in documents if d["kind"] in self._indexes}
         staged = []
-        try:
-            for (kind, number), group in by_shard.items():
-                index = self._indexes.get(kind)
-                trusted = index.digests.get(number) if index is not None else None
-                staged.append((kind, number, group, self._shards.get(kind, number).stage(group, trusted)))
-        except BaseException:
-            discard([shard.temp for *_, shard in staged])
-            raise
+        for (kind, number), group in by_shard.items():
+            index = self._indexes.get(kind)
+            trusted = index.digests.get(number) if index is not None else None
+            staged.append((kind, number, group, self._shards.get(kind, number).stage(group, trusted)))
         lines = []
         for document in documents:
             chain = chain_link(chain, document["hash"])
             lines.append({**{name: document[name] for name in META_FIELDS}, "chain": chain})
-        self._commit_record.commit([(shard.temp, shard.shard.path) for *_, shard in staged],
-                                   self._journal.end(), encode_lines(lines))
+        self._commit_record.commit(writes=[*(shard.write for *_, shard in staged),
+                                           Write(self._journal.path, self._journal.end(), encode_lines(lines))])
         for kind, number, group, shard in staged:
-            shard.published()
+            signature = shard.published()
             index = self._indexes.get(kind)
             if index is not None:
                 for document in group:
-                    index.absorb_version(number, Head.of(document, summaries[id(document)]), shard.signature,
-                                         shard.digest)
+                    index.absorb_version(number, Head.of(document, summaries[id(document)]), signature, shard.digest)
         for kind in {kind for kind, *_ in staged}:
             if kind in self._indexes:
                 self._save_catalog_if_due(kind, self._indexes[kind])
@@ -155,6 +150,19 @@ class Store(StoreBase):
         a kill): call with the write lock held."""
         if self._commit_record.pending():
             self._commit_record.carry_out()
+
+    def _wait_for_writer(self) -> bool:
+        """For a shard that did not read whole (``ShardStorage``): wait for another process writing
+        it in place to finish, or finish what one killed meanwhile left; False where no other
+        process can be writing (this thread holds the lock) or there is no lock (read-only)."""
+        if self._active is not None:
+            return False
+        try:
+            with self._lock.writing():
+                self._finish_pending()
+        except StoreError:
+            return False
+        return True
 
     def _finish_pending_before_reading(self) -> None:
         """One ``stat`` per read: a committed unit must be read whole, never half in place."""
@@ -504,8 +512,8 @@ class Store(StoreBase):
         for leftover in ("shards", "blobs"):  # empty folders of an empty database make way
             shutil.rmtree(self.path / leftover, ignore_errors=True)
         self._forget_everything()
-        self._commit_record.commit([(staging / name, self.path / name)
-                                    for name in ("shards", "blobs", "changes.jsonl")])
+        self._commit_record.commit(renames=[(staging / name, self.path / name)
+                                            for name in ("shards", "blobs", "changes.jsonl")])
         self._commit_record.checkpoint()
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(self.path / "catalog", ignore_errors=True)  # caches of a former database
