@@ -23,8 +23,9 @@ from ..errors import StoreError
 class Signature(NamedTuple):
     """What a file looks like from ``stat``: enough to tell, without reading it, that it changed.
 
-    Shards only ever grow (versions are appended, never removed) and every write makes a new inode,
-    so (size, mtime_ns, inode) differs after every write even when the clock tick is coarse.
+    Shards and the journal only ever grow (versions are appended, never removed), and every other
+    file is replaced by a new inode, so (size, mtime_ns, inode) differs after every write even when
+    the clock tick is coarse.
     """
 
     size: int

@@ -25,7 +25,7 @@ from tinydb import TinyDB, where
 from ..errors import StoreError
 from .atomic import Signature, signature_of
 from .commit import Write
-from .storage import (SHARD_TAIL, ScannedShard, ShardStorage, appended_to_shard, content_digest, encode_shard,
+from .storage import (SHARD_TAIL, ScannedShard, ShardHash, ShardStorage, appended_to_shard, encode_shard,
                       scan_shard)
 from .versions import json_copy
 
@@ -156,24 +156,26 @@ class Shard:
         found = storage.raw()
         scanned = ScannedShard(0, []) if found is None else None
         if found is not None:
-            digest = content_digest(found[1])
-            if digest not in {trusted, storage.digest}:
+            hashed = ShardHash.of(found[1])  # every time: an edit may keep size, time and inode
+            if hashed.digest not in {trusted, storage.digest}:
                 storage.load()  # parsed whole: a damaged file is refused here
-            if digest in {trusted, storage.digest}:
+            if hashed.digest in {trusted, storage.digest} and hashed.before_tail is not None:
                 scanned = scan_shard(found[1], {d["id"] for d in documents})
         if scanned is not None:
             self._refuse_overwriting(scanned.documents, documents)
             payload = appended_to_shard(found[1] if found else None, scanned.last_number, documents)
-            offset = len(found[1]) - len(SHARD_TAIL) if found else 0  # appended_to_shard keeps what is before
-        else:
-            current = storage.read() or {}
-            table = dict(current.get(self.TABLE, {}))
-            self._refuse_overwriting(table.values(), documents)
-            first = max((int(k) for k in table), default=0) + 1
-            for offset, document in enumerate(documents):
-                table[str(first + offset)] = document
-            payload, offset = encode_shard({**current, self.TABLE: table}), 0
-        return StagedShard(self, Write(self.path, offset, payload[offset:]), content_digest(payload))
+            if found is None:
+                return StagedShard(self, Write(self.path, 0, payload), ShardHash.of(payload))
+            offset = len(found[1]) - len(SHARD_TAIL)  # appended_to_shard keeps every byte before
+            return StagedShard(self, Write(self.path, offset, payload[offset:]), hashed.appended(payload[offset:]))
+        current = storage.read() or {}
+        table = dict(current.get(self.TABLE, {}))
+        self._refuse_overwriting(table.values(), documents)
+        first = max((int(k) for k in table), default=0) + 1
+        for number, document in enumerate(documents, start=first):
+            table[str(number)] = document
+        payload = encode_shard({**current, self.TABLE: table})
+        return StagedShard(self, Write(self.path, 0, payload), ShardHash.of(payload))
 
     def _refuse_overwriting(self, stored: Iterable[dict], documents: list[dict]) -> None:
         taken = {(d["id"], d["version"]) for d in stored}
@@ -192,7 +194,11 @@ class Shard:
 class StagedShard:
     shard: Shard
     write: Write
-    digest: str  # of the whole file once written
+    hashed: ShardHash  # of the whole file once written
+
+    @property
+    def digest(self) -> str:
+        return self.hashed.digest
 
     def published(self) -> Signature | None:
         """The write is made: the file is the shard's new content, with this signature."""

@@ -27,7 +27,7 @@ RESTORE_ADVICE = ("restore this file from a backup copy of it, or restore the wh
 
 
 def encode_json(value: Any) -> bytes:
-    """Compact UTF-8 JSON; compact because shards are rewritten whole on every save."""
+    """Compact UTF-8 JSON: shards and the commit log hold every version in it."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
@@ -95,6 +95,34 @@ def appended_to_shard(raw: bytes | None, last_number: int, documents: list[dict]
     if raw is None or raw == SHARD_HEAD + SHARD_TAIL:
         return SHARD_HEAD + lines + SHARD_TAIL
     return raw[:-len(SHARD_TAIL)] + b",\n" + lines + SHARD_TAIL
+
+
+class ShardHash(NamedTuple):
+    """A shard file's content digest, with the SHA-256 state of every byte before its closing
+    ``SHARD_TAIL``: a commit puts its lines where that tail is (commit.py), so the digest of the
+    file it leaves costs hashing only the new lines, not the whole file again."""
+
+    digest: str
+    before_tail: Any  # a hashlib sha256 object; None for a file not as ``encode_shard`` writes it
+
+    @classmethod
+    def of(cls, raw: bytes) -> "ShardHash":
+        if not raw.endswith(SHARD_TAIL):
+            return cls(content_digest(raw), None)
+        before_tail = hashlib.sha256(memoryview(raw)[:-len(SHARD_TAIL)])
+        return cls._finished(before_tail)
+
+    def appended(self, payload: bytes) -> "ShardHash":
+        """The hash of the file once ``payload`` (which ends with the tail) replaced its tail."""
+        before_tail = self.before_tail.copy()
+        before_tail.update(memoryview(payload)[:-len(SHARD_TAIL)])
+        return self._finished(before_tail)
+
+    @classmethod
+    def _finished(cls, before_tail: Any) -> "ShardHash":
+        whole = before_tail.copy()
+        whole.update(SHARD_TAIL)
+        return cls(whole.hexdigest(), before_tail)
 
 
 def content_digest(raw: bytes) -> str:
@@ -227,7 +255,7 @@ class ShardStorage(JSONFile, Storage):
         self.seen = self.signature
         return content
 
-    def written(self, signature: Signature, digest: str) -> None:
+    def written(self, signature: Signature | None, digest: str) -> None:
         """The file is now what a commit put in place (commit.py), whole: its ``digest`` is kept as
         that of the content last known whole, and the parsed copy is dropped rather than brought up
         to date (a read scans the new file's lines; only an index rebuild parses it again)."""

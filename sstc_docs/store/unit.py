@@ -25,12 +25,15 @@ from .versions import (Version, check_base_version, check_data, check_date, chec
 class UnitOfWork:
     """Staged versions, in the order they were staged; committed by the store that opened the unit."""
 
-    def __init__(self, stored_latest: Callable[[str, str], dict | None], first_seq: int):
+    def __init__(self, stored_latest: Callable[[str, str], dict | None], first_seq: int,
+                 read: dict[tuple[str, str], dict | None] | None = None):
         """``stored_latest(kind, id)``: the record's latest stored version document, or None. It
         is asked once per record (to check, then to chain the hash, it would be asked twice): the
-        unit holds the write lock, so what is stored cannot change while it is open."""
+        unit holds the write lock, so what is stored cannot change while it is open. ``read``:
+        latest versions the engine already has, by (kind, id) (PostgreSQL reads the record a
+        save names in the same round trip as it takes the lock)."""
         self._ask_stored_latest = stored_latest
-        self._stored: dict[tuple[str, str], dict | None] = {}
+        self._stored: dict[tuple[str, str], dict | None] = dict(read or {})
         self._first_seq = first_seq
         self._staged: list[dict] = []
         self._by_record: dict[tuple[str, str], list[dict]] = {}

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager, contextmanager
 from functools import partial
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator
+from typing import IO, Any, Iterator
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
@@ -179,11 +179,11 @@ class PostgresStore(StoreBase):
                 locked = conn.execute("SELECT seq, chain FROM sstc_chain FOR UPDATE")
                 latest = conn.execute(_LATEST_VERSION, known) if known else None
             seq, chain = locked.fetchone()
-            stored_latest = _Remembered(partial(self._stored_latest, conn))
+            read_with_lock = {}
             if latest is not None:
                 row = latest.fetchone()
-                stored_latest.known[known] = document_of(row) if row else None
-            unit = UnitOfWork(stored_latest, seq + 1)
+                read_with_lock[known] = document_of(row) if row else None
+            unit = UnitOfWork(partial(self._stored_latest, conn), seq + 1, read_with_lock)
             try:
                 self._local.active = _Active(unit, conn)
                 try:
@@ -602,21 +602,6 @@ class PostgresStore(StoreBase):
     def _forget_cache(self) -> None:
         with self._cache_lock:
             self._cache.clear()
-
-
-class _Remembered:
-    """A unit asks for a record's latest stored version more than once (to check, then to chain
-    the hash); under the chain lock it cannot change, so the database is asked once per record
-    (or not at all, for the record read with the lock)."""
-
-    def __init__(self, stored_latest: Callable[[str, str], dict | None]):
-        self._stored_latest = stored_latest
-        self.known: dict[tuple[str, str], dict | None] = {}
-
-    def __call__(self, kind: str, record_id: str) -> dict | None:
-        if (kind, record_id) not in self.known:
-            self.known[(kind, record_id)] = self._stored_latest(kind, record_id)
-        return self.known[(kind, record_id)]
 
 
 def _rollback(conn: psycopg.Connection) -> None:
