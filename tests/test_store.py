@@ -386,7 +386,7 @@ def test_missing_or_corrupt_catalog_is_rebuilt_silently(tmp_path):
             in_302 = sorted(f"P{n}" for n in range(40) if n % 3 == 2 or n == 7)
             assert [h["id"] for h in s.find("paper", session=302)] == in_302
         written = CatalogFile(catalog).decode(catalog.read_bytes())  # written back, with every record
-        assert sum(len(entry["heads"]) for entry in written["shards"].values()) == 40
+        assert sum(len(rows) for _, _, _, rows in written.shards()) == 40
 
 
 def test_catalog_from_before_later_writes_is_brought_up_to_date(tmp_path):
@@ -474,8 +474,8 @@ def test_a_copied_folder_opens_from_its_catalog_and_a_shard_edited_behind_its_ba
     edited = shard_file(copied, "paper", "P7")
     edited.write_bytes(edited.read_bytes().replace(b"title 07", b"TITLE 07"))  # same size, same tail
     assert _open_in_a_fresh_process(copied)["parsed"] == 1  # that shard, and only that one, was read again
-    entry = CatalogFile(copied / "catalog" / "paper.json").load()["shards"][edited.stem.lstrip("0") or "0"]
-    assert entry["digest"] == hashlib.sha256(edited.read_bytes()).hexdigest()
+    digests = {number: digest for number, _, digest, _ in CatalogFile(copied / "catalog" / "paper.json").load().shards()}
+    assert digests[int(edited.stem)] == hashlib.sha256(edited.read_bytes()).hexdigest()
     assert (copied / "catalog" / "paper.json").read_bytes() != catalog
     assert _open_in_a_fresh_process(copied)["parsed"] == 0
 

@@ -567,7 +567,8 @@ class PostgresStore(StoreBase):
             "AND v.version = h.version WHERE h.kind = %(kind)s AND h.seq > %(since)s",
             {"kind": kind, "since": since, "fingerprint": self._fingerprint}).fetchall()
         with collector_paused():
-            fresh = [Head(*row[:9], self._summary(kind, row[10]) if row[10] is not None else row[9]) for row in rows]
+            fresh = [Head.from_values([*row[:9], self._summary(kind, row[10]) if row[10] is not None else row[9]])
+                     for row in rows]
         with self._cache_lock:
             if fresh:
                 cache.absorb(fresh)
