@@ -2,10 +2,10 @@
 
 The archive (bench/archive.py, the one bench_store.py uses too; scale 1.0 = the design point:
 10,000 papers with 50,000 versions, 100,000 evidence records, 2,000 indicators with 2 versions
-each, 5,000 decisions) is made of records the app
-accepts (each kind's own validation passes), written as a backup of the earlier format and
-restored: the restore checks every version, gives it its sequence number and hash, and chains
-them, exactly as for a real archive moved into this release.
+each, 5,000 decisions, 10 strategies) is made of records the app accepts (each kind's own
+validation passes), written as a backup of the earlier format and restored: the restore checks
+every version, gives it its sequence number and hash, and chains them, exactly as for a real
+archive moved into this release.
 
 Measured on random records (medians): save one version (a unit of work of one, hashed), read one
 record, read a record's history, and beside them the time hashing takes for the same versions;

@@ -1,9 +1,9 @@
 """How long each page of the app takes at an archive's size: script time, browser time, server memory.
 
-The archive is the demo plus synthetic records of every kind, valid for the app (built with the
-domain's shapes and checked by its validation on restore), at ``--scale`` of the design point:
-10,000 papers with 50,000 versions, 5,000 decision points, 2,000 indicators (two versions each,
-with revisions), 10 strategies whose outcomes list them, and 100,000 evidence records linked to
+The archive is the demo plus bench/archive.py's synthetic records of every kind, valid for the app
+(checked by its validation again on restore), at ``--scale`` of the design point: 10,000 papers
+with 50,000 versions, 5,000 decision points, 2,000 indicators (two versions each, with
+revisions), 10 strategies whose outcomes list them, and 100,000 evidence records linked to
 indicators, decisions and papers. It is written as a backup and restored (as an office moving its
 archive in would), then the search index is built, as a running server has it.
 
@@ -30,7 +30,6 @@ server memory under 400 MB, each further session under 10 MB more, freed when it
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import logging
 import os
 import socket
@@ -46,13 +45,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_search import Archive  # noqa: E402  the generator of valid records (until bench/archive.py)
+from archive import Archive  # noqa: E402
 
-from sstc_docs import demo as seed  # noqa: E402
-from sstc_docs.domain.records import validate  # noqa: E402
 from sstc_docs.services import open_services  # noqa: E402
-from sstc_docs.store.backup import write_backup  # noqa: E402
-from sstc_docs.store.versions import version_hash  # noqa: E402
 
 APP = ROOT / "streamlit_app.py"
 #: page file → the title its sidebar link and heading show
@@ -67,57 +62,12 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 # -- the archive ---------------------------------------------------------------------------------
-def archive_documents(scale: float):
-    """Every version document of the synthetic archive, in the order recorded, hashes chained.
-
-    The records are bench_search's (valid, half Chinese); this adds what pages follow: the
-    strategies' outcomes list their indicators, each evidence record links an indicator, a
-    decision point and a paper, and the demo's paper symbol is left to the demo."""
-    archive = Archive(scale)
-    counts = archive.count
-    strategies = [f"S-{i}" for i in range(counts["strategies"])]
-    indicators = {sid: {1: [], 2: []} for sid in strategies}
-    for i in range(counts["indicators"]):
-        indicators[strategies[i % len(strategies)]][1 + i % 2].append(f"{strategies[i % len(strategies)]}/I{i}")
-    papers, decisions = [], []
-    clock = dt.datetime(2012, 1, 1, tzinfo=dt.timezone.utc)
-    previous: dict[tuple[str, str], str] = {}
-    seq = 0
-    for version in archive.versions():
-        data = version.data
-        if (data.get("symbol") or data.get("paper_id")) == seed.PAPER_ID:
-            continue  # the demo's paper, loaded on top, is the demo's alone
-        seq += 1
-        if version.kind == "strategy":
-            for outcome in data["outcomes"]:
-                outcome["indicator_ids"] = indicators[data["id"]][outcome["number"]]
-        elif version.kind == "paper" and version.version == 1:
-            papers.append(data["id"])
-        elif version.kind == "decision":
-            decisions.append(data["id"])
-        elif version.kind == "evidence":
-            n = int(data["id"].split("-")[1])
-            data["links"] = {"indicators": [{"id": f"{strategies[n % len(strategies)]}/I{n % counts['indicators']}",
-                                             "value": 1, "period": ""}],
-                             "decisions": [decisions[n % len(decisions)]], "papers": [papers[n % len(papers)]]}
-            data = validate("evidence", data)
-        clock += dt.timedelta(seconds=7)
-        stamp = clock.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        document = {"kind": version.kind, "id": version.id, "version": version.version,
-                    "based_on": version.based_on, "author": "Bench Writer (bench)", "recorded_at": stamp,
-                    "why": "synthetic archive", "effective_from": min(version.effective_from, stamp[:10]),
-                    "deleted": False, "seq": seq, "hash": "", "data": data}
-        key = (version.kind, version.id)
-        document["hash"] = previous[key] = version_hash(document, previous.get(key, ""))
-        yield document
-
-
 def build_database(folder: Path, scale: float) -> dict:
     """The archive restored into ``folder``, the demo loaded on top, the search index built."""
     timings = {}
     started = time.perf_counter()
     backup = folder.parent / "archive-backup.json"
-    versions = write_backup(backup, "2026-12-01T00:00:00.000000Z", archive_documents(scale), [])
+    versions = Archive(scale).write(backup)
     timings["generate"] = time.perf_counter() - started
     opened = open_services(folder)
     started = time.perf_counter()

@@ -1,8 +1,8 @@
 """The store beside SQLite, on the same archive in the same run: save, read, history, list, cold open.
 
 The archive (bench/archive.py; scale 1.0 = the design point: 10,000 papers with 50,000 versions,
-100,000 evidence records, 2,000 indicators, 5,000 decisions) is written as a backup and restored,
-so the store holds records the app accepts. SQLite (the standard library's sqlite3) is the
+100,000 evidence records, 2,000 indicators, 5,000 decisions, 10 strategies) is written as a
+backup and restored, so the store holds records the app accepts. SQLite (the standard library's sqlite3) is the
 yardstick an engineer would pick instead: one table of versions with the same fields and primary
 key (kind, id, version), WAL, ``synchronous=FULL`` (the store fsyncs every save too), and a save
 that hashes and chains the version as the store does. Goal: the store within 3x of SQLite on save,
