@@ -35,6 +35,10 @@ def encode_json(value: Any) -> bytes:
 SHARD_HEAD, SHARD_TAIL = b'{"versions":{\n', b"\n}}"
 #: The start of each line: the TinyDB document number, then the version's kind and id, always first.
 _SHARD_LINE = re.compile(rb'"([1-9][0-9]*)":\{"kind":"[a-z][a-z0-9_]*","id":')
+#: Every line break, with the document number of the line after it when that line starts as
+#: ``_SHARD_LINE`` (else the group is empty): the whole file checked in one pass.
+_SHARD_LINE_BREAK = re.compile(rb'\n(?:"([1-9][0-9]*)":\{"kind":"[a-z][a-z0-9_]*","id":)?')
+_ID_FIELD = b'","id":'  # what ends _SHARD_LINE, from the quote closing the kind
 
 
 def encode_shard(content: dict[str, dict[str, Any]]) -> bytes:
@@ -62,29 +66,33 @@ def scan_shard(raw: bytes, record_ids: Iterable[str]) -> ScannedShard | None:
     """Scan a shard file as ``encode_shard`` writes it, decoding only the lines of ``record_ids``;
     None when it is in another layout or one of those lines does not decode (then it must be
     parsed whole: every line's start is checked, so a file edited into another layout is never
-    half read). The lines are matched in place, not split out: a copy of the file saved."""
+    half read). The work runs in C (one regex pass over the file for the line starts, then
+    ``bytes.find`` for each record's id after one), not a Python step a line: a save scans the
+    shard it appends to, and a read the one it reads."""
     if not (raw.startswith(SHARD_HEAD) and raw.endswith(SHARD_TAIL)):
         return None
     end = len(raw) - len(SHARD_TAIL)
-    position = len(SHARD_HEAD)
-    if position == end:
+    first = len(SHARD_HEAD) - 1  # the line break that ends SHARD_HEAD: every line follows one
+    if first + 1 == end:
         return ScannedShard(0, [])  # an empty table
-    keys = tuple(encode_json(record_id) + b"," for record_id in record_ids)
-    last, found = 0, []
-    while True:
-        start = _SHARD_LINE.match(raw, position, end)
-        if start is None:
-            return None
-        newline = raw.find(b"\n", position, end)
-        last = max(last, int(start.group(1)))
-        if raw.startswith(keys, start.end()):
-            try:  # a line followed by another ends with the comma between them
-                found.append(json.loads(raw[start.end(1) + 2:end if newline < 0 else newline - 1]))
-            except ValueError:
-                return None
-        if newline < 0:
-            return ScannedShard(last, found)
-        position = newline + 1
+    numbers = _SHARD_LINE_BREAK.findall(raw, first, end)
+    if b"" in numbers:
+        return None  # a line that does not start as encode_shard starts one
+    found = []
+    for record_id in dict.fromkeys(record_ids):
+        needle = _ID_FIELD + encode_json(record_id) + b","
+        at = raw.find(needle, first, end)
+        while at >= 0:
+            line = raw.rfind(b"\n", first, at) + 1
+            start = _SHARD_LINE.match(raw, line, end)
+            if start is not None and start.end() == at + len(_ID_FIELD):  # the line's own id, not one in its data
+                newline = raw.find(b"\n", at, end)
+                try:  # a line followed by another ends with the comma between them
+                    found.append(json.loads(raw[start.end(1) + 2:end if newline < 0 else newline - 1]))
+                except ValueError:
+                    return None
+            at = raw.find(needle, at + len(needle), end)
+    return ScannedShard(max(map(int, numbers)), found)
 
 
 def appended_to_shard(raw: bytes | None, last_number: int, documents: list[dict]) -> bytes:
