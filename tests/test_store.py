@@ -814,6 +814,23 @@ def test_a_save_adds_lines_to_a_shard_it_knows_whole_and_the_file_is_as_written_
         assert store.verify().ok
 
 
+def test_the_scan_a_read_made_serves_the_save_after_it_only_for_the_same_bytes_and_records(tmp_path):
+    """A unit reads a record's latest version, then stages the next: the second scan of the shard
+    is the first one's result, but only for the same file, byte for byte, and the records scanned."""
+    from sstc_docs.store.storage import ScanMemo, encode_shard, scan_shard
+    versions = {"1": {"kind": "paper", "id": "A", "version": 1}, "2": {"kind": "paper", "id": "B", "version": 1},
+                "3": {"kind": "paper", "id": "A", "version": 2}}
+    raw = encode_shard({"versions": versions})
+    path, memo = tmp_path / "0000.json", ScanMemo()
+    memo.keep(path, raw, ("A",), scan_shard(raw, ("A",)))
+    assert memo.recall(path, bytes(bytearray(raw)), {"A"}) == (3, {("A", 1), ("A", 2)})  # equal bytes, another object
+    grown = encode_shard({"versions": {**versions, "4": {"kind": "paper", "id": "A", "version": 3}}})
+    assert memo.recall(path, grown, {"A"}) is None            # another process wrote since
+    assert memo.recall(path, raw.replace(b'"B"', b'"C"'), {"A"}) is None  # same size, other bytes
+    assert memo.recall(path, raw, {"A", "B"}) is None         # B was not scanned for
+    assert memo.recall(tmp_path / "0001.json", raw, {"A"}) is None
+
+
 def test_a_shard_changed_behind_the_stores_back_with_its_size_and_time_kept_is_not_added_to(tmp_path):
     """Embedded engine only. The index believes a shard unchanged while its stat is; a save adds to
     it only if its bytes are the ones indexed, so a damaged line of another record is found by

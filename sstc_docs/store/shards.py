@@ -18,15 +18,15 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 from tinydb import TinyDB, where
 
 from ..errors import StoreError
 from .atomic import Signature, signature_of
 from .commit import Write
-from .storage import (SHARD_TAIL, ScannedShard, ShardHash, ShardStorage, appended_to_shard, encode_shard,
-                      scan_shard)
+from .storage import (SHARD_TAIL, ScanMemo, ShardHash, ShardStorage, appended_to_shard, encode_shard, scan_shard,
+                      versions_taken)
 from .versions import json_copy
 
 #: For a kind whose count is not given (the store serves any kind the services declare).
@@ -103,10 +103,11 @@ class Shard:
 
     TABLE = "versions"
 
-    def __init__(self, path: Path, settle: Callable[[], bool] | None = None):
-        """``settle``: see ``ShardStorage`` (None: a file that does not read whole is damaged)."""
+    def __init__(self, path: Path, settle: Callable[[], bool] | None = None, scans: ScanMemo | None = None):
+        """``settle``: see ``ShardStorage`` (None: a file that does not read whole is damaged);
+        ``scans``: the memo the store's shards share (``ScanMemo``)."""
         self.path = Path(path)
-        self._db = TinyDB(str(self.path), storage=ShardStorage, settle=settle)
+        self._db = TinyDB(str(self.path), storage=ShardStorage, settle=settle, scans=scans)
         # No query cache: another process may change the file, and TinyDB's cache would not know.
         self._table = self._db.table(self.TABLE, cache_size=0)
 
@@ -154,31 +155,36 @@ class Shard:
         to a line (a write from the start of the file)."""
         storage = self._db.storage
         found = storage.raw()
-        scanned = ScannedShard(0, []) if found is None else None
+        scanned = (0, frozenset()) if found is None else None  # (highest document number, versions held)
         if found is not None:
             hashed = ShardHash.of(found[1])  # every time: an edit may keep size, time and inode
             if hashed.digest not in {trusted, storage.digest}:
                 storage.load()  # parsed whole: a damaged file is refused here
             if hashed.digest in {trusted, storage.digest} and hashed.before_tail is not None:
-                scanned = scan_shard(found[1], {d["id"] for d in documents})
+                ids = {d["id"] for d in documents}
+                scanned = storage.scans.recall(self.path, found[1], ids)
+                if scanned is None:
+                    lines = scan_shard(found[1], ids)
+                    scanned = None if lines is None else (lines.last_number, versions_taken(lines.documents))
         if scanned is not None:
-            self._refuse_overwriting(scanned.documents, documents)
-            payload = appended_to_shard(found[1] if found else None, scanned.last_number, documents)
+            last_number, taken = scanned
+            self._refuse_overwriting(taken, documents)
+            payload = appended_to_shard(found[1] if found else None, last_number, documents)
             if found is None:
                 return StagedShard(self, Write(self.path, 0, payload), ShardHash.of(payload))
             offset = len(found[1]) - len(SHARD_TAIL)  # appended_to_shard keeps every byte before
             return StagedShard(self, Write(self.path, offset, payload[offset:]), hashed.appended(payload[offset:]))
         current = storage.read() or {}
         table = dict(current.get(self.TABLE, {}))
-        self._refuse_overwriting(table.values(), documents)
+        self._refuse_overwriting(versions_taken(table.values()), documents)
         first = max((int(k) for k in table), default=0) + 1
         for number, document in enumerate(documents, start=first):
             table[str(number)] = document
         payload = encode_shard({**current, self.TABLE: table})
         return StagedShard(self, Write(self.path, 0, payload), ShardHash.of(payload))
 
-    def _refuse_overwriting(self, stored: Iterable[dict], documents: list[dict]) -> None:
-        taken = {(d["id"], d["version"]) for d in stored}
+    def _refuse_overwriting(self, stored: frozenset[tuple[str, int]], documents: list[dict]) -> None:
+        taken = set(stored)
         for document in documents:
             key = (document["id"], document["version"])
             if key in taken:
@@ -223,13 +229,14 @@ class ShardCache:
         self.layout = layout
         self.capacity = capacity
         self._settle = settle
+        self._scans = ScanMemo()
         self._open: OrderedDict[tuple[str, int], Shard] = OrderedDict()
 
     def get(self, kind: str, number: int) -> Shard:
         key = (kind, number)
         shard = self._open.get(key)
         if shard is None:
-            shard = self._open[key] = Shard(self.layout.path(kind, number), self._settle)
+            shard = self._open[key] = Shard(self.layout.path(kind, number), self._settle, self._scans)
             while len(self._open) > self.capacity:
                 self._open.popitem(last=False)[1].close()
         else:

@@ -225,6 +225,31 @@ class JSONFile:
         return self.signature
 
 
+class ScanMemo:
+    """The last shard scan a read made, for the save that follows it: a unit of work reads the
+    record's latest version (a scan of its shard), then stages the new one, which needs the same
+    scan of the same bytes (the highest document number, the versions already there). One slot for
+    a whole store, so at most one shard's bytes are held; used only for the same file, byte for
+    byte, and records it covered: a write by anyone in between just means scanning again."""
+
+    def __init__(self) -> None:
+        self._slot: tuple[Path, bytes, frozenset[str], int, frozenset[tuple[str, int]]] | None = None
+
+    def keep(self, path: Path, raw: bytes, record_ids: Iterable[str], scanned: ScannedShard) -> None:
+        self._slot = (path, raw, frozenset(record_ids), scanned.last_number, versions_taken(scanned.documents))
+
+    def recall(self, path: Path, raw: bytes, record_ids: set[str]) -> tuple[int, frozenset[tuple[str, int]]] | None:
+        """(highest document number, (id, version) held of ``record_ids``) as scanned from ``raw``."""
+        slot = self._slot
+        if slot is None or slot[0] != path or not record_ids <= slot[2] or slot[1] != raw:
+            return None
+        return slot[3], frozenset(key for key in slot[4] if key[0] in record_ids)
+
+
+def versions_taken(documents: Iterable[dict]) -> frozenset[tuple[str, int]]:
+    return frozenset((d["id"], d["version"]) for d in documents)
+
+
 class ShardStorage(JSONFile, Storage):
     """TinyDB storage for one shard: TinyDB stays the query engine, this reads the bytes a commit
     wrote (commit.py; TinyDB itself never writes a shard) and refuses to treat a damaged file as
@@ -236,10 +261,11 @@ class ShardStorage(JSONFile, Storage):
     this thread holds it — is made before such a file is called damaged, and the file read again.
     """
 
-    def __init__(self, path: str | Path, settle: Callable[[], bool] | None = None):
+    def __init__(self, path: str | Path, settle: Callable[[], bool] | None = None, scans: ScanMemo | None = None):
         super().__init__(path)
         self._settle = settle
         self._settling = False
+        self.scans = scans or ScanMemo()
 
     def unreadable(self, reason: str) -> Any:
         if self._settle is not None and not self._settling:
@@ -290,6 +316,7 @@ class ShardStorage(JSONFile, Storage):
         if scanned is None:
             return None
         self.seen = found[0]
+        self.scans.keep(self.path, found[1], (record_id,), scanned)
         return scanned.documents
 
     def read(self) -> dict[str, dict[str, Any]] | None:
