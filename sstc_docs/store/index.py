@@ -35,8 +35,6 @@ def shared(value: Any) -> Any:
     return value
 
 
-
-
 def summary_of(summarize: Summarize, kind: str, data: dict) -> dict:
     """What listings show of a version, from the kind's hook. The hook gets its own copy: it must
     not be able to alter stored data, even by mistake."""

@@ -25,8 +25,8 @@ from tinydb import TinyDB, where
 from ..errors import StoreError
 from .atomic import Signature, signature_of
 from .commit import Write
-from .storage import (SHARD_TAIL, ScanMemo, ShardHash, ShardStorage, appended_to_shard, encode_shard, scan_shard,
-                      versions_taken)
+from .storage import (SHARD_TAIL, ScanMemo, ShardHash, ShardStorage, appended_to_shard, content_digest,
+                      encode_shard, scan_shard, versions_taken)
 from .versions import json_copy
 
 #: For a kind whose count is not given (the store serves any kind the services declare).
@@ -171,7 +171,7 @@ class Shard:
             self._refuse_overwriting(taken, documents)
             payload = appended_to_shard(found[1] if found else None, last_number, documents)
             if found is None:
-                return StagedShard(self, Write(self.path, 0, payload), ShardHash.of(payload))
+                return StagedShard(self, Write(self.path, 0, payload), content_digest(payload))
             offset = len(found[1]) - len(SHARD_TAIL)  # appended_to_shard keeps every byte before
             return StagedShard(self, Write(self.path, offset, payload[offset:]), hashed.appended(payload[offset:]))
         current = storage.read() or {}
@@ -181,7 +181,7 @@ class Shard:
         for number, document in enumerate(documents, start=first):
             table[str(number)] = document
         payload = encode_shard({**current, self.TABLE: table})
-        return StagedShard(self, Write(self.path, 0, payload), ShardHash.of(payload))
+        return StagedShard(self, Write(self.path, 0, payload), content_digest(payload))
 
     def _refuse_overwriting(self, stored: frozenset[tuple[str, int]], documents: list[dict]) -> None:
         taken = set(stored)
@@ -200,11 +200,7 @@ class Shard:
 class StagedShard:
     shard: Shard
     write: Write
-    hashed: ShardHash  # of the whole file once written
-
-    @property
-    def digest(self) -> str:
-        return self.hashed.digest
+    digest: str  # of the whole file once written
 
     def published(self) -> Signature | None:
         """The write is made: the file is the shard's new content, with this signature."""

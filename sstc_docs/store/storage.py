@@ -118,19 +118,15 @@ class ShardHash(NamedTuple):
         if not raw.endswith(SHARD_TAIL):
             return cls(content_digest(raw), None)
         before_tail = hashlib.sha256(memoryview(raw)[:-len(SHARD_TAIL)])
-        return cls._finished(before_tail)
-
-    def appended(self, payload: bytes) -> "ShardHash":
-        """The hash of the file once ``payload`` (which ends with the tail) replaced its tail."""
-        before_tail = self.before_tail.copy()
-        before_tail.update(memoryview(payload)[:-len(SHARD_TAIL)])
-        return self._finished(before_tail)
-
-    @classmethod
-    def _finished(cls, before_tail: Any) -> "ShardHash":
         whole = before_tail.copy()
         whole.update(SHARD_TAIL)
         return cls(whole.hexdigest(), before_tail)
+
+    def appended(self, payload: bytes) -> str:
+        """The digest of the file once ``payload`` (which ends with the tail) replaced its tail."""
+        whole = self.before_tail.copy()
+        whole.update(payload)
+        return whole.hexdigest()
 
 
 def content_digest(raw: bytes) -> str:
