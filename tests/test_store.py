@@ -815,20 +815,37 @@ def test_a_save_adds_lines_to_a_shard_it_knows_whole_and_the_file_is_as_written_
 
 
 def test_the_scan_a_read_made_serves_the_save_after_it_only_for_the_same_bytes_and_records(tmp_path):
-    """A unit reads a record's latest version, then stages the next: the second scan of the shard
-    is the first one's result, but only for the same file, byte for byte, and the records scanned."""
-    from sstc_docs.store.storage import ScanMemo, encode_shard, scan_shard
+    """A page reads a record, then its unit of work reads the latest version and stages the next:
+    the later scans of the shard are the first one's result, but only for the same file, byte for
+    byte, and the records scanned, and every caller gets documents of its own."""
+    from sstc_docs.store import storage
     versions = {"1": {"kind": "paper", "id": "A", "version": 1}, "2": {"kind": "paper", "id": "B", "version": 1},
                 "3": {"kind": "paper", "id": "A", "version": 2}}
-    raw = encode_shard({"versions": versions})
-    path, memo = tmp_path / "0000.json", ScanMemo()
-    memo.keep(path, raw, ("A",), scan_shard(raw, ("A",)))
-    assert memo.recall(path, bytes(bytearray(raw)), {"A"}) == (3, {("A", 1), ("A", 2)})  # equal bytes, another object
-    grown = encode_shard({"versions": {**versions, "4": {"kind": "paper", "id": "A", "version": 3}}})
-    assert memo.recall(path, grown, {"A"}) is None            # another process wrote since
-    assert memo.recall(path, raw.replace(b'"B"', b'"C"'), {"A"}) is None  # same size, other bytes
-    assert memo.recall(path, raw, {"A", "B"}) is None         # B was not scanned for
-    assert memo.recall(tmp_path / "0001.json", raw, {"A"}) is None
+    raw = storage.encode_shard({"versions": versions})
+    path, memo = tmp_path / "0000.json", storage.ScanMemo()
+    scans = []
+    real_scan = storage.scan_shard
+
+    def counted(raw: bytes, record_ids):
+        scans.append(set(record_ids))
+        return real_scan(raw, record_ids)
+
+    storage.scan_shard = counted
+    try:
+        first = memo.scan(path, raw, ("A",))
+        first.documents[0]["version"] = 99  # the caller's own: the memo is not changed through it
+        again = memo.scan(path, bytes(bytearray(raw)), ("A",))  # equal bytes, another object
+        assert [d["version"] for d in again.documents] == [1, 2] and again.last_number == 3
+        assert memo.versions(path, raw, {"A"}) == (3, {("A", 1), ("A", 2)})
+        assert scans == [{"A"}]
+        grown = storage.encode_shard({"versions": {**versions, "4": {"kind": "paper", "id": "A", "version": 3}}})
+        assert memo.versions(path, grown, {"A"}) == (4, {("A", 1), ("A", 2), ("A", 3)})  # another process wrote
+        assert memo.scan(path, grown.replace(b'"B"', b'"C"'), ["A"]).last_number == 4  # same size, other bytes
+        assert memo.versions(path, grown, {"A", "B"}) == (4, {("A", 1), ("A", 2), ("A", 3), ("B", 1)})  # B not scanned for
+        assert memo.versions(tmp_path / "0001.json", grown, {"A"}) is not None
+        assert len(scans) == 5
+    finally:
+        storage.scan_shard = real_scan
 
 
 def test_a_shard_changed_behind_the_stores_back_with_its_size_and_time_kept_is_not_added_to(tmp_path):

@@ -26,7 +26,7 @@ from ..errors import StoreError
 from .atomic import Signature, signature_of
 from .commit import Write
 from .storage import (SHARD_TAIL, ScanMemo, ShardHash, ShardStorage, appended_to_shard, content_digest,
-                      encode_shard, scan_shard, versions_taken)
+                      encode_shard, versions_taken)
 from .versions import json_copy
 
 #: For a kind whose count is not given (the store serves any kind the services declare).
@@ -161,11 +161,7 @@ class Shard:
             if hashed.digest not in {trusted, storage.digest}:
                 storage.load()  # parsed whole: a damaged file is refused here
             if hashed.digest in {trusted, storage.digest} and hashed.before_tail is not None:
-                ids = {d["id"] for d in documents}
-                scanned = storage.scans.recall(self.path, found[1], ids)
-                if scanned is None:
-                    lines = scan_shard(found[1], ids)
-                    scanned = None if lines is None else (lines.last_number, versions_taken(lines.documents))
+                scanned = storage.scans.versions(self.path, found[1], {d["id"] for d in documents})
         if scanned is not None:
             last_number, taken = scanned
             self._refuse_overwriting(taken, documents)

@@ -56,10 +56,12 @@ def _shard_line(key: str, document: dict) -> bytes:
 
 
 class ScannedShard(NamedTuple):
-    """What ``scan_shard`` found: the highest TinyDB document number, and the wanted records' versions."""
+    """What ``scan_shard`` found: the highest TinyDB document number, and the wanted records'
+    versions, decoded and as the bytes of their lines (``ScanMemo`` keeps those)."""
 
     last_number: int
     documents: list[dict]
+    lines: list[bytes]
 
 
 def scan_shard(raw: bytes, record_ids: Iterable[str]) -> ScannedShard | None:
@@ -74,11 +76,11 @@ def scan_shard(raw: bytes, record_ids: Iterable[str]) -> ScannedShard | None:
     end = len(raw) - len(SHARD_TAIL)
     first = len(SHARD_HEAD) - 1  # the line break that ends SHARD_HEAD: every line follows one
     if first + 1 == end:
-        return ScannedShard(0, [])  # an empty table
+        return ScannedShard(0, [], [])  # an empty table
     numbers = _SHARD_LINE_BREAK.findall(raw, first, end)
     if b"" in numbers:
         return None  # a line that does not start as encode_shard starts one
-    found = []
+    found, lines = [], []
     for record_id in dict.fromkeys(record_ids):
         needle = _ID_FIELD + encode_json(record_id) + b","
         at = raw.find(needle, first, end)
@@ -87,12 +89,14 @@ def scan_shard(raw: bytes, record_ids: Iterable[str]) -> ScannedShard | None:
             start = _SHARD_LINE.match(raw, line, end)
             if start is not None and start.end() == at + len(_ID_FIELD):  # the line's own id, not one in its data
                 newline = raw.find(b"\n", at, end)
-                try:  # a line followed by another ends with the comma between them
-                    found.append(json.loads(raw[start.end(1) + 2:end if newline < 0 else newline - 1]))
+                line = raw[start.end(1) + 2:end if newline < 0 else newline - 1]  # without the comma before the next
+                try:
+                    found.append(json.loads(line))
                 except ValueError:
                     return None
+                lines.append(line)
             at = raw.find(needle, at + len(needle), end)
-    return ScannedShard(max(map(int, numbers)), found)
+    return ScannedShard(max(map(int, numbers)), found, lines)
 
 
 def appended_to_shard(raw: bytes | None, last_number: int, documents: list[dict]) -> bytes:
@@ -222,24 +226,49 @@ class JSONFile:
 
 
 class ScanMemo:
-    """The last shard scan a read made, for the save that follows it: a unit of work reads the
-    record's latest version (a scan of its shard), then stages the new one, which needs the same
-    scan of the same bytes (the highest document number, the versions already there). One slot for
-    a whole store, so at most one shard's bytes are held; used only for the same file, byte for
-    byte, and records it covered: a write by anyone in between just means scanning again."""
+    """The last shard scan made, for the next one: a unit of work reads a record's latest version
+    (a scan of its shard), then stages the new one, which needs the same scan of the same bytes
+    (the highest document number, the versions already there); the page that opened the record
+    read it just before the save, with the same scan. One slot for a whole store, so at most one
+    shard's bytes are held; used only for the same file, byte for byte, and records it covered:
+    a write by anyone in between just means scanning again."""
 
     def __init__(self) -> None:
-        self._slot: tuple[Path, bytes, frozenset[str], int, frozenset[tuple[str, int]]] | None = None
+        # (path, bytes, records scanned for, highest document number, (id, version, line) of each version found)
+        self._slot: tuple[Path, bytes, frozenset[str], int, list[tuple[str, int, bytes]]] | None = None
 
-    def keep(self, path: Path, raw: bytes, record_ids: Iterable[str], scanned: ScannedShard) -> None:
-        self._slot = (path, raw, frozenset(record_ids), scanned.last_number, versions_taken(scanned.documents))
+    def scan(self, path: Path, raw: bytes, record_ids: Iterable[str]) -> ScannedShard | None:
+        """``scan_shard(raw, record_ids)``, from the slot where it holds that scan (the documents
+        decoded again from the lines kept: each caller's own)."""
+        wanted = frozenset(record_ids)
+        kept = self._recall(path, raw, wanted)
+        if kept is None:
+            return self._scan(path, raw, wanted)
+        found = [line for record_id, _, line in kept[1] if record_id in wanted]
+        return ScannedShard(kept[0], [json.loads(line) for line in found], found)
 
-    def recall(self, path: Path, raw: bytes, record_ids: set[str]) -> tuple[int, frozenset[tuple[str, int]]] | None:
-        """(highest document number, (id, version) held of ``record_ids``) as scanned from ``raw``."""
+    def versions(self, path: Path, raw: bytes, record_ids: Iterable[str]) -> tuple[int, frozenset[tuple[str, int]]] | None:
+        """(highest document number, (id, version) held of ``record_ids``): what a save appending
+        to the shard needs, without decoding the versions again."""
+        wanted = frozenset(record_ids)
+        kept = self._recall(path, raw, wanted)
+        if kept is None:
+            scanned = self._scan(path, raw, wanted)
+            return None if scanned is None else (scanned.last_number, versions_taken(scanned.documents))
+        return kept[0], frozenset((record_id, version) for record_id, version, _ in kept[1] if record_id in wanted)
+
+    def _recall(self, path: Path, raw: bytes, wanted: frozenset[str]) -> tuple[int, list[tuple[str, int, bytes]]] | None:
         slot = self._slot
-        if slot is None or slot[0] != path or not record_ids <= slot[2] or slot[1] != raw:
+        if slot is None or slot[0] != path or not wanted <= slot[2] or slot[1] != raw:
             return None
-        return slot[3], frozenset(key for key in slot[4] if key[0] in record_ids)
+        return slot[3], slot[4]
+
+    def _scan(self, path: Path, raw: bytes, wanted: frozenset[str]) -> ScannedShard | None:
+        scanned = scan_shard(raw, wanted)
+        if scanned is not None:
+            self._slot = (path, raw, wanted, scanned.last_number,
+                          [(d["id"], d["version"], line) for d, line in zip(scanned.documents, scanned.lines)])
+        return scanned
 
 
 def versions_taken(documents: Iterable[dict]) -> frozenset[tuple[str, int]]:
@@ -308,11 +337,10 @@ class ShardStorage(JSONFile, Storage):
         found = self.raw()
         if found is None or found[0] == self.signature:
             return None
-        scanned = scan_shard(found[1], (record_id,))
+        scanned = self.scans.scan(self.path, found[1], (record_id,))
         if scanned is None:
             return None
         self.seen = found[0]
-        self.scans.keep(self.path, found[1], (record_id,), scanned)
         return scanned.documents
 
     def read(self) -> dict[str, dict[str, Any]] | None:
