@@ -569,6 +569,7 @@ class Store(StoreBase):
             except StoreError:
                 pass
             self._forget_everything()
+            self._lock.close()
             self._closed = True
         _OPEN_STORES.discard(self)
 
