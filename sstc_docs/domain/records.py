@@ -730,7 +730,10 @@ class Kind:
     ``shape`` validates and normalises; ``summary`` gives the few fields listings show and filter
     on; ``rules`` check a new version against the one it replaces and the records it names;
     ``record_id`` says which id a new record gets; ``shards`` is how many files the embedded
-    store spreads the kind over (sized so each holds ~100 KB at the design point); ``wire``
+    store spreads the kind over, sized so each holds at most ~100 KB at the design point (a read
+    or a save passes over its whole shard three or four times, each pass some 50 µs per 100 KB on
+    the 2-core machine the goals are measured on); a database keeps the count it was made with
+    (shards.py). ``wire``
     renames fields in the JSON that ``get`` prints and ``put`` reads, where a record's own field
     would clash with the envelope (an evidence record's ``kind`` is its type there); a ``secret``
     kind is kept and backed up like the others but never listed, printed or shown in history.
@@ -747,12 +750,12 @@ class Kind:
 
 
 REGISTRY: dict[str, Kind] = {kind.name: kind for kind in (
-    Kind("paper", _paper, _paper_summary, PaperRules(), shards=1024,
+    Kind("paper", _paper, _paper_summary, PaperRules(), shards=2048,
          record_id=lambda data: data.get("id") or data.get("symbol", "")),
     Kind("strategy", _strategy, _strategy_summary, Rules(), shards=16),
     Kind("indicator", _indicator, _indicator_summary, IndicatorRules(), shards=64),
     Kind("decision", _decision, _decision_summary, DecisionRules(), shards=256),
-    Kind("evidence", _evidence, _evidence_summary, EvidenceRules(), shards=1024, wire={"kind": "type"}),
+    Kind("evidence", _evidence, _evidence_summary, EvidenceRules(), shards=2048, wire={"kind": "type"}),
     Kind("session", _session, _session_summary, SessionRules(), shards=4),
     Kind("account", _account, _account_summary, Rules(), shards=4),
     Kind("credentials", _credentials, _credentials_summary, Rules(), shards=4, secret=True),
