@@ -7,7 +7,8 @@ shard is re-read, and when a shard file is put back from an older copy the index
 
 Each shard's entry also keeps the digest of the content it was built from: when a shard's stat
 signature differs but its content does not (the folder was copied: new inodes, perhaps new
-mtimes), the entry is restamped with the new signature instead of parsing the shard again.
+mtimes), the entry is restamped with the new signature instead of parsing the shard again; when
+only the inode differs, without even hashing the file (``is_moved_only``).
 """
 
 from __future__ import annotations
@@ -22,17 +23,8 @@ from .versions import json_copy
 
 Summarize = Callable[[str, dict], dict]
 _ABSENT = object()
-#: Strings up to this length in a head are held once however many heads repeat them (see ``shared``)
+#: Strings up to this length in a head are held once however many heads repeat them (``Head.from_values``)
 _SHARED_UP_TO = 64
-
-
-def shared(value: Any) -> Any:
-    """A short string as the one copy every head holding it shares. Authors, dates, a summary's
-    kind, status or session repeat across 100,000 heads, and each decoded copy costs 50-100 bytes:
-    shared, the design point's index is tens of megabytes smaller. Anything else is returned as is."""
-    if type(value) is str and len(value) <= _SHARED_UP_TO:
-        return sys.intern(value)
-    return value
 
 
 def summary_of(summarize: Summarize, kind: str, data: dict) -> dict:
@@ -78,13 +70,22 @@ class Head(NamedTuple):
 
     @classmethod
     def from_values(cls, values: list) -> "Head":
-        """A head from its fields in order (a catalog row, a database row), its repeated strings
-        shared (``shared``). ``values`` and the summary dict at its end are taken over, not copied."""
+        """A head from its fields in order (a catalog row, a database row). ``values`` and the
+        summary dict at its end are taken over, not copied.
+
+        Short strings are interned: authors, dates, a summary's kind, status or session repeat
+        across 100,000 heads, and each decoded copy costs 50-100 bytes; shared, the design point's
+        index is tens of megabytes smaller. Written out rather than a helper called per value: a
+        cold open meets 1,250,000 values, and the calls were a fifth of its time."""
+        intern = sys.intern
         for field in _REPEATED_FIELDS:
-            values[field] = shared(values[field])
+            value = values[field]
+            if type(value) is str and len(value) <= _SHARED_UP_TO:
+                values[field] = intern(value)
         summary = values[-1]
         for key, value in summary.items():
-            summary[key] = shared(value)
+            if type(value) is str and len(value) <= _SHARED_UP_TO:
+                summary[key] = intern(value)
         return tuple.__new__(cls, values)  # Head(*values) costs a Python-level __new__; 100,000 add up
 
     def as_dict(self) -> dict:
@@ -148,6 +149,15 @@ class KindIndex:
 
     def is_current(self, number: int, signature: Signature | None) -> bool:
         return self.signatures.get(number) == signature
+
+    def is_moved_only(self, number: int, signature: Signature) -> bool:
+        """The same size and modification time as indexed, only another inode: the folder was
+        copied keeping times (``cp -a``, ``rsync -a``, ``shutil.copytree``) or moved to another
+        file system. Trusted without hashing the file, which is no weaker than trusting an
+        unchanged signature: an edit that puts the file's time back is believed either way (a
+        save still checks the content it appends to, and ``verify`` every hash)."""
+        indexed = self.signatures.get(number)
+        return indexed is not None and (indexed.size, indexed.mtime_ns) == (signature.size, signature.mtime_ns)
 
     def restamp(self, number: int, signature: Signature) -> None:
         """The shard's file is new but its content is the one indexed (a copy): trust it as is."""
