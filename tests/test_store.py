@@ -903,3 +903,43 @@ def test_the_journal_summary_is_used_while_it_describes_the_journal_and_ignored_
     journal.write_bytes(b"".join(lines[:-1]) + json.dumps(last, separators=(",", ":")).encode() + b"\n")
     with Store(db) as store:
         assert "stale" not in store.authors() and "author 9" in store.authors()
+
+
+def test_a_catalog_rewrite_copies_the_lines_of_unchanged_shards_and_gives_the_bytes_a_full_one_would(tmp_path):
+    """Embedded engine only. The periodic rewrite, and the one after a copy's restamps, copy the
+    lines of shards whose content is the one indexed; what they write is byte for byte what
+    encoding every head again writes, and a line is never copied from a catalog that fails its
+    checksum or was made from other content."""
+    from sstc_docs.store import catalog as catalog_module
+    db = tmp_path / "db"
+    store = Store(db, summarize=summarize, shard_counts={"paper": 8})
+    for n in range(40):
+        store.save("paper", f"P{n}", paper(f"t{n}", session=300 + n % 3), author="ana", why="c", base_version=None)
+    index = store._index("paper")
+    store._save_catalog("paper", index)
+    path = db / "catalog" / "paper.json"
+    store.save("paper", "P5", paper("five again"), author="bo", why="e", base_version=1)
+    store.save("paper", "NEW", paper("new"), author="bo", why="c", base_version=None)
+    encoded = []
+    real = catalog_module.encode_json
+    catalog_module.encode_json = lambda value: encoded.append(value) or real(value)
+    try:
+        store._save_catalog("paper", index)
+        copied = path.read_bytes()
+        changed = {store._layout.number("paper", "P5"), store._layout.number("paper", "NEW")}
+        assert len([v for v in encoded if isinstance(v, list) and v and isinstance(v[0], list)]) == len(changed)
+        path.unlink()
+        encoded.clear()
+        store._save_catalog("paper", index)  # no file to copy from: every line encoded
+        assert path.read_bytes() == copied
+        assert len([v for v in encoded if isinstance(v, list) and v and isinstance(v[0], list)]) == 8
+        forged = copied.replace(b'"t7"', b'"T7"')  # checksum no longer holds: nothing is copied from it
+        path.write_bytes(forged)
+        store._save_catalog("paper", index)
+        assert path.read_bytes() == copied
+    finally:
+        catalog_module.encode_json = real
+    store.close()
+    with Store(db, summarize=summarize) as reopened:
+        assert {h["id"]: h["title"] for h in reopened.heads("paper")}["P5"] == "five again"
+        assert reopened._indexes["paper"].shards_parsed == 0

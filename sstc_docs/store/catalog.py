@@ -2,9 +2,10 @@
 
 It is a cache and nothing but a cache. Each shard's entry carries the signature and the content
 digest of the shard its heads were taken from; on open, a shard whose file signature differs is
-hashed, and read again only if its content differs too (so a copied folder opens from its
-catalog: a copy changes inodes and often mtimes, never content). A missing, damaged, outdated or foreign catalog is ignored and rebuilt from the shards,
-which are the only source of truth; that is never an error.
+hashed (unless only its inode differs: index.KindIndex.is_moved_only), and read again only if
+its content differs too (so a copied folder opens from its catalog: a copy changes inodes and
+often mtimes, never content). A missing, damaged, outdated or foreign catalog is ignored and
+rebuilt from the shards, which are the only source of truth; that is never an error.
 
 Why per kind: the evidence catalog (100,000 heads) is by far the largest; listing papers should
 not have to parse it, and rewriting the paper catalog should not mean rewriting it.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -147,21 +149,66 @@ class Catalog:
 
     def save_from(self, index: KindIndex) -> None:
         """Rows are lists, and summaries lists of values under shared keys: about half the size
-        of a list of objects, and parsed about twice as fast on a cold open."""
-        keys: list[str] | None = None
+        of a list of objects, and parsed about twice as fast on a cold open.
+
+        A shard's line is encoded again only if the catalog on disk has none made from the same
+        content (its digest): the periodic rewrite after a quarter of the shards changed, and the
+        one after a copied folder's signatures were restamped, copy every other line from the file
+        (whose checksum is checked first) instead of encoding 100,000 heads again, a second of work
+        at the design point. A line's heads follow from its shard's content and the summary hook
+        alone (the header names the hook), so a copied line is the line encoding would give."""
+        with collector_paused():  # a collection met on the way would scan every head (index.py)
+            self._save_from(index)
+
+    def _save_from(self, index: KindIndex) -> None:
+        first = next((ids[0] for number in sorted(index.signatures) if (ids := index.members.get(number))), None)
+        keys = list(index.heads[first].summary) if first is not None else []
+        header = {"format": CATALOG_FORMAT, "kind": self.kind, "shard_count": self.shard_count,
+                  "summarizer": self.fingerprint, "summary_keys": keys}
+        kept = self._lines_on_disk(header, index.digests)
         lines = []
         for number, signature in sorted(index.signatures.items()):
-            rows = []
-            for head in index.heads_of_shard(number):
-                if keys is None:
-                    keys = list(head.summary)
-                summary = list(head.summary.values()) if list(head.summary) == keys else head.summary
-                rows.append([*head[:-1], summary])
-            lines.append(encode_json([number, list(signature), index.digests[number], rows]))
-        header = {"format": CATALOG_FORMAT, "kind": self.kind, "shard_count": self.shard_count,
-                  "summarizer": self.fingerprint, "summary_keys": keys or []}
-        content = (header, lines)
-        self.file.save(content)
+            digest = index.digests[number]
+            rest = kept.pop(number, None)
+            if rest is None:
+                rows = []
+                for head in index.heads_of_shard(number):
+                    summary = list(head.summary.values()) if list(head.summary) == keys else head.summary
+                    rows.append([*head[:-1], summary])
+                rest = encode_json(rows) + b"]"
+            # = encode_json([number, list(signature), digest, rows]), the rows copied or encoded
+            lines.append(b'[%d,%s,"%s",%s' % (number, encode_json(list(signature)), digest.encode(), rest))
+        self.file.save((header, lines))
         self.file.forget()
         index.unsaved.clear()
         index.restamped.clear()
+
+    def _lines_on_disk(self, header: dict, digests: dict[int, str]) -> dict[int, bytes]:
+        """From the catalog file, if it has this header and its checksum holds: each line made
+        from a shard content indexed now (its digest in ``digests``), without its stamp (number,
+        signature, digest). Read a line at a time, the checksum as it goes, so the file is never
+        held whole beside the lines kept."""
+        kept: dict[int, bytes] = {}
+        try:
+            with open(self.file.path, "rb") as handle:
+                checksum = handle.readline().rstrip(b"\n")
+                hashed = hashlib.sha256()
+                first = handle.readline()
+                hashed.update(first)
+                if json.loads(first) != header:
+                    return {}
+                for line in handle:
+                    hashed.update(line)
+                    stamp = _STAMP.match(line)
+                    if stamp is None:
+                        return {}
+                    number = int(stamp.group(1))
+                    if digests.get(number) == stamp.group(2).decode():
+                        kept[number] = line[stamp.end():].rstrip(b"\n")
+        except (OSError, ValueError):
+            return {}
+        return kept if hashed.hexdigest().encode() == checksum else {}
+
+
+#: The start of a catalog line: ``[number,[size,mtime_ns,inode],"digest",``.
+_STAMP = re.compile(rb'\[([0-9]+),\[[0-9]+,[0-9]+,[0-9]+\],"([0-9a-f]{64})",')
