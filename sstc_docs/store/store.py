@@ -659,6 +659,9 @@ class Store(StoreBase):
             for number, signature in on_disk.items():
                 if index.is_current(number, signature):
                     continue
+                if index.is_moved_only(number, signature):
+                    index.restamp(number, signature)
+                    continue
                 if number in index.digests:  # changed on disk, or only copied? (catalog.py)
                     found = read_digest(self._layout.path(kind, number))
                     if found is not None and found[1] == index.digests[number]:
