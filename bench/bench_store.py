@@ -353,7 +353,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=0.1, help="1.0 = the design point (default 0.1)")
     parser.add_argument("--repeats", type=int, default=100, help="random reads, histories and listings")
-    parser.add_argument("--saves", type=int, default=600,
+    parser.add_argument("--saves", type=int, default=1500,
                         help="measured saves (enough for the periodic catalog rewrites to happen among them)")
     parser.add_argument("--engine", choices=("tinydb", "postgresql"), default="tinydb",
                         help="postgresql: measure PostgreSQL too, beside the embedded engine")
