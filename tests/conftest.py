@@ -29,6 +29,17 @@ from sstc_docs.store import StoreBase, open_store  # noqa: E402
 from sstc_docs.ui.state import get_services  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _main_module_put_back():
+    """AppTest runs a page script as ``__main__`` and leaves it there. A later test in the same
+    worker that starts processes with multiprocessing's spawn would then have each child run that
+    script first (spawn re-runs ``__main__``); the children die and the pool starts new ones
+    forever. Seen as test_store_processes.py hanging when test_search_app.py ran before it."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
+
+
 def acting(path: Path, actor: Actor = TESTER) -> Services:
     """Services over ``path`` acting as ``actor``."""
     return open_services(path).acting_as(actor)
