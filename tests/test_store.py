@@ -456,6 +456,32 @@ def _open_in_a_fresh_process(db: Path) -> dict:
     return json.loads(done.stdout)
 
 
+def test_verify_names_a_record_the_heads_catalog_says_otherwise_of_and_repair_rebuilds_it(tmp_path):
+    """Embedded engine only. A catalog forged whole, checksum recomputed, is believed by an open
+    (the checksum guards against damage, not a forger); verify compares it with the data, a
+    record at a time, and names the record it misdescribes."""
+    db = tmp_path / "db"
+    with Store(db, summarize=summarize) as store:
+        for record_id in ("A", "B", "C"):
+            store.save("paper", record_id, paper(f"title {record_id}"), author="ana", why="create", base_version=None)
+        store.heads("paper")
+        assert store.verify().ok and not store.verify().findings
+    catalog = db / "catalog" / "paper.json"
+    _, body = catalog.read_bytes().split(b"\n", 1)
+    forged = body.replace(b'"title B"', b'"title X"')
+    assert forged != body
+    catalog.write_bytes(hashlib.sha256(forged).hexdigest().encode() + b"\n" + forged)
+    with Store(db, summarize=summarize) as store:
+        assert {h["id"]: h["title"] for h in store.heads("paper")}["B"] == "title X"  # believed on open
+        warnings = [f for f in store.verify().findings if f.file == "catalog/paper.json"]
+        assert [(f.severity, f.record) for f in warnings] == [("warning", "paper B")]
+        repaired = store.verify(repair=True)
+        assert not [f for f in repaired.findings if "disagrees" in f.problem and "repaired" not in f.fix]
+        assert {h["id"]: h["title"] for h in store.heads("paper")}["B"] == "title B"
+    with Store(db, summarize=summarize) as store:
+        assert not store.verify().findings
+
+
 @pytest.mark.parametrize("copy", [shutil.copy2, shutil.copyfile], ids=["cp -p", "cp"])
 def test_a_copied_folder_opens_from_its_catalog_and_a_shard_edited_behind_its_back_is_read(tmp_path, copy):
     """Embedded engine only. A copy (new inodes; new mtimes too unless kept) must not cost a

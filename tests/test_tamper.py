@@ -13,6 +13,7 @@ import pytest
 from sstc_docs import demo as seed
 from sstc_docs.errors import StoreError
 from sstc_docs.services import open_services
+from sstc_docs.store.journal import chain_link
 
 from test_cli import cli
 
@@ -147,6 +148,47 @@ def test_a_cut_or_deleted_journal_is_said_and_repaired_from_whole_data(db):
     services.close()
     journal.unlink()
     assert verify(db)[0] == 5
+
+
+def _rechained(lines: list[dict]) -> list[dict]:
+    """The lines with their chain recomputed, as a forger who knows the scheme would leave them."""
+    chain = ""
+    for line in lines:
+        chain = chain_link(chain, line["hash"])
+        line["chain"] = chain
+    return lines
+
+
+@pytest.mark.parametrize("forgery, found", [
+    ("unreadable line", "1 line(s) cannot be read"),
+    ("edited line", "breaks the chain"),
+    ("swapped lines", "says seq"),
+    ("last line removed", "is in a data file but not in the journal"),
+    ("hash forged, chain recomputed", "differs from the version in the data file"),
+])
+def test_a_journal_edited_by_hand_is_found_whatever_was_done_to_it(db, forgery, found):
+    """verify reads the journal a line at a time (its memory does not grow with the journal):
+    every way of editing it is still found, and named."""
+    journal = db / "changes.jsonl"
+    raw = journal.read_bytes().splitlines(keepends=True)
+    lines = [json.loads(line) for line in raw]
+    if forgery == "unreadable line":
+        raw[4] = b'{"kind": "paper", "id": \n'
+        journal.write_bytes(b"".join(raw))
+    else:
+        if forgery == "edited line":
+            lines[2]["why"], lines[2]["hash"] = "Nothing to see here", "1" * 64
+        elif forgery == "swapped lines":
+            lines[2], lines[3] = lines[3], lines[2]
+        elif forgery == "last line removed":
+            lines.pop()
+        else:
+            lines[3]["hash"] = "0" * 64
+            lines = _rechained(lines)
+        journal.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
+    code, report = verify(db)
+    assert code == 5 and not report["ok"]
+    assert any(e.startswith("changes.jsonl") and found in e for e in errors(report)), errors(report)
 
 
 def test_a_flipped_bit_in_an_attachment_backs_up_the_rest_and_attaching_again_repairs(db, tmp_path):

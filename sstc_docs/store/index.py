@@ -14,6 +14,8 @@ only the inode differs, without even hashing the file (``is_moved_only``).
 from __future__ import annotations
 
 import gc
+import hashlib
+import json
 import sys
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
@@ -31,6 +33,13 @@ def summary_of(summarize: Summarize, kind: str, data: dict) -> dict:
     """What listings show of a version, from the kind's hook. The hook gets its own copy: it must
     not be able to alter stored data, even by mistake."""
     return dict(summarize(kind, json_copy(data)) or {})
+
+
+def head_digest(version: int, hash: str, summary: dict) -> bytes:
+    """What a head says of its record's latest version (number, hash, summary) in 16 bytes: how
+    ``verify`` compares a cached head with the data without keeping either."""
+    encoded = json.dumps([version, hash, summary], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(encoded.encode("utf-8"), digest_size=16).digest()
 
 
 @contextmanager
@@ -87,6 +96,9 @@ class Head(NamedTuple):
             if type(value) is str and len(value) <= _SHARED_UP_TO:
                 summary[key] = intern(value)
         return tuple.__new__(cls, values)  # Head(*values) costs a Python-level __new__; 100,000 add up
+
+    def digest(self) -> bytes:
+        return head_digest(self.version, self.hash, self.summary)
 
     def as_dict(self) -> dict:
         """The listing row; a fresh dict each time so callers cannot alter the index."""

@@ -158,22 +158,17 @@ class ChangeJournal:
             self._resume = (inode, found[-1]["seq"], offset)
         return found
 
-    def oldest_first(self) -> tuple[list[dict], int]:
-        """Every line in order, and how many could not be read (for ``verify``)."""
+    def oldest_first(self) -> Iterator[dict | None]:
+        """Every line in order, None for one that cannot be read (for ``verify``), read as it goes:
+        the design point's journal parsed whole would hold some 200 MB."""
         try:
-            data = self.path.read_bytes()
+            handle = open(self.path, "rb")
         except FileNotFoundError:
-            return [], 0
-        entries, torn = [], 0
-        for line in data.split(b"\n"):
-            if not line.strip():
-                continue
-            entry = _parse(line)
-            if entry is None:
-                torn += 1
-            else:
-                entries.append(entry)
-        return entries, torn
+            return
+        with handle:
+            for line in handle:
+                if line.strip():
+                    yield _parse(line)
 
     def save_summary(self) -> None:
         """Keep what ``_follow`` has read for the next process, if it is well ahead of the summary

@@ -37,7 +37,7 @@ from .base import (HeadsPage, Order, StoreBase, Summarize, Validate, Where, chan
 from .blobs import BlobStore
 from .catalog import Catalog
 from .commit import CommitRecord, Write
-from .index import Head, KindIndex, collector_paused
+from .index import Head, KindIndex, collector_paused, head_digest
 from .journal import ChangeJournal, chain_link, encode_lines
 from .locks import StoreLock
 from .shards import Shard, ShardCache, ShardLayout, shard_content
@@ -353,7 +353,7 @@ class Store(StoreBase):
         with self._lock.writing():
             self._check_open()
             self._finish_pending()
-            report, _ = self._verified()
+            report = self._verified()
             wrong = [f for f in report.findings if f.severity == ERROR and not f.file.startswith("blobs/")]
             if wrong:
                 raise backup_refused(wrong)
@@ -369,23 +369,27 @@ class Store(StoreBase):
         with self._lock.writing():
             self._check_open()
             self._finish_pending()
-            report, metas = self._verified()
+            report = self._verified()
             if repair:
-                report = self._repair(report, metas)
+                report = self._repair(report)
             return report
 
-    def _verified(self) -> tuple[Report, list[dict]]:
+    def _verified(self) -> Report:
         """Every check of verify.py over the whole folder, one data file at a time (a record's
-        versions all live in one file), keeping only each version's metadata: memory grows with
-        the number of versions, not with what they hold. Returns the metadata too, in seq order."""
+        versions all live in one file), the journal one line at a time. Of a version only its seq
+        and hash are kept, and of the heads cache a digest of each head: a backup, which verifies
+        first, no longer holds every version's metadata, the parsed journal and two copies of
+        every head at once (840 MB at the design point)."""
         findings: list[Finding] = []
-        metas: dict[tuple[str, str, int], dict] = {}
-        heads: dict[tuple[str, str], tuple[int, str, dict]] = {}
+        catalog_findings: list[Finding] = []
+        stored: dict[tuple[str, str, int], tuple[Any, Any]] = {}  # (kind, id, version) → (seq, hash)
         referenced: dict[str, str] = {}
         records = 0
         for kind in self._layout.kinds():
             count = self._layout.count(kind)
             index = KindIndex(kind, self._summarize)
+            cached = self._catalog(kind).head_digests()  # None: no usable catalog, none to check
+            disagreeing: str | None = None
             for number in sorted(self._layout.signatures(kind)):
                 path = self._layout.path(kind, number)
                 relative = str(path.relative_to(self.path))
@@ -394,20 +398,29 @@ class Store(StoreBase):
                 by_record: dict[tuple[str, str], list[dict]] = defaultdict(list)
                 for document in documents:
                     by_record[(kind, document["id"])].append(document)
-                    metas[(kind, document["id"], document["version"])] = {n: document.get(n) for n in META_FIELDS}
+                    stored[(kind, document["id"], document["version"])] = (document.get("seq"), document.get("hash"))
                     attachment = document["data"].get("attachment")
                     if isinstance(attachment, dict) and isinstance(attachment.get("sha256"), str):
                         referenced[attachment["sha256"]] = f"{kind} {document['id']} v{document['version']}"
                 findings += check_versions(by_record, {key: relative for key in by_record}, RESTORE)
-                for key, versions in by_record.items():
-                    latest = max(versions, key=lambda d: d["version"])
-                    heads[key] = (latest["version"], latest.get("hash", ""), index.summary_of(latest["data"]))
+                for (_, record_id), versions in by_record.items():
+                    if cached is not None and record_id in cached:
+                        latest = max(versions, key=lambda d: d["version"])
+                        data_says = head_digest(latest["version"], latest.get("hash", ""),
+                                                index.summary_of(latest["data"]))
+                        if cached.pop(record_id) != data_says and disagreeing is None:
+                            disagreeing = record_id
                 records += len(by_record)
-        findings += check_seq(metas.values())
-        lines, torn = self._journal.oldest_first()
-        journal_findings, head = check_journal(lines, metas, torn)
+            disagreeing = disagreeing or next(iter(cached or ()), None)  # cached for a record the data lacks
+            if disagreeing is not None:
+                catalog_findings.append(Finding(
+                    WARNING, f"catalog/{kind}.json", f"{kind} {disagreeing}",
+                    "the heads cache disagrees with the data (edited by hand, or stale)",
+                    "run `verify --repair` to rebuild it; listings are rebuilt from the data"))
+        findings += check_seq(seq for seq, _ in stored.values())
+        journal_findings, head = check_journal(self._journal.oldest_first(), stored)
         findings += journal_findings
-        findings += self._check_catalogs(heads)
+        findings += catalog_findings
         present = set(self._blobs.all())
         for sha in sorted(present):
             problem = check_blob(self._blobs.path(sha), sha)
@@ -417,23 +430,19 @@ class Store(StoreBase):
             if sha not in present:
                 findings.append(Finding(ERROR, f"blobs/{sha[:2]}/{sha[2:]}", record, "the attachment it names is "
                                         "missing", "attach the original file again, or restore from a backup"))
-        ordered = sorted(metas.values(), key=lambda m: m.get("seq") or 0)
-        return Report(findings, len(metas), records, len(present), head), ordered
+        return Report(findings, len(stored), records, len(present), head)
 
-    def _check_catalogs(self, heads: dict[tuple[str, str], tuple[int, str, dict]]) -> list[Finding]:
-        """Each kind's heads cache against the data: a cache is never believed over it."""
-        findings = []
+    def _metas_in_seq_order(self) -> list[dict]:
+        """Every readable version's metadata, in seq order: what a journal rebuilt from the data
+        holds (only a repair of the journal needs them all at once)."""
+        metas = []
         for kind in self._layout.kinds():
-            cached = KindIndex(kind, self._summarize)
-            if not self._catalog(kind).load_into(cached):
-                continue
-            for record_id, head in cached.heads.items():
-                if heads.get((kind, record_id)) != (head.version, head.hash, head.summary):
-                    findings.append(Finding(WARNING, f"catalog/{kind}.json", f"{kind} {record_id}",
-                                            "the heads cache disagrees with the data (edited by hand, or stale)",
-                                            "run `verify --repair` to rebuild it; listings are rebuilt from the data"))
-                    break
-        return findings
+            count = self._layout.count(kind)
+            for number in sorted(self._layout.signatures(kind)):
+                path = self._layout.path(kind, number)
+                documents, _ = check_shard_file(path, str(path.relative_to(self.path)), kind, count)
+                metas += ({name: document.get(name) for name in META_FIELDS} for document in documents)
+        return sorted(metas, key=lambda meta: meta.get("seq") or 0)
 
     def _stored_documents(self) -> Iterator[dict]:
         """Every version document, one data file at a time (for a backup: never all in memory)."""
@@ -444,7 +453,7 @@ class Store(StoreBase):
                 shard.close()
                 yield from documents
 
-    def _repair(self, report: Report, metas: list[dict]) -> Report:
+    def _repair(self, report: Report) -> Report:
         """Rebuild what is only a cache or a copy: the catalogs always, the journal when only the
         journal is wrong (the data is whole: every version verified, seq without gaps)."""
         shutil.rmtree(self.path / "catalog", ignore_errors=True)
@@ -455,11 +464,11 @@ class Store(StoreBase):
         journal_wrong = any(f.file == "changes.jsonl" for f in report.findings)
         if data_ok and journal_wrong:
             lines, chain = [], ""
-            for meta in metas:
+            for meta in self._metas_in_seq_order():
                 chain = chain_link(chain, meta["hash"])
                 lines.append({**meta, "chain": chain})
             self._journal.rewrite(lines)
-        repaired, _ = self._verified()
+        repaired = self._verified()
         fixed = [Finding(WARNING, f.file, f.record, f.problem, "repaired: rebuilt from the data files")
                  for f in report.findings if f not in repaired.findings]
         return Report(repaired.findings + fixed, repaired.versions, repaired.records, repaired.attachments,

@@ -24,7 +24,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..errors import StoreError
 from .journal import chain_link
@@ -109,43 +109,55 @@ def check_versions(documents: dict[tuple[str, str], list[dict]], where: dict[tup
     return findings
 
 
-def check_journal(lines: list[dict], stored: dict[tuple[str, str, int], dict], torn: int) -> tuple[list[Finding], str]:
-    """The journal against the data: one line per version, in seq order, chained."""
+def check_journal(lines: Iterable[dict | None], stored: dict[tuple[str, str, int], tuple[Any, Any]]
+                  ) -> tuple[list[Finding], str]:
+    """The journal against the data: one line per version, in seq order, chained. ``lines`` are
+    read as they come (None for a line that cannot be read); ``stored`` is each version's (seq,
+    hash) by (kind, id, version)."""
     findings, chain = [], ""
     journal = "changes.jsonl"
-    if torn:
-        findings.append(Finding(ERROR, journal, "", f"{torn} line(s) cannot be read", "run `verify --repair` "
-                                "to rebuild the journal from the data files (the chain is then anchored anew)"))
-    seen = set()
-    for position, line in enumerate(lines, start=1):
+    seen, torn, position, broken = set(), 0, 0, False
+    for line in lines:
+        if line is None:
+            torn += 1
+            continue
+        position += 1
+        if broken:
+            continue  # still counting the lines that cannot be read
         key = (line.get("kind"), line.get("id"), line.get("version"))
         label = f"{key[0]} {key[1]} v{key[2]}"
         if line.get("seq") != position:
             findings.append(Finding(ERROR, journal, label, f"is line {position} but says seq {line.get('seq')}: "
                                     "lines were removed, added or reordered", RESTORE))
-            break
+            broken = True
+            continue
         chain = chain_link(chain, str(line.get("hash")))
         if line.get("chain") != chain:
             findings.append(Finding(ERROR, journal, label, "breaks the chain: an earlier line was edited or removed",
                                     RESTORE))
-            break
-        document = stored.get(key)
-        if document is None:
+            broken = True
+            continue
+        version = stored.get(key)
+        if version is None:
             findings.append(Finding(ERROR, journal, label, "was recorded, but no data file holds it any more: a "
                                     "version or a whole record was removed", RESTORE))
-        elif document.get("hash") != line.get("hash"):
+        elif version[1] != line.get("hash"):
             findings.append(Finding(ERROR, journal, label, "differs from the version in the data file", RESTORE))
         seen.add(key)
-    for key, document in sorted(stored.items(), key=lambda item: item[1].get("seq", 0)):
-        if key not in seen and document.get("hash"):
-            findings.append(Finding(ERROR, journal, f"{key[0]} {key[1]} v{key[2]}", "is in a data file but not in "
-                                    "the journal: added by hand, or the journal was cut", RESTORE))
-            break
+    if torn:
+        findings.insert(0, Finding(ERROR, journal, "", f"{torn} line(s) cannot be read", "run `verify --repair` "
+                                   "to rebuild the journal from the data files (the chain is then anchored anew)"))
+    unrecorded = [(version[0] or 0, key) for key, version in stored.items() if key not in seen and version[1]]
+    if unrecorded:
+        key = min(unrecorded)[1]
+        findings.append(Finding(ERROR, journal, f"{key[0]} {key[1]} v{key[2]}", "is in a data file but not in "
+                                "the journal: added by hand, or the journal was cut", RESTORE))
     return findings, chain
 
 
-def check_seq(documents: Iterable[dict]) -> list[Finding]:
-    seqs = sorted(d["seq"] for d in documents if d.get("seq"))
+def check_seq(seqs: Iterable[int | None]) -> list[Finding]:
+    """The versions' seq numbers (None or 0 for a version recorded before they existed) are 1 … N."""
+    seqs = sorted(seq for seq in seqs if seq)
     if seqs and seqs != list(range(1, len(seqs) + 1)):
         gaps = sorted(set(range(1, seqs[-1] + 1)) - set(seqs))
         return [Finding(ERROR, "shards/", "", f"the versions' sequence has gaps ({gaps[:10]}): a recorded version "

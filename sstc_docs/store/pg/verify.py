@@ -39,7 +39,7 @@ def verify_database(conn: psycopg.Connection, summarize: Callable[[str, dict], d
         findings += check_versions({(kind, record_id): documents}, {(kind, record_id): "sstc_versions"},
                                    RESTORE)
         versions, records = versions + len(documents), records + 1
-    seqs = [{"seq": seq} for (seq,) in conn.execute("SELECT seq FROM sstc_versions ORDER BY seq")]
+    seqs = (seq for (seq,) in conn.execute("SELECT seq FROM sstc_versions ORDER BY seq"))
     findings += [Finding(f.severity, "sstc_versions", f.record, f.problem, RESTORE) for f in check_seq(seqs)]
     chain_findings, head = _chain(conn)
     findings += chain_findings
