@@ -247,7 +247,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.waves < 2:
         parser.error("--waves must be at least 2: what a wave keeps shows in the next")
-    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest outside a server warns on every page
+    # AppTest outside a server warns of a missing script context on every page; Streamlit resets its
+    # loggers' levels when it reads its config, so the one logger is switched off instead
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").disabled = True
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.db) if args.db else Path(tmp) / "db"
         if folder.exists() and any(folder.iterdir()):
