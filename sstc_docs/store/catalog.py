@@ -96,11 +96,11 @@ class CatalogFile(JSONFile):
     def decode(self, raw: bytes) -> CatalogContent:
         # offsets into ``raw``, not slices of it: the evidence catalog is 36 MB, and each copy of its
         # body cost a cold open some 20 ms
-        body = raw.find(b"\n") + 1
-        if not body or raw[:body - 1] != hashlib.sha256(memoryview(raw)[body:]).hexdigest().encode():
+        body_from = raw.find(b"\n") + 1
+        if not body_from or raw[:body_from - 1] != hashlib.sha256(memoryview(raw)[body_from:]).hexdigest().encode():
             raise ValueError("its checksum does not match its content")
-        lines = raw.find(b"\n", body) + 1 or len(raw)
-        return CatalogContent(json.loads(raw[body:lines]), raw, lines)
+        lines_from = raw.find(b"\n", body_from) + 1 or len(raw)
+        return CatalogContent(json.loads(raw[body_from:lines_from]), raw, lines_from)
 
     def unreadable(self, reason: str) -> Any:
         return None

@@ -433,15 +433,9 @@ class Store(StoreBase):
         return Report(findings, len(stored), records, len(present), head)
 
     def _metas_in_seq_order(self) -> list[dict]:
-        """Every readable version's metadata, in seq order: what a journal rebuilt from the data
-        holds (only a repair of the journal needs them all at once)."""
-        metas = []
-        for kind in self._layout.kinds():
-            count = self._layout.count(kind)
-            for number in sorted(self._layout.signatures(kind)):
-                path = self._layout.path(kind, number)
-                documents, _ = check_shard_file(path, str(path.relative_to(self.path)), kind, count)
-                metas += ({name: document.get(name) for name in META_FIELDS} for document in documents)
+        """Every version's metadata, in seq order: what a journal rebuilt from the data holds
+        (only a repair of the journal, once every data file verified, needs them all at once)."""
+        metas = [{name: document.get(name) for name in META_FIELDS} for document in self._stored_documents()]
         return sorted(metas, key=lambda meta: meta.get("seq") or 0)
 
     def _stored_documents(self) -> Iterator[dict]:

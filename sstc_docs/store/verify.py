@@ -147,9 +147,10 @@ def check_journal(lines: Iterable[dict | None], stored: dict[tuple[str, str, int
     if torn:
         findings.insert(0, Finding(ERROR, journal, "", f"{torn} line(s) cannot be read", "run `verify --repair` "
                                    "to rebuild the journal from the data files (the chain is then anchored anew)"))
-    unrecorded = [(version[0] or 0, key) for key, version in stored.items() if key not in seen and version[1]]
-    if unrecorded:
-        key = min(unrecorded)[1]
+    first_unrecorded = min(((version[0] or 0, key) for key, version in stored.items()
+                            if key not in seen and version[1]), default=None)
+    if first_unrecorded is not None:
+        key = first_unrecorded[1]
         findings.append(Finding(ERROR, journal, f"{key[0]} {key[1]} v{key[2]}", "is in a data file but not in "
                                 "the journal: added by hand, or the journal was cut", RESTORE))
     return findings, chain
