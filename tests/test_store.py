@@ -565,6 +565,35 @@ def test_a_backup_read_in_small_pieces_restores_the_same(tmp_path, monkeypatch, 
     target.close()
 
 
+def test_a_restore_writes_the_catalogs_as_the_shards_stream_in_and_they_are_what_a_rebuild_writes(tmp_path):
+    """Embedded engine only. A restore writes each kind's heads catalog a shard at a time, holding
+    no kind's heads whole; the catalogs are byte for byte what a rebuild from the restored shards
+    writes, and the first open, in a fresh process, reads no shard."""
+    source = Store(tmp_path / "source", summarize=summarize, shard_counts={"paper": 8})
+    _fill(source)
+    for n in range(40):
+        source.save("paper", f"P{n}", paper(f"t{n}", session=300 + n % 3), author="ana", why="c", base_version=None)
+    source.save("paper", "P3", paper("three again"), author="bo", why="e", base_version=1)
+    source.backup(tmp_path / "backup.json")
+    db = tmp_path / "target"
+    with Store(db, summarize=summarize, shard_counts={"paper": 8}) as target:
+        assert target.restore(tmp_path / "backup.json") == 46
+        assert not target._indexes  # no kind's heads were built in memory
+    restored = {path.name: path.read_bytes() for path in (db / "catalog").glob("*.json")}
+    assert set(restored) == {"paper.json", "evidence.json", "strategy.json"}
+    assert not (db / "restore.partial").exists()
+    opened = _open_in_a_fresh_process(db)
+    assert opened == {"parsed": 0, "titles": {head["id"]: head["title"] for head in source.heads("paper")}}
+    assert opened["titles"]["P3"] == "three again"
+    shutil.rmtree(db / "catalog")
+    with Store(db, summarize=summarize) as rebuilt:
+        for kind in ("paper", "evidence", "strategy"):
+            rebuilt._save_catalog(kind, rebuilt._index(kind))
+            assert rebuilt._indexes[kind].shards_parsed > 0
+    assert {name: (db / "catalog" / name).read_bytes() for name in restored} == restored
+    source.close()
+
+
 def test_restore_refuses_a_non_empty_database_and_damaged_backups(engine, tmp_path):
     source = engine.open()
     _fill(source)

@@ -84,6 +84,13 @@ class PendingFile:
     def write(self, payload: bytes) -> int:
         return self._handle.write(payload)
 
+    def write_at(self, offset: int, payload: bytes) -> None:
+        """Overwrite bytes written before: a fixed-width field at the start (a checksum) filled in
+        once the rest has streamed out, so a large file need not be held in memory to write it."""
+        self._handle.flush()
+        if os.pwrite(self._handle.fileno(), payload, offset) != len(payload):
+            raise OSError(errno.ENOSPC, "the disk took only part of the write")
+
 
 @contextmanager
 def atomic_writer(path: Path) -> Iterator[PendingFile]:

@@ -124,6 +124,16 @@ class Head(NamedTuple):
 _REPEATED_FIELDS = tuple(Head._fields.index(name) for name in ("author", "why", "effective_from"))
 
 
+def latest_versions(documents: Iterable[dict]) -> dict[str, dict]:
+    """Each record's latest version document among ``documents`` (a shard's), by record id."""
+    latest: dict[str, dict] = {}
+    for document in documents:
+        seen = latest.get(document["id"])
+        if seen is None or document["version"] > seen["version"]:
+            latest[document["id"]] = document
+    return latest
+
+
 def _copy(value: Any) -> Any:
     """Deep copy of small JSON values (summaries hold short lists of ids); far cheaper than
     ``copy.deepcopy`` when listing 100,000 rows."""
@@ -180,11 +190,7 @@ class KindIndex:
                      digest: str | None) -> None:
         """Make the index match a shard's content; only records whose head changed are summarised."""
         self.shards_parsed += 1
-        latest: dict[str, dict] = {}
-        for document in documents:
-            seen = latest.get(document["id"])
-            if seen is None or document["version"] > seen["version"]:
-                latest[document["id"]] = document
+        latest = latest_versions(documents)
         for gone in set(self.members.get(number, ())) - latest.keys():
             self.heads.pop(gone, None)
         self._newest = None

@@ -30,18 +30,18 @@ from typing import IO, Any, Iterable, Iterator
 
 from ..errors import NotFound, PartialBackup, StoreError
 from ..limits import check_json_limits
-from .atomic import atomic_write_bytes, atomic_writer, ensure_folder, remove_stale_temporaries
+from .atomic import Signature, atomic_write_bytes, atomic_writer, ensure_folder, remove_stale_temporaries
 from .backup import read_backup, write_backup
 from .base import (HeadsPage, Order, StoreBase, Summarize, Validate, Where, changes_arguments, chosen_version,
                    is_possible_id, listed, matching, no_summary, paged, read_arguments, tallied)
 from .blobs import BlobStore
 from .catalog import Catalog
 from .commit import CommitRecord, Write
-from .index import Head, KindIndex, collector_paused, head_digest
+from .index import Head, KindIndex, collector_paused, head_digest, latest_versions, summary_of
 from .journal import ChangeJournal, chain_link, encode_lines
 from .locks import StoreLock
 from .shards import Shard, ShardCache, ShardLayout, shard_content
-from .storage import JSONFile, read_digest
+from .storage import JSONFile, content_digest, read_digest
 from .unit import UnitOfWork
 from .verify import (ERROR, RESTORE, WARNING, Finding, Report, backup_refused, check_blob, check_journal,
                      check_seq, check_shard_file, check_versions)
@@ -518,22 +518,29 @@ class Store(StoreBase):
         self._commit_record.commit(renames=[(staging / name, self.path / name)
                                             for name in ("shards", "blobs", "changes.jsonl")])
         self._commit_record.checkpoint()
-        shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(self.path / "catalog", ignore_errors=True)  # caches of a former database
-        for kind in self._layout.kinds():
-            index = self._index(kind)  # build each kind's catalog now, not at first use
-            if index.unsaved:
-                self._save_catalog(kind, index)
+        try:  # a cache: if it cannot be put in place, the first use rebuilds it from the shards
+            os.replace(staging / "catalog", self.path / "catalog")
+        except OSError:
+            pass
+        shutil.rmtree(staging, ignore_errors=True)
         return count
 
     def _build(self, folder: Path, by_shard: Iterable[dict], blobs: Iterable[tuple[str, bytes]],
                by_seq: Iterable[dict]) -> None:
-        """A whole database in ``folder``: shards, attachments and the journal with its chain, each
-        written as its versions stream in (``by_shard`` ordered kind, shard, id, version; ``by_seq``
-        the same versions in seq order): one shard's versions in memory at a time."""
+        """A whole database in ``folder``: shards with their catalogs, attachments and the journal
+        with its chain, each written as its versions stream in (``by_shard`` ordered kind, shard,
+        id, version; ``by_seq`` the same versions in seq order): one shard's versions in memory at
+        a time, never a kind's heads."""
         layout = ShardLayout(folder / "shards", self._shard_counts)
-        for (kind, number), documents in itertools.groupby(by_shard, key=lambda d: (d["kind"], layout.number(*_key(d)))):
-            atomic_write_bytes(layout.path(kind, number), shard_content(list(documents)))
+        for kind, documents in itertools.groupby(by_shard, key=lambda d: d["kind"]):
+            shards = itertools.groupby(documents, key=lambda d: layout.number(kind, d["id"]))
+            written = (self._write_shard(layout, kind, number, list(versions)) for number, versions in shards)
+            first = next(written)
+            catalog = Catalog(folder / "catalog" / f"{kind}.json", kind, layout.count(kind), self._summarize_hook)
+            with catalog.writing(list(first[3][0].summary)) as lines:
+                for number, signature, digest, heads in itertools.chain([first], written):
+                    lines.add(number, signature, digest, heads)
         staged_blobs = BlobStore(folder / "blobs")
         ensure_folder(folder / "blobs")
         for sha, data in blobs:
@@ -545,6 +552,17 @@ class Store(StoreBase):
             for document in by_seq:
                 chain = chain_link(chain, document["hash"])
                 journal.write(encode_lines([{**{name: document[name] for name in META_FIELDS}, "chain": chain}]))
+
+    def _write_shard(self, layout: ShardLayout, kind: str, number: int,
+                     documents: list[dict]) -> tuple[int, Signature, str, list[Head]]:
+        """Write a shard of a database being built; returns its catalog entry (number, signature,
+        content digest, heads by id)."""
+        content = shard_content(documents)
+        signature = atomic_write_bytes(layout.path(kind, number), content)
+        latest = latest_versions(documents)
+        heads = [Head.of(latest[record_id], summary_of(self._summarize, kind, latest[record_id]["data"]))
+                 for record_id in sorted(latest)]
+        return number, signature, content_digest(content), heads
 
     def _is_empty(self) -> bool:
         return (not self._layout.has_shards() and not any(True for _ in self._blobs.all())
