@@ -14,6 +14,7 @@ from sstc_docs import demo as seed
 from sstc_docs.errors import StoreError
 from sstc_docs.services import open_services
 from sstc_docs.store.journal import chain_link
+from sstc_docs.store.verify import VersionTally
 
 from test_cli import cli
 
@@ -165,6 +166,8 @@ def _rechained(lines: list[dict]) -> list[dict]:
     ("swapped lines", "says seq"),
     ("last line removed", "is in a data file but not in the journal"),
     ("hash forged, chain recomputed", "differs from the version in the data file"),
+    ("record renamed, chain intact", "no data file holds it any more"),
+    ("two lines' records exchanged, chain intact", "differs from the version in the data file"),
 ])
 def test_a_journal_edited_by_hand_is_found_whatever_was_done_to_it(db, forgery, found):
     """verify reads the journal a line at a time (its memory does not grow with the journal):
@@ -182,6 +185,11 @@ def test_a_journal_edited_by_hand_is_found_whatever_was_done_to_it(db, forgery, 
             lines[2], lines[3] = lines[3], lines[2]
         elif forgery == "last line removed":
             lines.pop()
+        elif forgery == "record renamed, chain intact":  # the chain covers hashes only: the tally sees it
+            lines[3]["id"] = "GB.999/INS/1"
+        elif forgery == "two lines' records exchanged, chain intact":
+            for name in ("kind", "id", "version"):
+                lines[2][name], lines[5][name] = lines[5][name], lines[2][name]
         else:
             lines[3]["hash"] = "0" * 64
             lines = _rechained(lines)
@@ -189,6 +197,34 @@ def test_a_journal_edited_by_hand_is_found_whatever_was_done_to_it(db, forgery, 
     code, report = verify(db)
     assert code == 5 and not report["ok"]
     assert any(e.startswith("changes.jsonl") and found in e for e in errors(report)), errors(report)
+
+
+def test_a_version_tally_is_of_the_versions_alone_whatever_their_order():
+    """The journal and the data files are compared by their tallies first (verify.VersionTally):
+    equal for the same versions in any order, different for any version changed, added, doubled
+    or taken away."""
+    versions = [("paper", f"GB.{n}/1", n % 3 + 1, n + 1, f"{n:064x}") for n in range(40)]
+
+    def tally(items):
+        counted = VersionTally()
+        for item in items:
+            counted.add(*item)
+        return counted
+
+    assert tally(versions) == tally(reversed(versions)) == tally(sorted(versions, key=lambda v: v[4][::-1]))
+    assert tally(versions) != tally(versions[:-1])
+    assert tally(versions) != tally(versions + versions[:1])
+    assert tally(versions[:2] * 2) != tally(versions[2:4] * 2)
+    for field in range(5):
+        changed = list(versions)
+        original = changed[7]
+        value = original[field]
+        changed[7] = original[:field] + ((value + 1) if isinstance(value, int) else value + "x",) + original[field + 1:]
+        assert tally(changed) != tally(versions), field
+    exchanged = list(versions)  # two versions' hashes exchanged: each version is another now
+    exchanged[1] = versions[1][:4] + versions[2][4:]
+    exchanged[2] = versions[2][:4] + versions[1][4:]
+    assert tally(exchanged) != tally(versions)
 
 
 def test_a_flipped_bit_in_an_attachment_backs_up_the_rest_and_attaching_again_repairs(db, tmp_path):

@@ -34,7 +34,7 @@ from .atomic import Signature, atomic_write_bytes, atomic_writer, ensure_folder,
 from .backup import read_backup, write_backup
 from .base import (HeadsPage, Order, StoreBase, Summarize, Validate, Where, changes_arguments, chosen_version,
                    is_possible_id, listed, matching, no_summary, paged, read_arguments, tallied)
-from .blobs import BlobStore
+from .blobs import SHA256, BlobStore
 from .catalog import Catalog
 from .commit import CommitRecord, Write
 from .index import Head, KindIndex, collector_paused, head_digest, latest_versions, summary_of
@@ -43,8 +43,8 @@ from .locks import StoreLock
 from .shards import Shard, ShardCache, ShardLayout, shard_content
 from .storage import JSONFile, content_digest, read_digest
 from .unit import UnitOfWork
-from .verify import (ERROR, RESTORE, WARNING, Finding, Report, backup_refused, check_blob, check_journal,
-                     check_seq, check_shard_file, check_versions)
+from .verify import (ERROR, RESTORE, WARNING, Finding, Report, VersionTally, backup_refused, check_blob,
+                     check_journal, check_seq, check_shard_file, check_versions)
 from .versions import META_FIELDS, Version, check_kind, check_text, json_copy, now_timestamp
 
 _OPEN_STORES: "weakref.WeakSet[Store]" = weakref.WeakSet()
@@ -376,32 +376,30 @@ class Store(StoreBase):
 
     def _verified(self) -> Report:
         """Every check of verify.py over the whole folder, one data file at a time (a record's
-        versions all live in one file), the journal one line at a time. Of a version only its seq
-        and hash are kept, and of the heads cache a digest of each head: a backup, which verifies
-        first, no longer holds every version's metadata, the parsed journal and two copies of
-        every head at once (840 MB at the design point)."""
+        versions all live in one file), the journal one line at a time. What a version leaves
+        behind is its share of a ``VersionTally``, and of the heads cache a digest of each head:
+        a backup, which verifies first, holds neither every version's metadata nor every head
+        (840 MB at the design point, once). Only when the journal and the data disagree is every
+        version's (seq, hash) gathered, in a second pass, to name the versions that differ."""
         findings: list[Finding] = []
         catalog_findings: list[Finding] = []
-        stored: dict[tuple[str, str, int], tuple[Any, Any]] = {}  # (kind, id, version) → (seq, hash)
-        referenced: dict[str, str] = {}
+        data = VersionTally()
+        missing: dict[str, str] = {}  # an attachment a version names and the folder lacks → that version
         records = 0
-        for kind in self._layout.kinds():
-            count = self._layout.count(kind)
+        for kind, shards in itertools.groupby(self._checked_shards(), key=lambda checked: checked[0]):
             index = KindIndex(kind, self._summarize)
             cached = self._catalog(kind).head_digests()  # None: no usable catalog, none to check
             disagreeing: str | None = None
-            for number in sorted(self._layout.signatures(kind)):
-                path = self._layout.path(kind, number)
-                relative = str(path.relative_to(self.path))
-                documents, problems = check_shard_file(path, relative, kind, count)
+            for _, relative, documents, problems in shards:
                 findings += problems
                 by_record: dict[tuple[str, str], list[dict]] = defaultdict(list)
                 for document in documents:
                     by_record[(kind, document["id"])].append(document)
-                    stored[(kind, document["id"], document["version"])] = (document.get("seq"), document.get("hash"))
+                    data.add(kind, document["id"], document["version"], document.get("seq"), document.get("hash"))
                     attachment = document["data"].get("attachment")
-                    if isinstance(attachment, dict) and isinstance(attachment.get("sha256"), str):
-                        referenced[attachment["sha256"]] = f"{kind} {document['id']} v{document['version']}"
+                    sha = attachment.get("sha256") if isinstance(attachment, dict) else None
+                    if isinstance(sha, str) and not (SHA256.match(sha) and self._blobs.has(sha)):
+                        missing[sha] = f"{kind} {document['id']} v{document['version']}"
                 findings += check_versions(by_record, {key: relative for key in by_record}, RESTORE)
                 for (_, record_id), versions in by_record.items():
                     if cached is not None and record_id in cached:
@@ -417,20 +415,33 @@ class Store(StoreBase):
                     WARNING, f"catalog/{kind}.json", f"{kind} {disagreeing}",
                     "the heads cache disagrees with the data (edited by hand, or stale)",
                     "run `verify --repair` to rebuild it; listings are rebuilt from the data"))
-        findings += check_seq(seq for seq, _ in stored.values())
-        journal_findings, head = check_journal(self._journal.oldest_first(), stored)
-        findings += journal_findings
+        journal = check_journal(self._journal.oldest_first(), None)
+        if journal.findings or journal.tally != data:
+            stored = {(kind, document["id"], document["version"]): (document.get("seq"), document.get("hash"))
+                      for kind, _, documents, _ in self._checked_shards() for document in documents}
+            findings += check_seq(seq for seq, _ in stored.values())
+            journal = check_journal(self._journal.oldest_first(), stored)
+        findings += journal.findings
         findings += catalog_findings
-        present = set(self._blobs.all())
-        for sha in sorted(present):
+        attachments = 0
+        for sha in self._blobs.all():
+            attachments += 1
             problem = check_blob(self._blobs.path(sha), sha)
             if problem:
                 findings.append(problem)
-        for sha, record in sorted(referenced.items()):
-            if sha not in present:
-                findings.append(Finding(ERROR, f"blobs/{sha[:2]}/{sha[2:]}", record, "the attachment it names is "
-                                        "missing", "attach the original file again, or restore from a backup"))
-        return Report(findings, len(stored), records, len(present), head)
+        for sha, record in sorted(missing.items()):
+            findings.append(Finding(ERROR, f"blobs/{sha[:2]}/{sha[2:]}", record, "the attachment it names is "
+                                    "missing", "attach the original file again, or restore from a backup"))
+        return Report(findings, data.count, records, attachments, journal.head)
+
+    def _checked_shards(self) -> Iterator[tuple[str, str, list[dict], list[Finding]]]:
+        """(kind, file, whole versions, problems) of every data file, one file at a time."""
+        for kind in self._layout.kinds():
+            count = self._layout.count(kind)
+            for number in sorted(self._layout.signatures(kind)):
+                path = self._layout.path(kind, number)
+                relative = str(path.relative_to(self.path))
+                yield (kind, relative, *check_shard_file(path, relative, kind, count))
 
     def _metas_in_seq_order(self) -> list[dict]:
         """Every version's metadata, in seq order: what a journal rebuilt from the data holds

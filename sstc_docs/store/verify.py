@@ -109,12 +109,49 @@ def check_versions(documents: dict[tuple[str, str], list[dict]], where: dict[tup
     return findings
 
 
-def check_journal(lines: Iterable[dict | None], stored: dict[tuple[str, str, int], tuple[Any, Any]]
-                  ) -> tuple[list[Finding], str]:
-    """The journal against the data: one line per version, in seq order, chained. ``lines`` are
-    read as they come (None for a line that cannot be read); ``stored`` is each version's (seq,
-    hash) by (kind, id, version)."""
-    findings, chain = [], ""
+class VersionTally:
+    """An order-free digest of a collection of versions, each as (kind, id, version, seq, hash).
+
+    Why: the data files are read a file at a time and the journal in seq order, and both must
+    hold exactly the same versions. Matching them line by line needs a table of every version
+    (some 140 MB at the design point, and a backup verifies first); their tallies compared need
+    two numbers. Each version adds its 512-bit BLAKE2b digest, modulo 2**512 (a multiset hash:
+    the order does not matter, and a version held twice counts twice), so equal tallies of
+    different collections would take a hash collision. Unequal tallies do not say which version
+    differs: the exact check, with the table, then runs to name it."""
+
+    _MODULUS = 1 << 512
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.count = 0
+
+    def add(self, kind: Any, record_id: Any, version: Any, seq: Any, hash: Any) -> None:
+        described = repr((kind, record_id, version, seq, hash)).encode("utf-8", "backslashreplace")
+        self.total = (self.total + int.from_bytes(hashlib.blake2b(described).digest(), "big")) % self._MODULUS
+        self.count += 1
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, VersionTally) and (self.total, self.count) == (other.total, other.count)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+
+@dataclass
+class JournalCheck:
+    findings: list[Finding]
+    head: str             # the chain value of the last line read in order
+    tally: VersionTally   # of the lines read in order, up to the first that is out of place
+
+
+def check_journal(lines: Iterable[dict | None], stored: dict[tuple[str, str, int], tuple[Any, Any]] | None
+                  ) -> JournalCheck:
+    """The journal: one line per version, in seq order, chained. ``lines`` are read as they come
+    (None for a line that cannot be read). Against ``stored``, each version's (seq, hash) by
+    (kind, id, version), every line is matched with its version; without it (None) only the
+    lines themselves are checked, and the tally of what they record is for the caller to
+    compare with the data's (``VersionTally``)."""
+    findings, chain, tally = [], "", VersionTally()
     journal = "changes.jsonl"
     seen, torn, position, broken = set(), 0, 0, False
     for line in lines:
@@ -137,6 +174,9 @@ def check_journal(lines: Iterable[dict | None], stored: dict[tuple[str, str, int
                                     RESTORE))
             broken = True
             continue
+        tally.add(*key, line.get("seq"), line.get("hash"))
+        if stored is None:
+            continue
         version = stored.get(key)
         if version is None:
             findings.append(Finding(ERROR, journal, label, "was recorded, but no data file holds it any more: a "
@@ -147,13 +187,13 @@ def check_journal(lines: Iterable[dict | None], stored: dict[tuple[str, str, int
     if torn:
         findings.insert(0, Finding(ERROR, journal, "", f"{torn} line(s) cannot be read", "run `verify --repair` "
                                    "to rebuild the journal from the data files (the chain is then anchored anew)"))
-    first_unrecorded = min(((version[0] or 0, key) for key, version in stored.items()
+    first_unrecorded = min(((version[0] or 0, key) for key, version in (stored or {}).items()
                             if key not in seen and version[1]), default=None)
     if first_unrecorded is not None:
         key = first_unrecorded[1]
         findings.append(Finding(ERROR, journal, f"{key[0]} {key[1]} v{key[2]}", "is in a data file but not in "
                                 "the journal: added by hand, or the journal was cut", RESTORE))
-    return findings, chain
+    return JournalCheck(findings, chain, tally)
 
 
 def check_seq(seqs: Iterable[int | None]) -> list[Finding]:
