@@ -480,6 +480,15 @@ def test_verify_names_a_record_the_heads_catalog_says_otherwise_of_and_repair_re
         assert {h["id"]: h["title"] for h in store.heads("paper")}["B"] == "title B"
     with Store(db, summarize=summarize) as store:
         assert not store.verify().findings
+    _, body = catalog.read_bytes().split(b"\n", 1)
+    forged = body.replace(b'["C",', b'["Z",')  # a record the data does not have
+    assert forged != body
+    catalog.write_bytes(hashlib.sha256(forged).hexdigest().encode() + b"\n" + forged)
+    with Store(db, summarize=summarize) as store:
+        assert [f.record for f in store.verify().findings if f.file == "catalog/paper.json"] == ["paper Z"]
+    catalog.write_bytes(b"0" * 64 + b"\n" + forged)  # its checksum fails: not a catalog, nothing to compare
+    with Store(db, summarize=summarize) as store:
+        assert not store.verify().findings
 
 
 @pytest.mark.parametrize("copy", [shutil.copy2, shutil.copyfile], ids=["cp -p", "cp"])

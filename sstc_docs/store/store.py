@@ -388,10 +388,11 @@ class Store(StoreBase):
         records = 0
         for kind, shards in itertools.groupby(self._checked_shards(), key=lambda checked: checked[0]):
             index = KindIndex(kind, self._summarize)
-            cached = self._catalog(kind).head_digests()  # None: no usable catalog, none to check
+            catalog = self._catalog(kind).scan()
             disagreeing: str | None = None
-            for _, relative, documents, problems in shards:
+            for _, number, relative, documents, problems in shards:
                 findings += problems
+                cached = catalog.digests_of(number)
                 by_record: dict[tuple[str, str], list[dict]] = defaultdict(list)
                 for document in documents:
                     by_record[(kind, document["id"])].append(document)
@@ -402,15 +403,17 @@ class Store(StoreBase):
                         missing[sha] = f"{kind} {document['id']} v{document['version']}"
                 findings += check_versions(by_record, {key: relative for key in by_record}, RESTORE)
                 for (_, record_id), versions in by_record.items():
-                    if cached is not None and record_id in cached:
+                    if record_id in cached:
                         latest = max(versions, key=lambda d: d["version"])
                         data_says = head_digest(latest["version"], latest.get("hash", ""),
                                                 index.summary_of(latest["data"]))
                         if cached.pop(record_id) != data_says and disagreeing is None:
                             disagreeing = record_id
+                disagreeing = disagreeing or next(iter(cached), None)  # cached for a record the data lacks
                 records += len(by_record)
-            disagreeing = disagreeing or next(iter(cached or ()), None)  # cached for a record the data lacks
-            if disagreeing is not None:
+            intact = catalog.finish()  # else there is no usable catalog, and none to check
+            disagreeing = disagreeing or catalog.unmatched
+            if intact and disagreeing is not None:
                 catalog_findings.append(Finding(
                     WARNING, f"catalog/{kind}.json", f"{kind} {disagreeing}",
                     "the heads cache disagrees with the data (edited by hand, or stale)",
@@ -418,7 +421,7 @@ class Store(StoreBase):
         journal = check_journal(self._journal.oldest_first(), None)
         if journal.findings or journal.tally != data:
             stored = {(kind, document["id"], document["version"]): (document.get("seq"), document.get("hash"))
-                      for kind, _, documents, _ in self._checked_shards() for document in documents}
+                      for kind, _, _, documents, _ in self._checked_shards() for document in documents}
             findings += check_seq(seq for seq, _ in stored.values())
             journal = check_journal(self._journal.oldest_first(), stored)
         findings += journal.findings
@@ -434,14 +437,15 @@ class Store(StoreBase):
                                     "missing", "attach the original file again, or restore from a backup"))
         return Report(findings, data.count, records, attachments, journal.head)
 
-    def _checked_shards(self) -> Iterator[tuple[str, str, list[dict], list[Finding]]]:
-        """(kind, file, whole versions, problems) of every data file, one file at a time."""
+    def _checked_shards(self) -> Iterator[tuple[str, int, str, list[dict], list[Finding]]]:
+        """(kind, number, file, whole versions, problems) of every data file, one at a time, in
+        shard order."""
         for kind in self._layout.kinds():
             count = self._layout.count(kind)
             for number in sorted(self._layout.signatures(kind)):
                 path = self._layout.path(kind, number)
                 relative = str(path.relative_to(self.path))
-                yield (kind, relative, *check_shard_file(path, relative, kind, count))
+                yield (kind, number, relative, *check_shard_file(path, relative, kind, count))
 
     def _metas_in_seq_order(self) -> list[dict]:
         """Every version's metadata, in seq order: what a journal rebuilt from the data holds
