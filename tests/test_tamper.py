@@ -14,7 +14,7 @@ from sstc_docs import demo as seed
 from sstc_docs.errors import StoreError
 from sstc_docs.services import open_services
 from sstc_docs.store.journal import chain_link
-from sstc_docs.store.verify import VersionTally
+from sstc_docs.store.verify import VersionTally, check_seq
 
 from test_cli import cli
 
@@ -225,6 +225,15 @@ def test_a_version_tally_is_of_the_versions_alone_whatever_their_order():
     exchanged[1] = versions[1][:4] + versions[2][4:]
     exchanged[2] = versions[2][:4] + versions[1][4:]
     assert tally(exchanged) != tally(versions)
+
+
+def test_seq_numbers_are_checked_as_they_come_and_gaps_or_doubles_named():
+    """check_seq reads the seq numbers in order (a PostgreSQL cursor brings them so) and keeps none."""
+    assert check_seq(iter([None, 1, 2, 3])) == []
+    (gap,) = check_seq(iter([1, 3, 4, 7] + list(range(20, 40))))
+    assert "gaps ([2, 5, 6, 8, 9, 10, 11, 12, 13, 14])" in gap.problem
+    (doubled,) = check_seq(iter([1, 2, 2, 3]))
+    assert "same seq number" in doubled.problem
 
 
 def test_a_flipped_bit_in_an_attachment_backs_up_the_rest_and_attaching_again_repairs(db, tmp_path):

@@ -422,7 +422,7 @@ class Store(StoreBase):
         if journal.findings or journal.tally != data:
             stored = {(kind, document["id"], document["version"]): (document.get("seq"), document.get("hash"))
                       for kind, _, _, documents, _ in self._checked_shards() for document in documents}
-            findings += check_seq(seq for seq, _ in stored.values())
+            findings += check_seq(sorted(seq or 0 for seq, _ in stored.values()))
             journal = check_journal(self._journal.oldest_first(), stored)
         findings += journal.findings
         findings += catalog_findings

@@ -197,13 +197,23 @@ def check_journal(lines: Iterable[dict | None], stored: dict[tuple[str, str, int
 
 
 def check_seq(seqs: Iterable[int | None]) -> list[Finding]:
-    """The versions' seq numbers (None or 0 for a version recorded before they existed) are 1 … N."""
-    seqs = sorted(seq for seq in seqs if seq)
-    if seqs and seqs != list(range(1, len(seqs) + 1)):
-        gaps = sorted(set(range(1, seqs[-1] + 1)) - set(seqs))
-        return [Finding(ERROR, "shards/", "", f"the versions' sequence has gaps ({gaps[:10]}): a recorded version "
-                        "is no longer in any data file", RESTORE)]
-    return []
+    """The versions' seq numbers, in ascending order (None or 0 for a version recorded before they
+    existed), are 1 … N: read as they come, the gaps named are the first ten."""
+    expected, gaps, whole = 1, [], True
+    for seq in seqs:
+        if not seq:
+            continue
+        if seq != expected:
+            whole = False
+            gaps += range(expected, seq)[:10 - len(gaps)]  # none for a seq met twice
+        expected = max(expected, seq + 1)
+    if whole:
+        return []
+    if not gaps:
+        return [Finding(ERROR, "shards/", "", "two versions carry the same seq number: a version was copied by hand",
+                        RESTORE)]
+    return [Finding(ERROR, "shards/", "", f"the versions' sequence has gaps ({gaps}): a recorded version "
+                    "is no longer in any data file", RESTORE)]
 
 
 def check_shard_file(path: Path, relative: str, kind: str, count: int) -> tuple[list[dict], list[Finding]]:
