@@ -26,6 +26,7 @@ import gc, json, os, sys
 from sstc_docs.ui import launch
 if sys.argv[1] == "warm":
     launch.warm_up()
+frozen_before_the_page = gc.get_freeze_count()  # the store freezes the heads it loads, too (index.py)
 from streamlit.testing.v1 import AppTest
 app = AppTest.from_file(str(launch.APP), default_timeout=120)
 catalog = os.path.join(os.environ["SSTC_DB"], "catalog")
@@ -39,7 +40,7 @@ sys.addaudithook(watch)
 app.run()
 seen["errors"] = [str(e.value) for e in app.exception]
 seen["titles"] = [t.value for t in app.title]
-seen["frozen"] = gc.get_freeze_count()
+seen["frozen"] = frozen_before_the_page
 print(json.dumps(seen))
 """
 

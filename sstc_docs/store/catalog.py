@@ -68,7 +68,7 @@ class CatalogContent:
 
     def shards(self) -> Iterator[tuple[int, Signature, str, list]]:
         """(number, signature, digest, rows) of each shard, in the file's order (ValueError,
-        TypeError when a line is not what ``save_from`` writes)."""
+        TypeError when a line is not what ``CatalogLines`` writes)."""
         raw, start = self._raw, self._lines_from
         while start < len(raw):
             end = raw.find(b"\n", start)

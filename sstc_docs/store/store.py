@@ -37,7 +37,8 @@ from .base import (HeadsPage, Order, StoreBase, Summarize, Validate, Where, chan
 from .blobs import SHA256, BlobStore
 from .catalog import Catalog
 from .commit import CommitRecord, Write
-from .index import Head, KindIndex, collector_paused, head_digest, latest_versions, summary_of
+from .index import (Head, KindIndex, collector_paused, head_digest, keep_out_of_collections, latest_versions,
+                    summary_of)
 from .journal import ChangeJournal, chain_link, encode_lines
 from .locks import StoreLock
 from .shards import Shard, ShardCache, ShardLayout, shard_content
@@ -681,10 +682,17 @@ class Store(StoreBase):
         """The kind's heads index, loaded from its catalog on first use, then synced with the shards
         on disk: one ``stat`` per shard file, and a read only of the shards that changed."""
         index = self._indexes.get(kind)
-        if index is None:
+        if index is not None:
+            return self._synced(kind, index)
+        with collector_paused():
             index = KindIndex(kind, self._summarize)
             self._catalog(kind).load_into(index)
             self._indexes[kind] = index
+            self._synced(kind, index)
+            keep_out_of_collections()  # they live as long as the store
+        return index
+
+    def _synced(self, kind: str, index: KindIndex) -> KindIndex:
         on_disk = self._layout.signatures(kind)
         for number in sorted(index.signatures.keys() - on_disk.keys()):
             raise StoreError(f"The database file {self._layout.path(kind, number)} is missing, yet it held "
