@@ -15,6 +15,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -45,6 +46,7 @@ class ThrowawayServer:
         self.data = self.folder / "data"
         self.user = None if os.geteuid() != 0 else ("postgres" if _has_user("postgres") else "nobody")
         self._count = 0
+        self._watcher: subprocess.Popen | None = None
 
     def start(self) -> "ThrowawayServer":
         if self.user is not None:
@@ -53,6 +55,10 @@ class ThrowawayServer:
         self._run("initdb", "-D", str(self.data), "--auth=trust", "-U", "postgres", "--encoding=UTF8",
                   "--locale=C", "--no-sync")
         self._start_server()
+        self._watcher = subprocess.Popen(
+            [sys.executable, "-c", _WATCHER, str(os.getpid()), str(self.bin / "pg_ctl"), str(self.data),
+             str(self.folder), self.user or ""],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         return self
 
     def crash_and_restart(self) -> None:
@@ -70,6 +76,9 @@ class ThrowawayServer:
                   "-o", " ".join(options), "start")
 
     def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.kill()
+            self._watcher.wait()
         if (self.data / "postmaster.pid").exists():
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False)
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -103,6 +112,25 @@ class ThrowawayServer:
             log = self.folder / "server.log"
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             raise RuntimeError(f"{program} failed ({done.returncode}): {done.stderr.strip()}\n{tail}")
+
+
+#: Stops the server and removes its folder once the process that started it is gone, however it
+#: went: a fixture's teardown does not run when pytest is killed (SIGTERM, SIGKILL, a CI timeout),
+#: and the servers it started would otherwise run on. In its own session, so the signal that
+#: ends the test run's process group does not end it too.
+_WATCHER = """
+import os, shutil, subprocess, sys, time
+parent, pg_ctl, data, folder, user = sys.argv[1:]
+while True:
+    try:
+        os.kill(int(parent), 0)
+    except ProcessLookupError:
+        break
+    time.sleep(0.5)
+if os.path.exists(os.path.join(data, "postmaster.pid")):
+    subprocess.run([pg_ctl, "-D", data, "-m", "immediate", "-w", "stop"], user=user or None, capture_output=True)
+shutil.rmtree(folder, ignore_errors=True)
+"""
 
 
 def _has_user(name: str) -> bool:

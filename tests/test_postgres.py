@@ -434,3 +434,28 @@ def test_every_page_of_the_app_runs_on_postgresql(url, monkeypatch):
     finally:
         get_services().close()
         get_services.clear()
+
+
+def test_a_throwaway_server_stops_and_is_removed_when_the_process_that_started_it_is_killed(tmp_path):
+    """A killed test run (SIGKILL, a CI timeout) runs no fixture teardown: the server must not outlive it."""
+    starter = subprocess.Popen([sys.executable, "-c", "import sys, time\nsys.path.insert(0, 'tests')\n"
+                                "from pg_server import ThrowawayServer\nserver = ThrowawayServer().start()\n"
+                                "print(server.folder, flush=True)\ntime.sleep(600)\n"],
+                               cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE, text=True)
+    folder = Path(starter.stdout.readline().strip())
+    pid = int((folder / "data" / "postmaster.pid").read_text().split()[0])
+    os.kill(pid, 0)  # the server runs
+    starter.kill()
+    starter.wait()
+    deadline = time.monotonic() + 30
+    while (folder.exists() or _running(pid)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not folder.exists() and not _running(pid)
+
+
+def _running(pid: int) -> bool:
+    """The process exists and is not a zombie (it exited and only waits to be reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
