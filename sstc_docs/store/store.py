@@ -377,11 +377,12 @@ class Store(StoreBase):
 
     def _verified(self) -> Report:
         """Every check of verify.py over the whole folder, one data file at a time (a record's
-        versions all live in one file), the journal one line at a time. What a version leaves
-        behind is its share of a ``VersionTally``, and of the heads cache a digest of each head:
-        a backup, which verifies first, holds neither every version's metadata nor every head
-        (840 MB at the design point, once). Only when the journal and the data disagree is every
-        version's (seq, hash) gathered, in a second pass, to name the versions that differ."""
+        versions all live in one file) beside the same shard's line of the heads catalog, then the
+        journal one line at a time. What a version leaves behind is its share of a
+        ``VersionTally``: a backup, which verifies first, holds neither every version's metadata
+        nor every head (840 MB at the design point, once; now no more than a data file). Only
+        when the journal and the data disagree is every version's (seq, hash) gathered, in a
+        second pass, to name the versions that differ."""
         findings: list[Finding] = []
         catalog_findings: list[Finding] = []
         data = VersionTally()
