@@ -126,7 +126,7 @@ class Catalog:
         if content is None:
             return False
         try:
-            shards = list(self._shards(content))
+            shards = list(_with_heads(content.get("summary_keys") or [], content.shards()))
         except (TypeError, ValueError, KeyError, IndexError):
             return False
         for number, signature, digest, heads in shards:
@@ -149,10 +149,6 @@ class Catalog:
         return isinstance(header, dict) and (header.get("format"), header.get("kind"), header.get("shard_count"),
                                              header.get("summarizer")) == (CATALOG_FORMAT, self.kind,
                                                                            self.shard_count, self.fingerprint)
-
-    @staticmethod
-    def _shards(content: CatalogContent) -> Iterator[tuple[int, Signature, str, list[Head]]]:
-        return _with_heads(content.get("summary_keys") or [], content.shards())
 
     @contextmanager
     def writing(self, summary_keys: list[str]) -> Iterator["CatalogLines"]:
@@ -198,28 +194,46 @@ class Catalog:
     def _lines_on_disk(self, header: dict, digests: dict[int, str]) -> dict[int, bytes]:
         """From the catalog file, if it has this header and its checksum holds: each line made
         from a shard content indexed now (its digest in ``digests``), without its stamp (number,
-        signature, digest). Read a line at a time, the checksum as it goes, so the file is never
-        held whole beside the lines kept."""
+        signature, digest). Read a line at a time, so the file is never held whole beside the
+        lines kept."""
         kept: dict[int, bytes] = {}
+        reading = _CheckedLines(self.file.path)
+        lines = iter(reading)
         try:
-            with open(self.file.path, "rb") as handle:
-                checksum = handle.readline().rstrip(b"\n")
-                hashed = hashlib.sha256()
-                first = handle.readline()
-                hashed.update(first)
-                if json.loads(first) != header:
-                    return {}
-                for line in handle:
-                    hashed.update(line)
-                    stamp = _STAMP.match(line)
-                    if stamp is None:
-                        return {}
-                    number = int(stamp.group(1))
-                    if digests.get(number) == stamp.group(2).decode():
-                        kept[number] = line[stamp.end():].rstrip(b"\n")
-        except (OSError, ValueError):
+            if json.loads(next(lines, b"null")) != header:
+                return {}
+        except ValueError:
             return {}
-        return kept if hashed.hexdigest().encode() == checksum else {}
+        for line in lines:
+            stamp = _STAMP.match(line)
+            if stamp is None:
+                return {}
+            number = int(stamp.group(1))
+            if digests.get(number) == stamp.group(2).decode():
+                kept[number] = line[stamp.end():].rstrip(b"\n")
+        return kept if reading.intact else {}
+
+
+class _CheckedLines:
+    """A catalog file's lines, its header's first, read one at a time with the checksum of the
+    body worked out on the way: ``intact`` is True once they were read to the end and the
+    checksum holds. Nothing read is to be believed before then."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.intact = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            with open(self.path, "rb") as handle:
+                checksum = handle.readline().rstrip(b"\n")
+                body = hashlib.sha256()
+                for line in handle:
+                    body.update(line)
+                    yield line
+        except OSError:
+            return
+        self.intact = body.hexdigest().encode() == checksum
 
 
 class CatalogLines:
@@ -305,25 +319,17 @@ class CatalogScan:
         return self._intact
 
     def _shards(self) -> Iterator[tuple[int, list[Head]]]:
+        reading = _CheckedLines(self._catalog.file.path)
+        lines = iter(reading)
         try:
-            with open(self._catalog.file.path, "rb") as handle:
-                checksum = handle.readline().rstrip(b"\n")
-                first = handle.readline()
-                header = json.loads(first)
-                if not self._catalog.fits(header):
-                    return
-                body = hashlib.sha256(first)
-
-                def lines() -> Iterator[tuple[int, Signature, str, list]]:
-                    for line in handle:
-                        body.update(line)
-                        yield _parsed_line(line)
-
-                for number, _, _, heads in _with_heads(header.get("summary_keys") or [], lines()):
-                    yield number, heads
-        except (OSError, ValueError, TypeError, KeyError, IndexError):
+            header = json.loads(next(lines, b"null"))
+            if not self._catalog.fits(header):
+                return
+            for number, _, _, heads in _with_heads(header.get("summary_keys") or [], map(_parsed_line, lines)):
+                yield number, heads
+        except (ValueError, TypeError, KeyError, IndexError):
             return
-        self._intact = body.hexdigest().encode() == checksum
+        self._intact = reading.intact
 
 
 #: The start of a catalog line: ``[number,[size,mtime_ns,inode],"digest",``.

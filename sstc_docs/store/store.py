@@ -554,8 +554,9 @@ class Store(StoreBase):
             shards = itertools.groupby(documents, key=lambda d: layout.number(kind, d["id"]))
             written = (self._write_shard(layout, kind, number, list(versions)) for number, versions in shards)
             first = next(written)
+            _, _, _, first_heads = first
             catalog = Catalog(folder / "catalog" / f"{kind}.json", kind, layout.count(kind), self._summarize_hook)
-            with catalog.writing(list(first[3][0].summary)) as lines:
+            with catalog.writing(list(first_heads[0].summary)) as lines:
                 for number, signature, digest, heads in itertools.chain([first], written):
                     lines.add(number, signature, digest, heads)
         staged_blobs = BlobStore(folder / "blobs")
